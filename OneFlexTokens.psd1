@@ -1,0 +1,28 @@
+@{
+    RootModule           = 'OneFlexTokens.dll'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '5b0f1c3e-8d1a-4f57-9a43-2c6f0e7d9b14'
+    Author               = 'OneFlexTokens contributors'
+    CompanyName          = 'OneFlexTokens'
+    Copyright            = '(c) OneFlexTokens contributors. MIT License.'
+    Description          = 'Renews the OneFlex desk-booking bot tokens: signs in with a real browser or the refresh grant, checks the token, saves it to the bot .env files without touching anything else, and restarts the bot container through the Docker Engine API.'
+    CompatiblePSEditions = @('Core')
+    PowerShellVersion    = '7.4'
+    FormatsToProcess     = @('OneFlexTokens.Format.ps1xml')
+    CmdletsToExport      = @(
+        'Get-OneFlexToken'
+        'Test-OneFlexToken'
+        'Save-OneFlexEnv'
+        'Restart-OneFlexBot'
+    )
+    FunctionsToExport    = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('OneFlex', 'Token', 'SSO', 'Playwright', 'Docker', 'dotenv', 'Bot', 'Linux', 'Windows', 'PSEdition_Core')
+            ProjectUri = 'https://github.com/oneflextokens/OneFlexTokens'
+            LicenseUri = 'https://github.com/oneflextokens/OneFlexTokens/blob/main/LICENSE'
+        }
+    }
+}

@@ -1,0 +1,50 @@
+namespace OneFlexTokens.Common;
+
+/// <summary>Stable FullyQualifiedErrorId prefixes that scripts may match on. Never rename one.</summary>
+public static class ErrorIds
+{
+    // Tokens
+    public const string TokenEmpty = "TokenEmpty";
+    public const string TokenMalformed = "TokenMalformed";
+    public const string TokenNotJwt = "TokenNotJwt";
+    public const string TokenBadEncoding = "TokenBadEncoding";
+    public const string TokenBadJson = "TokenBadJson";
+    public const string TokenNoExpiry = "TokenNoExpiry";
+    public const string TokenExpired = "TokenExpired";
+    public const string TokenNotYetValid = "TokenNotYetValid";
+    public const string TokenExpiresTooSoon = "TokenExpiresTooSoon";
+    public const string TokenRejected = "TokenRejected";
+    public const string ServiceError = "ServiceError";
+    public const string ServiceUnreachable = "ServiceUnreachable";
+    public const string NoTokenInput = "NoTokenInput";
+
+    // Env files
+    public const string EnvFileNotFound = "EnvFileNotFound";
+    public const string EnvFileUnreadable = "EnvFileUnreadable";
+    public const string EnvFileNotWritable = "EnvFileNotWritable";
+    public const string EnvPathIsDirectory = "EnvPathIsDirectory";
+    public const string EnvKeyMissing = "EnvKeyMissing";
+    public const string UnsafeTokenValue = "UnsafeTokenValue";
+    public const string EnvFileInGitWorkTree = "EnvFileInGitWorkTree";
+
+    // Sign-in
+    public const string BrowserNotFound = "BrowserNotFound";
+    public const string BrowserClosed = "BrowserClosed";
+    public const string BrowserLaunchFailed = "BrowserLaunchFailed";
+    public const string InteractiveLoginRequired = "InteractiveLoginRequired";
+    public const string NoDisplay = "NoDisplay";
+    public const string SignInTimeout = "SignInTimeout";
+    public const string RefreshTokenRejected = "RefreshTokenRejected";
+    public const string InsecureBaseUrl = "InsecureBaseUrl";
+    public const string InvalidBaseUrl = "InvalidBaseUrl";
+
+    // Docker
+    public const string DockerUnreachable = "DockerUnreachable";
+    public const string DockerPermissionDenied = "DockerPermissionDenied";
+    public const string ContainerNotFound = "ContainerNotFound";
+    public const string ContainerStartTimeout = "ContainerStartTimeout";
+    public const string ContainerUnhealthy = "ContainerUnhealthy";
+    public const string DockerEngineError = "DockerEngineError";
+    public const string ComposeFileNotFound = "ComposeFileNotFound";
+    public const string InvalidDockerHost = "InvalidDockerHost";
+}

@@ -1,0 +1,45 @@
+using System.Runtime.InteropServices;
+
+namespace OneFlexTokens.Common;
+
+public enum OSKind
+{
+    Linux,
+    Windows,
+    MacOS,
+}
+
+/// <summary>
+/// The one place that knows which OS we run on and what its environment says. Every OS-specific
+/// default (browser locations, Docker endpoint, profile folder) takes one of these, so each branch
+/// is unit-tested on any machine by passing another OS and environment.
+/// </summary>
+public sealed record HostPlatform(OSKind OS, Func<string, string?> GetEnvironmentVariable, string HomeDirectory)
+{
+    public static HostPlatform Current { get; } = new(
+        OperatingSystem.IsWindows() ? OSKind.Windows : OperatingSystem.IsMacOS() ? OSKind.MacOS : OSKind.Linux,
+        Environment.GetEnvironmentVariable,
+        Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
+
+    public bool IsWindows => OS == OSKind.Windows;
+
+    public char PathSeparator => IsWindows ? ';' : ':';
+
+    public string? Env(string name) => GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
+
+    /// <summary>Per-user data folder: %LOCALAPPDATA%, ~/Library/Application Support, $XDG_DATA_HOME or ~/.local/share.</summary>
+    public string UserDataDirectory => OS switch
+    {
+        OSKind.Windows => Env("LOCALAPPDATA") ?? JoinPath(HomeDirectory, "AppData", "Local"),
+        OSKind.MacOS => JoinPath(HomeDirectory, "Library", "Application Support"),
+        _ => Env("XDG_DATA_HOME") ?? JoinPath(HomeDirectory, ".local", "share"),
+    };
+
+    public string JoinPath(params string[] parts)
+    {
+        var separator = IsWindows ? '\\' : '/';
+        return string.Join(separator, parts.Select((p, i) => i == 0 ? p.TrimEnd('/', '\\') : p.Trim('/', '\\')));
+    }
+
+    public static bool IsArm64 => RuntimeInformation.OSArchitecture == Architecture.Arm64;
+}

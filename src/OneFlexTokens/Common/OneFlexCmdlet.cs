@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using System.Management.Automation;
+
+namespace OneFlexTokens.Common;
+
+/// <summary>
+/// What every cmdlet shares: a cancellation token cancelled by Ctrl+C, async work run while its
+/// progress and verbose text are written on the pipeline thread, and error helpers with stable ids.
+/// </summary>
+public abstract class OneFlexCmdlet : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private BlockingCollection<Action>? _pipelineWork;
+
+    protected CancellationToken CancellationToken => _stopping.Token;
+
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    /// <summary>
+    /// Runs <paramref name="work"/> off the pipeline thread and pumps what it posts through
+    /// <see cref="Post"/> (progress, verbose, warnings) on this thread until it ends.
+    /// </summary>
+    protected T RunAsync<T>(Func<CancellationToken, Task<T>> work)
+    {
+        using var queue = new BlockingCollection<Action>();
+        var outer = _pipelineWork;
+        _pipelineWork = queue;
+        try
+        {
+            var task = Task.Run(() => work(CancellationToken));
+            task.ContinueWith(_ => queue.CompleteAdding(), TaskScheduler.Default);
+            foreach (var action in queue.GetConsumingEnumerable())
+            {
+                action();
+            }
+
+            try
+            {
+                return task.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+        finally
+        {
+            _pipelineWork = outer;
+        }
+    }
+
+    protected void RunAsync(Func<CancellationToken, Task> work) =>
+        RunAsync<bool>(async token => { await work(token).ConfigureAwait(false); return true; });
+
+    /// <summary>Runs <paramref name="write"/> on the pipeline thread: at once if called there, else queued.</summary>
+    protected void Post(Action write)
+    {
+        var queue = _pipelineWork;
+        if (queue is null)
+        {
+            write();
+            return;
+        }
+
+        try
+        {
+            queue.Add(write);
+        }
+        catch (InvalidOperationException)
+        {
+            // The work already finished; its late messages have nowhere to go.
+        }
+    }
+
+    protected void PostVerbose(string text) => Post(() => WriteVerbose(text));
+
+    protected void PostWarning(string text) => Post(() => WriteWarning(text));
+
+    protected void PostProgress(ProgressRecord record) => Post(() => WriteProgress(record));
+
+    protected void WriteError(OneFlexException failure) => WriteError(failure.ToErrorRecord());
+
+    protected void ThrowTerminatingError(OneFlexException failure) => ThrowTerminatingError(failure.ToErrorRecord());
+
+    protected string ResolvePath(string path) => GetUnresolvedProviderPathFromPSPath(path);
+
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

@@ -1,0 +1,23 @@
+using System.Management.Automation;
+
+namespace OneFlexTokens.Common;
+
+/// <summary>A failure the user can meet, carrying the stable error id and category its ErrorRecord gets.</summary>
+public class OneFlexException : Exception
+{
+    public OneFlexException(string errorId, ErrorCategory category, string message, object? targetObject = null, Exception? inner = null)
+        : base(message, inner)
+    {
+        ErrorId = errorId;
+        Category = category;
+        TargetObject = targetObject;
+    }
+
+    public string ErrorId { get; }
+
+    public ErrorCategory Category { get; }
+
+    public object? TargetObject { get; }
+
+    public ErrorRecord ToErrorRecord() => new(this, ErrorId, Category, TargetObject);
+}

@@ -1,0 +1,16 @@
+namespace OneFlexTokens.Common;
+
+/// <summary>The one way a secret is shown: a few leading characters and its length, never enough to use it.</summary>
+public static class SecretMask
+{
+    public static string Mask(string? secret)
+    {
+        if (string.IsNullOrEmpty(secret))
+        {
+            return string.Empty;
+        }
+
+        var shown = secret.Length >= 24 ? 6 : secret.Length >= 12 ? 3 : 0;
+        return $"{secret[..shown]}…({secret.Length} chars)";
+    }
+}
