@@ -1,0 +1,42 @@
+namespace OneFlex.Simulator;
+
+/// <summary>How the simulated OneFlex service behaves. Mutable while it runs: tests flip faults on and off.</summary>
+public sealed class SimulatorOptions
+{
+    /// <summary>Lifetime of the access_token JWT (real service: 15 minutes).</summary>
+    public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Lifetime of the SSO session (real: 4–6 hours); refresh grants fail once it is over.</summary>
+    public TimeSpan SsoSessionLifetime { get; set; } = TimeSpan.FromHours(5);
+
+    /// <summary>The sign-in page fills and submits itself after <see cref="AutoSignInDelay"/>, standing in for the human.</summary>
+    public bool AutoSignIn { get; set; }
+
+    public TimeSpan AutoSignInDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Whether the auto sign-in ticks "stay signed in" (persistent SSO cookie) or not (session-only cookie).</summary>
+    public bool AutoSignInStaySignedIn { get; set; } = true;
+
+    public string UserEmail { get; set; } = "jane.doe@example.com";
+
+    public string UserFirstName { get; set; } = "Jane";
+
+    public string UserLastName { get; set; } = "Doe";
+
+    // Faults.
+
+    /// <summary>Delay added before every page (HTML) response of both origins.</summary>
+    public TimeSpan PageDelay { get; set; } = TimeSpan.Zero;
+
+    /// <summary>The SSO origin answers 500 to everything.</summary>
+    public bool SsoFails { get; set; }
+
+    /// <summary>The app API (/api/auth/token and /api/gql) answers 500.</summary>
+    public bool ApiFails { get; set; }
+
+    /// <summary>Submitting the sign-in form never leads to tokens (the form shows again, forever).</summary>
+    public bool SignInNeverCompletes { get; set; }
+
+    /// <summary>The SSO origin also sets access_token/refresh_token cookies of its own, which a client must ignore.</summary>
+    public bool DecoyCookiesOnSso { get; set; }
+}
