@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The test command: builds everything, runs the whole suite, and ends with one "N passed, N failed" line.
+# The test command: installs what is missing (tests/install-deps.sh), builds everything, runs the whole suite,
+# and ends with one "N passed, N failed" line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+bash tests/install-deps.sh || exit 1
 
 results="$(pwd)/TestResults"
 rm -rf "$results"
