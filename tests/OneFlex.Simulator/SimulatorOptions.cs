@@ -25,7 +25,7 @@ public sealed class SimulatorOptions
 
     // Faults.
 
-    /// <summary>Delay added before every page (HTML) response of both origins.</summary>
+    /// <summary>Delay added before every page (HTML) response of both origins, and before their redirects (every non-API request).</summary>
     public TimeSpan PageDelay { get; set; } = TimeSpan.Zero;
 
     /// <summary>The SSO origin answers 500 to everything.</summary>
