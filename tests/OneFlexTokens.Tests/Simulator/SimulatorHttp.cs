@@ -124,3 +124,29 @@ internal static class SimulatorApi
         return http.SendAsync(request);
     }
 }
+
+/// <summary>Reads a JWT's header and payload independently of the module's reader, so these tests check the simulator alone.</summary>
+internal sealed record DecodedJwt(System.Text.Json.JsonElement Header, System.Text.Json.JsonElement Payload)
+{
+    public static DecodedJwt Decode(string token)
+    {
+        var parts = token.Split('.');
+        Xunit.Assert.Equal(3, parts.Length);
+        return new DecodedJwt(Parse(parts[0]), Parse(parts[1]));
+    }
+
+    public string Subject => Payload.GetProperty("sub").GetString()!;
+
+    public string Email => Payload.GetProperty("email").GetString()!;
+
+    public DateTimeOffset IssuedAt => Time("iat");
+
+    public DateTimeOffset NotBefore => Time("nbf");
+
+    public DateTimeOffset ExpiresAt => Time("exp");
+
+    private DateTimeOffset Time(string claim) => DateTimeOffset.FromUnixTimeSeconds(Payload.GetProperty(claim).GetInt64());
+
+    private static System.Text.Json.JsonElement Parse(string segment) =>
+        System.Text.Json.JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(segment)).RootElement.Clone();
+}

@@ -81,7 +81,7 @@ public sealed class SimulatorSignInFlowTests : IAsyncLifetime
         var landing = await browser.SubmitSignInAsync(form, "john.smith@example.org", staySignedIn: false);
 
         Assert.Contains("Signed in as john.smith@example.org", landing.Body);
-        var claims = OneFlexTokens.Tokens.JwtReader.Read(browser.CookiesOf(_sim.AppUrl)["access_token"]!.Value);
+        var claims = DecodedJwt.Decode(browser.CookiesOf(_sim.AppUrl)["access_token"]!.Value);
         Assert.Equal("john.smith@example.org", claims.Email);
         Assert.Equal(OneFlexSimulator.UserIdFor("john.smith@example.org"), claims.Subject);
     }
