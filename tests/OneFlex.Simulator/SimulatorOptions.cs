@@ -34,7 +34,7 @@ public sealed class SimulatorOptions
     /// <summary>The app API (/api/auth/token and /api/gql) answers 500.</summary>
     public bool ApiFails { get; set; }
 
-    /// <summary>Submitting the sign-in form never leads to tokens (the form shows again, forever).</summary>
+    /// <summary>Submitting the sign-in form never leads to tokens (the form shows again, with a <c>#notice</c>, forever; auto sign-in does not resubmit it).</summary>
     public bool SignInNeverCompletes { get; set; }
 
     /// <summary>The SSO origin also sets access_token/refresh_token cookies of its own, which a client must ignore.</summary>

@@ -17,8 +17,13 @@ internal sealed class TwoOriginBrowser : IDisposable
     private readonly Dictionary<string, (HttpClient Client, CookieContainer Jar)> _origins = new(StringComparer.Ordinal);
 
     public TwoOriginBrowser(OneFlexSimulator simulator)
+        : this(simulator.AppUrl, simulator.SsoUrl)
     {
-        foreach (var origin in new[] { simulator.AppUrl, simulator.SsoUrl })
+    }
+
+    public TwoOriginBrowser(Uri appUrl, Uri ssoUrl)
+    {
+        foreach (var origin in new[] { appUrl, ssoUrl })
         {
             var jar = new CookieContainer();
             var handler = new SocketsHttpHandler { AllowAutoRedirect = false, CookieContainer = jar, UseCookies = true };
