@@ -28,6 +28,19 @@ public sealed class SimulatorApiTests : IAsyncLifetime
         Assert.Equal($"http://127.0.0.1:{_sim.AppUrl.Port}/api/gql", new Uri(_sim.AppUrl, "/api/gql").ToString());
     }
 
+    [SkippableFact]
+    public async Task Sso_origin_answers_on_both_loopback_addresses_that_localhost_resolves_to()
+    {
+        Skip.IfNot(HasIPv6Loopback(), "No IPv6 loopback here: localhost resolves to 127.0.0.1 only.");
+
+        using var ipv4 = await _http.GetAsync(new Uri($"http://127.0.0.1:{_sim.SsoUrl.Port}/"));
+        using var ipv6 = await _http.GetAsync(new Uri($"http://[::1]:{_sim.SsoUrl.Port}/"));
+
+        Assert.Equal(HttpStatusCode.OK, ipv4.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ipv6.StatusCode);
+        Assert.Contains("OneFlex SSO", await ipv6.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task Refresh_grant_returns_a_new_bearer_access_token_for_the_same_user()
     {
@@ -180,6 +193,20 @@ public sealed class SimulatorApiTests : IAsyncLifetime
         Assert.Contains("signature", await tamperedResponse.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.Unauthorized, otherKeyResponse.StatusCode);
         Assert.Equal(HttpStatusCode.OK, goodResponse.StatusCode);
+    }
+
+    private static bool HasIPv6Loopback()
+    {
+        try
+        {
+            using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetworkV6, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            socket.Bind(new IPEndPoint(IPAddress.IPv6Loopback, 0));
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
     }
 
     [Theory]
