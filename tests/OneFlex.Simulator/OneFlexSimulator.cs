@@ -124,6 +124,10 @@ public sealed class OneFlexSimulator : IAsyncDisposable
     /// <remarks>Exceptions thrown by handlers are swallowed so that the response still goes out.</remarks>
     public event Action<DateTimeOffset>? TokenCookiesIssued;
 
+    /// <summary>Raised (on a server thread) just before the sign-in form is sent, so tests can wait on it instead of polling <see cref="SignInFormsShown"/>.</summary>
+    /// <remarks>Exceptions thrown by handlers are swallowed so that the response still goes out.</remarks>
+    public event Action? SignInFormShown;
+
     /// <summary>How many times the sign-in form was shown, and how many sign-ins completed.</summary>
     public int SignInFormsShown => Volatile.Read(ref _signInFormsShown);
 
@@ -517,6 +521,15 @@ public sealed class OneFlexSimulator : IAsyncDisposable
     private Task ShowSignInForm(HttpContext context, string redirectUri, string state, string? notice)
     {
         Interlocked.Increment(ref _signInFormsShown);
+        try
+        {
+            SignInFormShown?.Invoke();
+        }
+        catch (Exception)
+        {
+            // As for TokenCookiesIssued: a failing test handler must not break the page.
+        }
+
         return WriteHtml(context, StatusCodes.Status200OK, Pages.SignIn(ClientId, redirectUri, state, notice, _options));
     }
 

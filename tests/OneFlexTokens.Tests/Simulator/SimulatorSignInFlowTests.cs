@@ -15,9 +15,13 @@ public sealed class SimulatorSignInFlowTests : IAsyncLifetime
     [Fact]
     public async Task Opening_the_app_redirects_to_the_sso_sign_in_form()
     {
+        var shown = 0;
+        _sim.SignInFormShown += () => Interlocked.Increment(ref shown);
         using var browser = new TwoOriginBrowser(_sim);
 
         var form = await browser.NavigateAsync(_sim.AppUrl);
+
+        Assert.Equal(1, shown);
 
         Assert.Equal(HttpStatusCode.OK, form.Status);
         Assert.Equal(_sim.SsoUrl.Authority, form.Url.Authority);
