@@ -88,7 +88,7 @@ public sealed class OneFlexSimulator : IAsyncDisposable
         }
     }
 
-    /// <summary>The app origin, e.g. http://127.0.0.1:41234 (no trailing slash).</summary>
+    /// <summary>The app origin, e.g. http://127.0.0.1:41234: scheme, host and port only (as a string, .NET writes it with a final '/'); build URLs with <c>new Uri(AppUrl, "/api/gql")</c>.</summary>
     public Uri AppUrl => new(_appOrigin);
 
     /// <summary>The SSO origin, e.g. http://localhost:41235.</summary>
