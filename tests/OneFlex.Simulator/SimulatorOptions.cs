@@ -12,15 +12,19 @@ public sealed class SimulatorOptions
     /// <summary>The sign-in page fills and submits itself after <see cref="AutoSignInDelay"/>, standing in for the human.</summary>
     public bool AutoSignIn { get; set; }
 
+    /// <summary>How long the sign-in page waits before it fills and submits itself.</summary>
     public TimeSpan AutoSignInDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Whether the auto sign-in ticks "stay signed in" (persistent SSO cookie) or not (session-only cookie).</summary>
     public bool AutoSignInStaySignedIn { get; set; } = true;
 
+    /// <summary>The simulated user: auto sign-in types this email, and an empty email in the form means it.</summary>
     public string UserEmail { get; set; } = "jane.doe@example.com";
 
+    /// <summary>Names the gql <c>me</c> query answers (fullName is "first last").</summary>
     public string UserFirstName { get; set; } = "Jane";
 
+    /// <inheritdoc cref="UserFirstName"/>
     public string UserLastName { get; set; } = "Doe";
 
     // Faults.
