@@ -1,0 +1,231 @@
+using System.Management.Automation;
+using OneFlexTokens.Commands;
+using OneFlexTokens.Docker;
+using OneFlexTokens.Tests.Harness;
+using Xunit;
+
+namespace OneFlexTokens.Tests.Docker;
+
+/// <summary>Restart-OneFlexBot in a real PowerShell engine against a real, private dockerd.</summary>
+[Collection(DockerEngineCollection.Name)]
+public sealed class RestartOneFlexBotTests : IDisposable
+{
+    private readonly DockerEngineFixture _engine;
+    private readonly List<string> _containers = new();
+    private readonly string _temp = Directory.CreateTempSubdirectory("oneflex-docker-").FullName;
+
+    public RestartOneFlexBotTests(DockerEngineFixture engine)
+    {
+        _engine = engine;
+    }
+
+    private async Task<string> Bot(string name, string? config = null, string? project = null, string? service = null, bool start = true, IList<string>? healthcheck = null)
+    {
+        _containers.Add(name);
+        return await _engine.CreateBotAsync(name, config, project, service, start, healthcheck);
+    }
+
+    private ScriptResult Run(string script, params object?[] args)
+    {
+        using var session = new PowerShellSession();
+        return session.Invoke(script, new object?[] { _engine.DockerHost }.Concat(args).ToArray());
+    }
+
+    [SkippableFact]
+    public async Task Running_bot_with_the_default_name_is_restarted()
+    {
+        _engine.Require();
+        await Bot(RestartOneFlexBotCommand.DefaultBotName);
+        var before = await _engine.StartedAtAsync(RestartOneFlexBotCommand.DefaultBotName);
+
+        var result = Run("Restart-OneFlexBot -DockerHost $args[0]");
+
+        Assert.Empty(result.AllErrors);
+        var status = Assert.Single(result.OutputOf<BotContainerStatus>());
+        Assert.Equal(RestartOneFlexBotCommand.DefaultBotName, status.Name);
+        Assert.Equal("running", status.PreviousState);
+        Assert.Equal("running", status.State);
+        Assert.Null(status.Health);
+        Assert.NotNull(status.StartedAt);
+        Assert.True(status.StartedAt > before, $"StartedAt {status.StartedAt:o} is not after {before:o}");
+        Assert.Equal(await _engine.StartedAtAsync(RestartOneFlexBotCommand.DefaultBotName), status.StartedAt);
+        Assert.True((await _engine.InspectAsync(status.Id)).State.Running);
+        Assert.True(status.Duration > TimeSpan.Zero);
+    }
+
+    [SkippableFact]
+    public async Task Exited_and_created_bots_are_started()
+    {
+        _engine.Require();
+        await Bot("oneflex-exited");
+        await _engine.StopAsync("oneflex-exited");
+        await Bot("oneflex-created", start: false);
+
+        var result = Run("Restart-OneFlexBot -DockerHost $args[0] -Name oneflex-exited, oneflex-created");
+
+        Assert.Empty(result.AllErrors);
+        var statuses = result.OutputOf<BotContainerStatus>().ToDictionary(s => s.Name);
+        Assert.Equal("exited", statuses["oneflex-exited"].PreviousState);
+        Assert.Equal("created", statuses["oneflex-created"].PreviousState);
+        foreach (var name in statuses.Keys)
+        {
+            Assert.Equal("running", statuses[name].State);
+            Assert.True((await _engine.InspectAsync(name)).State.Running, name + " is not running");
+        }
+    }
+
+    [SkippableFact]
+    public async Task Compose_project_restarts_each_of_its_services_and_nothing_else()
+    {
+        _engine.Require();
+        await Bot("twosvc-bot-1", project: "twosvc", service: "bot");
+        await Bot("twosvc-notifier-1", project: "twosvc", service: "notifier");
+        await Bot("other-bot-1", project: "other", service: "bot");
+        var otherBefore = await _engine.StartedAtAsync("other-bot-1");
+
+        var all = Run("Restart-OneFlexBot -DockerHost $args[0] -ComposeProject twosvc");
+        var one = Run("Restart-OneFlexBot -DockerHost $args[0] -ComposeProject twosvc -Service notifier");
+
+        Assert.Empty(all.AllErrors);
+        Assert.Equal(new[] { "bot", "notifier" }, all.OutputOf<BotContainerStatus>().Select(s => s.Service).Order().ToArray());
+        Assert.All(all.OutputOf<BotContainerStatus>(), s => Assert.Equal("twosvc", s.Project));
+        Assert.Empty(one.AllErrors);
+        Assert.Equal("twosvc-notifier-1", Assert.Single(one.OutputOf<BotContainerStatus>()).Name);
+        Assert.Equal(otherBefore, await _engine.StartedAtAsync("other-bot-1"));
+    }
+
+    [SkippableFact]
+    public async Task ProjectDirectory_takes_the_compose_file_name_key()
+    {
+        _engine.Require();
+        var folder = Directory.CreateDirectory(Path.Combine(_temp, "bot-folder")).FullName;
+        File.WriteAllText(Path.Combine(folder, "compose.yaml"), "# the NAS bot\nname: 'oneflex-nas'   # set by hand\nservices:\n  bot:\n    container_name: x\n    image: busybox\n");
+        await Bot("nas-bot", project: "oneflex-nas", service: "bot");
+        await Bot("folder-bot", project: "bot-folder", service: "bot");
+        var folderBefore = await _engine.StartedAtAsync("folder-bot");
+
+        var result = Run("Restart-OneFlexBot -DockerHost $args[0] -ProjectDirectory $args[1]", folder);
+
+        Assert.Empty(result.AllErrors);
+        var status = Assert.Single(result.OutputOf<BotContainerStatus>());
+        Assert.Equal("nas-bot", status.Name);
+        Assert.Equal("oneflex-nas", status.Project);
+        Assert.Equal(folderBefore, await _engine.StartedAtAsync("folder-bot"));
+    }
+
+    [SkippableFact]
+    public async Task ProjectDirectory_without_a_name_key_normalises_the_folder_name()
+    {
+        _engine.Require();
+        var folder = Directory.CreateDirectory(Path.Combine(_temp, ".My.OneFlex_Bot")).FullName;
+        File.WriteAllText(Path.Combine(folder, "docker-compose.yml"), "services:\n  bot:\n    image: busybox\n");
+        await Bot("normalised-bot", project: "myoneflex_bot", service: "bot");
+
+        var result = Run("Set-Location -LiteralPath $args[1]; Restart-OneFlexBot -DockerHost $args[0] -ProjectDirectory .", folder);
+
+        Assert.Empty(result.AllErrors);
+        Assert.Equal("myoneflex_bot", Assert.Single(result.OutputOf<BotContainerStatus>()).Project);
+    }
+
+    [SkippableFact]
+    public async Task No_matching_container_is_an_error_that_lists_the_bot_like_containers()
+    {
+        _engine.Require();
+        await Bot("oneflex-old", start: false);
+
+        var result = Run("Restart-OneFlexBot -DockerHost $args[0] -Name no-such-bot");
+
+        Assert.Empty(result.Output);
+        var error = Assert.Single(result.AllErrors);
+        Assert.StartsWith("ContainerNotFound", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
+        Assert.Contains("no-such-bot", error.Exception.Message);
+        Assert.Contains("oneflex-old (created)", error.Exception.Message);
+        Assert.Contains("-ComposeProject", error.Exception.Message);
+    }
+
+    [SkippableFact]
+    public async Task WhatIf_lists_what_would_be_restarted_and_touches_nothing()
+    {
+        _engine.Require();
+        await Bot("whatif-running");
+        await Bot("whatif-created", start: false);
+        var before = await _engine.StartedAtAsync("whatif-running");
+
+        var result = Run("Restart-OneFlexBot -DockerHost $args[0] -Name whatif-* -WhatIf");
+
+        Assert.Empty(result.AllErrors);
+        Assert.Empty(result.Output);
+        Assert.Contains("What if: Performing the operation \"Restart\" on target \"whatif-running (running)\".", result.HostText);
+        Assert.Contains("What if: Performing the operation \"Start\" on target \"whatif-created (created)\".", result.HostText);
+        Assert.Equal(before, await _engine.StartedAtAsync("whatif-running"));
+        Assert.Equal("created", (await _engine.InspectAsync("whatif-created")).State.Status);
+    }
+
+    [SkippableFact]
+    public async Task A_pipeline_restarts_once_after_its_last_object_and_not_at_all_when_nothing_arrives()
+    {
+        _engine.Require();
+        var id = await Bot("pipeline-bot");
+        var before = await _engine.StartedAtAsync("pipeline-bot");
+
+        var nothing = Run("@() | Restart-OneFlexBot -DockerHost $args[0] -Name pipeline-bot");
+        Assert.Empty(nothing.AllErrors);
+        Assert.Empty(nothing.Output);
+        Assert.Contains(nothing.Warnings, w => w.Contains("not restarted"));
+        Assert.Equal(before, await _engine.StartedAtAsync("pipeline-bot"));
+
+        var since = DateTimeOffset.UtcNow;
+        var many = Run("1..5 | Restart-OneFlexBot -DockerHost $args[0] -Name pipeline-bot");
+
+        Assert.Empty(many.AllErrors);
+        Assert.Single(many.OutputOf<BotContainerStatus>());
+        Assert.Equal(1, await _engine.CountEventsAsync(id, "restart", since));
+        Assert.True(await _engine.StartedAtAsync("pipeline-bot") > before);
+    }
+
+    [SkippableFact]
+    public async Task A_healthcheck_is_waited_for_and_an_unhealthy_bot_times_out()
+    {
+        _engine.Require();
+        await Bot("healthy-bot", healthcheck: new[] { "CMD", "true" });
+        await Bot("sick-bot", healthcheck: new[] { "CMD", "false" });
+
+        var healthy = Run("Restart-OneFlexBot -DockerHost $args[0] -Name healthy-bot");
+        var sick = Run("Restart-OneFlexBot -DockerHost $args[0] -Name sick-bot -WaitTimeout 2");
+
+        Assert.Empty(healthy.AllErrors);
+        Assert.Equal("healthy", Assert.Single(healthy.OutputOf<BotContainerStatus>()).Health);
+        Assert.Contains(healthy.Progress, p => p.Activity.Contains("healthy-bot"));
+        Assert.Empty(sick.Output);
+        var error = Assert.Single(sick.AllErrors);
+        Assert.StartsWith("ContainerUnhealthy", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.OperationTimeout, error.CategoryInfo.Category);
+        Assert.Contains("-WaitTimeout", error.Exception.Message);
+    }
+
+    [SkippableFact]
+    public async Task Tab_completion_offers_the_engine_containers_and_compose_projects()
+    {
+        _engine.Require();
+        await Bot("complete-me-bot", project: "completion-project", service: "bot");
+        using var session = new PowerShellSession();
+
+        string[] Complete(string line) => session.Invoke("(TabExpansion2 -inputScript $args[0] -cursorColumn $args[0].Length).CompletionMatches.CompletionText", line)
+            .ThrowOnError().Output.Where(o => o is not null).Select(o => (string)o.BaseObject).ToArray();
+
+        Assert.Contains("complete-me-bot", Complete($"Restart-OneFlexBot -DockerHost {_engine.DockerHost} -Name complete-m"));
+        Assert.Contains("completion-project", Complete($"Restart-OneFlexBot -DockerHost {_engine.DockerHost} -ComposeProject completion-"));
+        Assert.Empty(Complete("Restart-OneFlexBot -DockerHost unix:///nonexistent/docker.sock -Name complete-m"));
+    }
+
+    public void Dispose()
+    {
+        foreach (var name in _containers)
+        {
+            _engine.RemoveAsync(name).GetAwaiter().GetResult();
+        }
+
+        Directory.Delete(_temp, recursive: true);
+    }
+}
