@@ -47,7 +47,8 @@ public sealed class RestartOneFlexBotCommand : OneFlexCmdlet
     /// <summary>Seconds to wait until each container runs (and is healthy) again.</summary>
     [Parameter]
     [ValidateRange(1, 86400)]
-    public int WaitTimeout { get; set; } = 60;
+    [Alias("WaitTimeout")]
+    public int WaitTimeoutSeconds { get; set; } = 60;
 
     /// <summary>Anything from the pipeline (tokens, Save-OneFlexEnv results): it only says that the pipeline ran.</summary>
     [Parameter(ValueFromPipeline = true)]
@@ -140,7 +141,7 @@ public sealed class RestartOneFlexBotCommand : OneFlexCmdlet
         void Report(string text) => PostProgress(new ProgressRecord(activityId, activity, text));
         try
         {
-            var status = await service.RestartAsync(container, Timeout, TimeSpan.FromSeconds(WaitTimeout), Report, ct).ConfigureAwait(false);
+            var status = await service.RestartAsync(container, Timeout, TimeSpan.FromSeconds(WaitTimeoutSeconds), Report, ct).ConfigureAwait(false);
             PostVerbose($"{status.Name}: {status.PreviousState} -> {status.State} in {status.Duration.TotalSeconds:0.0} s.");
             return (status, null);
         }

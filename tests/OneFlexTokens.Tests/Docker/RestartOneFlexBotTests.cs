@@ -19,10 +19,12 @@ public sealed class RestartOneFlexBotTests : IDisposable
         _engine = engine;
     }
 
-    private async Task<string> Bot(string name, string? config = null, string? project = null, string? service = null, bool start = true, IList<string>? healthcheck = null)
+    private async Task<string> Bot(string name, string? config = null, string? project = null, string? service = null, bool start = true, IList<string>? healthcheck = null, string? command = null)
     {
         _containers.Add(name);
-        return await _engine.CreateBotAsync(name, config, project, service, start, healthcheck);
+        return command is null
+            ? await _engine.CreateBotAsync(name, config, project, service, start, healthcheck)
+            : await _engine.CreateBotAsync(name, config, project, service, start, healthcheck, command);
     }
 
     private ScriptResult Run(string script, params object?[] args)
@@ -51,6 +53,9 @@ public sealed class RestartOneFlexBotTests : IDisposable
         Assert.Equal(await _engine.StartedAtAsync(RestartOneFlexBotCommand.DefaultBotName), status.StartedAt);
         Assert.True((await _engine.InspectAsync(status.Id)).State.Running);
         Assert.True(status.Duration > TimeSpan.Zero);
+        using var session = new PowerShellSession();
+        var table = session.InvokeWith("$status | Out-String -Width 200", new Dictionary<string, object> { ["status"] = status }).ThrowOnError();
+        Assert.Matches(@"Name\s+Project\s+Service\s+PreviousState\s+State\s+StartedAt\s+Duration", table.Objects.Cast<string>().Single());
     }
 
     [SkippableFact]
@@ -192,7 +197,7 @@ public sealed class RestartOneFlexBotTests : IDisposable
         await Bot("sick-bot", healthcheck: new[] { "CMD", "false" });
 
         var healthy = Run("Restart-OneFlexBot -DockerHost $args[0] -Name healthy-bot");
-        var sick = Run("Restart-OneFlexBot -DockerHost $args[0] -Name sick-bot -WaitTimeout 2");
+        var sick = Run("Restart-OneFlexBot -DockerHost $args[0] -Name sick-bot -WaitTimeoutSeconds 2");
 
         Assert.Empty(healthy.AllErrors);
         Assert.Equal("healthy", Assert.Single(healthy.OutputOf<BotContainerStatus>()).Health);
@@ -201,7 +206,78 @@ public sealed class RestartOneFlexBotTests : IDisposable
         var error = Assert.Single(sick.AllErrors);
         Assert.StartsWith("ContainerUnhealthy", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.OperationTimeout, error.CategoryInfo.Category);
-        Assert.Contains("-WaitTimeout", error.Exception.Message);
+        Assert.Contains("-WaitTimeoutSeconds", error.Exception.Message);
+    }
+
+    [SkippableFact]
+    public async Task Save_then_restart_pipeline_makes_the_bot_print_the_new_token()
+    {
+        _engine.Require();
+        using (var probe = new PowerShellSession())
+        {
+            Skip.If(
+                !probe.Invoke("[bool](Get-Command Save-OneFlexEnv -ErrorAction SilentlyContinue)").Objects.OfType<bool>().Single(),
+                "Save-OneFlexEnv is not in this build yet (branch env): this test runs once it is merged.");
+        }
+
+        var config = Directory.CreateDirectory(Path.Combine(_temp, "bot", "config")).FullName;
+        var envFile = Path.Combine(config, ".env");
+        var oldAccess = Jwt("old");
+        File.WriteAllText(envFile, $"# OneFlex bot\nONEFLEX_TOKEN={oldAccess}\nONEFLEX_REFRESH_TOKEN=00000000000000000000\nDESK_ID=42\n");
+        await Bot("env-bot", config: config);
+        Assert.Contains(oldAccess, await _engine.LogsAsync("env-bot"));
+        var newAccess = Jwt("new");
+        var newRefresh = Convert.ToHexString(Guid.NewGuid().ToByteArray())[..20].ToLowerInvariant();
+
+        var result = Run(
+            "Save-OneFlexEnv -AccessToken $args[1] -RefreshToken $args[2] -Path $args[3] -PassThru | Restart-OneFlexBot -DockerHost $args[0] -Name env-bot",
+            newAccess, newRefresh, envFile);
+
+        Assert.Empty(result.AllErrors);
+        Assert.Equal("env-bot", Assert.Single(result.OutputOf<BotContainerStatus>()).Name);
+        var logs = await _engine.LogsAsync("env-bot");
+        Assert.True(logs.LastIndexOf(newAccess, StringComparison.Ordinal) > logs.LastIndexOf(oldAccess, StringComparison.Ordinal), "the bot did not print the new token after its restart");
+        Assert.Contains("ONEFLEX_REFRESH_TOKEN=" + newRefresh, logs);
+        SecretAssert.NotLeaked(result, newAccess, newRefresh);
+    }
+
+    private static string Jwt(string subject)
+    {
+        static string Part(string json) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var expires = DateTimeOffset.UtcNow.AddMinutes(15).ToUnixTimeSeconds();
+        return $"{Part("{\"alg\":\"HS256\",\"typ\":\"JWT\"}")}.{Part($"{{\"sub\":\"{subject}-{Guid.NewGuid():N}\",\"exp\":{expires}}}")}.{Part(Guid.NewGuid().ToString("N"))}";
+    }
+
+    [SkippableFact]
+    public async Task A_bot_that_exits_right_after_its_start_is_ContainerExited_with_its_exit_code()
+    {
+        _engine.Require();
+        await Bot("expired-bot", start: false, command: "echo token expired; exit 3");
+
+        var result = Run("Restart-OneFlexBot -DockerHost $args[0] -Name expired-bot");
+
+        Assert.Empty(result.Output);
+        var error = Assert.Single(result.AllErrors);
+        Assert.StartsWith("ContainerExited", error.FullyQualifiedErrorId);
+        Assert.Contains("code 3", error.Exception.Message);
+        Assert.Contains("docker logs expired-bot", error.Exception.Message);
+    }
+
+    [SkippableFact]
+    public async Task Stopping_the_command_while_it_waits_ends_it_promptly()
+    {
+        _engine.Require();
+        await Bot("never-healthy-bot", healthcheck: new[] { "CMD", "false" });
+        using var session = new PowerShellSession();
+
+        var running = session.Start("Restart-OneFlexBot -DockerHost $args[0] -Name never-healthy-bot -WaitTimeoutSeconds 600", null, _engine.DockerHost);
+        Assert.True(SpinWait.SpinUntil(() => running.HostTextSoFar.Contains("Waiting for never-healthy-bot"), TimeSpan.FromSeconds(60)), running.HostTextSoFar);
+        running.Stop();
+        var result = running.Wait(TimeSpan.FromSeconds(20));
+
+        Assert.Empty(result.Output);
+        Assert.IsType<PipelineStoppedException>(result.Terminating);
+        Assert.True((await _engine.InspectAsync("never-healthy-bot")).State.Running);
     }
 
     [SkippableFact]
