@@ -26,6 +26,7 @@ public static class ErrorIds
     public const string EnvKeyMissing = "EnvKeyMissing";
     public const string UnsafeTokenValue = "UnsafeTokenValue";
     public const string EnvFileInGitWorkTree = "EnvFileInGitWorkTree";
+    public const string EnvFileBusy = "EnvFileBusy";
 
     // Sign-in
     public const string BrowserNotFound = "BrowserNotFound";

@@ -10,6 +10,7 @@ internal static class Messages
     public const string TokenBadJson = "The access token is not a valid JWT: its payload is not a JSON object.";
     public const string TokenBadTimeClaim = "The access token is not a valid JWT: a time claim (exp, iat, nbf) is not a number of seconds.";
 
+    // Docker
     public const string InvalidDockerHost = "'{0}' is not a Docker endpoint. Use unix:///path/to/docker.sock, npipe://./pipe/docker_engine or tcp://host:port (set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH for TLS), in -DockerHost or DOCKER_HOST.";
     public const string DockerHostSshUnsupported = "'{0}' is an SSH endpoint, which Restart-OneFlexBot cannot use. Expose the engine over tcp:// with TLS (DOCKER_TLS_VERIFY=1, DOCKER_CERT_PATH), or forward its socket (ssh -nNT -L /tmp/nas-docker.sock:/var/run/docker.sock user@nas) and pass -DockerHost unix:///tmp/nas-docker.sock.";
     public const string DockerUnreachable = "Cannot reach the Docker engine at {0}: {1}. {2}";
@@ -32,4 +33,21 @@ internal static class Messages
     public const string ComposeFileNotFound = "No compose file in {0} (looked for {1}). Pass the folder that holds the bot's compose file, or use -ComposeProject or -Name.";
     public const string ComposeProjectNameEmpty = "The compose project name '{0}' for {1} has no letters or digits. Set name: in the compose file or pass -ComposeProject.";
     public const string NoPipelineInput = "Nothing arrived from the pipeline (no token was saved), so the bot was not restarted. Run Restart-OneFlexBot on its own to restart it anyway.";
+
+    // Env files ({0} is the path)
+    public const string EnvFileNotFound = "The env file '{0}' does not exist. Check the path, or create it with Save-OneFlexEnv.";
+    public const string EnvPathIsDirectory = "'{0}' is a folder, not a .env file. Give the path of the file itself, e.g. '{0}/.env'.";
+    public const string EnvFileUnreadable = "The env file '{0}' cannot be read: {1} Check its permissions and that no other program holds it locked.";
+    public const string EnvFileUtf16 = "The env file '{0}' is UTF-16 text, but the bot reads .env files as UTF-8. Save it as UTF-8 (e.g. in your editor's encoding menu) and try again.";
+    public const string EnvFileNotUtf8 = "The env file '{0}' is not valid UTF-8 text, and the bot reads .env files as UTF-8. Save it as UTF-8 and try again.";
+    public const string EnvKeyMissing = "The env file '{0}' does not set {1}. Save tokens there first (Get-OneFlexToken | Save-OneFlexEnv) or pass the token directly.";
+    public const string EnvFileReadOnly = "The env file '{0}' is read-only, so the tokens were not saved there. Make it writable (chmod u+w, or clear the read-only attribute) if it should hold the tokens.";
+    public const string EnvFileNotWritable = "The tokens could not be saved to '{0}': {1} The file was left as it was. Check that you may write to the file and to its folder.";
+    public const string EnvFolderNotCreated = "The folder of '{0}' does not exist and could not be created: {1} Create it, or fix the path.";
+    public const string EnvFileBusy = "Another save to '{0}' has held its lock file '{1}' for more than {2} seconds. Retry when it has finished; if no save is running, delete the lock file.";
+    public const string UnsafeTokenValue = "The {0} value cannot be written to a .env file safely: it has {1}, which a token never has (tokens use only letters, digits and . - _ ~ + / =). Nothing was written. Check that the value is really a token.";
+    public const string UnsafeTokenEmpty = "The {0} value is empty. Nothing was written.";
+    public const string SaveEnvNoTokenInput = "No token to save. Pipe a OneFlexToken (Get-OneFlexToken | Save-OneFlexEnv), or pass -AccessToken and/or -RefreshToken.";
+    public const string EnvFileInGitWorkTree = "'{0}' is inside the git work tree '{1}' and git does not ignore it: the tokens could be committed. Add it to .gitignore.";
+    public const string EnvFileInGitWorkTreeUnchecked = "'{0}' is inside the git work tree '{1}', and git could not be asked whether it ignores the file ({2}). Make sure .gitignore covers it, or the tokens could be committed.";
 }
