@@ -203,11 +203,35 @@ public sealed class DockerEngineFixture : IAsyncLifetime
         Assert.Equal("exited", (await InspectAsync(nameOrId)).State.Status);
     }
 
-    public async Task<string> LogsAsync(string nameOrId)
+    /// <summary>Follows the container's log until <paramref name="text"/> appears (bounded); returns the log so far. The text may be a secret: it is never shown.</summary>
+    public async Task<string> WaitForLogAsync(string nameOrId, string text, TimeSpan bound)
     {
-        using var stream = await Client.Containers.GetContainerLogsAsync(nameOrId, new ContainerLogsParameters { ShowStdout = true, ShowStderr = true });
-        var (stdout, stderr) = await stream.ReadOutputToEndAsync(CancellationToken.None);
-        return stdout + stderr;
+        using var cancel = new CancellationTokenSource(bound);
+        var seen = new StringBuilder();
+        try
+        {
+            using var stream = await Client.Containers.GetContainerLogsAsync(nameOrId, new ContainerLogsParameters { ShowStdout = true, ShowStderr = true, Follow = true }, cancel.Token);
+            var buffer = new byte[4096];
+            while (true)
+            {
+                var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, cancel.Token);
+                if (read.EOF)
+                {
+                    break;
+                }
+
+                seen.Append(Encoding.UTF8.GetString(buffer, 0, read.Count));
+                if (seen.ToString().Contains(text, StringComparison.Ordinal))
+                {
+                    return seen.ToString();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        throw new TimeoutException($"The expected text ({text.Length} characters) did not appear in the log of {nameOrId} within {bound.TotalSeconds} s.");
     }
 
     /// <summary>How many times the engine reported <paramref name="action"/> for the container since <paramref name="since"/>.</summary>

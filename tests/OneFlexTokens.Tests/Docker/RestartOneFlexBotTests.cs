@@ -213,19 +213,12 @@ public sealed class RestartOneFlexBotTests : IDisposable
     public async Task Save_then_restart_pipeline_makes_the_bot_print_the_new_token()
     {
         _engine.Require();
-        using (var probe = new PowerShellSession())
-        {
-            Skip.If(
-                !probe.Invoke("[bool](Get-Command Save-OneFlexEnv -ErrorAction SilentlyContinue)").Objects.OfType<bool>().Single(),
-                "Save-OneFlexEnv is not in this build yet (branch env): this test runs once it is merged.");
-        }
-
         var config = Directory.CreateDirectory(Path.Combine(_temp, "bot", "config")).FullName;
         var envFile = Path.Combine(config, ".env");
         var oldAccess = Jwt("old");
         File.WriteAllText(envFile, $"# OneFlex bot\nONEFLEX_TOKEN={oldAccess}\nONEFLEX_REFRESH_TOKEN=00000000000000000000\nDESK_ID=42\n");
         await Bot("env-bot", config: config);
-        Assert.Contains(oldAccess, await _engine.LogsAsync("env-bot"));
+        await _engine.WaitForLogAsync("env-bot", oldAccess, TimeSpan.FromSeconds(30));
         var newAccess = Jwt("new");
         var newRefresh = Convert.ToHexString(Guid.NewGuid().ToByteArray())[..20].ToLowerInvariant();
 
@@ -235,7 +228,7 @@ public sealed class RestartOneFlexBotTests : IDisposable
 
         Assert.Empty(result.AllErrors);
         Assert.Equal("env-bot", Assert.Single(result.OutputOf<BotContainerStatus>()).Name);
-        var logs = await _engine.LogsAsync("env-bot");
+        var logs = await _engine.WaitForLogAsync("env-bot", "ONEFLEX_REFRESH_TOKEN=" + newRefresh, TimeSpan.FromSeconds(30));
         Assert.True(logs.LastIndexOf(newAccess, StringComparison.Ordinal) > logs.LastIndexOf(oldAccess, StringComparison.Ordinal), "the bot did not print the new token after its restart");
         Assert.Contains("ONEFLEX_REFRESH_TOKEN=" + newRefresh, logs);
         SecretAssert.NotLeaked(result, newAccess, newRefresh);
