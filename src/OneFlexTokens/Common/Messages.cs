@@ -26,7 +26,7 @@ internal static class Messages
     public const string BotLikeContainers = "Containers that look like the bot: {0}.";
     public const string NoBotLikeContainers = "The engine has {0} container(s), none of them looks like the bot.";
     public const string ContainerGone = "The container '{0}' disappeared from {1} while it was being restarted. Run 'docker ps -a' and 'docker compose up -d' in the bot folder.";
-    public const string DockerEngineError = "The Docker engine at {1} failed to restart {0} (HTTP {2}): {3}. See 'docker logs {0}' and 'docker inspect {0}' on the engine host.";
+    public const string DockerEngineError = "The Docker engine at {1} refused to restart or start {0} (HTTP {2}): {3}. See 'docker logs {0}' and 'docker inspect {0}' on the engine host.";
     public const string ContainerStartTimeout = "'{0}' was not running again after {1} s (state: {2}). See 'docker logs {0}'; pass a larger -WaitTimeoutSeconds if it is slow to start.";
     public const string ContainerUnhealthy = "'{0}' runs but was not healthy after {1} s (health: {2}{3}). See its healthcheck log with 'docker inspect {0}' (State.Health) and 'docker logs {0}'; pass a larger -WaitTimeoutSeconds if its healthcheck is slow.";
     public const string ContainerExited = "'{0}' exited (code {1}) right after it was started. See 'docker logs {0}': the bot exits when its token is expired or invalid.";

@@ -191,6 +191,19 @@ public sealed class DockerEngineFixture : IAsyncLifetime
         return created.ID;
     }
 
+    /// <summary>A container the engine cannot start: its program does not exist, so the start request itself fails.</summary>
+    public async Task CreateUnstartableAsync(string name)
+    {
+        await RemoveAsync(name);
+        await Client.Containers.CreateContainerAsync(new CreateContainerParameters
+        {
+            Name = name,
+            Image = Image,
+            Cmd = new List<string> { "/no/such/program" },
+            HostConfig = new HostConfig { NetworkMode = "none" },
+        });
+    }
+
     public Task<ContainerInspectResponse> InspectAsync(string nameOrId) => Client.Containers.InspectContainerAsync(nameOrId);
 
     public async Task<DateTimeOffset> StartedAtAsync(string nameOrId) =>

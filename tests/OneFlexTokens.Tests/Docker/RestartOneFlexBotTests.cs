@@ -257,6 +257,24 @@ public sealed class RestartOneFlexBotTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task An_engine_that_refuses_the_start_is_DockerEngineError_and_the_other_bots_still_restart()
+    {
+        _engine.Require();
+        _containers.Add("broken-bot");
+        await _engine.CreateUnstartableAsync("broken-bot");
+        await Bot("fine-bot");
+
+        var result = Run("Restart-OneFlexBot -DockerHost $args[0] -Name broken-bot, fine-bot");
+
+        Assert.Equal("fine-bot", Assert.Single(result.OutputOf<BotContainerStatus>()).Name);
+        var error = Assert.Single(result.AllErrors);
+        Assert.StartsWith("DockerEngineError", error.FullyQualifiedErrorId);
+        Assert.Equal("broken-bot", error.TargetObject);
+        Assert.Contains("/no/such/program", error.Exception.Message);
+        Assert.Contains("docker logs broken-bot", error.Exception.Message);
+    }
+
+    [SkippableFact]
     public async Task Stopping_the_command_while_it_waits_ends_it_promptly()
     {
         _engine.Require();
