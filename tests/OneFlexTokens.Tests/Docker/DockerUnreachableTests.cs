@@ -28,7 +28,7 @@ public sealed class DockerUnreachableTests
     {
         using var session = new PowerShellSession();
 
-        var result = session.Invoke("$env:DOCKER_HOST = 'tcp://127.0.0.1:1'; try { Restart-OneFlexBot -ComposeProject oneflex } finally { $env:DOCKER_HOST = $null }");
+        var result = session.Invoke("Restart-OneFlexBot -DockerHost tcp://127.0.0.1:1 -ComposeProject oneflex");
 
         var error = Assert.Single(result.AllErrors);
         Assert.StartsWith("DockerUnreachable", error.FullyQualifiedErrorId);
