@@ -26,7 +26,7 @@ internal static class Messages
     public const string InvalidDockerHost = "'{0}' is not a Docker endpoint. Use unix:///path/to/docker.sock, npipe://./pipe/docker_engine or tcp://host:port (set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH for TLS), in -DockerHost or DOCKER_HOST.";
     public const string DockerHostSshUnsupported = "'{0}' is an SSH endpoint, which Restart-OneFlexBot cannot use. Expose the engine over tcp:// with TLS (DOCKER_TLS_VERIFY=1, DOCKER_CERT_PATH), or forward its socket (ssh -nNT -L /tmp/nas-docker.sock:/var/run/docker.sock user@nas) and pass -DockerHost unix:///tmp/nas-docker.sock.";
     public const string DockerUnreachable = "Cannot reach the Docker engine at {0}: {1}. {2}";
-    public const string DockerUnreachableUnixHint = "Check that the Docker daemon is running (systemctl status docker, or Container Manager on a Synology NAS) and that -DockerHost or DOCKER_HOST names its socket.";
+    public const string DockerUnreachableUnixHint = "Check that the Docker daemon is running (systemctl status docker, or Container Manager on a Synology NAS) and that -DockerHost or DOCKER_HOST names its socket (Docker Desktop on macOS without /var/run/docker.sock: unix://$HOME/.docker/run/docker.sock).";
     public const string DockerUnreachablePipeHint = "Check that Docker Desktop (or the docker service) is running and that -DockerHost or DOCKER_HOST names its pipe.";
     public const string DockerUnreachableTcpHint = "Check that the host is up, that the engine listens on that port (dockerd -H tcp://0.0.0.0:2376 --tlsverify), that no firewall blocks it, and that -DockerHost or DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH are right.";
     public const string DockerNoAnswer = "the engine did not answer in time";
@@ -34,7 +34,7 @@ internal static class Messages
     public const string DockerTlsCertificatesMissing = "TLS to {0} needs ca.pem, cert.pem and key.pem in {1}, and {2} is missing. Point DOCKER_CERT_PATH at the folder holding the client certificates the engine trusts.";
     public const string DockerPermissionDenied = "Permission denied on the Docker socket {0}. Add your user to the docker group: sudo usermod -aG docker $USER, then sign out and in again; on a Synology NAS run the command as root (sudo).";
     public const string ContainerNotFound = "No container matches {0} on {1}. {2} Pass -Name with the bot's container name, or -ComposeProject / -ProjectDirectory for a compose project; create the bot with 'docker compose up -d' in its folder if it does not exist.";
-    public const string ContainerNameNotFound = "No container named '{0}' on {1}: it was skipped. Check the name with 'docker ps -a'.";
+    public const string ContainerNameNotFound = "Nothing matches '{0}' on {1}, so it was skipped. Check the container or service name with 'docker ps -a' (or 'docker compose ps' in the bot folder).";
     public const string BotLikeContainers = "Containers that look like the bot: {0}.";
     public const string NoBotLikeContainers = "The engine has {0} container(s), none of them looks like the bot.";
     public const string ContainerGone = "The container '{0}' disappeared from {1} while it was being restarted. Run 'docker ps -a' and 'docker compose up -d' in the bot folder.";

@@ -89,13 +89,16 @@ public sealed class RestartOneFlexBotTests : IDisposable
         var otherBefore = await _engine.StartedAtAsync("other-bot-1");
 
         var all = Run("Restart-OneFlexBot -DockerHost $args[0] -ComposeProject twosvc");
-        var one = Run("Restart-OneFlexBot -DockerHost $args[0] -ComposeProject twosvc -Service notifier");
+        var one = Run("Restart-OneFlexBot -DockerHost $args[0] -ComposeProject twosvc -Service notifier, ghost");
 
         Assert.Empty(all.AllErrors);
         Assert.Equal(new[] { "bot", "notifier" }, all.OutputOf<BotContainerStatus>().Select(s => s.Service).Order().ToArray());
         Assert.All(all.OutputOf<BotContainerStatus>(), s => Assert.Equal("twosvc", s.Project));
-        Assert.Empty(one.AllErrors);
         Assert.Equal("twosvc-notifier-1", Assert.Single(one.OutputOf<BotContainerStatus>()).Name);
+        var ghost = Assert.Single(one.Errors);
+        Assert.StartsWith("ContainerNotFound", ghost.FullyQualifiedErrorId);
+        Assert.Contains("'ghost'", ghost.Exception.Message);
+        Assert.Null(one.Terminating);
         Assert.Equal(otherBefore, await _engine.StartedAtAsync("other-bot-1"));
     }
 
