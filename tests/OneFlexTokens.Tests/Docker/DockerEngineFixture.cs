@@ -1,6 +1,10 @@
 using System.Diagnostics;
 using System.Formats.Tar;
+using System.Net;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Docker.DotNet;
 using Docker.DotNet.Models;
@@ -30,6 +34,12 @@ public sealed class DockerEngineFixture : IAsyncLifetime
 
     public string DockerHost => "unix://" + Socket;
 
+    /// <summary>The same engine over tcp with mutual TLS (--tlsverify), as a NAS exposes it to a desktop.</summary>
+    public string TlsDockerHost { get; private set; } = "";
+
+    /// <summary>ca.pem, cert.pem and key.pem of a client the engine trusts: a DOCKER_CERT_PATH.</summary>
+    public string ClientCertPath => Path.Combine(_directory!, "client-tls");
+
     public DockerClient Client { get; private set; } = null!;
 
     public void Require() => Requirements.Require(MissingReason is null, MissingReason ?? "");
@@ -43,6 +53,8 @@ public sealed class DockerEngineFixture : IAsyncLifetime
         }
 
         _directory = Directory.CreateTempSubdirectory("ofd-").FullName;
+        var serverTls = WriteTlsMaterial(_directory);
+        TlsDockerHost = $"tcp://127.0.0.1:{FreePort()}";
         var start = new ProcessStartInfo("dockerd")
         {
             RedirectStandardOutput = true,
@@ -54,6 +66,8 @@ public sealed class DockerEngineFixture : IAsyncLifetime
                      "--iptables=false", "--ip6tables=false", "--ip-forward=false", "--ip-masq=false", "--bridge=none",
                      "--storage-driver=vfs", "--host", DockerHost, "--data-root", Path.Combine(_directory, "data"),
                      "--exec-root", Path.Combine(_directory, "exec"), "--pidfile", Path.Combine(_directory, "dockerd.pid"),
+                     "--host", TlsDockerHost, "--tlsverify", "--tlscacert", Path.Combine(serverTls, "ca.pem"),
+                     "--tlscert", Path.Combine(serverTls, "cert.pem"), "--tlskey", Path.Combine(serverTls, "key.pem"),
                  })
         {
             start.ArgumentList.Add(arg);
@@ -68,6 +82,50 @@ public sealed class DockerEngineFixture : IAsyncLifetime
         Client = new DockerClientBuilder().WithEndpoint(new Uri(DockerHost)).WithTimeout(TimeSpan.FromSeconds(60)).Build();
         await WaitForPingAsync(TimeSpan.FromSeconds(60));
         await ImportImageAsync();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>A throwaway CA, a server certificate for 127.0.0.1 and a client certificate; returns the server's folder.</summary>
+    private string WriteTlsMaterial(string directory)
+    {
+        var now = DateTimeOffset.UtcNow;
+        using var caKey = RSA.Create(2048);
+        var caRequest = new CertificateRequest("CN=OneFlexTokens test CA", caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        caRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(caRequest.PublicKey, false));
+        using var ca = caRequest.CreateSelfSigned(now.AddDays(-1), now.AddDays(2));
+
+        string Issue(string folder, string subject, string usageOid, Action<CertificateRequest> extend)
+        {
+            Directory.CreateDirectory(folder);
+            using var key = RSA.Create(2048);
+            var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+            request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
+            request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(new OidCollection { new Oid(usageOid) }, false));
+            extend(request);
+            using var certificate = request.Create(ca, now.AddDays(-1), now.AddDays(1), RandomNumberGenerator.GetBytes(12));
+            File.WriteAllText(Path.Combine(folder, "ca.pem"), ca.ExportCertificatePem());
+            File.WriteAllText(Path.Combine(folder, "cert.pem"), certificate.ExportCertificatePem());
+            File.WriteAllText(Path.Combine(folder, "key.pem"), key.ExportPkcs8PrivateKeyPem());
+            return folder;
+        }
+
+        Issue(ClientCertPath, "CN=oneflex-desktop", "1.3.6.1.5.5.7.3.2", _ => { });
+        return Issue(Path.Combine(directory, "server-tls"), "CN=127.0.0.1", "1.3.6.1.5.5.7.3.1", request =>
+        {
+            var names = new SubjectAlternativeNameBuilder();
+            names.AddIpAddress(IPAddress.Loopback);
+            names.AddDnsName("localhost");
+            request.CertificateExtensions.Add(names.Build());
+        });
     }
 
     private static string? FindMissingPart()

@@ -4,7 +4,8 @@ using Xunit;
 
 namespace OneFlexTokens.Tests.Docker;
 
-/// <summary>Restart-OneFlexBot when no engine answers: needs no dockerd.</summary>
+/// <summary>Restart-OneFlexBot when no engine answers: needs no dockerd, but runs in the engine's collection because the TLS test there sets DOCKER_TLS_VERIFY for the process.</summary>
+[Collection(DockerEngineCollection.Name)]
 public sealed class DockerUnreachableTests
 {
     [Fact]

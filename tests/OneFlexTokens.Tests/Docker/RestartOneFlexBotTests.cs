@@ -295,6 +295,37 @@ public sealed class RestartOneFlexBotTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task A_remote_engine_over_tcp_with_mutual_TLS_from_DOCKER_TLS_VERIFY_and_DOCKER_CERT_PATH()
+    {
+        _engine.Require();
+        await Bot("tls-bot");
+        var before = await _engine.StartedAtAsync("tls-bot");
+        var emptyCertPath = Directory.CreateDirectory(Path.Combine(_temp, "no-certs")).FullName;
+        ScriptResult withCertificates, withoutCertificates;
+        try
+        {
+            Environment.SetEnvironmentVariable("DOCKER_TLS_VERIFY", "1");
+            Environment.SetEnvironmentVariable("DOCKER_CERT_PATH", _engine.ClientCertPath);
+            withCertificates = Run("Restart-OneFlexBot -DockerHost $args[1] -Name tls-bot", _engine.TlsDockerHost);
+            Environment.SetEnvironmentVariable("DOCKER_CERT_PATH", emptyCertPath);
+            withoutCertificates = Run("Restart-OneFlexBot -DockerHost $args[1] -Name tls-bot", _engine.TlsDockerHost);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("DOCKER_TLS_VERIFY", null);
+            Environment.SetEnvironmentVariable("DOCKER_CERT_PATH", null);
+        }
+
+        Assert.Empty(withCertificates.AllErrors);
+        var status = Assert.Single(withCertificates.OutputOf<BotContainerStatus>());
+        Assert.Equal(_engine.TlsDockerHost, status.DockerHost);
+        Assert.True(status.StartedAt > before);
+        var error = Assert.Single(withoutCertificates.AllErrors);
+        Assert.StartsWith("DockerTlsCertificatesMissing", error.FullyQualifiedErrorId);
+        Assert.Contains("DOCKER_CERT_PATH", error.Exception.Message);
+    }
+
+    [SkippableFact]
     public async Task Tab_completion_offers_the_engine_containers_and_compose_projects()
     {
         _engine.Require();
