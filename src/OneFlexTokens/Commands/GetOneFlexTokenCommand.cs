@@ -100,7 +100,7 @@ public sealed class GetOneFlexTokenCommand : OneFlexCmdlet
         var timeout = MyInvocation.BoundParameters.ContainsKey(nameof(Timeout)) ? Timeout : Headless ? DefaultHeadlessTimeout : DefaultInteractiveTimeout;
         if (timeout <= TimeSpan.Zero)
         {
-            throw new OneFlexException("InvalidTimeout", ErrorCategory.InvalidArgument, "-Timeout must be positive: give seconds (e.g. 90) or a TimeSpan (e.g. '00:05:00').", timeout);
+            throw new OneFlexException(ErrorIds.InvalidTimeout, ErrorCategory.InvalidArgument, "-Timeout must be positive: give seconds (e.g. 90) or a TimeSpan (e.g. '00:05:00').", timeout);
         }
 
         var request = new SignInRequest(baseUrl, browser, profile, Headless, timeout);
