@@ -67,22 +67,26 @@ public sealed class BrowserSignIn
     {
         var store = new SessionStateStore(request.ProfilePath);
         store.EnsureProfileDirectory();
-        var started = DateTimeOffset.UtcNow;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         IPlaywright? playwright = null;
         IBrowserContext? context = null;
         try
         {
             playwright = await CreatePlaywrightAsync(cancellationToken).ConfigureAwait(false);
+            _verbose?.Invoke($"Playwright driver ready after {clock.ElapsedMilliseconds} ms.");
             context = await LaunchAsync(playwright, request, cancellationToken).ConfigureAwait(false);
+            _verbose?.Invoke($"Browser ready after {clock.ElapsedMilliseconds} ms.");
             await RestoreSessionAsync(context, store).ConfigureAwait(false);
-            await ForgetOldTokensAsync(context, request.BaseUrl).ConfigureAwait(false);
+            await ForgetOldTokensAsync(context, request.BaseUrl, _verbose).ConfigureAwait(false);
 
             var watch = new SignInWatch(context, request, _verbose);
+            await watch.PrepareAsync().ConfigureAwait(false);
             var page = context.Pages.FirstOrDefault() ?? await context.NewPageAsync().ConfigureAwait(false);
             watch.Attach(page);
             watch.Navigate(page);
 
-            var deadline = started + request.Timeout;
+            // The timeout is the time given to the sign-in itself, counted once the browser shows the page.
+            var deadline = DateTimeOffset.UtcNow + request.Timeout;
             while (!watch.Outcome.IsCompleted)
             {
                 var remaining = deadline - DateTimeOffset.UtcNow;
@@ -98,6 +102,7 @@ public sealed class BrowserSignIn
             }
 
             var tokens = await watch.Outcome.ConfigureAwait(false);
+            _verbose?.Invoke($"Tokens after {clock.ElapsedMilliseconds} ms.");
             onTokens?.Invoke(tokens);
             await SaveSessionAsync(context, request.BaseUrl, store).ConfigureAwait(false);
             return tokens;
@@ -208,13 +213,20 @@ public sealed class BrowserSignIn
     }
 
     /// <summary>Token cookies a previous run left in the profile would look like a finished sign-in: drop them so only fresh ones count.</summary>
-    private static async Task ForgetOldTokensAsync(IBrowserContext context, Uri baseUrl)
+    private static async Task ForgetOldTokensAsync(IBrowserContext context, Uri baseUrl, Action<string>? verbose)
     {
         var old = (await context.CookiesAsync(new[] { baseUrl.ToString() }).ConfigureAwait(false))
-            .Where(c => c.Name is AccessTokenCookie or RefreshTokenCookie);
+            .Where(c => c.Name is AccessTokenCookie or RefreshTokenCookie)
+            .ToArray();
         foreach (var cookie in old)
         {
             await context.ClearCookiesAsync(new BrowserContextClearCookiesOptions { Name = cookie.Name, Domain = cookie.Domain, Path = cookie.Path }).ConfigureAwait(false);
+        }
+
+        if (old.Length > 0)
+        {
+            var left = (await context.CookiesAsync(new[] { baseUrl.ToString() }).ConfigureAwait(false)).Count(c => c.Name is AccessTokenCookie or RefreshTokenCookie);
+            verbose?.Invoke($"Dropped {old.Length - left} token cookie(s) left in the profile by an earlier run.");
         }
     }
 

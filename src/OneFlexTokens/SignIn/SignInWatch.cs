@@ -16,7 +16,6 @@ internal sealed class SignInWatch
     private readonly string _appOrigin;
     private readonly string _appUrl;
     private readonly TaskCompletionSource<SignInTokens> _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly HashSet<IPage> _formWatched = new();
     private int _checksRunning;
     private int _checkAgain;
 
@@ -93,49 +92,64 @@ internal sealed class SignInWatch
     private void OnMainFrameNavigated(IPage page, string url)
     {
         CheckCookies();
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || Origin(uri) == _appOrigin)
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            return;
+        }
+
+        _verbose?.Invoke($"Page: {uri.GetLeftPart(UriPartial.Path)}");
+        if (Origin(uri) == _appOrigin)
         {
             return;
         }
 
         Status = $"Signing in at {Origin(uri)}";
-        if (_request.Headless)
-        {
-            lock (_formWatched)
-            {
-                if (!_formWatched.Add(page))
-                {
-                    return;
-                }
-            }
-
-            _ = WatchForSignInFormAsync(page);
-        }
     }
 
-    /// <summary>In -Headless the SSO form means the session is gone: fail now instead of waiting for the timeout.</summary>
-    private async Task WatchForSignInFormAsync(IPage page)
+    /// <summary>
+    /// In -Headless nobody is there to sign in: the moment a page outside the app origin shows a credentials input,
+    /// report it and never submit that form. A script in every page reports the input as soon as it is parsed
+    /// (before the page's own scripts can submit anything); forms without one (e.g. an SSO form_post) go through.
+    /// </summary>
+    public async Task PrepareAsync()
     {
-        try
+        if (!_request.Headless)
         {
-            await page.Locator(BrowserSignIn.SignInFormSelector).First
-                .WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached, Timeout = 0 })
-                .ConfigureAwait(false);
-            if (!Uri.TryCreate(page.Url, UriKind.Absolute, out var uri) || Origin(uri) == _appOrigin)
-            {
-                return;
-            }
+            return;
+        }
 
-            Fail(new OneFlexException(ErrorIds.InteractiveLoginRequired, ErrorCategory.AuthenticationError, Messages.InteractiveLoginRequired(Origin(uri)), Origin(uri)));
-        }
-        catch (PlaywrightException)
-        {
-            // The page or browser closed: nothing to watch any more.
-        }
-        catch (ObjectDisposedException)
-        {
-        }
+        await _context.ExposeFunctionAsync<string>(FormBinding, origin =>
+            Fail(new OneFlexException(ErrorIds.InteractiveLoginRequired, ErrorCategory.AuthenticationError, Messages.InteractiveLoginRequired(origin), origin))).ConfigureAwait(false);
+        await _context.AddInitScriptAsync(FormGuardScript(_appOrigin)).ConfigureAwait(false);
     }
+
+    private const string FormBinding = "__oneflexTokensSignInForm";
+
+    internal static string FormGuardScript(string appOrigin) => $$"""
+        (() => {
+          if (location.origin === {{System.Text.Json.JsonSerializer.Serialize(appOrigin)}} || !/^https?:$/.test(location.protocol)) return;
+          const selector = {{System.Text.Json.JsonSerializer.Serialize(BrowserSignIn.SignInFormSelector)}};
+          let reported = false;
+          const report = () => {
+            if (reported) return true;
+            if (!document.querySelector(selector)) return false;
+            reported = true;
+            window.{{FormBinding}}(location.origin);
+            return true;
+          };
+          new MutationObserver(report).observe(document, { childList: true, subtree: true });
+          document.addEventListener('submit', e => {
+            if (e.target.querySelector && e.target.querySelector(selector)) { e.preventDefault(); e.stopImmediatePropagation(); report(); }
+          }, true);
+          for (const name of ['submit', 'requestSubmit']) {
+            const original = HTMLFormElement.prototype[name];
+            HTMLFormElement.prototype[name] = function (...args) {
+              if (this.querySelector(selector)) { report(); return; }
+              return original.apply(this, args);
+            };
+          }
+        })();
+        """;
 
     /// <summary>Reads the app origin's cookies; runs at most one read at a time and once more if asked meanwhile.</summary>
     private void CheckCookies()

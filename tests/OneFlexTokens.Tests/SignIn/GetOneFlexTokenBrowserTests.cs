@@ -46,8 +46,8 @@ public sealed class GetOneFlexTokenBrowserTests
 
     private static ErrorRecord SingleError(ScriptResult result, string errorId)
     {
-        Assert.Empty(result.Output);
-        var error = Assert.Single(result.AllErrors);
+        Assert.True(result.Output.Count == 0 && result.AllErrors.Count() == 1, result.Describe() + "\nVerbose:\n" + string.Join("\n", result.Verbose));
+        var error = result.AllErrors.Single();
         Assert.StartsWith(errorId + ",", error.FullyQualifiedErrorId);
         return error;
     }
@@ -123,7 +123,7 @@ public sealed class GetOneFlexTokenBrowserTests
 
         scope.Simulator.EndAllSsoSessions();
         var clock = Stopwatch.StartNew();
-        var expired = scheduled.Invoke(Headless, scope.AppUrl, scope.ProfilePath);
+        var expired = scheduled.Invoke(Headless + " -Verbose", scope.AppUrl, scope.ProfilePath);
         clock.Stop();
 
         var error = SingleError(expired, ErrorIds.InteractiveLoginRequired);
@@ -140,11 +140,11 @@ public sealed class GetOneFlexTokenBrowserTests
         using var display = Display();
         using var session = new PowerShellSession();
 
-        var result = session.Invoke("Get-OneFlexToken -BaseUrl $args[0] -ProfilePath $args[1] -Timeout 3", scope.AppUrl, scope.ProfilePath);
+        var result = session.Invoke("Get-OneFlexToken -BaseUrl $args[0] -ProfilePath $args[1] -Timeout 3 -Verbose", scope.AppUrl, scope.ProfilePath);
 
         var error = SingleError(result, ErrorIds.SignInTimeout);
         Assert.Contains("3 seconds", error.Exception.Message);
-        Assert.Equal(1, scope.Simulator.SignInFormsShown);
+        Assert.True(scope.Simulator.SignInFormsShown == 1, $"forms shown: {scope.Simulator.SignInFormsShown}");
         Assert.Contains(result.Progress, p => p.SecondsRemaining is > 0 and <= 3);
         Assert.Empty(scope.BrowserProcesses());
     }
