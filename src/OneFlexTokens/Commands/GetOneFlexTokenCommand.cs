@@ -50,6 +50,12 @@ public sealed class GetOneFlexTokenCommand : OneFlexCmdlet
     [Parameter(ParameterSetName = EnvPathSet)]
     public SwitchParameter NoBrowser { get; set; }
 
+    protected override void BeginProcessing()
+    {
+        // The assembly may have been loaded from the host's folder; the module's own folder is where the driver is.
+        PlaywrightDriver.UseModuleFolder(MyInvocation.MyCommand.Module?.ModuleBase);
+    }
+
     protected override void ProcessRecord()
     {
         try

@@ -24,7 +24,7 @@ public sealed class BrowserSignIn
     /// <summary>Inputs a sign-in page asks for; on a foreign origin in -Headless this means a human is needed.</summary>
     public const string SignInFormSelector = "input[type=password], input[type=email], input[name=loginfmt], input[autocomplete=username]";
 
-    private static readonly TimeSpan CloseBound = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan CloseBound = TimeSpan.FromSeconds(5);
 
     private readonly HostPlatform _platform;
     private readonly Action<string>? _verbose;
@@ -110,6 +110,10 @@ public sealed class BrowserSignIn
         finally
         {
             await CloseAsync(context, playwright).ConfigureAwait(false);
+            if (playwright is not null)
+            {
+                await BrowserProcesses.WaitForExitAsync(Path.GetFullPath(request.ProfilePath), CloseBound).ConfigureAwait(false);
+            }
         }
     }
 

@@ -207,6 +207,18 @@ public static class ProcessTable
             .Select(p => (int?)p.Pid)
             .FirstOrDefault();
 
+    public static string CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ');
+        }
+        catch (IOException)
+        {
+            return string.Empty;
+        }
+    }
+
     public static void Terminate(int pid) => _ = kill(pid, 15);
 
     [DllImport("libc", SetLastError = true)]

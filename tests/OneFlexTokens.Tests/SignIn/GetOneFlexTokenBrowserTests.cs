@@ -250,19 +250,24 @@ public sealed class GetOneFlexTokenBrowserTests
     }
 
     [SkippableFact]
-    public async Task The_module_finds_its_own_driver_from_any_directory()
+    public async Task The_module_runs_its_own_driver_from_any_directory_though_the_host_holds_another_Playwright()
     {
         await using var scope = await SignInScope.StartAsync(new SimulatorOptions { AutoSignIn = false });
-        var node = Path.Combine(RepoPaths.ModuleDirectory, ".playwright", "node", "linux-x64", "node");
-        Assert.True(File.GetUnixFileMode(node).HasFlag(UnixFileMode.UserExecute), "The bundled node is not executable.");
+        using var display = Display();
+        var moduleDriver = Path.Combine(RepoPaths.ModuleDirectory, ".playwright");
+        Assert.True(File.GetUnixFileMode(Path.Combine(moduleDriver, "node", "linux-x64", "node")).HasFlag(UnixFileMode.UserExecute), "The bundled node is not executable.");
         Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, "Microsoft.Playwright.dll")), "The test host should hold its own Playwright copy for this test to mean something.");
 
         using var session = new PowerShellSession(workingDirectory: scope.Root);
-        var driver = session.Invoke("[Environment]::GetEnvironmentVariable('PLAYWRIGHT_DRIVER_SEARCH_PATH')");
-        Assert.Equal(Path.GetFullPath(RepoPaths.ModuleDirectory).TrimEnd('/'), Path.GetFullPath((string)driver.Objects.Single()).TrimEnd('/'));
+        var driversBefore = ProcessTable.DriverChildren();
+        var running = session.Start(SignIn + " -Verbose", null, scope.AppUrl, scope.ProfilePath);
+        Assert.True(Wait.Until(() => scope.Simulator.SignInFormsShown > 0 || running.IsCompleted, TimeSpan.FromSeconds(60)), "The sign-in form never showed.");
+        var drivers = ProcessTable.DriverChildren().Except(driversBefore).Select(ProcessTable.CommandLine).ToArray();
+        running.Stop();
+        var stopped = running.Wait(TimeSpan.FromSeconds(30));
+        Assert.True(scope.BrowserProcesses().Count == 0, stopped.Describe() + string.Join("\n", stopped.Verbose) + "\n" + string.Join("\n", scope.BrowserProcesses().Select(ProcessTable.CommandLine)));
 
-        var result = session.Invoke(Headless, scope.AppUrl, scope.ProfilePath);
-        SingleError(result, ErrorIds.InteractiveLoginRequired);
-        Assert.Equal(1, scope.Simulator.SignInFormsShown);
+        var driver = Assert.Single(drivers);
+        Assert.Contains(Path.GetFullPath(moduleDriver), driver);
     }
 }
