@@ -28,6 +28,7 @@ public sealed class GetOneFlexTokenCommand : OneFlexCmdlet
     public string? ProfilePath { get; set; }
 
     [Parameter]
+    [Alias("TimeoutSeconds")]
     [TimeoutTransformation]
     public TimeSpan Timeout { get; set; }
 
