@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using OneFlexTokens.Common;
+using OneFlexTokens.EnvFiles;
 using OneFlexTokens.SignIn;
 using OneFlexTokens.Tokens;
 
@@ -62,7 +63,7 @@ public sealed class GetOneFlexTokenCommand : OneFlexCmdlet
         try
         {
             var platform = HostPlatform.Current;
-            var baseUrl = SignInEnvironment.ResolveBaseUrl(BaseUrl, platform);
+            var baseUrl = OneFlexBaseUrl.Resolve(BaseUrl, platform);
             var refreshToken = ParameterSetName switch
             {
                 RefreshTokenSet => RefreshToken,
@@ -139,5 +140,5 @@ public sealed class GetOneFlexTokenCommand : OneFlexCmdlet
         }
     }
 
-    private static string? ReadRefreshTokenFromEnvFile(string path) => EnvRefreshToken.Read(path);
+    private static string? ReadRefreshTokenFromEnvFile(string path) => EnvFileReader.ReadTokens(path).RefreshToken;
 }

@@ -17,6 +17,7 @@ public static class ErrorIds
     public const string ServiceError = "ServiceError";
     public const string ServiceUnreachable = "ServiceUnreachable";
     public const string NoTokenInput = "NoTokenInput";
+    public const string DetailedAndPassThru = "DetailedAndPassThru";
 
     // Env files
     public const string EnvFileNotFound = "EnvFileNotFound";
@@ -26,6 +27,7 @@ public static class ErrorIds
     public const string EnvKeyMissing = "EnvKeyMissing";
     public const string UnsafeTokenValue = "UnsafeTokenValue";
     public const string EnvFileInGitWorkTree = "EnvFileInGitWorkTree";
+    public const string EnvFileBusy = "EnvFileBusy";
 
     // Sign-in
     public const string BrowserNotFound = "BrowserNotFound";

@@ -9,6 +9,35 @@ internal static class Messages
     public const string TokenBadEncoding = "The access token is not a valid JWT: its header or payload is not base64url.";
     public const string TokenBadJson = "The access token is not a valid JWT: its payload is not a JSON object.";
     public const string TokenBadTimeClaim = "The access token is not a valid JWT: a time claim (exp, iat, nbf) is not a number of seconds.";
+    public const string TokenNoExpiry = "The access token has no 'exp' claim, so its lifetime cannot be checked. OneFlex access tokens always carry one: make sure this is the access_token cookie value.";
+    public const string TokenExpired = "The access token expired at {0:u}. Get a new one with Get-OneFlexToken.";
+    public const string TokenNotYetValid = "The access token is not valid before {0:u} ('nbf'). Check this computer's clock.";
+    public const string TokenExpiresTooSoon = "The access token expires at {0:u}, less than the required {1} from now. Get a new one with Get-OneFlexToken.";
+    public const string TokenValid = "The access token is valid.";
+    public const string TokenRejected = "The OneFlex service at {0} rejected the access token (HTTP 401). Get a new one with Get-OneFlexToken.";
+    public const string ServiceError = "The OneFlex service at {0} answered HTTP {1} to the token check. Try again later; the token itself may still be valid.";
+    public const string ServiceUnreachable = "The OneFlex service at {0} did not answer the token check ({1}). Check the network and -BaseUrl.";
+    public const string ServiceBadAnswer = "The OneFlex service at {0} answered the token check with something that is not the expected 'me' result. Check -BaseUrl.";
+    public const string InvalidBaseUrl = "'{0}' is not an absolute http(s) URL. Pass the OneFlex address, e.g. https://oneflex.myworldline.com.";
+    public const string InsecureBaseUrl = "'{0}' is not https. Tokens are only sent over https, except to a loopback address (127.0.0.1, ::1, localhost) for local testing.";
+    public const string DetailedAndPassThru = "-Detailed and -PassThru cannot be used together: -PassThru passes valid tokens on, -Detailed reports on each.";
+
+    // Env files ({0} is the path)
+    public const string EnvFileNotFound = "The env file '{0}' does not exist. Check the path, or create it with Save-OneFlexEnv.";
+    public const string EnvPathIsDirectory = "'{0}' is a folder, not a .env file. Give the path of the file itself, e.g. '{0}/.env'.";
+    public const string EnvFileUnreadable = "The env file '{0}' cannot be read: {1} Check its permissions and that no other program holds it locked.";
+    public const string EnvFileUtf16 = "The env file '{0}' is UTF-16 text, but the bot reads .env files as UTF-8. Save it as UTF-8 (e.g. in your editor's encoding menu) and try again.";
+    public const string EnvFileNotUtf8 = "The env file '{0}' is not valid UTF-8 text, and the bot reads .env files as UTF-8. Save it as UTF-8 and try again.";
+    public const string EnvKeyMissing = "The env file '{0}' does not set {1}. Save tokens there first (Get-OneFlexToken | Save-OneFlexEnv) or pass the token directly.";
+    public const string EnvFileReadOnly = "The env file '{0}' is read-only, so the tokens were not saved there. Make it writable (chmod u+w, or clear the read-only attribute) if it should hold the tokens.";
+    public const string EnvFileNotWritable = "The tokens could not be saved to '{0}': {1} The file was left as it was. Check that you may write to the file and to its folder.";
+    public const string EnvFolderNotCreated = "The folder of '{0}' does not exist and could not be created: {1} Create it, or fix the path.";
+    public const string EnvFileBusy = "Another save to '{0}' has held its lock file '{1}' for more than {2} seconds. Retry when it has finished; if no save is running, delete the lock file.";
+    public const string UnsafeTokenValue = "The {0} value cannot be written to a .env file safely: it has {1}, which a token never has (tokens use only letters, digits and . - _ ~ + / =). Nothing was written. Check that the value is really a token.";
+    public const string UnsafeTokenEmpty = "The {0} value is empty. Nothing was written.";
+    public const string SaveEnvNoTokenInput = "No token to save. Pipe a OneFlexToken (Get-OneFlexToken | Save-OneFlexEnv), or pass -AccessToken and/or -RefreshToken.";
+    public const string EnvFileInGitWorkTree = "'{0}' is inside the git work tree '{1}' and git does not ignore it: the tokens could be committed. Add it to .gitignore.";
+    public const string EnvFileInGitWorkTreeUnchecked = "'{0}' is inside the git work tree '{1}', and git could not be asked whether it ignores the file ({2}). Make sure .gitignore covers it, or the tokens could be committed.";
 
     // Sign-in
     public static string BrowserPathNotFound(string path) =>
@@ -44,12 +73,6 @@ internal static class Messages
 
     public static string SignInPageFailed(string origin, int status) =>
         $"The sign-in page at {origin} answered HTTP {status}. The service or its SSO is failing: try again later, and check -BaseUrl.";
-
-    public static string InvalidBaseUrl(string value) =>
-        $"'{value}' is not an absolute http(s) URL. Pass the OneFlex address, e.g. -BaseUrl https://oneflex.myworldline.com (or set ONEFLEX_BASE_URL).";
-
-    public static string InsecureBaseUrl(string value) =>
-        $"'{value}' is not https. Tokens are only sent over https (plain http is allowed for loopback addresses only, for local testing). Use the https address of the service.";
 
     public const string RefreshTokenRejected =
         "The service rejected the refresh token: the SSO session it belongs to has ended (or the token is wrong). Sign in again with the browser: run Get-OneFlexToken without -NoBrowser.";

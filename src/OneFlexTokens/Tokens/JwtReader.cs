@@ -119,7 +119,7 @@ public static class JwtReader
             return null;
         }
 
-        var padded = segment.Length % 4 switch { 0 => 0, 2 => 2, 3 => 1, _ => -1 };
+        var padded = (segment.Length % 4) switch { 0 => 0, 2 => 2, 3 => 1, _ => -1 };
         if (padded < 0)
         {
             return null;

@@ -270,4 +270,31 @@ public sealed class GetOneFlexTokenBrowserTests
         var driver = Assert.Single(drivers);
         Assert.Contains(Path.GetFullPath(moduleDriver), driver);
     }
+
+    [SkippableFact]
+    public async Task The_whole_renewal_pipeline_writes_both_env_files()
+    {
+        await using var scope = await SignInScope.StartAsync(AutoSignIn());
+        using var display = Display();
+        var bot = Path.Combine(scope.Root, "bot");
+        Directory.CreateDirectory(Path.Combine(bot, "config"));
+        File.WriteAllText(Path.Combine(bot, ".env"), "# réglages du bot\nDESK_ID=42\nONEFLEX_TOKEN=old\n");
+        using var session = new PowerShellSession(workingDirectory: bot);
+
+        var result = session.Invoke(
+            "Get-OneFlexToken -BaseUrl $args[0] -ProfilePath $args[1] -Timeout 60 | Test-OneFlexToken -PassThru | Save-OneFlexEnv -Path ./.env, ./config/.env",
+            scope.AppUrl,
+            scope.ProfilePath);
+
+        Assert.True(!result.AllErrors.Any(), result.Describe());
+        Assert.Equal(1, scope.Simulator.SignInsCompleted);
+        var tokens = OneFlexTokens.EnvFiles.EnvFileReader.ReadTokens(Path.Combine(bot, ".env"));
+        Assert.NotNull(tokens.AccessToken);
+        Assert.NotEqual("old", tokens.AccessToken);
+        Assert.Matches("^[0-9a-f]{20}$", tokens.RefreshToken);
+        Assert.Equal(tokens, OneFlexTokens.EnvFiles.EnvFileReader.ReadTokens(Path.Combine(bot, "config", ".env")));
+        Assert.StartsWith("# réglages du bot\nDESK_ID=42\n", File.ReadAllText(Path.Combine(bot, ".env")));
+        Assert.True(await ApiAcceptsAsync(scope.Simulator, tokens.AccessToken!));
+        SecretAssert.NotLeaked(result, tokens.AccessToken, tokens.RefreshToken);
+    }
 }

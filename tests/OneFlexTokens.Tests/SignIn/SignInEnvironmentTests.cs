@@ -10,36 +10,6 @@ public class SignInEnvironmentTests
         new(os, name => env is not null && env.TryGetValue(name, out var v) ? v : null, os == OSKind.Windows ? @"C:\Users\jane" : "/home/jane");
 
     [Fact]
-    public void BaseUrl_defaults_to_the_Worldline_tenant_then_the_environment_then_the_parameter()
-    {
-        Assert.Equal("https://oneflex.myworldline.com/", SignInEnvironment.ResolveBaseUrl(null, Platform(OSKind.Linux)).ToString());
-        var env = new Dictionary<string, string> { ["ONEFLEX_BASE_URL"] = "https://other.example.com/some/page" };
-        Assert.Equal("https://other.example.com/", SignInEnvironment.ResolveBaseUrl(null, Platform(OSKind.Linux, env)).ToString());
-        Assert.Equal("https://third.example.com:8443/", SignInEnvironment.ResolveBaseUrl("https://third.example.com:8443", Platform(OSKind.Linux, env)).ToString());
-    }
-
-    [Theory]
-    [InlineData("http://127.0.0.1:5000")]
-    [InlineData("http://localhost:5000")]
-    [InlineData("http://[::1]:5000")]
-    public void Plain_http_is_allowed_for_loopback_only(string url)
-    {
-        Assert.Equal("http", SignInEnvironment.ResolveBaseUrl(url, Platform(OSKind.Linux)).Scheme);
-    }
-
-    [Fact]
-    public void Plain_http_elsewhere_and_non_urls_are_refused()
-    {
-        var insecure = Assert.Throws<OneFlexException>(() => SignInEnvironment.ResolveBaseUrl("http://oneflex.myworldline.com", Platform(OSKind.Linux)));
-        Assert.Equal(ErrorIds.InsecureBaseUrl, insecure.ErrorId);
-        Assert.Contains("https", insecure.Message);
-        foreach (var bad in new[] { "oneflex.myworldline.com", "ftp://x.example.com", "not a url" })
-        {
-            Assert.Equal(ErrorIds.InvalidBaseUrl, Assert.Throws<OneFlexException>(() => SignInEnvironment.ResolveBaseUrl(bad, Platform(OSKind.Linux))).ErrorId);
-        }
-    }
-
-    [Fact]
     public void A_window_on_Linux_needs_X11_or_Wayland()
     {
         var failure = Assert.Throws<OneFlexException>(() => SignInEnvironment.EnsureDisplay(Platform(OSKind.Linux), headless: false));

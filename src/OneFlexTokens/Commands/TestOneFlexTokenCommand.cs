@@ -1,0 +1,150 @@
+using System.Management.Automation;
+using OneFlexTokens.Common;
+using OneFlexTokens.EnvFiles;
+using OneFlexTokens.Tokens;
+
+namespace OneFlexTokens.Commands;
+
+[Cmdlet(VerbsDiagnostic.Test, "OneFlexToken", DefaultParameterSetName = TokenSet)]
+[OutputType(typeof(bool))]
+[OutputType(typeof(TokenStatus))]
+[OutputType(typeof(OneFlexToken))]
+public sealed class TestOneFlexTokenCommand : OneFlexCmdlet
+{
+    private const string TokenSet = "Token";
+    private const string AccessTokenSet = "AccessToken";
+    private const string EnvPathSet = "EnvPath";
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = TokenSet)]
+    public OneFlexToken? InputObject { get; set; }
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = AccessTokenSet)]
+    [AllowEmptyString]
+    public string? AccessToken { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = EnvPathSet)]
+    [ValidateNotNullOrEmpty]
+    public string EnvPath { get; set; } = "";
+
+    [Parameter]
+    public TimeSpan MinimumValidity { get; set; } = TimeSpan.Zero;
+
+    [Parameter]
+    public SwitchParameter Online { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? BaseUrl { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 600)]
+    public int TimeoutSeconds { get; set; } = 30;
+
+    [Parameter]
+    public SwitchParameter Detailed { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        if (Detailed && PassThru)
+        {
+            ThrowTerminatingError(new OneFlexException(ErrorIds.DetailedAndPassThru, ErrorCategory.InvalidArgument, Messages.DetailedAndPassThru));
+        }
+    }
+
+    protected override void ProcessRecord()
+    {
+        var token = ReadInput();
+        if (token is null)
+        {
+            return;
+        }
+
+        var status = TokenValidator.Evaluate(token.AccessToken, MinimumValidity, DateTimeOffset.UtcNow);
+        if (status.IsValid && Online)
+        {
+            status = ProbeOnline(token, status);
+        }
+
+        status = status with { Source = token.Source, BaseUrl = status.BaseUrl ?? token.BaseUrl };
+
+        if (Detailed)
+        {
+            WriteObject(status);
+        }
+        else if (!PassThru)
+        {
+            WriteObject(status.IsValid);
+        }
+        else if (status.IsValid)
+        {
+            WriteObject(token);
+        }
+        else
+        {
+            WriteError(new OneFlexException(TokenValidator.ErrorIdOf(status.Reason), CategoryOf(status.Reason), status.Message, status));
+        }
+    }
+
+    private OneFlexToken? ReadInput()
+    {
+        switch (ParameterSetName)
+        {
+            case TokenSet:
+                return InputObject;
+            case AccessTokenSet:
+                return new OneFlexToken(AccessToken ?? "", null, BaseUrl, TokenSource.Parameter);
+            default:
+                try
+                {
+                    var path = ResolvePath(EnvPath);
+                    var values = EnvFileReader.ReadValues(path);
+                    values.TryGetValue(EnvKeys.AccessToken, out var access);
+                    values.TryGetValue(EnvKeys.RefreshToken, out var refresh);
+                    return new OneFlexToken(access ?? "", refresh, BaseUrl, TokenSource.EnvFile);
+                }
+                catch (OneFlexException failure)
+                {
+                    WriteError(failure);
+                    return null;
+                }
+        }
+    }
+
+    private TokenStatus ProbeOnline(OneFlexToken token, TokenStatus offline)
+    {
+        Uri baseUrl;
+        try
+        {
+            baseUrl = OneFlexBaseUrl.Resolve(BaseUrl ?? token.BaseUrl, HostPlatform.Current);
+        }
+        catch (OneFlexException failure)
+        {
+            ThrowTerminatingError(failure);
+            throw;
+        }
+
+        PostVerbose($"Asking {baseUrl} who token {token.AccessTokenMasked} belongs to.");
+        var probe = RunAsync(ct => OneFlexApiClient.ProbeMeAsync(baseUrl, token.AccessToken, TimeSpan.FromSeconds(TimeoutSeconds), ct));
+        return offline with
+        {
+            Reason = probe.Validity,
+            Message = probe.Message,
+            Email = probe.Email ?? offline.Email,
+            CheckedOnline = true,
+            User = probe.FullName,
+            BaseUrl = baseUrl.ToString().TrimEnd('/'),
+        };
+    }
+
+    private static ErrorCategory CategoryOf(TokenValidity reason) => reason switch
+    {
+        TokenValidity.Expired or TokenValidity.ExpiresTooSoon or TokenValidity.NotYetValid => ErrorCategory.InvalidResult,
+        TokenValidity.Rejected => ErrorCategory.AuthenticationError,
+        TokenValidity.ServiceError => ErrorCategory.InvalidResult,
+        TokenValidity.Unreachable => ErrorCategory.ConnectionError,
+        _ => ErrorCategory.InvalidData,
+    };
+}

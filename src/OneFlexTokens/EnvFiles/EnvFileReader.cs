@@ -1,0 +1,111 @@
+using System.Management.Automation;
+using System.Text.Unicode;
+using OneFlexTokens.Common;
+
+namespace OneFlexTokens.EnvFiles;
+
+/// <summary>The tokens a .env file holds; null when the file does not set one.</summary>
+public sealed record EnvTokens(string? AccessToken, string? RefreshToken);
+
+/// <summary>
+/// The one .env reader: the keys and values the bot gets from a file, by python-dotenv's rules
+/// (<c>export </c>, blanks around '=', single quotes literal, double quotes with escapes, inline
+/// <c> #</c> comments, the last duplicate wins, a key without '=' unsets it). <c>${VAR}</c> is not expanded.
+/// </summary>
+public static class EnvFileReader
+{
+    /// <param name="path">A full file-system path (cmdlets resolve it first).</param>
+    public static IReadOnlyDictionary<string, string> ReadValues(string path) => ParseValues(ReadBytes(path), path);
+
+    public static EnvTokens ReadTokens(string path)
+    {
+        var values = ReadValues(path);
+        return new EnvTokens(
+            values.TryGetValue(EnvKeys.AccessToken, out var access) && access.Length > 0 ? access : null,
+            values.TryGetValue(EnvKeys.RefreshToken, out var refresh) && refresh.Length > 0 ? refresh : null);
+    }
+
+    /// <summary>The non-empty value of <paramref name="key"/>, or EnvKeyMissing.</summary>
+    public static string ReadRequired(string path, string key)
+    {
+        if (ReadValues(path).TryGetValue(key, out var value) && value.Length > 0)
+        {
+            return value;
+        }
+
+        throw new OneFlexException(ErrorIds.EnvKeyMissing, ErrorCategory.ObjectNotFound,
+            string.Format(Messages.EnvKeyMissing, path, key), path);
+    }
+
+    /// <summary>Parses file content; <paramref name="path"/> only names the file in errors.</summary>
+    public static IReadOnlyDictionary<string, string> ParseValues(ReadOnlySpan<byte> content, string path = "")
+    {
+        EnsureUtf8(content, path);
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var binding in DotenvSyntax.Parse(content))
+        {
+            if (binding.Key is null)
+            {
+                continue;
+            }
+
+            var value = DotenvSyntax.ValueOf(content, binding);
+            if (value is null)
+            {
+                values.Remove(binding.Key);
+            }
+            else
+            {
+                values[binding.Key] = value;
+            }
+        }
+
+        return values;
+    }
+
+    /// <summary>The bot reads .env files as UTF-8 and fails on anything else; so do we, with a clearer message.</summary>
+    internal static void EnsureUtf8(ReadOnlySpan<byte> content, string path)
+    {
+        if (content.StartsWith(stackalloc byte[] { 0xFF, 0xFE }) || content.StartsWith(stackalloc byte[] { 0xFE, 0xFF })
+            || content.StartsWith(stackalloc byte[] { 0x00, 0x00, 0xFE, 0xFF }))
+        {
+            throw new OneFlexException(ErrorIds.EnvFileUnreadable, ErrorCategory.InvalidData,
+                string.Format(Messages.EnvFileUtf16, path), path);
+        }
+
+        if (!Utf8.IsValid(content))
+        {
+            throw new OneFlexException(ErrorIds.EnvFileUnreadable, ErrorCategory.InvalidData,
+                string.Format(Messages.EnvFileNotUtf8, path), path);
+        }
+    }
+
+    internal static byte[] ReadBytes(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new OneFlexException(ErrorIds.EnvPathIsDirectory, ErrorCategory.InvalidArgument,
+                string.Format(Messages.EnvPathIsDirectory, path), path);
+        }
+
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new OneFlexException(ErrorIds.EnvFileNotFound, ErrorCategory.ObjectNotFound,
+                string.Format(Messages.EnvFileNotFound, path), path, e);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw new OneFlexException(ErrorIds.EnvFileUnreadable, ErrorCategory.PermissionDenied,
+                string.Format(Messages.EnvFileUnreadable, path, e.Message), path, e);
+        }
+        catch (IOException e)
+        {
+            throw new OneFlexException(ErrorIds.EnvFileUnreadable, ErrorCategory.ReadError,
+                string.Format(Messages.EnvFileUnreadable, path, e.Message), path, e);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using OneFlexTokens.Common;
+using OneFlexTokens.Tests.Harness;
+using OneFlexTokens.Tokens;
+using Xunit;
+
+namespace OneFlexTokens.Tests.Tokens;
+
+public class OneFlexTokenTests
+{
+    [Fact]
+    public void Takes_its_times_and_identity_from_the_jwt()
+    {
+        var now = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var token = new OneFlexToken(TestJwt.Create(now.AddMinutes(15), now, now, "s", "e@x.y"), "0123456789abcdef0123", "https://x", TokenSource.Browser);
+        Assert.Equal(now.AddMinutes(15), token.ExpiresAt);
+        Assert.Equal(now, token.IssuedAt);
+        Assert.Equal("s", token.Subject);
+        Assert.Equal("e@x.y", token.Email);
+    }
+
+    [Fact]
+    public void ToString_and_masks_never_show_a_whole_token()
+    {
+        var access = TestJwt.Valid();
+        var refresh = "0123456789abcdef0123";
+        var token = new OneFlexToken(access, refresh, null, TokenSource.Refresh);
+        SecretAssert.NotIn(token.ToString() + token.AccessTokenMasked + token.RefreshTokenMasked, access, refresh);
+        Assert.StartsWith(access[..6], token.AccessTokenMasked);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("abc")]
+    [InlineData("abcdefghijk")]
+    [InlineData("abcdefghijkl")]
+    public void Short_secrets_are_masked_whole(string secret)
+    {
+        var masked = SecretMask.Mask(secret);
+        if (secret.Length > 0)
+        {
+            Assert.DoesNotContain(secret, masked);
+        }
+    }
+
+    [Fact]
+    public void An_opaque_access_token_gives_no_claims_rather_than_failing()
+    {
+        var token = new OneFlexToken("opaque", null, null, TokenSource.Parameter);
+        Assert.Null(token.ExpiresAt);
+        Assert.Null(token.ExpiresIn);
+    }
+}
