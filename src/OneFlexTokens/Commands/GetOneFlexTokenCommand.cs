@@ -91,6 +91,10 @@ public sealed class GetOneFlexTokenCommand : OneFlexCmdlet
             {
                 ThrowTerminatingError(new OneFlexException(ErrorIds.EnvKeyMissing, ErrorCategory.ObjectNotFound, Messages.RefreshTokenMissingInEnvFile, EnvPath));
             }
+            else if (ParameterSetName == EnvPathSet)
+            {
+                WriteVerbose($"'{EnvPath}' has no {EnvKeys.RefreshToken}; signing in with the browser.");
+            }
 
             SignInWithBrowser(platform, baseUrl);
         }

@@ -107,6 +107,14 @@ public sealed class BrowserSignIn
             await SaveSessionAsync(context, request.BaseUrl, store).ConfigureAwait(false);
             return tokens;
         }
+        catch (PlaywrightException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The browser went away under a call of ours (most often: the user closed it while a page loaded).
+            var closed = context is null || context.Pages.Count == 0 || e.Message.Contains("closed", StringComparison.OrdinalIgnoreCase);
+            throw closed
+                ? new OneFlexException(ErrorIds.BrowserClosed, ErrorCategory.OperationStopped, Messages.BrowserClosed, null, e)
+                : new OneFlexException(ErrorIds.BrowserLaunchFailed, ErrorCategory.ResourceUnavailable, Messages.BrowserLaunchFailed(request.Browser.ExecutablePath, FirstLine(e.Message)), request.Browser.ExecutablePath, e);
+        }
         finally
         {
             await CloseAsync(context, playwright).ConfigureAwait(false);
