@@ -297,4 +297,20 @@ public sealed class GetOneFlexTokenBrowserTests
         Assert.True(await ApiAcceptsAsync(scope.Simulator, tokens.AccessToken!));
         SecretAssert.NotLeaked(result, tokens.AccessToken, tokens.RefreshToken);
     }
+
+    [SkippableFact]
+    public async Task A_browser_that_does_not_start_is_BrowserLaunchFailed()
+    {
+        await using var scope = await SignInScope.StartAsync(AutoSignIn());
+        var notABrowser = Path.Combine(scope.Root, "not-a-browser");
+        File.WriteAllText(notABrowser, "#!/bin/sh\nexit 3\n");
+        File.SetUnixFileMode(notABrowser, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        using var session = new PowerShellSession();
+
+        var result = session.Invoke(Headless + " -BrowserPath $args[2]", scope.AppUrl, scope.ProfilePath, notABrowser);
+
+        var error = SingleError(result, ErrorIds.BrowserLaunchFailed);
+        Assert.Contains(notABrowser, error.Exception.Message);
+        Assert.Equal(0, scope.Simulator.SignInFormsShown);
+    }
 }

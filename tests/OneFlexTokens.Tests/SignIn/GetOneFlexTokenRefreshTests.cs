@@ -145,4 +145,22 @@ public sealed class GetOneFlexTokenRefreshTests : IAsyncLifetime
         Assert.StartsWith(ErrorIds.InvalidTimeout + ",", negative.AllErrors.Single().FullyQualifiedErrorId);
         AssertNoBrowserUsed();
     }
+
+    [Fact]
+    public void A_missing_browser_says_what_to_install_before_anything_starts()
+    {
+        using var session = new PowerShellSession();
+
+        var missingPath = session.Invoke("Get-OneFlexToken -BaseUrl $args[0] -Headless -BrowserPath $args[1]", AppUrl, Path.Combine(_root, "no-such-browser"));
+        var error = SingleError(missingPath, ErrorIds.BrowserNotFound);
+        Assert.Contains("no-such-browser", error.Exception.Message);
+
+        if (!File.Exists("/opt/microsoft/msedge/msedge") && !OperatingSystem.IsWindows())
+        {
+            var noEdge = session.Invoke("Get-OneFlexToken -BaseUrl $args[0] -Headless -Browser Edge", AppUrl);
+            Assert.Contains("OneFlexTokens never downloads a browser", SingleError(noEdge, ErrorIds.BrowserNotFound).Exception.Message);
+        }
+
+        AssertNoBrowserUsed();
+    }
 }
