@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -47,6 +48,7 @@ public sealed class OneFlexSimulator : IAsyncDisposable
     private readonly List<DateTimeOffset> _tokenCookiesIssuedAt = [];
     private WebApplication? _appHost;
     private WebApplication? _ssoHost;
+    private WebApplication? _ssoHostIPv6;
     private string _appOrigin = "";
     private string _ssoOrigin = "";
     private int _signInFormsShown;
@@ -72,12 +74,11 @@ public sealed class OneFlexSimulator : IAsyncDisposable
         var simulator = new OneFlexSimulator(options ?? new SimulatorOptions(), requestLog);
         try
         {
-            simulator._appHost = simulator.BuildHost(appPort, "app", simulator.MapAppOrigin);
-            simulator._ssoHost = simulator.BuildHost(ssoPort, "sso", simulator.MapSsoOrigin);
+            simulator._appHost = simulator.BuildHost(IPAddress.Loopback, appPort, "app", simulator.MapAppOrigin);
             await simulator._appHost.StartAsync(cancellationToken).ConfigureAwait(false);
-            await simulator._ssoHost.StartAsync(cancellationToken).ConfigureAwait(false);
             simulator._appOrigin = "http://127.0.0.1:" + BoundPort(simulator._appHost);
-            simulator._ssoOrigin = "http://localhost:" + BoundPort(simulator._ssoHost);
+            await simulator.StartSsoHostsAsync(ssoPort, cancellationToken).ConfigureAwait(false);
+            simulator._ssoOrigin = "http://localhost:" + BoundPort(simulator._ssoHost!);
             return simulator;
         }
         catch
@@ -87,7 +88,7 @@ public sealed class OneFlexSimulator : IAsyncDisposable
         }
     }
 
-    /// <summary>The app origin, e.g. http://127.0.0.1:41234 (no trailing slash).</summary>
+    /// <summary>The app origin, e.g. http://127.0.0.1:41234: scheme, host and port only (as a string, .NET writes it with a final '/'); build URLs with <c>new Uri(AppUrl, "/api/gql")</c>.</summary>
     public Uri AppUrl => new(_appOrigin);
 
     /// <summary>The SSO origin, e.g. http://localhost:41235.</summary>
@@ -122,6 +123,10 @@ public sealed class OneFlexSimulator : IAsyncDisposable
     /// <summary>Raised (on a server thread) just before a response that sets the access_token and refresh_token cookies is sent.</summary>
     /// <remarks>Exceptions thrown by handlers are swallowed so that the response still goes out.</remarks>
     public event Action<DateTimeOffset>? TokenCookiesIssued;
+
+    /// <summary>Raised (on a server thread) just before the sign-in form is sent, so tests can wait on it instead of polling <see cref="SignInFormsShown"/>.</summary>
+    /// <remarks>Exceptions thrown by handlers are swallowed so that the response still goes out.</remarks>
+    public event Action? SignInFormShown;
 
     /// <summary>How many times the sign-in form was shown, and how many sign-ins completed.</summary>
     public int SignInFormsShown => Volatile.Read(ref _signInFormsShown);
@@ -162,37 +167,74 @@ public sealed class OneFlexSimulator : IAsyncDisposable
         }
 
         await _stopping.CancelAsync().ConfigureAwait(false);
-        foreach (var host in new[] { _appHost, _ssoHost })
+        foreach (var host in new[] { _appHost, _ssoHost, _ssoHostIPv6 })
         {
-            if (host is null)
-            {
-                continue;
-            }
-
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            try
-            {
-                await host.StopAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-
-            await host.DisposeAsync().ConfigureAwait(false);
+            await StopAsync(host).ConfigureAwait(false);
         }
 
         _stopping.Dispose();
     }
 
+    private static async Task StopAsync(WebApplication? host)
+    {
+        if (host is null)
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            await host.StopAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await host.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Binds the SSO origin on 127.0.0.1 and, with the same port, on [::1]: clients resolve "localhost" to either,
+    /// and a foreign server on [::1]:port would otherwise receive our SSO traffic.
+    /// </summary>
+    private async Task StartSsoHostsAsync(int port, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var ipv4 = BuildHost(IPAddress.Loopback, port, "sso", MapSsoOrigin);
+            await ipv4.StartAsync(cancellationToken).ConfigureAwait(false);
+            var ipv6 = BuildHost(IPAddress.IPv6Loopback, BoundPort(ipv4), "sso", MapSsoOrigin);
+            try
+            {
+                await ipv6.StartAsync(cancellationToken).ConfigureAwait(false);
+                (_ssoHost, _ssoHostIPv6) = (ipv4, ipv6);
+                return;
+            }
+            catch (IOException e) when (e.InnerException is AddressInUseException && port == 0 && attempt < 10)
+            {
+                await ipv6.DisposeAsync().ConfigureAwait(false);
+                await StopAsync(ipv4).ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                // No IPv6 loopback here (or a fixed port taken on [::1]): "localhost" reaches 127.0.0.1 only.
+                await ipv6.DisposeAsync().ConfigureAwait(false);
+                _ssoHost = ipv4;
+                return;
+            }
+        }
+    }
+
     private string CallbackUri => _appOrigin + "/auth/callback";
 
-    private WebApplication BuildHost(int port, string name, Action<WebApplication> map)
+    private WebApplication BuildHost(IPAddress address, int port, string name, Action<WebApplication> map)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.Listen(IPAddress.Loopback, port);
+            kestrel.Listen(address, port);
         });
         builder.Services.AddRoutingCore();
         var app = builder.Build();
@@ -479,6 +521,15 @@ public sealed class OneFlexSimulator : IAsyncDisposable
     private Task ShowSignInForm(HttpContext context, string redirectUri, string state, string? notice)
     {
         Interlocked.Increment(ref _signInFormsShown);
+        try
+        {
+            SignInFormShown?.Invoke();
+        }
+        catch (Exception)
+        {
+            // As for TokenCookiesIssued: a failing test handler must not break the page.
+        }
+
         return WriteHtml(context, StatusCodes.Status200OK, Pages.SignIn(ClientId, redirectUri, state, notice, _options));
     }
 

@@ -8,7 +8,8 @@ internal static class Pages
 {
     public static string SignIn(string clientId, string redirectUri, string state, string? notice, SimulatorOptions options)
     {
-        var autoSignIn = options.AutoSignIn
+        // After a failed attempt the page stops submitting itself, so a never-completing sign-in settles on the form.
+        var autoSignIn = options.AutoSignIn && notice is null
             ? $$"""
               <script>
               setTimeout(function () {

@@ -12,20 +12,24 @@ public sealed class SimulatorOptions
     /// <summary>The sign-in page fills and submits itself after <see cref="AutoSignInDelay"/>, standing in for the human.</summary>
     public bool AutoSignIn { get; set; }
 
+    /// <summary>How long the sign-in page waits before it fills and submits itself.</summary>
     public TimeSpan AutoSignInDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Whether the auto sign-in ticks "stay signed in" (persistent SSO cookie) or not (session-only cookie).</summary>
     public bool AutoSignInStaySignedIn { get; set; } = true;
 
+    /// <summary>The simulated user: auto sign-in types this email, and an empty email in the form means it.</summary>
     public string UserEmail { get; set; } = "jane.doe@example.com";
 
+    /// <summary>Names the gql <c>me</c> query answers (fullName is "first last").</summary>
     public string UserFirstName { get; set; } = "Jane";
 
+    /// <inheritdoc cref="UserFirstName"/>
     public string UserLastName { get; set; } = "Doe";
 
     // Faults.
 
-    /// <summary>Delay added before every page (HTML) response of both origins.</summary>
+    /// <summary>Delay added before every page (HTML) response of both origins, and before their redirects (every non-API request).</summary>
     public TimeSpan PageDelay { get; set; } = TimeSpan.Zero;
 
     /// <summary>The SSO origin answers 500 to everything.</summary>
@@ -34,7 +38,7 @@ public sealed class SimulatorOptions
     /// <summary>The app API (/api/auth/token and /api/gql) answers 500.</summary>
     public bool ApiFails { get; set; }
 
-    /// <summary>Submitting the sign-in form never leads to tokens (the form shows again, forever).</summary>
+    /// <summary>Submitting the sign-in form never leads to tokens (the form shows again, with a <c>#notice</c>, forever; auto sign-in does not resubmit it).</summary>
     public bool SignInNeverCompletes { get; set; }
 
     /// <summary>The SSO origin also sets access_token/refresh_token cookies of its own, which a client must ignore.</summary>

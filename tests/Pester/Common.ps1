@@ -12,8 +12,11 @@ function Import-OneFlexTokensForTest {
 function Start-OneFlexSimulator {
     param([string[]] $Arguments = @())
     $log = New-TemporaryFile
-    $process = Start-Process -FilePath 'dotnet' -PassThru -RedirectStandardOutput $log -RedirectStandardInput ([System.IO.Path]::GetTempFileName()) -ArgumentList (
-        @('run', '--project', (Join-Path $script:RepoRoot 'tests' 'OneFlex.Simulator'), '--') + $Arguments)
+    # The built simulator itself, not 'dotnet run', so that stopping this process stops the simulator.
+    $dll = Get-ChildItem -Path (Join-Path $script:RepoRoot 'tests' 'OneFlex.Simulator' 'bin') -Recurse -Filter 'OneFlex.Simulator.dll' |
+        Sort-Object LastWriteTime -Descending | Select-Object -First 1
+    if (-not $dll) { throw "Build first: dotnet build $(Join-Path $script:RepoRoot 'OneFlexTokens.sln')" }
+    $process = Start-Process -FilePath 'dotnet' -PassThru -RedirectStandardOutput $log -ArgumentList (@($dll.FullName) + $Arguments)
     $deadline = [DateTime]::UtcNow.AddMinutes(2)
     while ([DateTime]::UtcNow -lt $deadline) {
         $lines = Get-Content -LiteralPath $log -ErrorAction SilentlyContinue

@@ -50,4 +50,6 @@ public static class ErrorIds
     public const string DockerEngineError = "DockerEngineError";
     public const string ComposeFileNotFound = "ComposeFileNotFound";
     public const string InvalidDockerHost = "InvalidDockerHost";
+    public const string ContainerExited = "ContainerExited";
+    public const string DockerTlsCertificatesMissing = "DockerTlsCertificatesMissing";
 }

@@ -22,6 +22,30 @@ internal static class Messages
     public const string InsecureBaseUrl = "'{0}' is not https. Tokens are only sent over https, except to a loopback address (127.0.0.1, ::1, localhost) for local testing.";
     public const string DetailedAndPassThru = "-Detailed and -PassThru cannot be used together: -PassThru passes valid tokens on, -Detailed reports on each.";
 
+    // Docker
+    public const string InvalidDockerHost = "'{0}' is not a Docker endpoint. Use unix:///path/to/docker.sock, npipe://./pipe/docker_engine or tcp://host:port (set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH for TLS), in -DockerHost or DOCKER_HOST.";
+    public const string DockerHostSshUnsupported = "'{0}' is an SSH endpoint, which Restart-OneFlexBot cannot use. Expose the engine over tcp:// with TLS (DOCKER_TLS_VERIFY=1, DOCKER_CERT_PATH), or forward its socket (ssh -nNT -L /tmp/nas-docker.sock:/var/run/docker.sock user@nas) and pass -DockerHost unix:///tmp/nas-docker.sock.";
+    public const string DockerUnreachable = "Cannot reach the Docker engine at {0}: {1}. {2}";
+    public const string DockerUnreachableUnixHint = "Check that the Docker daemon is running (systemctl status docker, or Container Manager on a Synology NAS) and that -DockerHost or DOCKER_HOST names its socket (Docker Desktop on macOS without /var/run/docker.sock: unix://$HOME/.docker/run/docker.sock).";
+    public const string DockerUnreachablePipeHint = "Check that Docker Desktop (or the docker service) is running and that -DockerHost or DOCKER_HOST names its pipe.";
+    public const string DockerUnreachableTcpHint = "Check that the host is up, that the engine listens on that port (dockerd -H tcp://0.0.0.0:2376 --tlsverify), that no firewall blocks it, and that -DockerHost or DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH are right.";
+    public const string DockerNoAnswer = "the engine did not answer in time";
+    public const string DockerTlsFailed = "the TLS handshake failed (check ca.pem, cert.pem and key.pem in DOCKER_CERT_PATH and DOCKER_TLS_VERIFY).";
+    public const string DockerTlsCertificatesMissing = "TLS to {0} needs ca.pem, cert.pem and key.pem in {1}, and {2} is missing. Point DOCKER_CERT_PATH at the folder holding the client certificates the engine trusts.";
+    public const string DockerPermissionDenied = "Permission denied on the Docker socket {0}. Add your user to the docker group: sudo usermod -aG docker $USER, then sign out and in again; on a Synology NAS run the command as root (sudo).";
+    public const string ContainerNotFound = "No container matches {0} on {1}. {2} Pass -Name with the bot's container name, or -ComposeProject / -ProjectDirectory for a compose project; create the bot with 'docker compose up -d' in its folder if it does not exist.";
+    public const string ContainerNameNotFound = "Nothing matches '{0}' on {1}, so it was skipped. Check the container or service name with 'docker ps -a' (or 'docker compose ps' in the bot folder).";
+    public const string BotLikeContainers = "Containers that look like the bot: {0}.";
+    public const string NoBotLikeContainers = "The engine has {0} container(s), none of them looks like the bot.";
+    public const string ContainerGone = "The container '{0}' disappeared from {1} while it was being restarted. Run 'docker ps -a' and 'docker compose up -d' in the bot folder.";
+    public const string DockerEngineError = "The Docker engine at {1} refused to restart or start {0} (HTTP {2}): {3}. See 'docker logs {0}' and 'docker inspect {0}' on the engine host.";
+    public const string ContainerStartTimeout = "'{0}' was not running again after {1} s (state: {2}). See 'docker logs {0}'; pass a larger -WaitTimeoutSeconds if it is slow to start.";
+    public const string ContainerUnhealthy = "'{0}' runs but was not healthy after {1} s (health: {2}{3}). See its healthcheck log with 'docker inspect {0}' (State.Health) and 'docker logs {0}'; pass a larger -WaitTimeoutSeconds if its healthcheck is slow.";
+    public const string ContainerExited = "'{0}' exited (code {1}) right after it was started. See 'docker logs {0}': the bot exits when its token is expired or invalid.";
+    public const string ComposeFileNotFound = "No compose file in {0} (looked for {1}). Pass the folder that holds the bot's compose file, or use -ComposeProject or -Name.";
+    public const string ComposeProjectNameEmpty = "The compose project name '{0}' for {1} has no letters or digits. Set name: in the compose file or pass -ComposeProject.";
+    public const string NoPipelineInput = "Nothing arrived from the pipeline (no token was saved), so the bot was not restarted. Run Restart-OneFlexBot on its own to restart it anyway.";
+
     // Env files ({0} is the path)
     public const string EnvFileNotFound = "The env file '{0}' does not exist. Check the path, or create it with Save-OneFlexEnv.";
     public const string EnvPathIsDirectory = "'{0}' is a folder, not a .env file. Give the path of the file itself, e.g. '{0}/.env'.";

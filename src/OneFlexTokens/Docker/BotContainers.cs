@@ -1,0 +1,80 @@
+using System.Management.Automation;
+
+namespace OneFlexTokens.Docker;
+
+/// <summary>A container as the engine listed it, in the module's own terms (no Docker.DotNet type leaks out).</summary>
+public sealed record BotContainer(string Id, string Name, string? Project, string? Service, string State, string? Status)
+{
+    public string ShortId => Id.Length > 12 ? Id[..12] : Id;
+
+    public bool IsRunning => State is "running" or "paused" or "restarting";
+
+    public string Describe()
+    {
+        var compose = Project is null ? "" : $", compose {Project}/{Service}";
+        return $"{Name} ({State}{compose})";
+    }
+}
+
+/// <summary>Which containers are the bot: by name (wildcards allowed) or by compose project and services.</summary>
+public sealed record BotSelection(IReadOnlyList<string> Names, string? ComposeProject, IReadOnlyList<string> Services)
+{
+    public static BotSelection ByName(IEnumerable<string> names) => new(names.ToArray(), null, Array.Empty<string>());
+
+    public static BotSelection ByProject(string project, IEnumerable<string>? services) => new(Array.Empty<string>(), project, services?.ToArray() ?? Array.Empty<string>());
+
+    public bool Matches(BotContainer container) => ComposeProject is null
+        ? Names.Any(name => MatchesName(name, container))
+        : (string.Equals(container.Project, ComposeProject, StringComparison.Ordinal) || string.Equals(container.Project, Docker.ComposeProject.Normalise(ComposeProject), StringComparison.Ordinal))
+          && (Services.Count == 0 || Services.Any(s => string.Equals(s, container.Service, StringComparison.OrdinalIgnoreCase)));
+
+    /// <summary>Requested names (not patterns) that match no container: each is reported on its own.</summary>
+    public IEnumerable<string> Unmatched(IReadOnlyCollection<BotContainer> containers) =>
+        ComposeProject is null
+            ? Names.Where(n => !WildcardPattern.ContainsWildcardCharacters(n) && !containers.Any(c => MatchesName(n, c)))
+            : Services.Where(s => !containers.Any(c => string.Equals(s, c.Service, StringComparison.OrdinalIgnoreCase)));
+
+    public override string ToString() => ComposeProject is null
+        ? string.Join(", ", Names)
+        : Services.Count == 0 ? $"compose project '{ComposeProject}'" : $"compose project '{ComposeProject}' service(s) {string.Join(", ", Services)}";
+
+    private static bool MatchesName(string name, BotContainer container)
+    {
+        var wanted = name.TrimStart('/');
+        if (WildcardPattern.ContainsWildcardCharacters(wanted))
+        {
+            return new WildcardPattern(wanted, WildcardOptions.IgnoreCase).IsMatch(container.Name);
+        }
+
+        return string.Equals(wanted, container.Name, StringComparison.Ordinal)
+            || (wanted.Length >= 12 && container.Id.StartsWith(wanted, StringComparison.OrdinalIgnoreCase));
+    }
+}
+
+/// <summary>What Restart-OneFlexBot did to one container.</summary>
+public sealed class BotContainerStatus
+{
+    public required string Name { get; init; }
+
+    public required string Id { get; init; }
+
+    public string? Project { get; init; }
+
+    public string? Service { get; init; }
+
+    public required string PreviousState { get; init; }
+
+    public required string State { get; init; }
+
+    /// <summary>healthy, or null when the container has no healthcheck.</summary>
+    public string? Health { get; init; }
+
+    public DateTimeOffset? StartedAt { get; init; }
+
+    /// <summary>From the restart request until the container ran (and was healthy) again.</summary>
+    public TimeSpan Duration { get; init; }
+
+    public string DockerHost { get; init; } = "";
+
+    public override string ToString() => $"{Name} {PreviousState} -> {State}";
+}

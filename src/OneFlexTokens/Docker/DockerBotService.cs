@@ -1,0 +1,217 @@
+using System.Globalization;
+using System.Management.Automation;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Docker.DotNet.X509;
+using OneFlexTokens.Common;
+
+namespace OneFlexTokens.Docker;
+
+/// <summary>
+/// Finds the bot's containers and restarts them through the Docker Engine API. The only class that touches
+/// Docker.DotNet, so importing the module never loads it.
+/// </summary>
+public sealed class DockerBotService : IDisposable
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
+
+    private readonly DockerClient _client;
+
+    public DockerBotService(DockerEndpoint endpoint, TimeSpan requestTimeout)
+    {
+        Endpoint = endpoint;
+        var builder = new DockerClientBuilder().WithEndpoint(endpoint.Uri).WithTimeout(requestTimeout);
+        if (endpoint.UseTls && ClientCertificates(endpoint) is { } credentials)
+        {
+            builder = builder.WithAuthProvider(credentials);
+        }
+
+        _client = builder.Build();
+    }
+
+    public DockerEndpoint Endpoint { get; }
+
+    /// <summary>Fails fast with DockerUnreachable or DockerPermissionDenied before anything else is asked.</summary>
+    public async Task PingAsync(CancellationToken cancellation)
+    {
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        bounded.CancelAfter(ConnectTimeout);
+        try
+        {
+            await _client.System.PingAsync(bounded.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!cancellation.IsCancellationRequested)
+        {
+            throw DockerFailures.Map(e is OperationCanceledException ? new TimeoutException() : e, Endpoint);
+        }
+    }
+
+    public async Task<IReadOnlyList<BotContainer>> ListAsync(CancellationToken cancellation)
+    {
+        try
+        {
+            var listed = await _client.Containers.ListContainersAsync(new ContainersListParameters { All = true }, cancellation).ConfigureAwait(false);
+            return listed.Select(ToBotContainer).OrderBy(c => c.Project).ThenBy(c => c.Service).ThenBy(c => c.Name, StringComparer.Ordinal).ToArray();
+        }
+        catch (Exception e) when (!cancellation.IsCancellationRequested)
+        {
+            throw DockerFailures.Map(e, Endpoint);
+        }
+    }
+
+    /// <summary>The selected containers; ContainerNotFound (naming the bot-like containers that exist) when none matches.</summary>
+    public async Task<IReadOnlyList<BotContainer>> FindAsync(BotSelection selection, CancellationToken cancellation)
+    {
+        var all = await ListAsync(cancellation).ConfigureAwait(false);
+        var matching = all.Where(selection.Matches).ToArray();
+        if (matching.Length == 0)
+        {
+            throw NotFound(selection, all);
+        }
+
+        return matching;
+    }
+
+    public OneFlexException NotFound(BotSelection selection, IReadOnlyList<BotContainer> all)
+    {
+        var botLike = all.Where(LooksLikeTheBot).Select(c => c.Describe()).ToArray();
+        var existing = botLike.Length > 0
+            ? string.Format(Messages.BotLikeContainers, string.Join("; ", botLike))
+            : string.Format(Messages.NoBotLikeContainers, all.Count);
+        return new OneFlexException(ErrorIds.ContainerNotFound, ErrorCategory.ObjectNotFound,
+            string.Format(Messages.ContainerNotFound, selection, Endpoint, existing), selection.ToString());
+    }
+
+    /// <summary>Restarts a running container, starts a stopped one, then waits until it runs (and is healthy).</summary>
+    public async Task<BotContainerStatus> RestartAsync(BotContainer container, int stopGraceSeconds, TimeSpan waitTimeout, Action<string> report, CancellationToken cancellation)
+    {
+        try
+        {
+            var before = await _client.Containers.InspectContainerAsync(container.Id, cancellation).ConfigureAwait(false);
+            var previousState = before.State?.Status ?? container.State;
+            var requested = DateTimeOffset.UtcNow;
+            if (before.State is { Running: true } || previousState is "restarting")
+            {
+                report($"Restarting {container.Name}");
+                await _client.Containers.RestartContainerAsync(container.Id, new ContainerRestartParameters { WaitBeforeKillSeconds = (uint)stopGraceSeconds }, cancellation).ConfigureAwait(false);
+            }
+            else
+            {
+                report($"Starting {container.Name} ({previousState})");
+                await _client.Containers.StartContainerAsync(container.Id, new ContainerStartParameters(), cancellation).ConfigureAwait(false);
+            }
+
+            var ready = await WaitUntilReadyAsync(container, ParseTime(before.State?.StartedAt), requested, waitTimeout, report, cancellation).ConfigureAwait(false);
+            return new BotContainerStatus
+            {
+                Name = container.Name,
+                Id = container.ShortId,
+                Project = container.Project,
+                Service = container.Service,
+                PreviousState = previousState,
+                State = ready.State?.Status ?? "unknown",
+                Health = ready.State?.Health?.Status is { Length: > 0 } health ? health : null,
+                StartedAt = ParseTime(ready.State?.StartedAt),
+                Duration = DateTimeOffset.UtcNow - requested,
+                DockerHost = Endpoint.Display,
+            };
+        }
+        catch (Exception e) when (!cancellation.IsCancellationRequested)
+        {
+            throw DockerFailures.Map(e, Endpoint, container.Name);
+        }
+    }
+
+    private async Task<ContainerInspectResponse> WaitUntilReadyAsync(BotContainer container, DateTimeOffset? startedBefore, DateTimeOffset requested, TimeSpan waitTimeout, Action<string> report, CancellationToken cancellation)
+    {
+        var deadline = requested + waitTimeout;
+        while (true)
+        {
+            var now = await _client.Containers.InspectContainerAsync(container.Id, cancellation).ConfigureAwait(false);
+            var state = now.State;
+            var startedAt = ParseTime(state?.StartedAt);
+            var isNewRun = startedAt is not null && (startedBefore is null || startedAt > startedBefore);
+            var health = state?.Health?.Status;
+            var hasHealthcheck = !string.IsNullOrEmpty(health) && health != "none";
+            if (state is { Running: true, Restarting: false } && isNewRun && (!hasHealthcheck || health == "healthy"))
+            {
+                return now;
+            }
+
+            if (state is { Running: false, Restarting: false } && isNewRun && state.Status is "exited" or "dead")
+            {
+                throw new OneFlexException(ErrorIds.ContainerExited, ErrorCategory.InvalidResult,
+                    string.Format(Messages.ContainerExited, container.Name, state.ExitCode), container.Name);
+            }
+
+            var waited = DateTimeOffset.UtcNow - requested;
+            if (DateTimeOffset.UtcNow >= deadline)
+            {
+                var seconds = (int)Math.Round(waitTimeout.TotalSeconds);
+                if (state is { Running: true } && hasHealthcheck)
+                {
+                    var lastCheck = state.Health?.Log?.LastOrDefault()?.Output?.Trim();
+                    var detail = string.IsNullOrEmpty(lastCheck) ? "" : $", last check: {Shorten(lastCheck)}";
+                    throw new OneFlexException(ErrorIds.ContainerUnhealthy, ErrorCategory.OperationTimeout,
+                        string.Format(Messages.ContainerUnhealthy, container.Name, seconds, health, detail), container.Name);
+                }
+
+                throw new OneFlexException(ErrorIds.ContainerStartTimeout, ErrorCategory.OperationTimeout,
+                    string.Format(Messages.ContainerStartTimeout, container.Name, seconds, state?.Status ?? "unknown"), container.Name);
+            }
+
+            report(hasHealthcheck
+                ? $"Waiting for {container.Name}: {state?.Status}, health {health} ({waited.TotalSeconds:0} s)"
+                : $"Waiting for {container.Name}: {state?.Status} ({waited.TotalSeconds:0} s)");
+            await Task.Delay(PollInterval, cancellation).ConfigureAwait(false);
+        }
+    }
+
+    private static bool LooksLikeTheBot(BotContainer container) =>
+        new[] { container.Name, container.Project, container.Service }.Any(text =>
+            text is not null && (text.Contains("oneflex", StringComparison.OrdinalIgnoreCase) || text.Contains("bot", StringComparison.OrdinalIgnoreCase)));
+
+    private static BotContainer ToBotContainer(ContainerListResponse listed)
+    {
+        string? Label(string key) => listed.Labels is not null && listed.Labels.TryGetValue(key, out var value) ? value : null;
+        var name = listed.Names?.FirstOrDefault()?.TrimStart('/') ?? listed.ID;
+        return new BotContainer(listed.ID, name, Label(ComposeProject.ProjectLabel), Label(ComposeProject.ServiceLabel), listed.State ?? "unknown", listed.Status);
+    }
+
+    private static DateTimeOffset? ParseTime(string? text) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) && time.Year > 1
+            ? time
+            : null;
+
+    private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "…";
+
+    private static global::Docker.DotNet.Handler.Abstractions.IAuthProvider? ClientCertificates(DockerEndpoint endpoint)
+    {
+        var folder = endpoint.CertPath!;
+        var files = endpoint.VerifyServer ? new[] { "ca.pem", "cert.pem", "key.pem" } : new[] { "cert.pem", "key.pem" };
+        var missing = files.FirstOrDefault(f => !File.Exists(Path.Combine(folder, f)));
+        if (missing is not null)
+        {
+            if (!endpoint.VerifyServer && files.All(f => !File.Exists(Path.Combine(folder, f))))
+            {
+                return null;
+            }
+
+            throw new OneFlexException(ErrorIds.DockerTlsCertificatesMissing, ErrorCategory.ObjectNotFound,
+                string.Format(Messages.DockerTlsCertificatesMissing, endpoint, folder, missing), folder);
+        }
+
+        var certificates = DockerTlsCertificates.LoadFromDirectory(folder, loadCertificateAuthority: endpoint.VerifyServer);
+        var credentials = certificates.CreateCredentials();
+        if (!endpoint.VerifyServer && credentials is CertificateCredentials certificateCredentials)
+        {
+            // DOCKER_TLS without DOCKER_TLS_VERIFY: encrypted, server not verified, like the docker CLI.
+            certificateCredentials.ServerCertificateValidationCallback = (_, _, _, _) => true;
+        }
+
+        return credentials;
+    }
+
+    public void Dispose() => _client.Dispose();
+}

@@ -1,0 +1,103 @@
+using System.Management.Automation;
+using System.Net.Http;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using Docker.DotNet;
+using OneFlexTokens.Common;
+
+namespace OneFlexTokens.Docker;
+
+/// <summary>Turns what the Docker client throws into the module's failures, each with its own id and a fix.</summary>
+internal static class DockerFailures
+{
+    public static OneFlexException Map(Exception failure, DockerEndpoint endpoint, string? container = null)
+    {
+        if (failure is OneFlexException known)
+        {
+            return known;
+        }
+
+        if (failure is AggregateException { InnerExceptions.Count: 1 } aggregate)
+        {
+            return Map(aggregate.InnerExceptions[0], endpoint, container);
+        }
+
+        if (Find<SocketException>(failure) is { } socket)
+        {
+            return socket.SocketErrorCode == SocketError.AccessDenied || socket.NativeErrorCode == 13
+                ? PermissionDenied(endpoint, failure)
+                : Unreachable(endpoint, socket.Message, failure);
+        }
+
+        if (Find<UnauthorizedAccessException>(failure) is not null)
+        {
+            return PermissionDenied(endpoint, failure);
+        }
+
+        return failure switch
+        {
+            DockerContainerNotFoundException => new OneFlexException(ErrorIds.ContainerNotFound, ErrorCategory.ObjectNotFound,
+                string.Format(Messages.ContainerGone, container, endpoint), container, failure),
+            DockerApiException api => new OneFlexException(ErrorIds.DockerEngineError, ErrorCategory.InvalidOperation,
+                string.Format(Messages.DockerEngineError, container ?? "the bot", endpoint, (int)api.StatusCode, EngineMessage(api)), container, failure),
+            AuthenticationException tls => Unreachable(endpoint, Messages.DockerTlsFailed + " " + tls.Message, failure),
+            HttpRequestException http => Unreachable(endpoint, Find<AuthenticationException>(http) is { } tls ? Messages.DockerTlsFailed + " " + tls.Message : http.Message, failure),
+            TimeoutException or TaskCanceledException => Unreachable(endpoint, Messages.DockerNoAnswer, failure),
+            IOException io => Unreachable(endpoint, io.Message, failure),
+            _ => new OneFlexException(ErrorIds.DockerEngineError, ErrorCategory.InvalidOperation,
+                string.Format(Messages.DockerEngineError, container ?? "the bot", endpoint, 0, failure.Message), container, failure),
+        };
+    }
+
+    public static OneFlexException PermissionDenied(DockerEndpoint endpoint, Exception? inner = null) =>
+        new(ErrorIds.DockerPermissionDenied, ErrorCategory.PermissionDenied, string.Format(Messages.DockerPermissionDenied, endpoint), endpoint.Display, inner);
+
+    public static OneFlexException Unreachable(DockerEndpoint endpoint, string reason, Exception? inner = null)
+    {
+        var hint = endpoint.Transport switch
+        {
+            DockerTransport.Unix => Messages.DockerUnreachableUnixHint,
+            DockerTransport.NamedPipe => Messages.DockerUnreachablePipeHint,
+            _ => Messages.DockerUnreachableTcpHint,
+        };
+        return new OneFlexException(ErrorIds.DockerUnreachable, ErrorCategory.ResourceUnavailable,
+            string.Format(Messages.DockerUnreachable, endpoint, reason.TrimEnd('.'), hint), endpoint.Display, inner);
+    }
+
+    private static string EngineMessage(DockerApiException api)
+    {
+        var body = api.ResponseBody?.Trim() ?? "";
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(body);
+            if (json.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && json.RootElement.TryGetProperty("message", out var message) && message.GetString() is { Length: > 0 } text)
+            {
+                return text;
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+
+        return body.Length > 0 ? body : api.StatusCode.ToString();
+    }
+
+    private static T? Find<T>(Exception failure) where T : Exception
+    {
+        for (var e = failure; e is not null; e = e.InnerException)
+        {
+            if (e is T found)
+            {
+                return found;
+            }
+
+            if (e is AggregateException aggregate && aggregate.InnerExceptions.Select(Find<T>).FirstOrDefault(f => f is not null) is { } nested)
+            {
+                return nested;
+            }
+        }
+
+        return null;
+    }
+}
