@@ -39,6 +39,7 @@ public static class ErrorIds
     public const string RefreshTokenRejected = "RefreshTokenRejected";
     public const string InsecureBaseUrl = "InsecureBaseUrl";
     public const string InvalidBaseUrl = "InvalidBaseUrl";
+    public const string InvalidTimeout = "InvalidTimeout";
 
     // Docker
     public const string DockerUnreachable = "DockerUnreachable";

@@ -29,9 +29,31 @@ public abstract class OneFlexCmdlet : PSCmdlet, IDisposable
         {
             var task = Task.Run(() => work(CancellationToken));
             task.ContinueWith(_ => queue.CompleteAdding(), TaskScheduler.Default);
+            Exception? writeFailed = null;
             foreach (var action in queue.GetConsumingEnumerable())
             {
-                action();
+                if (writeFailed is not null)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    action();
+                }
+                catch (Exception e)
+                {
+                    // A write failed (the pipeline is stopping, or downstream threw): cancel the work and let it
+                    // clean up (close browsers, connections) before this returns, instead of leaving it running.
+                    writeFailed = e;
+                    _stopping.Cancel();
+                }
+            }
+
+            if (writeFailed is not null)
+            {
+                task.ContinueWith(_ => { }, TaskScheduler.Default).Wait();
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(writeFailed).Throw();
             }
 
             try

@@ -1,0 +1,305 @@
+using System.Management.Automation;
+using Microsoft.Playwright;
+using OneFlexTokens.Common;
+
+namespace OneFlexTokens.SignIn;
+
+public sealed record SignInRequest(Uri BaseUrl, BrowserChoice Browser, string ProfilePath, bool Headless, TimeSpan Timeout);
+
+public sealed record SignInTokens(string AccessToken, string RefreshToken);
+
+/// <summary>Where a sign-in stands, for Write-Progress.</summary>
+public sealed record SignInProgress(TimeSpan Remaining, TimeSpan Timeout, string Status);
+
+/// <summary>
+/// Signs in with a real installed browser on a persistent profile and takes the access_token and refresh_token
+/// cookies of the app origin as soon as both exist. Completion is event-driven: every response, finished request and
+/// navigation triggers one cookie read. Every browser, context and driver it starts is closed before it returns.
+/// </summary>
+public sealed class BrowserSignIn
+{
+    public const string AccessTokenCookie = "access_token";
+    public const string RefreshTokenCookie = "refresh_token";
+
+    /// <summary>Inputs a sign-in page asks for; on a foreign origin in -Headless this means a human is needed.</summary>
+    public const string SignInFormSelector = "input[type=password], input[type=email], input[name=loginfmt], input[autocomplete=username]";
+
+    private static readonly TimeSpan CloseBound = TimeSpan.FromSeconds(5);
+
+    private readonly HostPlatform _platform;
+    private readonly Action<string>? _verbose;
+
+    public BrowserSignIn(HostPlatform platform, Action<string>? verbose = null)
+    {
+        _platform = platform;
+        _verbose = verbose;
+    }
+
+    /// <summary>
+    /// Arguments that keep the browser quiet (no sync, no component downloads, no first-run UI). GPU is off on Linux,
+    /// where virtual displays (Xvfb) and remote sessions have none.
+    /// </summary>
+    public static IReadOnlyList<string> LaunchArguments(HostPlatform platform)
+    {
+        var args = new List<string> { "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--no-default-browser-check" };
+        if (platform.OS == OSKind.Linux)
+        {
+            args.Add("--disable-gpu");
+        }
+
+        return args;
+    }
+
+    /// <summary>
+    /// The Chromium sandbox stays on, except on Linux as root, where Chromium refuses to start with it. (When a
+    /// non-root Linux host has no usable sandbox either, the launch is retried once without it, with a warning.)
+    /// </summary>
+    public static bool UseSandbox(HostPlatform platform, bool isRoot) => !(platform.OS == OSKind.Linux && isRoot);
+
+    public static bool IsRoot => !OperatingSystem.IsWindows() && Environment.UserName == "root";
+
+    /// <summary>Runs the sign-in. <paramref name="onTokens"/> gets the tokens the moment they exist, before the browser is closed.</summary>
+    public async Task<SignInTokens> SignInAsync(
+        SignInRequest request,
+        Action<SignInProgress>? progress,
+        Action<SignInTokens>? onTokens,
+        CancellationToken cancellationToken)
+    {
+        var store = new SessionStateStore(request.ProfilePath);
+        store.EnsureProfileDirectory();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        IPlaywright? playwright = null;
+        IBrowserContext? context = null;
+        try
+        {
+            playwright = await CreatePlaywrightAsync(cancellationToken).ConfigureAwait(false);
+            _verbose?.Invoke($"Playwright driver ready after {clock.ElapsedMilliseconds} ms.");
+            context = await LaunchAsync(playwright, request, cancellationToken).ConfigureAwait(false);
+            _verbose?.Invoke($"Browser ready after {clock.ElapsedMilliseconds} ms.");
+            await RestoreSessionAsync(context, store).ConfigureAwait(false);
+            await ForgetOldTokensAsync(context, request.BaseUrl, _verbose).ConfigureAwait(false);
+
+            var watch = new SignInWatch(context, request, _verbose);
+            await watch.PrepareAsync().ConfigureAwait(false);
+            var page = context.Pages.FirstOrDefault() ?? await context.NewPageAsync().ConfigureAwait(false);
+            watch.Attach(page);
+            watch.Navigate(page);
+
+            // The timeout is the time given to the sign-in itself, counted once the browser shows the page.
+            var deadline = DateTimeOffset.UtcNow + request.Timeout;
+            while (!watch.Outcome.IsCompleted)
+            {
+                var remaining = deadline - DateTimeOffset.UtcNow;
+                if (remaining <= TimeSpan.Zero)
+                {
+                    throw new OneFlexException(ErrorIds.SignInTimeout, ErrorCategory.OperationTimeout, Messages.SignInTimeout(request.Timeout, request.Headless), request.BaseUrl.ToString());
+                }
+
+                progress?.Invoke(new SignInProgress(remaining, request.Timeout, watch.Status));
+                var tick = remaining < TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1);
+                await Task.WhenAny(watch.Outcome, Task.Delay(tick, cancellationToken)).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            var tokens = await watch.Outcome.ConfigureAwait(false);
+            _verbose?.Invoke($"Tokens after {clock.ElapsedMilliseconds} ms.");
+            onTokens?.Invoke(tokens);
+            await SaveSessionAsync(context, request.BaseUrl, store).ConfigureAwait(false);
+            return tokens;
+        }
+        catch (PlaywrightException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The browser went away under a call of ours (most often: the user closed it while a page loaded).
+            var closed = context is null || context.Pages.Count == 0 || e.Message.Contains("closed", StringComparison.OrdinalIgnoreCase);
+            throw closed
+                ? new OneFlexException(ErrorIds.BrowserClosed, ErrorCategory.OperationStopped, Messages.BrowserClosed, null, e)
+                : new OneFlexException(ErrorIds.BrowserLaunchFailed, ErrorCategory.ResourceUnavailable, Messages.BrowserLaunchFailed(request.Browser.ExecutablePath, FirstLine(e.Message)), request.Browser.ExecutablePath, e);
+        }
+        finally
+        {
+            await CloseAsync(context, playwright).ConfigureAwait(false);
+            if (playwright is not null)
+            {
+                await BrowserProcesses.WaitForExitAsync(Path.GetFullPath(request.ProfilePath), CloseBound).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task<IPlaywright> CreatePlaywrightAsync(CancellationToken cancellationToken)
+    {
+        var creating = Playwright.CreateAsync();
+        try
+        {
+            return await creating.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            _ = creating.ContinueWith(t => t.Result.Dispose(), TaskContinuationOptions.OnlyOnRanToCompletion);
+            throw;
+        }
+        catch (PlaywrightException e)
+        {
+            throw new OneFlexException(ErrorIds.BrowserLaunchFailed, ErrorCategory.NotInstalled, Messages.BrowserLaunchFailed("Playwright driver", FirstLine(e.Message)), null, e);
+        }
+    }
+
+    private async Task<IBrowserContext> LaunchAsync(IPlaywright playwright, SignInRequest request, CancellationToken cancellationToken)
+    {
+        var sandbox = UseSandbox(_platform, IsRoot);
+        try
+        {
+            return await LaunchOnceAsync(playwright, request, sandbox, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PlaywrightException e) when (sandbox && e.Message.Contains("sandbox", StringComparison.OrdinalIgnoreCase))
+        {
+            _verbose?.Invoke("The browser has no usable sandbox on this host; starting it without one.");
+            return await LaunchOnceAsync(playwright, request, false, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<IBrowserContext> LaunchOnceAsync(IPlaywright playwright, SignInRequest request, bool sandbox, CancellationToken cancellationToken)
+    {
+        var options = new BrowserTypeLaunchPersistentContextOptions
+        {
+            Headless = request.Headless,
+            Channel = request.Browser.Channel,
+            ExecutablePath = request.Browser.Channel is null ? request.Browser.ExecutablePath : null,
+            Args = LaunchArguments(_platform),
+            IgnoreDefaultArgs = new[] { "--enable-automation" },
+            ChromiumSandbox = sandbox,
+            AcceptDownloads = false,
+            Timeout = 60_000,
+        };
+        if (!request.Headless)
+        {
+            options.ViewportSize = ViewportSize.NoViewport;
+        }
+
+        _verbose?.Invoke($"Starting {request.Browser.Kind} ({request.Browser.Channel ?? request.Browser.ExecutablePath}){(request.Headless ? " headless" : string.Empty)} with profile {request.ProfilePath}.");
+        var launching = playwright.Chromium.LaunchPersistentContextAsync(request.ProfilePath, options);
+        try
+        {
+            return await launching.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The launch goes on in the driver; close what it opens so no browser is left behind.
+            try
+            {
+                await (await launching.WaitAsync(CloseBound).ConfigureAwait(false)).CloseAsync().WaitAsync(CloseBound).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Disposing the driver below ends the browser anyway.
+            }
+
+            throw;
+        }
+        catch (PlaywrightException e) when (!e.Message.Contains("sandbox", StringComparison.OrdinalIgnoreCase) || !sandbox)
+        {
+            throw new OneFlexException(ErrorIds.BrowserLaunchFailed, ErrorCategory.ResourceUnavailable, Messages.BrowserLaunchFailed(request.Browser.ExecutablePath, FirstLine(e.Message)), request.Browser.ExecutablePath, e);
+        }
+    }
+
+    private async Task RestoreSessionAsync(IBrowserContext context, SessionStateStore store)
+    {
+        var saved = store.Load(DateTimeOffset.UtcNow);
+        if (saved.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var cookie in saved)
+        {
+            try
+            {
+                await context.AddCookiesAsync(new[] { ToPlaywright(cookie) }).ConfigureAwait(false);
+            }
+            catch (PlaywrightException)
+            {
+                // One cookie the browser no longer accepts must not stop the others.
+            }
+        }
+
+        _verbose?.Invoke($"Restored {saved.Count} SSO session cookie(s) from the profile.");
+    }
+
+    /// <summary>Token cookies a previous run left in the profile would look like a finished sign-in: drop them so only fresh ones count.</summary>
+    private static async Task ForgetOldTokensAsync(IBrowserContext context, Uri baseUrl, Action<string>? verbose)
+    {
+        var old = (await context.CookiesAsync(new[] { baseUrl.ToString() }).ConfigureAwait(false))
+            .Where(c => c.Name is AccessTokenCookie or RefreshTokenCookie)
+            .ToArray();
+        foreach (var cookie in old)
+        {
+            await context.ClearCookiesAsync(new BrowserContextClearCookiesOptions { Name = cookie.Name, Domain = cookie.Domain, Path = cookie.Path }).ConfigureAwait(false);
+        }
+
+        if (old.Length > 0)
+        {
+            var left = (await context.CookiesAsync(new[] { baseUrl.ToString() }).ConfigureAwait(false)).Count(c => c.Name is AccessTokenCookie or RefreshTokenCookie);
+            verbose?.Invoke($"Dropped {old.Length - left} token cookie(s) left in the profile by an earlier run.");
+        }
+    }
+
+    private async Task SaveSessionAsync(IBrowserContext context, Uri baseUrl, SessionStateStore store)
+    {
+        try
+        {
+            var appCookies = (await context.CookiesAsync(new[] { baseUrl.ToString() }).ConfigureAwait(false))
+                .Select(c => (c.Name, c.Domain, c.Path))
+                .ToHashSet();
+            var all = await context.CookiesAsync().ConfigureAwait(false);
+            var session = all.Where(c => !appCookies.Contains((c.Name, c.Domain, c.Path))).Select(FromPlaywright).ToArray();
+            store.Save(session);
+            _verbose?.Invoke($"Kept {session.Length} SSO session cookie(s) in the profile for later -Headless runs.");
+        }
+        catch (Exception e) when (e is PlaywrightException or IOException or UnauthorizedAccessException)
+        {
+            _verbose?.Invoke("Could not keep the SSO session state in the profile: " + FirstLine(e.Message));
+        }
+    }
+
+    private static async Task CloseAsync(IBrowserContext? context, IPlaywright? playwright)
+    {
+        if (context is not null)
+        {
+            try
+            {
+                await context.CloseAsync().WaitAsync(CloseBound).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Already closed by the user, or stuck: disposing the driver ends the browser.
+            }
+        }
+
+        playwright?.Dispose();
+    }
+
+    private static Cookie ToPlaywright(SavedCookie c) => new()
+    {
+        Name = c.Name,
+        Value = c.Value,
+        Domain = c.Domain,
+        Path = string.IsNullOrEmpty(c.Path) ? "/" : c.Path,
+        Expires = c.Expires < 0 ? null : (float)c.Expires,
+        HttpOnly = c.HttpOnly,
+        Secure = c.Secure,
+        SameSite = c.SameSite switch
+        {
+            "Strict" => SameSiteAttribute.Strict,
+            "None" => SameSiteAttribute.None,
+            _ => SameSiteAttribute.Lax,
+        },
+    };
+
+    private static SavedCookie FromPlaywright(BrowserContextCookiesResult c) =>
+        new(c.Name, c.Value, c.Domain, c.Path, c.Expires, c.HttpOnly, c.Secure, c.SameSite.ToString());
+
+    internal static string FirstLine(string text)
+    {
+        var line = text.Split('\n', 2)[0].Trim();
+        return line.EndsWith('.') ? line : line + ".";
+    }
+}

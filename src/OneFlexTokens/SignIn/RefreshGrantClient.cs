@@ -1,0 +1,143 @@
+using System.Management.Automation;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using OneFlexTokens.Common;
+
+namespace OneFlexTokens.SignIn;
+
+/// <summary>What the refresh grant gave: a new access token, or a rejection (the SSO session behind it is gone).</summary>
+public sealed record RefreshGrantResult(bool Granted, string? AccessToken, string? RefreshToken, int StatusCode)
+{
+    public static RefreshGrantResult Rejected(int status) => new(false, null, null, status);
+}
+
+/// <summary>
+/// POST {base}/api/auth/token with the refresh token. 400/401/403 are a rejection (the caller may fall back to the
+/// browser); network failures, timeouts and 5xx are retried a bounded number of times, then reported.
+/// Token text never goes into an exception or a message.
+/// </summary>
+public sealed class RefreshGrantClient
+{
+    private static readonly HttpClient SharedHttp = new(new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        ConnectTimeout = TimeSpan.FromSeconds(10),
+    })
+    {
+        Timeout = Timeout.InfiniteTimeSpan,
+    };
+
+    private readonly HttpClient _http;
+
+    public RefreshGrantClient(HttpClient? http = null, int maxAttempts = 3, TimeSpan? firstBackoff = null, TimeSpan? attemptTimeout = null)
+    {
+        _http = http ?? SharedHttp;
+        MaxAttempts = Math.Max(1, maxAttempts);
+        FirstBackoff = firstBackoff ?? TimeSpan.FromMilliseconds(500);
+        AttemptTimeout = attemptTimeout ?? TimeSpan.FromSeconds(20);
+    }
+
+    public int MaxAttempts { get; }
+
+    public TimeSpan FirstBackoff { get; }
+
+    public TimeSpan AttemptTimeout { get; }
+
+    public static Uri TokenEndpoint(Uri baseUrl) => new(baseUrl, "api/auth/token");
+
+    public async Task<RefreshGrantResult> RequestAsync(Uri baseUrl, string refreshToken, Action<string>? verbose, CancellationToken cancellationToken)
+    {
+        var endpoint = TokenEndpoint(baseUrl);
+        var shownUrl = endpoint.GetLeftPart(UriPartial.Path);
+        for (var attempt = 1; ; attempt++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            string failure;
+            int status = 0;
+            try
+            {
+                using var attemptCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                attemptCancellation.CancelAfter(AttemptTimeout);
+                using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
+                {
+                    Content = JsonContent.Create(new Dictionary<string, string> { ["grant_type"] = "refresh_token", ["refresh_token"] = refreshToken }),
+                };
+                request.Headers.Accept.ParseAdd("application/json");
+                using var response = await _http.SendAsync(request, attemptCancellation.Token).ConfigureAwait(false);
+                status = (int)response.StatusCode;
+                if (response.IsSuccessStatusCode)
+                {
+                    var body = await response.Content.ReadAsByteArrayAsync(attemptCancellation.Token).ConfigureAwait(false);
+                    var (access, rotated) = ReadTokens(body);
+                    if (string.IsNullOrEmpty(access))
+                    {
+                        throw new OneFlexException(ErrorIds.ServiceError, ErrorCategory.InvalidResult, Messages.RefreshBadResponse(shownUrl), shownUrl);
+                    }
+
+                    verbose?.Invoke($"Refresh grant at {shownUrl}: HTTP {status}, new access token {SecretMask.Mask(access)}.");
+                    return new RefreshGrantResult(true, access, rotated ?? refreshToken, status);
+                }
+
+                if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+                {
+                    verbose?.Invoke($"Refresh grant at {shownUrl}: HTTP {status}, the refresh token was rejected.");
+                    return RefreshGrantResult.Rejected(status);
+                }
+
+                if (status < 500 && response.StatusCode != HttpStatusCode.TooManyRequests)
+                {
+                    throw new OneFlexException(ErrorIds.ServiceError, ErrorCategory.InvalidResult, Messages.RefreshServiceError(shownUrl, status, attempt), shownUrl);
+                }
+
+                failure = $"HTTP {status}";
+                if (attempt >= MaxAttempts)
+                {
+                    throw new OneFlexException(ErrorIds.ServiceError, ErrorCategory.ConnectionError, Messages.RefreshServiceError(shownUrl, status, attempt), shownUrl);
+                }
+            }
+            catch (HttpRequestException e)
+            {
+                failure = e.Message;
+                if (attempt >= MaxAttempts)
+                {
+                    throw new OneFlexException(ErrorIds.ServiceUnreachable, ErrorCategory.ConnectionError, Messages.RefreshServiceUnreachable(shownUrl, e.Message, attempt), shownUrl);
+                }
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                failure = $"no answer within {AttemptTimeout.TotalSeconds:0} s";
+                if (attempt >= MaxAttempts)
+                {
+                    throw new OneFlexException(ErrorIds.ServiceUnreachable, ErrorCategory.OperationTimeout, Messages.RefreshServiceUnreachable(shownUrl, failure + ".", attempt), shownUrl);
+                }
+            }
+
+            var backoff = FirstBackoff * Math.Pow(2, attempt - 1);
+            verbose?.Invoke($"Refresh grant attempt {attempt} of {MaxAttempts} failed ({failure}); retrying in {backoff.TotalMilliseconds:0} ms.");
+            await Task.Delay(backoff, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static (string? Access, string? Refresh) ReadTokens(byte[] body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return (null, null);
+            }
+
+            return (StringProperty(document.RootElement, "access_token"), StringProperty(document.RootElement, "refresh_token"));
+        }
+        catch (JsonException)
+        {
+            return (null, null);
+        }
+    }
+
+    private static string? StringProperty(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+}
