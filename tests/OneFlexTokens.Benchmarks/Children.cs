@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Management.Automation;
+using System.Management.Automation.Runspaces;
+using System.Text.Json;
+
+namespace OneFlexTokens.Benchmarks;
+
+/// <summary>What a fresh process measures about itself: this program started again with --child.</summary>
+public static class Children
+{
+    public const string ResultPrefix = "RESULT ";
+
+    public static int Run(string mode, string[] args) => mode switch
+    {
+        "import" => FirstCommand(importModule: true),
+        "empty" => FirstCommand(importModule: false),
+        "cron" => Cron(args[0], args.Length > 1 ? args[1] : null),
+        _ => 2,
+    };
+
+    /// <summary>
+    /// Opens a runspace, then times its first command: Import-Module of the laid-out module, or (the baseline)
+    /// Get-Module, which pays the same first-pipeline cost without importing anything.
+    /// </summary>
+    private static int FirstCommand(bool importModule)
+    {
+        var clock = Stopwatch.StartNew();
+        using var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
+        runspace.Open();
+        var openMs = clock.Elapsed.TotalMilliseconds;
+        var before = LoadedAssemblies();
+        using var ps = PowerShell.Create();
+        ps.Runspace = runspace;
+        if (importModule)
+        {
+            ps.AddCommand("Import-Module").AddParameter("Name", RepoPaths.ModuleManifest).AddParameter("ErrorAction", "Stop");
+        }
+        else
+        {
+            ps.AddCommand("Get-Module");
+        }
+
+        clock.Restart();
+        ps.Invoke();
+        var commandMs = clock.Elapsed.TotalMilliseconds;
+        if (ps.HadErrors)
+        {
+            Console.Error.WriteLine(string.Join("\n", ps.Streams.Error));
+            return 1;
+        }
+
+        var after = LoadedAssemblies();
+        Console.WriteLine(ResultPrefix + JsonSerializer.Serialize(new ChildImport(
+            openMs,
+            commandMs,
+            after.Contains("Microsoft.Playwright"),
+            after.Contains("Docker.DotNet"),
+            after.Except(before).Order().ToArray())));
+        return 0;
+    }
+
+    /// <summary>The scheduled job when nothing is due: a fresh engine, the module, then the script (or the equivalent check).</summary>
+    private static int Cron(string workingDirectory, string? script)
+    {
+        var clock = Stopwatch.StartNew();
+        using var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
+        runspace.Open();
+        var openMs = clock.Elapsed.TotalMilliseconds;
+        using var ps = PowerShell.Create();
+        ps.Runspace = runspace;
+        ps.AddScript("Set-Location -LiteralPath $args[0]; Import-Module -Name $args[1] -ErrorAction Stop").AddArgument(workingDirectory).AddArgument(RepoPaths.ModuleManifest);
+        ps.Invoke();
+        var importMs = clock.Elapsed.TotalMilliseconds - openMs;
+        ps.Commands.Clear();
+        if (script is null)
+        {
+            ps.AddScript("Test-OneFlexToken -EnvPath config/.env -MinimumValidity 00:10:00");
+        }
+        else
+        {
+            ps.AddCommand(script);
+        }
+
+        var output = ps.Invoke();
+        var runMs = clock.Elapsed.TotalMilliseconds - openMs - importMs;
+        if (ps.HadErrors)
+        {
+            Console.Error.WriteLine(string.Join("\n", ps.Streams.Error));
+            return 1;
+        }
+
+        Console.WriteLine(ResultPrefix + JsonSerializer.Serialize(new ChildCron(openMs, importMs, runMs, string.Join(",", output.Select(o => o?.ToString())))));
+        return 0;
+    }
+
+    private static HashSet<string> LoadedAssemblies() =>
+        AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetName().Name ?? "").ToHashSet(StringComparer.Ordinal);
+
+    public static T Parse<T>(string stdout)
+    {
+        var line = stdout.Split('\n').Last(l => l.StartsWith(ResultPrefix, StringComparison.Ordinal));
+        return JsonSerializer.Deserialize<T>(line[ResultPrefix.Length..])!;
+    }
+}
+
+public sealed record ChildImport(double OpenMs, double CommandMs, bool Playwright, bool DockerDotNet, string[] NewAssemblies);
+
+public sealed record ChildCron(double OpenMs, double ImportMs, double RunMs, string Output);

@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace OneFlexTokens.Benchmarks;
+
+public sealed class BenchOptions
+{
+    public const string Usage = """
+        dotnet run -c Release --project tests/OneFlexTokens.Benchmarks [-- options]
+          --only a,b   run only these (import, refresh, headless, latency, restart, throughput, save, cron)
+          --runs N     samples per side (default: each benchmark's own)
+          --quick      one sample per side, a smoke run
+        """;
+
+    public HashSet<string> Only { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public int? Runs { get; private set; }
+
+    public bool Quick { get; private set; }
+
+    public int RunsOr(int fallback) => Quick ? 1 : Runs ?? fallback;
+
+    public static BenchOptions? Parse(string[] args)
+    {
+        var options = new BenchOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--only" when i + 1 < args.Length:
+                    options.Only.UnionWith(args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+                    break;
+                case "--runs" when i + 1 < args.Length && int.TryParse(args[i + 1], out var runs) && runs > 0:
+                    options.Runs = runs;
+                    i++;
+                    break;
+                case "--quick":
+                    options.Quick = true;
+                    break;
+                default:
+                    return null;
+            }
+        }
+
+        return options;
+    }
+}
+
+/// <param name="Met">null when there is no goal to meet.</param>
+public sealed record BenchResult(string Key, string Ours, string Baseline, string Comparison, string Goal, bool? Met, string Note);
+
+public sealed record Benchmark(string Key, Func<BenchOptions, Task<BenchResult>> Run);
+
+public static class Stats
+{
+    public static double Median(IEnumerable<double> samples)
+    {
+        var sorted = samples.OrderBy(x => x).ToArray();
+        if (sorted.Length == 0)
+        {
+            return double.NaN;
+        }
+
+        var middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
+    public static string Ms(double ms) => ms >= 100 ? $"{ms:0} ms" : ms >= 10 ? $"{ms:0.0} ms" : $"{ms:0.00} ms";
+
+    public static string Spread(IReadOnlyCollection<double> samples) =>
+        samples.Count == 0 ? "" : $"n={samples.Count}, min {Ms(samples.Min())}, max {Ms(samples.Max())}";
+
+    public static double Elapsed(Action action)
+    {
+        var clock = Stopwatch.StartNew();
+        action();
+        return clock.Elapsed.TotalMilliseconds;
+    }
+
+    public static async Task<double> ElapsedAsync(Func<Task> action)
+    {
+        var clock = Stopwatch.StartNew();
+        await action();
+        return clock.Elapsed.TotalMilliseconds;
+    }
+}
+
+public static class Report
+{
+    public static void Print(IReadOnlyList<BenchResult> results, BenchOptions options)
+    {
+        var rows = new List<string[]> { new[] { "what", "ours (median)", "baseline (median)", "ratio / overhead", "goal", "met?" } };
+        rows.AddRange(results.Select(r => new[] { r.Key, r.Ours, r.Baseline, r.Comparison, r.Goal, r.Met switch { true => "yes", false => "NO", null => "-" } }));
+        var widths = Enumerable.Range(0, 6).Select(c => rows.Max(r => r[c].Length)).ToArray();
+        Console.WriteLine();
+        Console.WriteLine($"OneFlexTokens benchmarks, {DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC, {Environment.ProcessorCount} cores{(options.Quick ? ", --quick (one sample: not figures to quote)" : "")}");
+        for (var i = 0; i < rows.Count; i++)
+        {
+            Console.WriteLine("| " + string.Join(" | ", rows[i].Select((cell, c) => cell.PadRight(widths[c]))) + " |");
+            if (i == 0)
+            {
+                Console.WriteLine("|" + string.Join("|", widths.Select(w => new string('-', w + 2))) + "|");
+            }
+        }
+
+        Console.WriteLine();
+        foreach (var result in results.Where(r => r.Note.Length > 0))
+        {
+            Console.WriteLine($"{result.Key}: {result.Note}");
+        }
+    }
+}
+
+public static class RepoPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string ModuleDirectory => Path.Combine(Root, "out", "OneFlexTokens");
+
+    public static string ModuleManifest => Path.Combine(ModuleDirectory, "OneFlexTokens.psd1");
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "OneFlexTokens.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("OneFlexTokens.sln not found above " + AppContext.BaseDirectory);
+    }
+}
+
+/// <summary>Runs a program to its end; output is kept, and a failure (exit code not 0) throws with it.</summary>
+public static class Exec
+{
+    public static (string Stdout, double Milliseconds) Run(string file, IEnumerable<string> arguments, IDictionary<string, string?>? environment = null, string? workingDirectory = null, TimeSpan? bound = null)
+    {
+        var start = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
+
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(bound ?? TimeSpan.FromMinutes(3)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} {string.Join(' ', start.ArgumentList)} did not end in time.");
+        }
+
+        process.WaitForExit();
+        var elapsed = clock.Elapsed.TotalMilliseconds;
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {string.Join(' ', start.ArgumentList)} exited with {process.ExitCode}:\n{stdout.Result}\n{stderr.Result}");
+        }
+
+        return (stdout.Result, elapsed);
+    }
+}
