@@ -119,8 +119,15 @@ public static class RepoPaths
 
     public static string ModuleManifest => Path.Combine(ModuleDirectory, "OneFlexTokens.psd1");
 
+    public const string RootVariable = "ONEFLEX_BENCH_ROOT";
+
     private static string FindRoot()
     {
+        if (Environment.GetEnvironmentVariable(RootVariable) is { Length: > 0 } root)
+        {
+            return root;
+        }
+
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "OneFlexTokens.sln")))
@@ -180,5 +187,37 @@ public static class Exec
         }
 
         return (stdout.Result, elapsed);
+    }
+}
+
+/// <summary>
+/// The fresh-process rows run this program precompiled (ReadyToRun), as pwsh ships its engine: the
+/// System.Management.Automation of the NuGet SDK package is IL only, and JIT-compiling it costs more than a second
+/// per process, which is the host's cost, not the module's. Published once under the temp folder, again when this
+/// build is newer.
+/// </summary>
+public static class ReadyToRunHost
+{
+    public static string Folder => Path.Combine(Path.GetTempPath(), "oneflex-bench-r2r");
+
+    public static string Executable => Path.Combine(Folder, "OneFlexTokens.Benchmarks");
+
+    public static Dictionary<string, string?> Environment => new() { [RepoPaths.RootVariable] = RepoPaths.Root };
+
+    public static string Prepare()
+    {
+        var built = File.GetLastWriteTimeUtc(typeof(ReadyToRunHost).Assembly.Location);
+        if (!File.Exists(Executable) || File.GetLastWriteTimeUtc(Path.Combine(Folder, "OneFlexTokens.Benchmarks.dll")) < built)
+        {
+            Console.Error.WriteLine("  publishing a ReadyToRun copy of the host (once) …");
+            Exec.Run("dotnet", new[]
+            {
+                "publish", Path.Combine(RepoPaths.Root, "tests", "OneFlexTokens.Benchmarks"), "-c", "Release", "-r", System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier,
+                "--self-contained", "false", "-p:PublishReadyToRun=true", "-o", Folder,
+            }, bound: TimeSpan.FromMinutes(8));
+            File.SetLastWriteTimeUtc(Path.Combine(Folder, "OneFlexTokens.Benchmarks.dll"), DateTime.UtcNow);
+        }
+
+        return Executable;
     }
 }
