@@ -44,11 +44,20 @@ public sealed class NodeBaseline
             throw new InvalidOperationException("The node baseline did not get the tokens: " + stdout);
         }
 
+        LastPhases = stdout.Trim().Split('\n').Last() + $", process ended after {ms:0} ms";
+
         return ms;
     }
 
+    /// <summary>The phases of the last run, as the script saw them (ms since the script started).</summary>
+    public string LastPhases { get; private set; } = "";
+
     private const string Script = """
+        const started = Date.now();
+        const phases = [];
+        const mark = name => phases.push(`${name} after ${Date.now() - started} ms`);
         const { chromium } = require('playwright-core');
+        mark('playwright-core loaded');
         const fs = require('fs');
         const path = require('path');
 
@@ -58,6 +67,7 @@ public sealed class NodeBaseline
             headless: true, executablePath, args: JSON.parse(argsJson), ignoreDefaultArgs: ['--enable-automation'],
             chromiumSandbox: false, acceptDownloads: false, timeout: 60000,
           });
+          mark('browser ready');
           try {
             const stateFile = path.join(profile, 'oneflex-session.json');
             const now = Date.now() / 1000;
@@ -104,6 +114,7 @@ public sealed class NodeBaseline
             page.on('framenavigated', frame => { if (!frame.parentFrame()) check(); });
             page.goto(appUrl, { waitUntil: 'commit', timeout: 0 }).catch(() => { });
             await outcome;
+            mark('tokens');
 
             const appKeys = new Set((await context.cookies([appUrl])).map(c => `${c.name}|${c.domain}|${c.path}`));
             const session = (await context.cookies()).filter(c => !appKeys.has(`${c.name}|${c.domain}|${c.path}`)).map(c => ({
@@ -112,10 +123,12 @@ public sealed class NodeBaseline
             const temp = path.join(profile, `.oneflex-session.json.${process.pid}.tmp`);
             fs.writeFileSync(temp, JSON.stringify(session), { mode: 0o600 });
             fs.renameSync(temp, stateFile);
-            console.log('tokens');
           } finally {
             await context.close();
           }
+          mark('browser closed');
+          console.log('tokens');
+          console.log(phases.join(', '));
         })().catch(e => { console.error(e.message); process.exit(1); });
         """;
 }
