@@ -59,33 +59,39 @@ public static class Children
         return 0;
     }
 
-    /// <summary>The scheduled job when nothing is due: a fresh engine, the module, then the script (or the equivalent check).</summary>
-    private static int Cron(string workingDirectory, string? script)
+    /// <summary>
+    /// The scheduled job when nothing is due, as <c>pwsh -NoProfile -File script.ps1 -BotFolder …</c> would run it: a
+    /// fresh engine, then the script (which imports the module itself); without the script, the equivalent check.
+    /// </summary>
+    private static int Cron(string botFolder, string? script)
     {
         var clock = Stopwatch.StartNew();
         using var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
         runspace.Open();
+        runspace.SessionStateProxy.Path.SetLocation(botFolder);
         var openMs = clock.Elapsed.TotalMilliseconds;
         using var ps = PowerShell.Create();
         ps.Runspace = runspace;
-        ps.AddScript("Set-Location -LiteralPath $args[0]; Import-Module -Name $args[1] -ErrorAction Stop").AddArgument(workingDirectory).AddArgument(RepoPaths.ModuleManifest);
-        ps.Invoke();
-        var importMs = clock.Elapsed.TotalMilliseconds - openMs;
-        ps.Commands.Clear();
+        double importMs = 0;
         if (script is null)
         {
+            ps.AddCommand("Import-Module").AddParameter("Name", RepoPaths.ModuleManifest).AddParameter("ErrorAction", "Stop");
+            ps.Invoke();
+            importMs = clock.Elapsed.TotalMilliseconds - openMs;
+            ps.Commands.Clear();
             ps.AddScript("Test-OneFlexToken -EnvPath config/.env -MinimumValidity 00:10:00");
         }
         else
         {
-            ps.AddCommand(script);
+            ps.AddCommand(script).AddParameter("BotFolder", botFolder).AddParameter("ModulePath", RepoPaths.ModuleManifest);
         }
 
         var output = ps.Invoke();
         var runMs = clock.Elapsed.TotalMilliseconds - openMs - importMs;
-        if (ps.HadErrors)
+        var exitCode = runspace.SessionStateProxy.GetVariable("LASTEXITCODE");
+        if (ps.HadErrors || exitCode is int code && code != 0)
         {
-            Console.Error.WriteLine(string.Join("\n", ps.Streams.Error));
+            Console.Error.WriteLine($"exit code {exitCode}: " + string.Join("\n", ps.Streams.Error));
             return 1;
         }
 

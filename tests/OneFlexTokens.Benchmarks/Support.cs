@@ -10,7 +10,10 @@ public sealed class BenchOptions
           --only a,b   run only these (import, refresh, headless, latency, restart, throughput, save, cron)
           --runs N     samples per side (default: each benchmark's own)
           --quick      one sample per side, a smoke run
+          --cron-script PATH   the scheduled script to time (default: examples/Update-OneFlexBot.ps1 when present)
         """;
+
+    public string? CronScript { get; private set; }
 
     public HashSet<string> Only { get; } = new(StringComparer.OrdinalIgnoreCase);
 
@@ -33,6 +36,9 @@ public sealed class BenchOptions
                 case "--runs" when i + 1 < args.Length && int.TryParse(args[i + 1], out var runs) && runs > 0:
                     options.Runs = runs;
                     i++;
+                    break;
+                case "--cron-script" when i + 1 < args.Length:
+                    options.CronScript = Path.GetFullPath(args[++i]);
                     break;
                 case "--quick":
                     options.Quick = true;
@@ -218,7 +224,24 @@ public static class ReadyToRunHost
             File.SetLastWriteTimeUtc(Path.Combine(Folder, "OneFlexTokens.Benchmarks.dll"), DateTime.UtcNow);
         }
 
+        // The engine's own modules (Management, Utility …) go where pwsh keeps them: beside the engine ($PSHOME).
+        var modules = Path.Combine(Folder, "Modules");
+        if (!Directory.Exists(modules))
+        {
+            CopyFolder(Path.Combine(Folder, "runtimes", OperatingSystem.IsWindows() ? "win" : "unix", "lib", "net10.0", "Modules"), modules);
+        }
+
         return Executable;
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target, overwrite: true);
+        }
     }
 }
 
