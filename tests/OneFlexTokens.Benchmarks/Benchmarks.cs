@@ -275,7 +275,7 @@ public static class Benchmarks
             theirs.Add(Theirs());
         }
 
-        if ((await engine.InspectAsync(Name)).State.Status != "running")
+        if ((await engine.InspectAsync(Name)).State?.Status != "running")
         {
             throw new InvalidOperationException("The container is not running after the restarts.");
         }
