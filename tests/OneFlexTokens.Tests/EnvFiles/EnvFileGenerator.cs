@@ -100,12 +100,12 @@ internal sealed class EnvFileGenerator
             return prefix + keyText + Pick("", "  ", " # no value", "#c", "\t");
         }
 
-        var equals = Pick("=", "=", "=", " = ", "= ", " =", "\t=\t");
+        var equals = Pick("=", "=", "=", " = ", "= ", " =", "\t=\t", "\u00A0=\u3000", "\u000B=");
         var value = _random.Next(9) switch
         {
             0 => "",
             1 => Token(1, 60),
-            2 => Token(1, 60) + Pick(" # comment", "  #" + Pick(Words), "\t# é", "#not-comment", "   "),
+            2 => Token(1, 60) + Pick(" # comment", "  #" + Pick(Words), "\t# é", "#not-comment", "   ", "\u00A0# insécable", "\u2003", "\u001F#unit separator"),
             3 => "'" + Pick(Words).Replace("'", "\\'") + Token(0, 20) + "'" + Pick("", " # c", "  "),
             4 => "\"" + Pick(Words).Replace("\"", "\\\"") + Pick("", "\\n", "\\t", "\\\\") + Token(0, 20) + "\"" + Pick("", " # c", "#c"),
             5 => "\"multi\nline " + Pick(Words).Replace("\"", "") + "\r\nend\"",

@@ -58,7 +58,7 @@ public class EnvWriterProcessTests
     public void A_save_killed_at_random_points_leaves_the_complete_old_or_new_file()
     {
         Requirements.RequireUnix();
-        const int kills = 120;
+        const int kills = 100;
         var seed = Environment.TickCount;
         _output.WriteLine($"seed {seed}");
         var random = new Random(seed);
