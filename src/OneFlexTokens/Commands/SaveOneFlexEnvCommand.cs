@@ -111,7 +111,8 @@ public sealed class SaveOneFlexEnvCommand : OneFlexCmdlet
             return;
         }
 
-        var result = Writer.Save(path, settings, CancellationToken);
+        var result = Writer.Save(path, settings, CancellationToken,
+            lockPath => WriteVerbose($"{path}: waiting for another save to finish (it holds {lockPath})."));
         WriteVerbose($"{path}: {(result.Changed ? result.Summary : "Already up to date")}.");
         WarnIfCommittable(path);
         if (PassThru)

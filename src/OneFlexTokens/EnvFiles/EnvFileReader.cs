@@ -28,13 +28,14 @@ public static class EnvFileReader
     /// <summary>The non-empty value of <paramref name="key"/>, or EnvKeyMissing.</summary>
     public static string ReadRequired(string path, string key)
     {
-        if (ReadValues(path).TryGetValue(key, out var value) && value.Length > 0)
+        var values = ReadValues(path);
+        if (values.TryGetValue(key, out var value) && value.Length > 0)
         {
             return value;
         }
 
-        throw new OneFlexException(ErrorIds.EnvKeyMissing, ErrorCategory.ObjectNotFound,
-            string.Format(Messages.EnvKeyMissing, path, key), path);
+        var message = values.ContainsKey("\uFEFF" + key) ? Messages.EnvKeyAfterByteOrderMark : Messages.EnvKeyMissing;
+        throw new OneFlexException(ErrorIds.EnvKeyMissing, ErrorCategory.ObjectNotFound, string.Format(message, path, key), path);
     }
 
     /// <summary>Parses file content; <paramref name="path"/> only names the file in errors.</summary>

@@ -246,6 +246,34 @@ public class SaveOneFlexEnvCommandTests
     }
 
     [Fact]
+    public void Ctrl_C_stops_a_save_waiting_for_the_lock_and_the_file_stays_as_it_was()
+    {
+        var path = TempEnv.Write(Existing);
+        using var session = new PowerShellSession();
+        using var held = new FileStream(path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        using var waiting = new ManualResetEventSlim();
+
+        var script = session.Start("$token | Save-OneFlexEnv -Path $args[0] -Verbose", With(Token()), path);
+        void Check()
+        {
+            if (script.PowerShell.Streams.Verbose.ToArray().Any(v => v.Message.Contains("waiting for another save")))
+            {
+                waiting.Set();
+            }
+        }
+
+        script.PowerShell.Streams.Verbose.DataAdded += (_, _) => Check();
+        Check();
+        Assert.True(waiting.Wait(TimeSpan.FromSeconds(20)), "the save did not wait for the lock");
+        script.Stop();
+        var result = script.Wait(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(PSInvocationState.Stopped, script.State);
+        Assert.Equal(Existing, File.ReadAllText(path));
+        SecretAssert.NotLeaked(result, Access, Refresh);
+    }
+
+    [Fact]
     public void Help_describes_the_command_every_parameter_and_has_examples()
     {
         using var session = new PowerShellSession();
