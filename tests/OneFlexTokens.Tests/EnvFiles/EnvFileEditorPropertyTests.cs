@@ -41,6 +41,30 @@ public class EnvFileEditorPropertyTests
         }
     }
 
+    [Fact]
+    public void Saving_generated_files_on_disk_writes_exactly_the_edit_and_leaves_no_temp_file()
+    {
+        var folder = TempEnv.Folder();
+        var path = Path.Combine(folder, ".env");
+        var writer = new EnvFileWriter();
+        for (var seed = 0; seed < 300; seed++)
+        {
+            var generator = new EnvFileGenerator(200_000 + seed);
+            var original = generator.File();
+            var settings = Settings(generator);
+            File.WriteAllBytes(path, original);
+
+            var result = writer.Save(path, settings);
+
+            var expected = EnvFileEditor.Apply(original, settings);
+            Assert.True(expected.Content.AsSpan().SequenceEqual(File.ReadAllBytes(path)), $"seed {200_000 + seed}");
+            Assert.Equal(expected.Changed, result.Changed);
+            Assert.Equal(expected.KeysAdded, result.KeysAdded);
+            Assert.Equal(expected.KeysUpdated, result.KeysUpdated);
+            Assert.Equal(new[] { ".env", ".env.lock" }, EnvFileWriterTests.FilesIn(folder));
+        }
+    }
+
     internal static List<KeyValuePair<string, string>> Settings(EnvFileGenerator generator)
     {
         var settings = new List<KeyValuePair<string, string>> { new(EnvKeys.AccessToken, generator.Token(20, 900)) };
