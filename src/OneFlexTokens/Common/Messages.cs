@@ -53,6 +53,7 @@ internal static class Messages
     public const string EnvFileUtf16 = "The env file '{0}' is UTF-16 text, but the bot reads .env files as UTF-8. Save it as UTF-8 (e.g. in your editor's encoding menu) and try again.";
     public const string EnvFileNotUtf8 = "The env file '{0}' is not valid UTF-8 text, and the bot reads .env files as UTF-8. Save it as UTF-8 and try again.";
     public const string EnvKeyMissing = "The env file '{0}' does not set {1}. Save tokens there first (Get-OneFlexToken | Save-OneFlexEnv) or pass the token directly.";
+    public const string EnvKeyAfterByteOrderMark = "The env file '{0}' starts with a UTF-8 byte order mark right before {1}, so the bot (python-dotenv) does not see that key. Save the file as UTF-8 without BOM, or run Save-OneFlexEnv, which adds a line the bot reads.";
     public const string EnvFileReadOnly = "The env file '{0}' is read-only, so the tokens were not saved there. Make it writable (chmod u+w, or clear the read-only attribute) if it should hold the tokens.";
     public const string EnvFileNotWritable = "The tokens could not be saved to '{0}': {1} The file was left as it was. Check that you may write to the file and to its folder.";
     public const string EnvFolderNotCreated = "The folder of '{0}' does not exist and could not be created: {1} Create it, or fix the path.";
