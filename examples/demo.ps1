@@ -33,25 +33,25 @@ $files = (Join-Path $BotFolder '.env'), (Join-Path $BotFolder 'config' '.env')
 
 Write-Host "== 1. First sign-in: a browser window opens on $BaseUrl and the sign-in completes"
 $token = Get-OneFlexToken -BaseUrl $BaseUrl -ProfilePath $ProfilePath -Timeout 120
-$token | Format-List Source, Email, IssuedAt, ExpiresAt, AccessTokenMasked, RefreshTokenMasked | Out-String | Write-Host
-$token | Test-OneFlexToken -Online -PassThru | Save-OneFlexEnv -Path $files -PassThru | Format-Table | Out-String | Write-Host
+$token | Format-List Source, Email, IssuedAt, ExpiresAt, AccessTokenMasked, RefreshTokenMasked | Out-String -Width 160 | Write-Host
+$token | Test-OneFlexToken -Online -PassThru | Save-OneFlexEnv -Path $files -PassThru | Format-Table | Out-String -Width 160 | Write-Host
 
 Write-Host '== 2. Unattended renewal with the refresh token saved in config/.env (no browser)'
 $token = Get-OneFlexToken -BaseUrl $BaseUrl -EnvPath $files[1] -NoBrowser
-$token | Format-Table | Out-String | Write-Host
-$token | Test-OneFlexToken -PassThru | Save-OneFlexEnv -Path $files -PassThru | Format-Table | Out-String | Write-Host
+$token | Format-Table | Out-String -Width 160 | Write-Host
+$token | Test-OneFlexToken -PassThru | Save-OneFlexEnv -Path $files -PassThru | Format-Table | Out-String -Width 160 | Write-Host
 
 Write-Host '== 3. Headless renewal on the saved SSO session, then the bot restarted'
 $saved = Get-OneFlexToken -BaseUrl $BaseUrl -ProfilePath $ProfilePath -Headless |
     Test-OneFlexToken -Online -PassThru |
     Save-OneFlexEnv -Path $files -PassThru
-$saved | Format-Table | Out-String | Write-Host
+$saved | Format-Table | Out-String -Width 160 | Write-Host
 if ($DockerHost) {
-    $saved | Restart-OneFlexBot -Name $BotName -DockerHost $DockerHost | Format-Table | Out-String | Write-Host
+    $saved | Restart-OneFlexBot -Name $BotName -DockerHost $DockerHost | Format-Table | Out-String -Width 160 | Write-Host
 }
 else {
     Write-Host 'No Docker engine: the bot was not restarted.'
 }
 
 Write-Host "== The bot's config/.env now holds a token valid until:"
-Test-OneFlexToken -EnvPath $files[1] -Detailed | Format-List IsValid, ExpiresAt, ExpiresIn, Email | Out-String | Write-Host
+Test-OneFlexToken -EnvPath $files[1] -Detailed | Format-List IsValid, ExpiresAt, ExpiresIn, Email | Out-String -Width 160 | Write-Host

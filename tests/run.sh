@@ -17,7 +17,7 @@ for trx in "$results"/*.trx; do
     value() { printf '%s' "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
     passed=$((passed + $(value passed)))
     failed=$((failed + $(value failed)))
-    skipped=$((skipped + $(value notExecuted)))
+    skipped=$((skipped + $(value total) - $(value executed)))
 done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
     failed=1

@@ -248,7 +248,8 @@ public sealed class RestartOneFlexBotTests : IDisposable
     public async Task A_bot_that_exits_right_after_its_start_is_ContainerExited_with_its_exit_code()
     {
         _engine.Require();
-        await Bot("expired-bot", start: false, command: "echo token expired; exit 3");
+        // A healthcheck that never passes keeps the wait going until the exit, so the engine's "running" moment cannot win a race.
+        await Bot("expired-bot", start: false, healthcheck: new[] { "CMD", "false" }, command: "echo token expired; sleep 1; exit 3");
 
         var result = Run("Restart-OneFlexBot -DockerHost $args[0] -Name expired-bot");
 

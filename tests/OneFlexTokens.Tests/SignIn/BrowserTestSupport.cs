@@ -4,6 +4,7 @@ using OneFlex.Simulator;
 using OneFlexTokens.Common;
 using OneFlexTokens.SignIn;
 using OneFlexTokens.Tests.Harness;
+using OneFlexTokens.TestSupport;
 using Xunit;
 
 namespace OneFlexTokens.Tests.SignIn;
@@ -18,121 +19,9 @@ public sealed class BrowserCollection : ICollectionFixture<XvfbDisplay>
     public const string Name = "Real browser";
 }
 
-/// <summary>One Xvfb server for the collection. Tests take its display for themselves with <see cref="Use"/>.</summary>
-public sealed class XvfbDisplay : IDisposable
+/// <summary>One Xvfb server for the collection. Tests take its display for themselves with <see cref="XvfbServer.Use"/>.</summary>
+public sealed class XvfbDisplay : XvfbServer
 {
-    private readonly Process? _server;
-
-    public XvfbDisplay()
-    {
-        if (OperatingSystem.IsWindows() || !File.Exists("/usr/bin/Xvfb"))
-        {
-            return;
-        }
-
-        for (var number = 91; number < 120 && _server is null; number++)
-        {
-            var socket = $"/tmp/.X11-unix/X{number}";
-            if (File.Exists(socket) || File.Exists($"/tmp/.X{number}-lock"))
-            {
-                continue;
-            }
-
-            var process = Process.Start(new ProcessStartInfo("/usr/bin/Xvfb", $":{number} -screen 0 1280x800x24 -nolisten tcp")
-            {
-                RedirectStandardError = true,
-                RedirectStandardOutput = true,
-                UseShellExecute = false,
-            })!;
-            process.ErrorDataReceived += (_, _) => { };
-            process.OutputDataReceived += (_, _) => { };
-            process.BeginErrorReadLine();
-            process.BeginOutputReadLine();
-            if (Wait.Until(() => File.Exists(socket) || process.HasExited, TimeSpan.FromSeconds(15)) && !process.HasExited)
-            {
-                _server = process;
-                Display = $":{number}";
-            }
-            else
-            {
-                Stop(process);
-            }
-        }
-    }
-
-    public string? Display { get; }
-
-    public bool Available => Display is not null;
-
-    /// <summary>Sets DISPLAY (and clears WAYLAND_DISPLAY) for this process until disposed.</summary>
-    public IDisposable Use() => new EnvironmentScope(new() { ["DISPLAY"] = Display, ["WAYLAND_DISPLAY"] = null });
-
-    public void Dispose()
-    {
-        if (_server is not null)
-        {
-            Stop(_server);
-        }
-    }
-
-    private static void Stop(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill();
-                process.WaitForExit(5000);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-
-        process.Dispose();
-    }
-}
-
-public sealed class EnvironmentScope : IDisposable
-{
-    private readonly Dictionary<string, string?> _before = new();
-
-    public EnvironmentScope(Dictionary<string, string?> values)
-    {
-        foreach (var (name, value) in values)
-        {
-            _before[name] = Environment.GetEnvironmentVariable(name);
-            Environment.SetEnvironmentVariable(name, value);
-        }
-    }
-
-    public void Dispose()
-    {
-        foreach (var (name, value) in _before)
-        {
-            Environment.SetEnvironmentVariable(name, value);
-        }
-    }
-}
-
-public static class Wait
-{
-    /// <summary>Waits for <paramref name="condition"/>, checking every 25 ms, at most <paramref name="bound"/>.</summary>
-    public static bool Until(Func<bool> condition, TimeSpan bound)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (clock.Elapsed > bound)
-            {
-                return false;
-            }
-
-            Thread.Sleep(25);
-        }
-
-        return true;
-    }
 }
 
 /// <summary>A simulator and a fresh profile folder for one test; asserts at the end that no browser of that profile is left.</summary>

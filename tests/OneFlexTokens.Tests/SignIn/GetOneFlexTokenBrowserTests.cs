@@ -7,6 +7,7 @@ using OneFlexTokens.Common;
 using OneFlexTokens.SignIn;
 using OneFlexTokens.Tests.Harness;
 using OneFlexTokens.Tokens;
+using OneFlexTokens.TestSupport;
 using Xunit;
 
 namespace OneFlexTokens.Tests.SignIn;

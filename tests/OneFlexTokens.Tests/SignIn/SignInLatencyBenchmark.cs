@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using OneFlex.Simulator;
 using OneFlexTokens.Tests.Harness;
+using OneFlexTokens.TestSupport;
 using Xunit;
 using Xunit.Abstractions;
 

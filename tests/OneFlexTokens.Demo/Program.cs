@@ -1,0 +1,18 @@
+using OneFlexTokens.TestSupport;
+
+var keep = args.Contains("--keep");
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+
+var root = AppContext.BaseDirectory;
+while (!File.Exists(Path.Combine(root, "OneFlexTokens.sln")))
+{
+    root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("Run the demo from the OneFlexTokens repository.");
+}
+
+var report = await RenewalDemo.RunAsync(Console.Out, root, keep, cancel.Token);
+return report.ExitCode;

@@ -1,0 +1,124 @@
+using System.Diagnostics;
+
+namespace OneFlexTokens.TestSupport;
+
+/// <summary>An Xvfb X server on the first free display number, for a headed browser on a machine without a screen.</summary>
+public class XvfbServer : IDisposable
+{
+    public const string Executable = "/usr/bin/Xvfb";
+
+    private readonly Process? _server;
+
+    public XvfbServer()
+    {
+        if (OperatingSystem.IsWindows() || !File.Exists(Executable))
+        {
+            return;
+        }
+
+        for (var number = 91; number < 120 && _server is null; number++)
+        {
+            var socket = $"/tmp/.X11-unix/X{number}";
+            if (File.Exists(socket) || File.Exists($"/tmp/.X{number}-lock"))
+            {
+                continue;
+            }
+
+            var process = Process.Start(new ProcessStartInfo(Executable, $":{number} -screen 0 1280x800x24 -nolisten tcp")
+            {
+                RedirectStandardError = true,
+                RedirectStandardOutput = true,
+                UseShellExecute = false,
+            })!;
+            process.ErrorDataReceived += (_, _) => { };
+            process.OutputDataReceived += (_, _) => { };
+            process.BeginErrorReadLine();
+            process.BeginOutputReadLine();
+            if (Wait.Until(() => File.Exists(socket) || process.HasExited, TimeSpan.FromSeconds(15)) && !process.HasExited)
+            {
+                _server = process;
+                Display = $":{number}";
+            }
+            else
+            {
+                Stop(process);
+            }
+        }
+    }
+
+    public string? Display { get; }
+
+    public bool Available => Display is not null;
+
+    /// <summary>Sets DISPLAY (and clears WAYLAND_DISPLAY) for this process until disposed.</summary>
+    public IDisposable Use() => new EnvironmentScope(new() { ["DISPLAY"] = Display, ["WAYLAND_DISPLAY"] = null });
+
+    public void Dispose()
+    {
+        GC.SuppressFinalize(this);
+        if (_server is not null)
+        {
+            Stop(_server);
+        }
+    }
+
+    private static void Stop(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+                process.WaitForExit(5000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+
+        process.Dispose();
+    }
+}
+
+/// <summary>Sets environment variables for this process and puts the old values back on dispose.</summary>
+public sealed class EnvironmentScope : IDisposable
+{
+    private readonly Dictionary<string, string?> _before = new();
+
+    public EnvironmentScope(Dictionary<string, string?> values)
+    {
+        foreach (var (name, value) in values)
+        {
+            _before[name] = Environment.GetEnvironmentVariable(name);
+            Environment.SetEnvironmentVariable(name, value);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var (name, value) in _before)
+        {
+            Environment.SetEnvironmentVariable(name, value);
+        }
+    }
+}
+
+public static class Wait
+{
+    /// <summary>Waits for <paramref name="condition"/>, checking every 25 ms, at most <paramref name="bound"/>.</summary>
+    public static bool Until(Func<bool> condition, TimeSpan bound)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > bound)
+            {
+                return false;
+            }
+
+            Thread.Sleep(25);
+        }
+
+        return true;
+    }
+}
