@@ -23,6 +23,9 @@ Renew when the token has less than this left. Default: 30 minutes (three runs at
 The OneFlex address. Default: the module's (ONEFLEX_BASE_URL, else https://oneflex.myworldline.com).
 .PARAMETER ProfilePath
 The browser profile holding the SSO session of the last interactive sign-in. Default: Get-OneFlexToken's default.
+.PARAMETER NoBrowser
+Never start a browser: renew with the refresh grant only (a NAS without Chromium). When the service refuses the
+refresh token, the run exits 2 (RefreshTokenRejected) and alerts: a human must sign in again.
 .PARAMETER DockerHost
 The Docker engine running the bot. Default: DOCKER_HOST, else the local engine.
 .PARAMETER BotName
@@ -48,6 +51,7 @@ param(
     [TimeSpan] $MinimumValidity = '00:30:00',
     [string] $BaseUrl,
     [string] $ProfilePath,
+    [switch] $NoBrowser,
     [string] $DockerHost,
     [string] $BotName = 'oneflex-bot',
     [string] $ProjectDirectory,
@@ -129,9 +133,9 @@ try {
     }
     else {
         Write-RenewalLog INFO "Renewal due: $($status.Reason)."
-        $signIn = @{ EnvPath = $configEnv; Headless = $true }
+        $signIn = if ($NoBrowser) { @{ EnvPath = $configEnv; NoBrowser = $true } } else { @{ EnvPath = $configEnv; Headless = $true } }
         if ($BaseUrl) { $signIn.BaseUrl = $BaseUrl }
-        if ($ProfilePath) { $signIn.ProfilePath = $ProfilePath }
+        if ($ProfilePath -and -not $NoBrowser) { $signIn.ProfilePath = $ProfilePath }
         $restart = if ($ProjectDirectory) { @{ ProjectDirectory = $ProjectDirectory } } else { @{ Name = $BotName } }
         if ($DockerHost) { $restart.DockerHost = $DockerHost }
 

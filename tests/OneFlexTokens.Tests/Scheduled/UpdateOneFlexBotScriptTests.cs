@@ -144,6 +144,28 @@ public sealed class UpdateOneFlexBotScriptTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Without_a_browser_a_rejected_refresh_token_exits_2_with_the_sign_in_alert()
+    {
+        var (_, refresh) = _simulator.IssueTokens();
+        var expired = WriteBotFolder(refresh);
+        _simulator.EndAllSsoSessions();
+        var configBefore = File.ReadAllBytes(ConfigEnv);
+        var parameters = Parameters("oneflex-not-restarted");
+        parameters["NoBrowser"] = true;
+
+        var run = RenewalScriptRun.Run(parameters);
+
+        Assert.True(run.ExitCode == 2, run.Result.Describe() + "\n" + run.Log);
+        Assert.Contains("ERROR RefreshTokenRejected (exit 2)", run.Log);
+        Assert.Equal("OneFlex bot: sign in again", Assert.Single(_webhook.Received).Json.GetProperty("embeds")[0].GetProperty("title").GetString());
+        Assert.Equal(configBefore, File.ReadAllBytes(ConfigEnv));
+        Assert.Equal(0, _simulator.SignInFormsShown);
+        Assert.False(Directory.Exists(ProfilePath));
+        SecretAssert.NotLeaked(run.Result, expired, refresh);
+        SecretAssert.NotIn(run.Log, expired, refresh);
+    }
+
+    [Fact]
     public void Any_other_failure_exits_1_with_one_alert_and_a_success_later_says_so_once()
     {
         Directory.CreateDirectory(BotFolder);
