@@ -73,6 +73,10 @@ Describe 'examples/Update-OneFlexBot.ps1' {
         $script:RenewalScript = Join-Path $RepoRoot 'examples' 'Update-OneFlexBot.ps1'
     }
 
+    BeforeEach {
+        $script:Receiver.Received.Clear()
+    }
+
     It 'exits 0 without renewing when the token is fresh' {
         $bot = Join-Path $TestDrive 'fresh'
         $null = New-Item -ItemType Directory -Force -Path (Join-Path $bot 'config')
