@@ -166,6 +166,45 @@ public sealed class UpdateOneFlexBotScriptTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_run_waits_for_the_lock_another_run_holds_and_gives_up_after_the_lock_timeout()
+    {
+        var fresh = _simulator.IssueTokens();
+        WriteBotFolder(fresh.RefreshToken, fresh.AccessToken);
+        var state = Path.Combine(_root, "state");
+        Directory.CreateDirectory(state);
+        var parameters = Parameters("oneflex-not-restarted");
+        parameters["LockTimeoutSeconds"] = 60;
+
+        RenewalScriptRun waited;
+        using (var held = new FileStream(Path.Combine(state, "renewal.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+        {
+            var running = RenewalScriptRun.Start(parameters);
+            Assert.True(SpinWait.SpinUntil(() => LogText().Contains("Another renewal is running", StringComparison.Ordinal), TimeSpan.FromSeconds(60)), LogText());
+            Assert.DoesNotContain("Nothing due", LogText());
+            held.Dispose();
+            waited = running.Wait();
+        }
+
+        Assert.Equal(0, waited.ExitCode);
+        Assert.Contains("Nothing due", waited.Log);
+
+        using (new FileStream(Path.Combine(state, "renewal.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+        {
+            parameters["LockTimeoutSeconds"] = 1;
+            parameters["WebhookUrl"] = _webhook.Url.ToString();
+            var timedOut = RenewalScriptRun.Run(parameters);
+
+            Assert.Equal(1, timedOut.ExitCode);
+            Assert.Contains("ERROR RenewalLockTimeout (exit 1)", timedOut.Log);
+            Assert.Single(_webhook.Received);
+            SecretAssert.NotLeaked(timedOut.Result, fresh.AccessToken, fresh.RefreshToken);
+        }
+
+        SecretAssert.NotLeaked(waited.Result, fresh.AccessToken, fresh.RefreshToken);
+        SecretAssert.NotIn(LogText(), fresh.AccessToken, fresh.RefreshToken);
+    }
+
+    [Fact]
     public void Any_other_failure_exits_1_with_one_alert_and_a_success_later_says_so_once()
     {
         Directory.CreateDirectory(BotFolder);
@@ -191,6 +230,18 @@ public sealed class UpdateOneFlexBotScriptTests : IAsyncLifetime
         Assert.Contains("Nothing due", recovered.Log);
         SecretAssert.NotLeaked(recovered.Result, fresh.AccessToken, fresh.RefreshToken);
         SecretAssert.NotIn(recovered.Log, fresh.AccessToken, fresh.RefreshToken, _webhook.Url.AbsolutePath);
+    }
+
+    private string LogText()
+    {
+        try
+        {
+            return File.Exists(LogPath) ? File.ReadAllText(LogPath) : "";
+        }
+        catch (IOException)
+        {
+            return "";
+        }
     }
 
     private Hashtable Parameters(string bot) => new()
