@@ -18,7 +18,7 @@ checkout), else by name (Install-Module / a folder in $env:PSModulePath).
 .PARAMETER BotFolder
 The bot's folder: .env and config/.env are there.
 .PARAMETER MinimumValidity
-Renew when the token has less than this left. Default: 30 minutes (three runs at a 10-minute interval).
+Renew when the token has less than this left: the interval between runs, so that it outlasts the next run. Default: 10 minutes.
 .PARAMETER BaseUrl
 The OneFlex address. Default: the module's (ONEFLEX_BASE_URL, else https://oneflex.myworldline.com).
 .PARAMETER ProfilePath
@@ -48,7 +48,7 @@ pwsh -NoProfile -File ./examples/Update-OneFlexBot.ps1 -BotFolder /volume1/docke
 [CmdletBinding()]
 param(
     [Parameter(Mandatory)] [string] $BotFolder,
-    [TimeSpan] $MinimumValidity = '00:30:00',
+    [TimeSpan] $MinimumValidity = '00:10:00',
     [string] $BaseUrl,
     [string] $ProfilePath,
     [switch] $NoBrowser,
