@@ -15,21 +15,11 @@ namespace OneFlexTokens.Notifications;
 /// </summary>
 public sealed class WebhookSender
 {
-    private static readonly HttpClient SharedHttp = new(new SocketsHttpHandler
-    {
-        AllowAutoRedirect = false,
-        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-        ConnectTimeout = TimeSpan.FromSeconds(10),
-    })
-    {
-        Timeout = Timeout.InfiniteTimeSpan,
-    };
-
     private readonly HttpClient _http;
 
     public WebhookSender(HttpClient? http = null, TimeSpan? firstBackoff = null, TimeSpan? longestRetryAfter = null)
     {
-        _http = http ?? SharedHttp;
+        _http = http ?? SharedHttp.Client;
         FirstBackoff = firstBackoff ?? TimeSpan.FromSeconds(1);
         LongestRetryAfter = longestRetryAfter ?? TimeSpan.FromSeconds(60);
     }
