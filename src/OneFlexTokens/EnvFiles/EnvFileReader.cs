@@ -94,24 +94,30 @@ public static class EnvFileReader
                 string.Format(Messages.EnvPathIsDirectory, path), path);
         }
 
+        return TryReadBytes(path, path) ?? throw new OneFlexException(ErrorIds.EnvFileNotFound, ErrorCategory.ObjectNotFound,
+            string.Format(Messages.EnvFileNotFound, path), path);
+    }
+
+    /// <summary>The bytes of <paramref name="file"/>, or null when it does not exist; failures name <paramref name="shownPath"/>.</summary>
+    internal static byte[]? TryReadBytes(string file, string shownPath)
+    {
         try
         {
-            return File.ReadAllBytes(path);
+            return File.ReadAllBytes(file);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new OneFlexException(ErrorIds.EnvFileNotFound, ErrorCategory.ObjectNotFound,
-                string.Format(Messages.EnvFileNotFound, path), path, e);
+            return null;
         }
         catch (UnauthorizedAccessException e)
         {
             throw new OneFlexException(ErrorIds.EnvFileUnreadable, ErrorCategory.PermissionDenied,
-                string.Format(Messages.EnvFileUnreadable, path, e.Message), path, e);
+                string.Format(Messages.EnvFileUnreadable, shownPath, e.Message), shownPath, e);
         }
         catch (IOException e)
         {
             throw new OneFlexException(ErrorIds.EnvFileUnreadable, ErrorCategory.ReadError,
-                string.Format(Messages.EnvFileUnreadable, path, e.Message), path, e);
+                string.Format(Messages.EnvFileUnreadable, shownPath, e.Message), shownPath, e);
         }
     }
 }

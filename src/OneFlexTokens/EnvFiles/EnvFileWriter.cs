@@ -29,7 +29,7 @@ internal sealed class EnvFileWriter
     {
         ValidateValues(settings);
         var target = ResolveTarget(path);
-        var existing = ReadExisting(target, path);
+        var existing = EnvFileReader.TryReadBytes(target, path);
         if (existing is not null)
         {
             CheckWritable(target, path);
@@ -48,7 +48,7 @@ internal sealed class EnvFileWriter
         EnsureFolder(target, path);
         using var held = AcquireLock(target, path, cancellationToken, onWait);
         RemoveStaleTempFiles(target);
-        var existing = ReadExisting(target, path);
+        var existing = EnvFileReader.TryReadBytes(target, path);
         UnixFileMode? mode = null;
         if (existing is not null)
         {
@@ -186,27 +186,6 @@ internal sealed class EnvFileWriter
         }
     }
 
-    private static byte[]? ReadExisting(string target, string path)
-    {
-        try
-        {
-            return File.ReadAllBytes(target);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new OneFlexException(ErrorIds.EnvFileUnreadable, ErrorCategory.PermissionDenied,
-                string.Format(Messages.EnvFileUnreadable, path, e.Message), path, e);
-        }
-        catch (IOException e)
-        {
-            throw new OneFlexException(ErrorIds.EnvFileUnreadable, ErrorCategory.ReadError,
-                string.Format(Messages.EnvFileUnreadable, path, e.Message), path, e);
-        }
-    }
 
     /// <summary>
     /// A rename would replace a read-only file (and root may write anything), so a file whose mode has no write
