@@ -186,7 +186,6 @@ internal sealed class EnvFileWriter
         }
     }
 
-
     /// <summary>
     /// A rename would replace a read-only file (and root may write anything), so a file whose mode has no write
     /// bit, or that this user cannot open for writing, is refused. Returns the mode to give the new file.
