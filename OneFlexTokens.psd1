@@ -14,6 +14,7 @@
         'Test-OneFlexToken'
         'Save-OneFlexEnv'
         'Restart-OneFlexBot'
+        'Send-OneFlexNotification'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

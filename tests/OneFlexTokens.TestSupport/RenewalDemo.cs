@@ -36,7 +36,7 @@ public static class RenewalDemo
         using var displayScope = display is { Available: true } ? display.Use() : null;
         if (display is not null)
         {
-            output.WriteLine(display.Available ? $"No screen here: the browser window opens on Xvfb {display.Display}." : "No screen and no Xvfb: the first, interactive sign-in will fail.");
+            output.WriteLine(display.Available ? $"No screen here: the browser window opens on Xvfb {display.Display}." : "No screen, and Xvfb could not be started (apt-get install xvfb xauth): the first, interactive sign-in will fail.");
         }
 
         await using var engine = new LocalDockerEngine();

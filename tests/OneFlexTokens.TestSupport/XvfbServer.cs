@@ -16,33 +16,24 @@ public class XvfbServer : IDisposable
             return;
         }
 
-        for (var number = 91; number < 120 && _server is null; number++)
+        // -displayfd lets Xvfb pick a free display itself (it also sees through stale lock files) and print its number.
+        var process = Process.Start(new ProcessStartInfo(Executable, "-displayfd 1 -screen 0 1280x800x24 -nolisten tcp")
         {
-            var socket = $"/tmp/.X11-unix/X{number}";
-            if (File.Exists(socket) || File.Exists($"/tmp/.X{number}-lock"))
-            {
-                continue;
-            }
-
-            var process = Process.Start(new ProcessStartInfo(Executable, $":{number} -screen 0 1280x800x24 -nolisten tcp")
-            {
-                RedirectStandardError = true,
-                RedirectStandardOutput = true,
-                UseShellExecute = false,
-            })!;
-            process.ErrorDataReceived += (_, _) => { };
-            process.OutputDataReceived += (_, _) => { };
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        })!;
+        process.ErrorDataReceived += (_, _) => { };
+        var number = process.StandardOutput.ReadLineAsync();
+        if (number.Wait(TimeSpan.FromSeconds(15)) && int.TryParse(number.Result, out var display) && !process.HasExited)
+        {
+            _server = process;
+            Display = $":{display}";
             process.BeginErrorReadLine();
-            process.BeginOutputReadLine();
-            if (Wait.Until(() => File.Exists(socket) || process.HasExited, TimeSpan.FromSeconds(15)) && !process.HasExited)
-            {
-                _server = process;
-                Display = $":{number}";
-            }
-            else
-            {
-                Stop(process);
-            }
+        }
+        else
+        {
+            Stop(process);
         }
     }
 

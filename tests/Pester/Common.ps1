@@ -37,3 +37,45 @@ function New-TestJwt {
     $payload = '{{"sub":"user-1","email":"jane.doe@example.com","nbf":{0},"exp":{1}}}' -f $NotBefore.ToUnixTimeSeconds(), $ExpiresAt.ToUnixTimeSeconds()
     '{0}.{1}.{2}' -f (& $encode '{"alg":"HS256","typ":"JWT"}'), (& $encode $payload), (& $encode 'signature')
 }
+
+# A webhook on 127.0.0.1 in its own runspace: records each body in $receiver.Received and answers with the statuses
+# queued in $receiver.Answers (then 204). Stop it with Stop-WebhookReceiver.
+function Start-WebhookReceiver {
+    $probe = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $probe.Start(); $port = $probe.LocalEndpoint.Port; $probe.Stop()
+    $listener = [System.Net.HttpListener]::new()
+    $listener.Prefixes.Add("http://127.0.0.1:$port/")
+    $listener.Start()
+    $received = [System.Collections.ArrayList]::Synchronized([System.Collections.ArrayList]::new())
+    $answers = [System.Collections.Concurrent.ConcurrentQueue[int]]::new()
+    $worker = [powershell]::Create()
+    $null = $worker.AddScript({
+        param($listener, $received, $answers)
+        while ($listener.IsListening) {
+            try { $context = $listener.GetContext() } catch { break }
+            $reader = [System.IO.StreamReader]::new($context.Request.InputStream)
+            $null = $received.Add($reader.ReadToEnd())
+            $status = 0
+            if (-not $answers.TryDequeue([ref] $status)) { $status = 204 }
+            $context.Response.StatusCode = $status
+            if ($status -eq 429) { $context.Response.Headers.Add('Retry-After', '1') }
+            $context.Response.Close()
+        }
+    }).AddArgument($listener).AddArgument($received).AddArgument($answers)
+    $handle = $worker.BeginInvoke()
+    [pscustomobject]@{
+        Url      = "http://127.0.0.1:$port/api/webhooks/42/pester-webhook-secret"
+        Received = $received
+        Answers  = $answers
+        Listener = $listener
+        Worker   = $worker
+        Handle   = $handle
+    }
+}
+
+function Stop-WebhookReceiver($Receiver) {
+    $Receiver.Listener.Stop()
+    $Receiver.Listener.Close()
+    $null = $Receiver.Handle.AsyncWaitHandle.WaitOne(5000)
+    $Receiver.Worker.Dispose()
+}

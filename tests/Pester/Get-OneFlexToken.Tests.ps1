@@ -19,7 +19,7 @@ Describe 'Get-OneFlexToken' {
             Should -Throw -ErrorId 'RefreshTokenRejected,*'
     }
 
-    It 'signs in with a browser and returns both tokens' -Skip:(-not (Get-Command chromium, google-chrome, msedge -ErrorAction SilentlyContinue)) {
+    It 'signs in with a browser and returns both tokens' -Skip:((-not (Get-Command chromium, google-chrome, msedge -ErrorAction SilentlyContinue)) -or ($IsLinux -and -not ($env:DISPLAY -or $env:WAYLAND_DISPLAY))) {
         $profile = Join-Path $TestDrive 'profile'
         $token = Get-OneFlexToken -BaseUrl $simulator.AppUrl -ProfilePath $profile -Timeout '00:01:00'
         $token.Source | Should -Be 'Browser'

@@ -13,6 +13,7 @@ public sealed class SaveOneFlexEnvCommand : OneFlexCmdlet
     private const string ValuesSet = "Values";
 
     private readonly HashSet<string> _gitChecked = new(StringComparer.Ordinal);
+    private readonly EnvFileWriter _writer = new();
 
     [Parameter(ParameterSetName = TokenSet, ValueFromPipeline = true)]
     [ValidateNotNull]
@@ -32,8 +33,6 @@ public sealed class SaveOneFlexEnvCommand : OneFlexCmdlet
 
     [Parameter]
     public SwitchParameter PassThru { get; set; }
-
-    internal EnvFileWriter Writer { get; set; } = new();
 
     protected override void ProcessRecord()
     {
@@ -93,7 +92,7 @@ public sealed class SaveOneFlexEnvCommand : OneFlexCmdlet
 
     private void Save(string path, List<KeyValuePair<string, string>> settings)
     {
-        var preview = Writer.Preview(path, settings);
+        var preview = _writer.Preview(path, settings);
         if (!preview.Changed)
         {
             WriteVerbose($"{path}: {preview.Summary}.");
@@ -111,7 +110,8 @@ public sealed class SaveOneFlexEnvCommand : OneFlexCmdlet
             return;
         }
 
-        var result = Writer.Save(path, settings, CancellationToken);
+        var result = _writer.Save(path, settings, CancellationToken,
+            lockPath => WriteVerbose($"{path}: waiting for another save to finish (it holds {lockPath})."));
         WriteVerbose($"{path}: {(result.Changed ? result.Summary : "Already up to date")}.");
         WarnIfCommittable(path);
         if (PassThru)

@@ -52,4 +52,12 @@ public static class ErrorIds
     public const string InvalidDockerHost = "InvalidDockerHost";
     public const string ContainerExited = "ContainerExited";
     public const string DockerTlsCertificatesMissing = "DockerTlsCertificatesMissing";
+
+    // Notifications
+    public const string NotificationWebhookMissing = "NotificationWebhookMissing";
+    public const string NotificationWebhookInvalid = "NotificationWebhookInvalid";
+    public const string NotificationRejected = "NotificationRejected";
+    public const string NotificationRateLimited = "NotificationRateLimited";
+    public const string NotificationServiceError = "NotificationServiceError";
+    public const string NotificationUnreachable = "NotificationUnreachable";
 }

@@ -53,6 +53,7 @@ internal static class Messages
     public const string EnvFileUtf16 = "The env file '{0}' is UTF-16 text, but the bot reads .env files as UTF-8. Save it as UTF-8 (e.g. in your editor's encoding menu) and try again.";
     public const string EnvFileNotUtf8 = "The env file '{0}' is not valid UTF-8 text, and the bot reads .env files as UTF-8. Save it as UTF-8 and try again.";
     public const string EnvKeyMissing = "The env file '{0}' does not set {1}. Save tokens there first (Get-OneFlexToken | Save-OneFlexEnv) or pass the token directly.";
+    public const string EnvKeyAfterByteOrderMark = "The env file '{0}' starts with a UTF-8 byte order mark right before {1}, so the bot (python-dotenv) does not see that key. Save the file as UTF-8 without BOM, or run Save-OneFlexEnv, which adds a line the bot reads.";
     public const string EnvFileReadOnly = "The env file '{0}' is read-only, so the tokens were not saved there. Make it writable (chmod u+w, or clear the read-only attribute) if it should hold the tokens.";
     public const string EnvFileNotWritable = "The tokens could not be saved to '{0}': {1} The file was left as it was. Check that you may write to the file and to its folder.";
     public const string EnvFolderNotCreated = "The folder of '{0}' does not exist and could not be created: {1} Create it, or fix the path.";
@@ -115,4 +116,35 @@ internal static class Messages
 
     public const string RefreshTokenMissingInEnvFile =
         "The .env file given with -EnvPath has no ONEFLEX_REFRESH_TOKEN value, and -NoBrowser forbids signing in with the browser. Sign in without -NoBrowser once, or pass -RefreshToken.";
+
+    // Notifications
+    public const string NotificationWebhookMissing =
+        "No webhook to send the notification to. Pass -WebhookUrl, or -EnvPath naming a .env file with NOTIFICATION_WEBHOOK_URL (the bot's config/.env has it).";
+
+    public static string NotificationWebhookInvalid(string masked) =>
+        $"'{masked}' is not a webhook address. Copy the webhook URL from Discord (channel settings, Integrations, Webhooks) or Slack (Incoming Webhooks); it starts with https://.";
+
+    public static string NotificationWebhookInsecure(string masked) =>
+        $"The webhook '{masked}' uses http://, which would send the message and the webhook secret in clear. Use its https:// address.";
+
+    public static string NotificationNoAnswer(TimeSpan timeout) =>
+        $"no answer within {timeout.TotalSeconds:0} seconds.";
+
+    public static string NotificationRetrying(string masked, string reason, TimeSpan wait, int attempt) =>
+        $"The webhook {masked} answered {reason} on attempt {attempt}; trying again in {wait.TotalSeconds:0.#} s.";
+
+    public static string NotificationUnreachable(string masked, string reason, int attempts) =>
+        $"The webhook {masked} could not be reached after {attempts} attempt(s): {reason} Check the network and a proxy; raise -TimeoutSeconds or -MaxRetries if the link is slow.";
+
+    public static string NotificationRateLimited(string masked, TimeSpan wait, int attempts) =>
+        $"The webhook {masked} is rate limited (HTTP 429, retry after {wait.TotalSeconds:0.#} s) after {attempts} attempt(s). Send fewer notifications, or try again later.";
+
+    public static string NotificationServiceError(string masked, int status, int attempts) =>
+        $"The webhook {masked} failed with HTTP {status} after {attempts} attempt(s). The chat service is failing: try again later.";
+
+    public static string NotificationRejected(string masked, int status) => status switch
+    {
+        404 or 401 or 403 => $"The webhook {masked} refused the message (HTTP {status}): the webhook was deleted or the URL is wrong. Create a new webhook and update -WebhookUrl or NOTIFICATION_WEBHOOK_URL.",
+        _ => $"The webhook {masked} refused the message (HTTP {status}). Check that -Format matches the service (Discord or Slack) and that the title and message are not empty.",
+    };
 }

@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Management.Automation;
-using OneFlexTokens.Common;
 
 namespace OneFlexTokens.EnvFiles;
 
@@ -27,11 +25,7 @@ internal static class EnvFileEditor
             TokenValueRules.Validate(key, value);
         }
 
-        if (original.StartsWith(stackalloc byte[] { 0xFF, 0xFE }) || original.StartsWith(stackalloc byte[] { 0xFE, 0xFF }))
-        {
-            throw new OneFlexException(ErrorIds.EnvFileUnreadable, ErrorCategory.InvalidData,
-                string.Format(Messages.EnvFileUtf16, path), path);
-        }
+        EnvFileReader.RejectUtf16(original, path);
 
         var bindings = DotenvSyntax.Parse(original);
         var found = new bool[settings.Count];

@@ -28,13 +28,14 @@ public static class EnvFileReader
     /// <summary>The non-empty value of <paramref name="key"/>, or EnvKeyMissing.</summary>
     public static string ReadRequired(string path, string key)
     {
-        if (ReadValues(path).TryGetValue(key, out var value) && value.Length > 0)
+        var values = ReadValues(path);
+        if (values.TryGetValue(key, out var value) && value.Length > 0)
         {
             return value;
         }
 
-        throw new OneFlexException(ErrorIds.EnvKeyMissing, ErrorCategory.ObjectNotFound,
-            string.Format(Messages.EnvKeyMissing, path, key), path);
+        var message = values.ContainsKey("\uFEFF" + key) ? Messages.EnvKeyAfterByteOrderMark : Messages.EnvKeyMissing;
+        throw new OneFlexException(ErrorIds.EnvKeyMissing, ErrorCategory.ObjectNotFound, string.Format(message, path, key), path);
     }
 
     /// <summary>Parses file content; <paramref name="path"/> only names the file in errors.</summary>
@@ -66,17 +67,22 @@ public static class EnvFileReader
     /// <summary>The bot reads .env files as UTF-8 and fails on anything else; so do we, with a clearer message.</summary>
     internal static void EnsureUtf8(ReadOnlySpan<byte> content, string path)
     {
+        RejectUtf16(content, path);
+        if (!Utf8.IsValid(content))
+        {
+            throw new OneFlexException(ErrorIds.EnvFileUnreadable, ErrorCategory.InvalidData,
+                string.Format(Messages.EnvFileNotUtf8, path), path);
+        }
+    }
+
+    /// <summary>UTF-16 and UTF-32 files (as Windows PowerShell 5's redirections write) cannot be read or edited as bytes of UTF-8.</summary>
+    internal static void RejectUtf16(ReadOnlySpan<byte> content, string path)
+    {
         if (content.StartsWith(stackalloc byte[] { 0xFF, 0xFE }) || content.StartsWith(stackalloc byte[] { 0xFE, 0xFF })
             || content.StartsWith(stackalloc byte[] { 0x00, 0x00, 0xFE, 0xFF }))
         {
             throw new OneFlexException(ErrorIds.EnvFileUnreadable, ErrorCategory.InvalidData,
                 string.Format(Messages.EnvFileUtf16, path), path);
-        }
-
-        if (!Utf8.IsValid(content))
-        {
-            throw new OneFlexException(ErrorIds.EnvFileUnreadable, ErrorCategory.InvalidData,
-                string.Format(Messages.EnvFileNotUtf8, path), path);
         }
     }
 
@@ -88,24 +94,30 @@ public static class EnvFileReader
                 string.Format(Messages.EnvPathIsDirectory, path), path);
         }
 
+        return TryReadBytes(path, path) ?? throw new OneFlexException(ErrorIds.EnvFileNotFound, ErrorCategory.ObjectNotFound,
+            string.Format(Messages.EnvFileNotFound, path), path);
+    }
+
+    /// <summary>The bytes of <paramref name="file"/>, or null when it does not exist; failures name <paramref name="shownPath"/>.</summary>
+    internal static byte[]? TryReadBytes(string file, string shownPath)
+    {
         try
         {
-            return File.ReadAllBytes(path);
+            return File.ReadAllBytes(file);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new OneFlexException(ErrorIds.EnvFileNotFound, ErrorCategory.ObjectNotFound,
-                string.Format(Messages.EnvFileNotFound, path), path, e);
+            return null;
         }
         catch (UnauthorizedAccessException e)
         {
             throw new OneFlexException(ErrorIds.EnvFileUnreadable, ErrorCategory.PermissionDenied,
-                string.Format(Messages.EnvFileUnreadable, path, e.Message), path, e);
+                string.Format(Messages.EnvFileUnreadable, shownPath, e.Message), shownPath, e);
         }
         catch (IOException e)
         {
             throw new OneFlexException(ErrorIds.EnvFileUnreadable, ErrorCategory.ReadError,
-                string.Format(Messages.EnvFileUnreadable, path, e.Message), path, e);
+                string.Format(Messages.EnvFileUnreadable, shownPath, e.Message), shownPath, e);
         }
     }
 }

@@ -29,7 +29,7 @@ internal sealed class EnvFileWriter
     {
         ValidateValues(settings);
         var target = ResolveTarget(path);
-        var existing = ReadExisting(target, path);
+        var existing = EnvFileReader.TryReadBytes(target, path);
         if (existing is not null)
         {
             CheckWritable(target, path);
@@ -40,14 +40,15 @@ internal sealed class EnvFileWriter
     }
 
     /// <param name="path">A full path; a symbolic link is followed and its final target written, so the link stays.</param>
-    public EnvSaveResult Save(string path, IReadOnlyList<KeyValuePair<string, string>> settings, CancellationToken cancellationToken = default)
+    /// <param name="onWait">Called once, with the lock file's path, when another save holds the lock and this one starts waiting.</param>
+    public EnvSaveResult Save(string path, IReadOnlyList<KeyValuePair<string, string>> settings, CancellationToken cancellationToken = default, Action<string>? onWait = null)
     {
         ValidateValues(settings);
         var target = ResolveTarget(path);
         EnsureFolder(target, path);
-        using var held = AcquireLock(target, path, cancellationToken);
+        using var held = AcquireLock(target, path, cancellationToken, onWait);
         RemoveStaleTempFiles(target);
-        var existing = ReadExisting(target, path);
+        var existing = EnvFileReader.TryReadBytes(target, path);
         UnixFileMode? mode = null;
         if (existing is not null)
         {
@@ -115,7 +116,7 @@ internal sealed class EnvFileWriter
         }
     }
 
-    private FileStream AcquireLock(string target, string path, CancellationToken cancellationToken)
+    private FileStream AcquireLock(string target, string path, CancellationToken cancellationToken, Action<string>? onWait)
     {
         var lockPath = target + LockSuffix;
         var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
@@ -135,6 +136,11 @@ internal sealed class EnvFileWriter
             }
             catch (IOException e) when (IsHeldByAnother(e))
             {
+                if (pause == 1)
+                {
+                    onWait?.Invoke(lockPath);
+                }
+
                 if (waited.Elapsed >= LockTimeout)
                 {
                     throw new OneFlexException(ErrorIds.EnvFileBusy, ErrorCategory.ResourceBusy,
@@ -177,28 +183,6 @@ internal sealed class EnvFileWriter
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Leftovers of a killed save are harmless; failing to list them must not stop this one.
-        }
-    }
-
-    private static byte[]? ReadExisting(string target, string path)
-    {
-        try
-        {
-            return File.ReadAllBytes(target);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new OneFlexException(ErrorIds.EnvFileUnreadable, ErrorCategory.PermissionDenied,
-                string.Format(Messages.EnvFileUnreadable, path, e.Message), path, e);
-        }
-        catch (IOException e)
-        {
-            throw new OneFlexException(ErrorIds.EnvFileUnreadable, ErrorCategory.ReadError,
-                string.Format(Messages.EnvFileUnreadable, path, e.Message), path, e);
         }
     }
 

@@ -19,21 +19,11 @@ public sealed record RefreshGrantResult(bool Granted, string? AccessToken, strin
 /// </summary>
 public sealed class RefreshGrantClient
 {
-    private static readonly HttpClient SharedHttp = new(new SocketsHttpHandler
-    {
-        AllowAutoRedirect = false,
-        PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-        ConnectTimeout = TimeSpan.FromSeconds(10),
-    })
-    {
-        Timeout = Timeout.InfiniteTimeSpan,
-    };
-
     private readonly HttpClient _http;
 
     public RefreshGrantClient(HttpClient? http = null, int maxAttempts = 3, TimeSpan? firstBackoff = null, TimeSpan? attemptTimeout = null)
     {
-        _http = http ?? SharedHttp;
+        _http = http ?? SharedHttp.Client;
         MaxAttempts = Math.Max(1, maxAttempts);
         FirstBackoff = firstBackoff ?? TimeSpan.FromMilliseconds(500);
         AttemptTimeout = attemptTimeout ?? TimeSpan.FromSeconds(20);

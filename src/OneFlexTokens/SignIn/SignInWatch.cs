@@ -123,7 +123,7 @@ internal sealed class SignInWatch
         await _context.AddInitScriptAsync(FormGuardScript(_appOrigin)).ConfigureAwait(false);
     }
 
-    private const string FormBinding = "__oneflexTokensSignInForm";
+    internal const string FormBinding = "__oneflexTokensSignInForm";
 
     internal static string FormGuardScript(string appOrigin) => $$"""
         (() => {

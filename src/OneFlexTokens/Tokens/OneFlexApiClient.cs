@@ -14,18 +14,6 @@ public static class OneFlexApiClient
     private const string MeQuery =
         """{"query":"query { me(languages: [\"fr-FR\", \"fr\"], defaultTimezone: \"Europe/Paris\") { id email firstName lastName fullName } }"}""";
 
-    private static readonly HttpClient Http = new(new SocketsHttpHandler
-    {
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        AllowAutoRedirect = false,
-        UseCookies = false,
-    })
-    {
-        Timeout = Timeout.InfiniteTimeSpan,
-    };
-
-    public static HttpClient SharedHttpClient => Http;
-
     public static async Task<ProbeResult> ProbeMeAsync(Uri baseUrl, string accessToken, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -39,7 +27,7 @@ public static class OneFlexApiClient
 
         try
         {
-            using var response = await Http.SendAsync(request, timeoutSource.Token).ConfigureAwait(false);
+            using var response = await Common.SharedHttp.Client.SendAsync(request, timeoutSource.Token).ConfigureAwait(false);
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
                 return new ProbeResult(TokenValidity.Rejected, string.Format(Common.Messages.TokenRejected, baseUrl));

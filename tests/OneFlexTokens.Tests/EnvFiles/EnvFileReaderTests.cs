@@ -83,6 +83,15 @@ public class EnvFileReaderTests
     }
 
     [Fact]
+    public void ReadRequired_explains_a_key_hidden_behind_a_byte_order_mark()
+    {
+        var path = TempEnv.Write("\uFEFFONEFLEX_TOKEN=aaa.bbb.ccc\n");
+        var e = Assert.Throws<OneFlexException>(() => EnvFileReader.ReadRequired(path, EnvKeys.AccessToken));
+        Assert.Equal(ErrorIds.EnvKeyMissing, e.ErrorId);
+        Assert.Contains("byte order mark", e.Message);
+    }
+
+    [Fact]
     public void Missing_file_is_EnvFileNotFound()
     {
         var path = Path.Combine(TempEnv.Folder(), "nope", ".env");

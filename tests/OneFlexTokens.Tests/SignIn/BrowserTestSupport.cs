@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using OneFlex.Simulator;
 using OneFlexTokens.Common;

@@ -1,0 +1,46 @@
+using OneFlexTokens.EnvFiles;
+
+// loop <path> <first>: saves the tokens of first, first+1, ... forever; prints "ready" after the first save.
+// count <path> <writer> <saves>: saves ONEFLEX_TOKEN and WRITER_<writer>=<n> for n = 1..saves, then exits.
+// time <path> <saves>: saves new tokens <saves> times into an existing file and prints the median and worst milliseconds.
+var writer = new EnvFileWriter(TimeSpan.FromSeconds(60));
+switch (args[0])
+{
+    case "loop":
+        for (var n = long.Parse(args[2]); ; n++)
+        {
+            writer.Save(args[1], WriterTokens.For(n));
+            if (n == long.Parse(args[2]))
+            {
+                Console.Out.WriteLine("ready");
+                Console.Out.Flush();
+            }
+        }
+
+    case "count":
+        var id = int.Parse(args[2]);
+        var saves = int.Parse(args[3]);
+        for (var n = 1; n <= saves; n++)
+        {
+            writer.Save(args[1], WriterTokens.For(id * 1_000_000L + n, ("WRITER_" + id, n.ToString())));
+        }
+
+        return 0;
+
+    case "time":
+        var times = new List<double>();
+        for (var n = 1; n <= int.Parse(args[2]); n++)
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            writer.Save(args[1], WriterTokens.For(n));
+            times.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        times.Sort();
+        Console.Out.WriteLine($"median {times[times.Count / 2]:F3} ms, worst {times[^1]:F3} ms over {times.Count} saves");
+        return 0;
+
+    default:
+        Console.Error.WriteLine("usage: loop <path> <first> | count <path> <writer> <saves> | time <path> <saves>");
+        return 2;
+}

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using OneFlexTokens.EnvFiles;
+using Xunit;
+
+namespace OneFlexTokens.Tests.EnvFiles;
+
+/// <summary>
+/// The bot's real parser, python-dotenv, run on generated files before and after a save: it must read what
+/// EnvFileReader and the test oracle read, and the new tokens. Skipped where python3 with python-dotenv is missing.
+/// </summary>
+public class DotenvDifferentialTests
+{
+    private const string Script = """
+        import json, sys
+        from dotenv import dotenv_values
+        for path in sys.stdin.read().splitlines():
+            values = dotenv_values(path, interpolate=False, encoding="utf-8")
+            print(json.dumps({k: v for k, v in values.items() if v is not None}))
+        """;
+
+    [SkippableFact]
+    public void Python_dotenv_reads_what_EnvFileReader_reads_before_and_after_a_save()
+    {
+        var folder = TempEnv.Folder();
+        var files = new List<(string Path, byte[] Content, List<KeyValuePair<string, string>>? Settings)>();
+        foreach (var (text, _, _) in EnvFileReaderTests.KnownBehaviours.Select(row => ((string)row[0], 0, 0)))
+        {
+            files.Add((Path.Combine(folder, $"known{files.Count}.env"), Encoding.UTF8.GetBytes(text), null));
+        }
+
+        for (var seed = 0; seed < 400; seed++)
+        {
+            var generator = new EnvFileGenerator(100_000 + seed);
+            var original = generator.File();
+            var settings = EnvFileEditorPropertyTests.Settings(generator);
+            files.Add((Path.Combine(folder, $"before{seed}.env"), original, null));
+            files.Add((Path.Combine(folder, $"after{seed}.env"), EnvFileEditor.Apply(original, settings).Content, settings));
+        }
+
+        foreach (var file in files)
+        {
+            File.WriteAllBytes(file.Path, file.Content);
+        }
+
+        var answers = RunPython(string.Join("\n", files.Select(f => f.Path)));
+        Assert.Equal(files.Count, answers.Count);
+        for (var i = 0; i < files.Count; i++)
+        {
+            var python = answers[i];
+            var ours = EnvFileReader.ReadValues(files[i].Path);
+            var oracle = PythonDotenvOracle.Values(Encoding.UTF8.GetString(files[i].Content));
+            Assert.True(EnvFileEditorPropertyTests.Same(python, ours), $"{Path.GetFileName(files[i].Path)}: EnvFileReader differs from python-dotenv: {EnvFileEditorPropertyTests.Show(files[i].Content)}");
+            Assert.True(EnvFileEditorPropertyTests.Same(python, oracle), $"{Path.GetFileName(files[i].Path)}: the oracle differs from python-dotenv");
+            foreach (var (key, value) in files[i].Settings ?? [])
+            {
+                Assert.Equal(value, python[key]);
+            }
+        }
+
+        Directory.Delete(folder, true);
+    }
+
+    private static List<Dictionary<string, string>> RunPython(string paths)
+    {
+        var start = new ProcessStartInfo("python3") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(Script);
+        start.Environment["PYTHONIOENCODING"] = "utf-8";
+        Process python;
+        try
+        {
+            python = Process.Start(start)!;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            Skip.If(true, "python3 is not installed.");
+            throw;
+        }
+
+        using (python)
+        {
+            python.StandardInput.Write(paths);
+            python.StandardInput.Close();
+            var output = python.StandardOutput.ReadToEndAsync();
+            var errors = python.StandardError.ReadToEndAsync();
+            Assert.True(python.WaitForExit(120_000), "python3 did not finish");
+            Skip.If(python.ExitCode != 0 && errors.Result.Contains("No module named 'dotenv'"), "python-dotenv is not installed.");
+            Assert.True(python.ExitCode == 0, errors.Result);
+            return output.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(line => JsonSerializer.Deserialize<Dictionary<string, string>>(line)!)
+                .ToList();
+        }
+    }
+}

@@ -1,0 +1,101 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    Import-OneFlexTokensForTest
+    $script:Receiver = Start-WebhookReceiver
+}
+
+AfterAll {
+    Stop-WebhookReceiver $script:Receiver
+}
+
+Describe 'Send-OneFlexNotification' {
+    BeforeEach {
+        $script:Receiver.Received.Clear()
+    }
+
+    It 'posts a Discord embed with title, description, colour and timestamp, tokens masked' {
+        $token = New-TestJwt -ExpiresAt ([datetimeoffset]::UtcNow.AddMinutes(15))
+        $result = Send-OneFlexNotification -WebhookUrl $Receiver.Url -Title 'Renewal failed' -Message "Token $token refused" -Level Error -PassThru
+
+        $result.StatusCode | Should -Be 204
+        $result.Webhook | Should -Not -Match 'pester-webhook-secret'
+        $Receiver.Received.Count | Should -Be 1
+        $embed = ($Receiver.Received[0] | ConvertFrom-Json).embeds[0]
+        $embed.title | Should -Be 'Renewal failed'
+        $embed.color | Should -Be 0xE74C3C
+        $embed.timestamp | Should -Not -BeNullOrEmpty
+        $embed.description | Should -Not -Match ([regex]::Escape($token))
+    }
+
+    It 'sends the Slack format with -Format Slack' {
+        Send-OneFlexNotification -WebhookUrl $Receiver.Url -Message 'Tokens renewed' -Level Success -Format Slack
+        $body = $Receiver.Received[0] | ConvertFrom-Json
+        $body.attachments[0].color | Should -Be '#2ECC71'
+        $body.attachments[0].text | Should -Be 'Tokens renewed'
+    }
+
+    It 'reads NOTIFICATION_WEBHOOK_URL from -EnvPath' {
+        $file = Join-Path $TestDrive '.env'
+        Set-Content -LiteralPath $file -Value "NOTIFICATION_WEBHOOK_URL=$($Receiver.Url)"
+        Send-OneFlexNotification -EnvPath $file -Message 'hello'
+        $Receiver.Received.Count | Should -Be 1
+    }
+
+    It 'retries after HTTP 429' {
+        $Receiver.Answers.Enqueue(429)
+        (Send-OneFlexNotification -WebhookUrl $Receiver.Url -Message 'hello' -PassThru).Attempts | Should -Be 2
+    }
+
+    It 'fails at once with NotificationRejected on HTTP 404, without showing the webhook' {
+        $Receiver.Answers.Enqueue(404)
+        Send-OneFlexNotification -WebhookUrl $Receiver.Url -Message 'hello' -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -BeLike 'NotificationRejected,*'
+        $failures[0].Exception.Message | Should -Not -Match 'pester-webhook-secret'
+        $Receiver.Received.Count | Should -Be 1
+    }
+
+    It 'says where the webhook should come from when there is none' {
+        { Send-OneFlexNotification -Message 'hello' -ErrorAction Stop } | Should -Throw -ErrorId 'NotificationWebhookMissing*'
+    }
+
+    It 'has full help with every parameter described' {
+        $help = Get-Help Send-OneFlexNotification -Full
+        $help.examples.example.Count | Should -BeGreaterOrEqual 3
+        foreach ($parameter in $help.parameters.parameter) {
+            ($parameter.description | Out-String).Trim() | Should -Not -BeNullOrEmpty -Because $parameter.name
+        }
+    }
+}
+
+Describe 'examples/Update-OneFlexBot.ps1' {
+    BeforeAll {
+        $script:Pwsh = (Get-Process -Id $PID).Path
+        $script:RenewalScript = Join-Path $RepoRoot 'examples' 'Update-OneFlexBot.ps1'
+    }
+
+    BeforeEach {
+        $script:Receiver.Received.Clear()
+    }
+
+    It 'exits 0 without renewing when the token is fresh' {
+        $bot = Join-Path $TestDrive 'fresh'
+        $null = New-Item -ItemType Directory -Force -Path (Join-Path $bot 'config')
+        $token = New-TestJwt -ExpiresAt ([datetimeoffset]::UtcNow.AddHours(1))
+        Set-Content -LiteralPath (Join-Path $bot 'config' '.env') -Value "ONEFLEX_TOKEN=$token"
+        & $Pwsh -NoProfile -File $RenewalScript -BotFolder $bot -WebhookUrl $Receiver.Url
+        $LASTEXITCODE | Should -Be 0
+        $log = Get-Content -Raw -LiteralPath (Join-Path $bot '.oneflextokens' 'renewal.log')
+        $log | Should -Match 'Nothing due'
+        $log | Should -Not -Match ([regex]::Escape($token))
+    }
+
+    It 'exits 1 and alerts once when config/.env is missing' {
+        $bot = Join-Path $TestDrive 'missing'
+        $null = New-Item -ItemType Directory -Force -Path $bot
+        & $Pwsh -NoProfile -File $RenewalScript -BotFolder $bot -WebhookUrl $Receiver.Url
+        $LASTEXITCODE | Should -Be 1
+        & $Pwsh -NoProfile -File $RenewalScript -BotFolder $bot -WebhookUrl $Receiver.Url
+        $LASTEXITCODE | Should -Be 1
+        $Receiver.Received.Count | Should -Be 1
+    }
+}
