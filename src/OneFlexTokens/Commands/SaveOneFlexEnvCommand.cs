@@ -92,6 +92,17 @@ public sealed class SaveOneFlexEnvCommand : OneFlexCmdlet
 
     private void Save(string path, List<KeyValuePair<string, string>> settings)
     {
+        // The preview reads and edits the file once more; only -WhatIf and -Confirm need it to describe the change.
+        if (!ShouldProcessNeedsPreview())
+        {
+            if (ShouldProcess(path, Messages.SaveEnvAction))
+            {
+                WriteSaved(path, settings);
+            }
+
+            return;
+        }
+
         var preview = _writer.Preview(path, settings);
         if (!preview.Changed)
         {
@@ -110,6 +121,11 @@ public sealed class SaveOneFlexEnvCommand : OneFlexCmdlet
             return;
         }
 
+        WriteSaved(path, settings);
+    }
+
+    private void WriteSaved(string path, List<KeyValuePair<string, string>> settings)
+    {
         var result = _writer.Save(path, settings, CancellationToken,
             lockPath => WriteVerbose($"{path}: waiting for another save to finish (it holds {lockPath})."));
         WriteVerbose($"{path}: {(result.Changed ? result.Summary : "Already up to date")}.");
@@ -119,6 +135,13 @@ public sealed class SaveOneFlexEnvCommand : OneFlexCmdlet
             WriteObject(result);
         }
     }
+
+    private bool ShouldProcessNeedsPreview() =>
+        MyInvocation.BoundParameters.ContainsKey("WhatIf")
+        || MyInvocation.BoundParameters.ContainsKey("Confirm")
+        || LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"))
+        || (Enum.TryParse<ConfirmImpact>(GetVariableValue("ConfirmPreference")?.ToString(), true, out var preference)
+            && preference != ConfirmImpact.None && preference <= ConfirmImpact.Medium);
 
     private void WarnIfCommittable(string path)
     {

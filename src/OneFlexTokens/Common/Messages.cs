@@ -60,6 +60,7 @@ internal static class Messages
     public const string EnvFileBusy = "Another save to '{0}' has held its lock file '{1}' for more than {2} seconds. Retry when it has finished; if no save is running, delete the lock file.";
     public const string UnsafeTokenValue = "The {0} value cannot be written to a .env file safely: it has {1}, which a token never has (tokens use only letters, digits and . - _ ~ + / =). Nothing was written. Check that the value is really a token.";
     public const string UnsafeTokenEmpty = "The {0} value is empty. Nothing was written.";
+    public const string SaveEnvAction = "Set ONEFLEX_TOKEN and ONEFLEX_REFRESH_TOKEN";
     public const string SaveEnvNoTokenInput = "No token to save. Pipe a OneFlexToken (Get-OneFlexToken | Save-OneFlexEnv), or pass -AccessToken and/or -RefreshToken.";
     public const string EnvFileInGitWorkTree = "'{0}' is inside the git work tree '{1}' and git does not ignore it: the tokens could be committed. Add it to .gitignore.";
     public const string EnvFileInGitWorkTreeUnchecked = "'{0}' is inside the git work tree '{1}', and git could not be asked whether it ignores the file ({2}). Make sure .gitignore covers it, or the tokens could be committed.";

@@ -103,6 +103,24 @@ public class SaveOneFlexEnvCommandTests
     }
 
     [Fact]
+    public void WhatIfPreference_and_ConfirmPreference_are_honoured_like_the_switches()
+    {
+        var path = TempEnv.Write(Existing);
+        using var session = new PowerShellSession();
+        session.Host.ChoiceAnswers.Enqueue("No");
+
+        var result = session.InvokeWith(
+            "$p = $args[0]; & { $WhatIfPreference = $true; $token | Save-OneFlexEnv -Path $p }; & { $ConfirmPreference = 'Medium'; $token | Save-OneFlexEnv -Path $p }",
+            With(Token()), path);
+
+        Assert.Empty(result.AllErrors);
+        Assert.Contains($"What if: Performing the operation \"Update {EnvKeys.AccessToken}; add {EnvKeys.RefreshToken}\" on target \"{path}\"", result.HostText);
+        Assert.Contains("CHOICE:", result.HostText);
+        Assert.Equal(Existing, File.ReadAllText(path));
+        SecretAssert.NotLeaked(result, Access, Refresh);
+    }
+
+    [Fact]
     public void Confirm_answered_no_changes_nothing()
     {
         var path = TempEnv.Write(Existing);
