@@ -3,7 +3,11 @@ using System.Buffers;
 namespace OneFlexTokens.EnvFiles;
 
 /// <summary>What setting keys in a file's bytes gives: the new bytes and which keys were updated or appended.</summary>
-internal sealed record EnvEdit(byte[] Content, bool Changed, string[] KeysUpdated, string[] KeysAdded);
+internal sealed record EnvEdit(ReadOnlyMemory<byte> Bytes, bool Changed, string[] KeysUpdated, string[] KeysAdded)
+{
+    /// <summary>A copy of <see cref="Bytes"/>; the writer uses the bytes as they are, without this copy of a large buffer.</summary>
+    public byte[] Content => Bytes.ToArray();
+}
 
 /// <summary>
 /// Sets keys in .env content without touching any other byte. Every statement python-dotenv reads as one of
@@ -108,10 +112,10 @@ internal static class EnvFileEditor
             }
         }
 
-        var content = output.WrittenSpan;
+        var content = output.WrittenMemory;
         return new EnvEdit(
-            content.ToArray(),
-            !content.SequenceEqual(original),
+            content,
+            !content.Span.SequenceEqual(original),
             Enumerable.Range(0, settings.Count).Where(i => updated[i]).Select(i => settings[i].Key).ToArray(),
             Enumerable.Range(0, settings.Count).Where(i => !found[i]).Select(i => settings[i].Key).ToArray());
 

@@ -58,7 +58,7 @@ internal sealed class EnvFileWriter
         var edit = EnvFileEditor.Apply(existing ?? [], settings, path);
         if (edit.Changed)
         {
-            WriteAtomically(target, path, edit.Content, mode);
+            WriteAtomically(target, path, edit.Bytes.Span, mode);
         }
 
         return new EnvSaveResult(path, existing is null, edit.Changed, edit.KeysUpdated, edit.KeysAdded);
@@ -222,7 +222,7 @@ internal sealed class EnvFileWriter
         return mode;
     }
 
-    private static void WriteAtomically(string target, string path, byte[] content, UnixFileMode? mode)
+    private static void WriteAtomically(string target, string path, ReadOnlySpan<byte> content, UnixFileMode? mode)
     {
         var temp = target + TempInfix + Guid.NewGuid().ToString("N") + TempSuffix;
         try
