@@ -164,15 +164,7 @@ public static class Benchmarks
 
         double Theirs() => node.Run(profile, appUrl, browser.ExecutablePath, BrowserSignIn.LaunchArguments(HostPlatform.Current));
 
-        Ours();
-        Theirs();
-        var ours = new List<double>();
-        var theirs = new List<double>();
-        for (var i = 0; i < runs; i++)
-        {
-            ours.Add(Ours());
-            theirs.Add(Theirs());
-        }
+        var (ours, theirs) = Alternate(runs, Ours, Theirs);
 
         if (simulator.SignInFormsShown != 1)
         {
@@ -265,15 +257,7 @@ public static class Benchmarks
         });
         double Theirs() => Exec.Run("docker", new[] { "restart", Name }, cliEnvironment).Milliseconds;
 
-        Ours();
-        Theirs();
-        var ours = new List<double>();
-        var theirs = new List<double>();
-        for (var i = 0; i < runs; i++)
-        {
-            ours.Add(Ours());
-            theirs.Add(Theirs());
-        }
+        var (ours, theirs) = Alternate(runs, Ours, Theirs);
 
         if ((await engine.InspectAsync(Name)).State?.Status != "running")
         {

@@ -71,6 +71,22 @@ public static class Stats
         return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
+    /// <summary>Side by side: one warm-up of each, then <paramref name="runs"/> samples alternating ours and theirs, so both see the same noise.</summary>
+    public static (List<double> Ours, List<double> Theirs) Alternate(int runs, Func<double> ours, Func<double> theirs)
+    {
+        ours();
+        theirs();
+        var oursSamples = new List<double>(runs);
+        var theirsSamples = new List<double>(runs);
+        for (var i = 0; i < runs; i++)
+        {
+            oursSamples.Add(ours());
+            theirsSamples.Add(theirs());
+        }
+
+        return (oursSamples, theirsSamples);
+    }
+
     public static string Ms(double ms) => ms >= 100 ? $"{ms:0} ms" : ms >= 10 ? $"{ms:0.0} ms" : $"{ms:0.00} ms";
 
     public static string Spread(IReadOnlyCollection<double> samples) =>
