@@ -6,8 +6,6 @@ namespace OneFlexTokens;
 /// <summary>Runs on Import-Module. Keep it cheap: nothing here may load Playwright or Docker.DotNet.</summary>
 public sealed class ModuleInitializer : IModuleAssemblyInitializer
 {
-    public const string DriverSearchPathVariable = PlaywrightDriver.SearchPathVariable;
-
     // Playwright looks for .playwright/ beside its dll unless told; the host's own folder may hold another copy.
     public void OnImport() => PlaywrightDriver.UseModuleFolder(ModuleDirectory);
 

@@ -99,11 +99,8 @@ public sealed class TestOneFlexTokenCommand : OneFlexCmdlet
             default:
                 try
                 {
-                    var path = ResolvePath(EnvPath);
-                    var values = EnvFileReader.ReadValues(path);
-                    values.TryGetValue(EnvKeys.AccessToken, out var access);
-                    values.TryGetValue(EnvKeys.RefreshToken, out var refresh);
-                    return new OneFlexToken(access ?? "", refresh, BaseUrl, TokenSource.EnvFile);
+                    var tokens = EnvFileReader.ReadTokens(ResolvePath(EnvPath));
+                    return new OneFlexToken(tokens.AccessToken ?? "", tokens.RefreshToken, BaseUrl, TokenSource.EnvFile);
                 }
                 catch (OneFlexException failure)
                 {

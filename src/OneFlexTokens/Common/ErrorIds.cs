@@ -26,7 +26,6 @@ public static class ErrorIds
     public const string EnvPathIsDirectory = "EnvPathIsDirectory";
     public const string EnvKeyMissing = "EnvKeyMissing";
     public const string UnsafeTokenValue = "UnsafeTokenValue";
-    public const string EnvFileInGitWorkTree = "EnvFileInGitWorkTree";
     public const string EnvFileBusy = "EnvFileBusy";
 
     // Sign-in
