@@ -93,42 +93,33 @@ public sealed class SaveOneFlexEnvCommand : OneFlexCmdlet
     private void Save(string path, List<KeyValuePair<string, string>> settings)
     {
         // The preview reads and edits the file once more; only -WhatIf and -Confirm need it to describe the change.
-        if (!ShouldProcessNeedsPreview())
+        if (ShouldProcessNeedsPreview())
         {
-            if (ShouldProcess(path, Messages.SaveEnvAction))
+            var preview = _writer.Preview(path, settings);
+            if (!preview.Changed)
             {
-                WriteSaved(path, settings);
+                Report(path, preview);
+                return;
             }
 
-            return;
-        }
-
-        var preview = _writer.Preview(path, settings);
-        if (!preview.Changed)
-        {
-            WriteVerbose($"{path}: {preview.Summary}.");
-            WarnIfCommittable(path);
-            if (PassThru)
+            if (!ShouldProcess(path, preview.Summary))
             {
-                WriteObject(preview);
+                return;
             }
-
-            return;
         }
-
-        if (!ShouldProcess(path, preview.Summary))
+        else if (!ShouldProcess(path, Messages.SaveEnvAction))
         {
             return;
         }
 
-        WriteSaved(path, settings);
-    }
-
-    private void WriteSaved(string path, List<KeyValuePair<string, string>> settings)
-    {
         var result = _writer.Save(path, settings, CancellationToken,
             lockPath => WriteVerbose($"{path}: waiting for another save to finish (it holds {lockPath})."));
-        WriteVerbose($"{path}: {(result.Changed ? result.Summary : "Already up to date")}.");
+        Report(path, result);
+    }
+
+    private void Report(string path, EnvSaveResult result)
+    {
+        WriteVerbose($"{path}: {result.Summary}.");
         WarnIfCommittable(path);
         if (PassThru)
         {
