@@ -50,9 +50,9 @@ public abstract class OneFlexCmdlet : PSCmdlet, IDisposable
                 }
             }
 
+            // The loop ends only once the work has ended (its continuation completes the queue), cleanup included.
             if (writeFailed is not null)
             {
-                task.ContinueWith(_ => { }, TaskScheduler.Default).Wait();
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(writeFailed).Throw();
             }
 
