@@ -136,12 +136,18 @@ public sealed class SaveOneFlexEnvCommand : OneFlexCmdlet
 
     private void WarnIfCommittable(string path)
     {
-        if (!_gitChecked.Add(path) || GitWorkTree.FindRoot(EnvFileWriter.ResolveTarget(path)) is not { } root)
+        if (!_gitChecked.Add(path))
         {
             return;
         }
 
-        var ignored = GitWorkTree.IsIgnored(root, EnvFileWriter.ResolveTarget(path), out var problem);
+        var target = EnvFileWriter.ResolveTarget(path);
+        if (GitWorkTree.FindRoot(target) is not { } root)
+        {
+            return;
+        }
+
+        var ignored = GitWorkTree.IsIgnored(root, target, out var problem);
         if (ignored == false)
         {
             WriteWarning(string.Format(Messages.EnvFileInGitWorkTree, path, root));
