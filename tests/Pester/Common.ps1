@@ -9,6 +9,15 @@ function Import-OneFlexTokensForTest {
     Import-Module $script:ModuleManifest -Force
 }
 
+# The pwsh a user's script would start: the one in $PSHOME (a .NET tool's pwsh runs as 'dotnet', so the current
+# process's path is no answer), else the first on PATH.
+function Get-PwshPath {
+    $name = if ($IsWindows) { 'pwsh.exe' } else { 'pwsh' }
+    $inHome = Join-Path $PSHOME $name
+    if (Test-Path -LiteralPath $inHome) { return $inHome }
+    (Get-Command pwsh -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source
+}
+
 function Start-OneFlexSimulator {
     param([string[]] $Arguments = @())
     $log = New-TemporaryFile

@@ -69,7 +69,7 @@ Describe 'Send-OneFlexNotification' {
 
 Describe 'examples/Update-OneFlexBot.ps1' {
     BeforeAll {
-        $script:Pwsh = (Get-Process -Id $PID).Path
+        $script:Pwsh = Get-PwshPath
         $script:RenewalScript = Join-Path $RepoRoot 'examples' 'Update-OneFlexBot.ps1'
     }
 

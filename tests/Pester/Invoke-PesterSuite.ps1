@@ -1,0 +1,53 @@
+<#
+.SYNOPSIS
+Runs every Pester file under tests/Pester in this pwsh with the pinned Pester, and writes the counts for tests/run.sh.
+.DESCRIPTION
+Pester comes from the NuGet package folder (restored by the build through a PackageDownload), never from the
+gallery. The counts go to -CountsPath as one line 'passed failed skipped'; the NUnit report beside it.
+Exit code: 0 all passed; 1 a test failed, a container failed to run, or (with CI=true) a test was skipped.
+.PARAMETER PesterVersion
+The Pester version the build restored.
+.PARAMETER ResultsDirectory
+Where the NUnit report and the counts file go.
+.PARAMETER Path
+Test files or folders to run. Default: every *.Tests.ps1 beside this script.
+.PARAMETER FullNameFilter
+Runs only the tests whose full name matches one of these wildcards.
+#>
+[CmdletBinding()]
+param(
+    [string] $PesterVersion = '5.7.1',
+    [string] $ResultsDirectory = (Join-Path $PSScriptRoot '..' '..' 'TestResults'),
+    [string[]] $Path = @($PSScriptRoot),
+    [string[]] $FullNameFilter
+)
+
+$ErrorActionPreference = 'Stop'
+$packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else {
+    ((dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim()
+}
+$manifest = Join-Path $packages 'pester' $PesterVersion 'tools' 'Pester.psd1'
+if (-not (Test-Path -LiteralPath $manifest)) {
+    throw "Pester $PesterVersion is not in $packages. Run 'dotnet restore OneFlexTokens.sln' (the build restores it)."
+}
+Import-Module $manifest -Force
+
+$null = New-Item -ItemType Directory -Force -Path $ResultsDirectory
+$configuration = New-PesterConfiguration
+$configuration.Run.Path = $Path
+$configuration.Run.PassThru = $true
+$configuration.Output.Verbosity = 'Detailed'
+$configuration.TestResult.Enabled = $true
+$configuration.TestResult.OutputFormat = 'NUnitXml'
+$configuration.TestResult.OutputPath = Join-Path $ResultsDirectory 'pester.xml'
+if ($FullNameFilter) { $configuration.Filter.FullName = $FullNameFilter }
+
+$result = Invoke-Pester -Configuration $configuration
+$failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+$skipped = $result.SkippedCount
+Set-Content -LiteralPath (Join-Path $ResultsDirectory 'pester-counts.txt') -Value "$($result.PassedCount) $failed $skipped"
+if ($env:CI -eq 'true' -and $skipped -gt 0) {
+    Write-Host "CI=true: $skipped Pester test(s) were skipped, which counts as a failure here." -ForegroundColor Red
+    exit 1
+}
+exit ([int]($failed -gt 0))
