@@ -552,7 +552,7 @@ public static class CronScript
 {
     public static string? Locate()
     {
-        foreach (var candidate in new[] { "examples/Update-OneFlexBot.ps1" })
+        foreach (var candidate in new[] { "out/OneFlexTokens/Scripts/Update-OneFlexBot.ps1" })
         {
             var path = Path.Combine(RepoPaths.Root, candidate);
             if (File.Exists(path))

@@ -10,7 +10,7 @@ public sealed class BenchOptions
           --only a,b   run only these (import, refresh, headless, latency, restart, throughput, save, cron)
           --runs N     samples per side (default: each benchmark's own)
           --quick      one sample per side, a smoke run
-          --cron-script PATH   the scheduled script to time (default: examples/Update-OneFlexBot.ps1 when present)
+          --cron-script PATH   the scheduled script to time (default: out/OneFlexTokens/Scripts/Update-OneFlexBot.ps1 when present)
         """;
 
     public string? CronScript { get; private set; }

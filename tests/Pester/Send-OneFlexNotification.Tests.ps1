@@ -67,10 +67,10 @@ Describe 'Send-OneFlexNotification' {
     }
 }
 
-Describe 'examples/Update-OneFlexBot.ps1' {
+Describe 'Scripts/Update-OneFlexBot.ps1' {
     BeforeAll {
         $script:Pwsh = Get-PwshPath
-        $script:RenewalScript = Join-Path $RepoRoot 'examples' 'Update-OneFlexBot.ps1'
+        $script:RenewalScript = Join-Path (Split-Path $ModuleManifest) 'Scripts' 'Update-OneFlexBot.ps1'
     }
 
     BeforeEach {

@@ -3,10 +3,10 @@ using OneFlexTokens.Tests.Harness;
 
 namespace OneFlexTokens.Tests.Scheduled;
 
-/// <summary>examples/Update-OneFlexBot.ps1 run in a real engine the way a scheduler runs it: its exit code and log.</summary>
+/// <summary>The shipped Scripts/Update-OneFlexBot.ps1 (of the laid-out module) run in a real engine the way a scheduler runs it: its exit code and log.</summary>
 public sealed record RenewalScriptRun(int ExitCode, ScriptResult Result, string Log)
 {
-    public static string ScriptPath => Path.Combine(RepoPaths.Root, "examples", "Update-OneFlexBot.ps1");
+    public static string ScriptPath => Path.Combine(RepoPaths.ModuleDirectory, "Scripts", "Update-OneFlexBot.ps1");
 
     public static RunningRenewal Start(IDictionary parameters)
     {

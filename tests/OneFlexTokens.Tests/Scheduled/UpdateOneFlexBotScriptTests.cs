@@ -10,7 +10,7 @@ using Xunit;
 namespace OneFlexTokens.Tests.Scheduled;
 
 /// <summary>
-/// The scheduled renewal end to end: examples/Update-OneFlexBot.ps1 against the simulator, headless Chromium,
+/// The scheduled renewal end to end: the shipped Scripts/Update-OneFlexBot.ps1 against the simulator, headless Chromium,
 /// a bot container on the private Docker engine and a local webhook receiving the alerts.
 /// </summary>
 [Collection(DockerEngineCollection.Name)]

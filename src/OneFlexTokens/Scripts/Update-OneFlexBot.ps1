@@ -13,8 +13,8 @@ Exit codes: 0 renewed or nothing due; 2 a human must sign in again (the SSO sess
 Each run appends timestamped lines to -LogPath; no token is ever written there (only masked values and error ids).
 On failure it posts one alert per problem with Send-OneFlexNotification (to -WebhookUrl, else NOTIFICATION_WEBHOOK_URL
 from config/.env): the same problem on the next runs is only logged; a success clears it and says so once.
-The module is imported from -ModulePath, else from out/OneFlexTokens next to this script's repository (a built
-checkout), else by name (Install-Module / a folder in $env:PSModulePath).
+The script ships inside the module (its Scripts folder): it imports the module it sits in, unless -ModulePath names
+another one.
 .PARAMETER BotFolder
 The bot's folder: .env and config/.env are there.
 .PARAMETER MinimumValidity
@@ -41,9 +41,9 @@ Discord or Slack webhook for alerts. Default: NOTIFICATION_WEBHOOK_URL from conf
 .PARAMETER LockTimeoutSeconds
 How long to wait for another run to finish. Default: 300.
 .PARAMETER ModulePath
-The OneFlexTokens module (folder or .psd1) to import.
+The OneFlexTokens module (folder or .psd1) to import instead of the one this script ships in.
 .EXAMPLE
-pwsh -NoProfile -File ./examples/Update-OneFlexBot.ps1 -BotFolder /volume1/docker/oneflex
+pwsh -NoProfile -NonInteractive -File (Join-Path (Get-Module OneFlexTokens -ListAvailable)[0].ModuleBase 'Scripts' 'Update-OneFlexBot.ps1') -BotFolder /volume1/docker/oneflex
 #>
 [CmdletBinding()]
 param(
@@ -115,11 +115,7 @@ function Open-RenewalLock {
 $exitCode = 1
 $lock = $null
 try {
-    if ($ModulePath) { Import-Module $ModulePath }
-    else {
-        $built = Join-Path $PSScriptRoot '..' 'out' 'OneFlexTokens' 'OneFlexTokens.psd1'
-        if (Test-Path -LiteralPath $built) { Import-Module $built } else { Import-Module OneFlexTokens }
-    }
+    Import-Module $(if ($ModulePath) { $ModulePath } else { Join-Path $PSScriptRoot '..' 'OneFlexTokens.psd1' })
 
     $lock = Open-RenewalLock
     if (-not $lock) {
