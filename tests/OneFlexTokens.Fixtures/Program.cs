@@ -8,7 +8,8 @@ using OneFlexTokens.TestSupport;
 // when stdin closes, on SIGTERM or on Ctrl+C. See Start-TestFixture in tests/Pester/Common.ps1.
 const string Usage = """
     Usage: dotnet OneFlexTokens.Fixtures.dll [xvfb] [docker]
-    Prints {"Display":…,"XvfbMissing":…,"DockerHost":…,"DockerMissing":…} (null for what was not asked or is there), then
+    Prints {"Display":…,"XvfbMissing":…,"DockerHost":…,"DockerMissing":…} (null for what was not asked or is there;
+    xvfb is started on Linux only), then
     answers one JSON request per stdin line:
       {"Command":"CreateBot","Name":…,"ConfigDirectory":…}   a started bot container that prints config/.env on start
       {"Command":"StartedAt","Name":…}                       {"StartedAt":…,"Status":…}
@@ -36,7 +37,8 @@ using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
     stop.TrySetResult();
 });
 
-using var display = parts.Contains("xvfb") ? new XvfbServer() : null;
+// Only Linux lacks a screen on a build machine; elsewhere the browser window opens on the desktop.
+using var display = parts.Contains("xvfb") && OperatingSystem.IsLinux() ? new XvfbServer() : null;
 await using var engine = new LocalDockerEngine();
 if (parts.Contains("docker"))
 {

@@ -47,8 +47,8 @@ function Start-OneFlexSimulator {
 }
 
 # Real parts (an Xvfb display, a private Docker engine) from tests/OneFlexTokens.Fixtures, the C# fixtures the xunit
-# tests and the demo use. Returns its ready line: Display, XvfbMissing, DockerHost, DockerMissing (a reason when a
-# part is missing here). Stop it with Stop-TestFixture: it then removes its containers and stops dockerd and Xvfb.
+# tests and the demo use. Returns its ready line: Display (Linux only: elsewhere there is a desktop), XvfbMissing,
+# DockerHost, DockerMissing (a reason when a part is missing here). Stop it with Stop-TestFixture: it then removes its containers and stops dockerd and Xvfb.
 function Start-TestFixture {
     param([Parameter(Mandatory)] [ValidateSet('xvfb', 'docker')] [string[]] $Part)
     $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
@@ -82,6 +82,7 @@ function Stop-TestFixture($Fixture) {
         $Fixture.Process.Kill($true)
         throw 'The test fixture did not stop within a minute after its input closed; it was killed.'
     }
+    if ($Fixture.Process.ExitCode -ne 0) { throw "The test fixture failed to clean up (exit $($Fixture.Process.ExitCode))." }
 }
 
 # Why no browser can sign in here, or $null: asks the module's own browser discovery (import the module first).

@@ -50,7 +50,7 @@ AfterAll {
     if ($script:Simulator) { $script:Simulator.Process | Stop-Process -Force -ErrorAction SilentlyContinue }
 }
 
-Describe 'The renewal pipeline in pwsh' {
+Describe 'The renewal pipeline in pwsh' -Tag Docker {
     It 'signs in in a browser window (under Xvfb), saves .env and config/.env and restarts the bot' {
         Assert-RealPart $BrowserMissing, $Parts.XvfbMissing, $Parts.DockerMissing
         $display = $env:DISPLAY

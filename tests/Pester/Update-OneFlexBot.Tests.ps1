@@ -71,7 +71,7 @@ AfterAll {
     if ($script:Simulator) { $script:Simulator.Process | Stop-Process -Force -ErrorAction SilentlyContinue }
 }
 
-Describe 'Scripts/Update-OneFlexBot.ps1 started by cron (env -i, minimal PATH and HOME)' {
+Describe 'Scripts/Update-OneFlexBot.ps1 started by cron (env -i, minimal PATH and HOME)' -Tag Cron {
     BeforeEach {
         $Receiver.Received.Clear()
     }
@@ -97,7 +97,7 @@ Describe 'Scripts/Update-OneFlexBot.ps1 started by cron (env -i, minimal PATH an
         $Receiver.Received.Count | Should -Be 1
     }
 
-    It 'renews with the refresh grant, saves .env and config/.env and restarts the bot' {
+    It 'renews with the refresh grant, saves .env and config/.env and restarts the bot' -Tag Docker {
         Assert-RealPart $BrowserMissing, $Parts.XvfbMissing, $Parts.DockerMissing
         $bot = New-DueBotFolder 'cron-refresh-bot' -RefreshToken $SignedIn.RefreshToken -WithBot
         $startedBefore = (Invoke-TestFixture $Parts @{ Command = 'StartedAt'; Name = 'cron-refresh-bot' }).StartedAt
@@ -105,7 +105,7 @@ Describe 'Scripts/Update-OneFlexBot.ps1 started by cron (env -i, minimal PATH an
         Assert-CronRenewal $run $bot -Source Refresh -StartedBefore $startedBefore
     }
 
-    It 'renews in a headless browser on the saved SSO session when the refresh token is refused' {
+    It 'renews in a headless browser on the saved SSO session when the refresh token is refused' -Tag Docker {
         Assert-RealPart $BrowserMissing, $Parts.XvfbMissing, $Parts.DockerMissing
         $bot = New-DueBotFolder 'cron-headless-bot' -RefreshToken '0123456789abcdef0123' -WithBot
         $startedBefore = (Invoke-TestFixture $Parts @{ Command = 'StartedAt'; Name = 'cron-headless-bot' }).StartedAt
