@@ -2,8 +2,10 @@
 .SYNOPSIS
 The OneFlexTokens demo: the renewal pipeline, three ways, in a bot folder, against a OneFlex service.
 .DESCRIPTION
-Run by 'dotnet run --project tests/OneFlexTokens.Demo' (which starts the OneFlex simulator, a bot folder, a browser
-display and, where it can, a Docker engine with a bot container), or by hand with pwsh against any OneFlex service.
+Run by 'dotnet run --project tests/OneFlexTokens.Demo', which prepares the OneFlex simulator, a bot folder, a browser
+display and, where it can, a Docker engine with a bot container, and then runs this script in the pinned pwsh
+('dotnet tool run pwsh -NoProfile -NonInteractive -File examples/demo.ps1 ...'); or by hand with pwsh against any
+OneFlex service.
 1. First sign-in in a browser window (the simulator's sign-in page fills itself in, standing in for you).
 2. Renewal with the refresh grant from the bot's config/.env: no browser.
 3. Renewal in a headless browser on the SSO session saved by step 1, then the bot restarted.

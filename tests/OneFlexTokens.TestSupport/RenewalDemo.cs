@@ -1,5 +1,4 @@
-using System.Management.Automation;
-using System.Management.Automation.Runspaces;
+using System.Diagnostics;
 using OneFlex.Simulator;
 using OneFlexTokens.Common;
 using OneFlexTokens.EnvFiles;
@@ -10,8 +9,9 @@ namespace OneFlexTokens.TestSupport;
 public sealed record DemoReport(int ExitCode, string BotFolder, bool BotRestarted, bool BotLogShowsNewToken, string? DockerMissingReason);
 
 /// <summary>
-/// The main job: starts the OneFlex simulator, a bot folder, a display and (where it can) a Docker engine with a
-/// bot container, then runs examples/demo.ps1 — the real renewal pipeline — in a real PowerShell engine.
+/// The main job: prepares the OneFlex simulator, a bot folder, a display and (where it can) a Docker engine with a
+/// bot container, then runs examples/demo.ps1 — the real renewal pipeline — in the pinned pwsh
+/// (<c>dotnet tool run pwsh</c>, .config/dotnet-tools.json), and checks that the bot restarted on the new token.
 /// </summary>
 public static class RenewalDemo
 {
@@ -33,10 +33,9 @@ public static class RenewalDemo
         output.WriteLine($"Bot folder: {botFolder} (.env and config/.env hold an expired token and the bot's other settings)");
 
         using var display = NeedsDisplay() ? new XvfbServer() : null;
-        using var displayScope = display is { Available: true } ? display.Use() : null;
         if (display is not null)
         {
-            output.WriteLine(display.Available ? $"No screen here: the browser window opens on Xvfb {display.Display}." : "No screen, and Xvfb could not be started (apt-get install xvfb xauth): the first, interactive sign-in will fail.");
+            output.WriteLine(display.Available ? $"No screen here: the browser window opens on Xvfb {display.Display}." : $"No screen, and no Xvfb ({display.MissingReason}): the first, interactive sign-in will fail.");
         }
 
         await using var engine = new LocalDockerEngine();
@@ -52,14 +51,16 @@ public static class RenewalDemo
         }
 
         var startedBefore = engine.MissingReason is null ? await engine.StartedAtAsync(BotName) : default;
-        var exitCode = RunScript(output, Path.Combine(repositoryRoot, "examples", "demo.ps1"), new Dictionary<string, object?>
+        var script = new List<string> { "-BaseUrl", simulator.AppUrl.ToString(), "-BotFolder", botFolder, "-ProfilePath", profile, "-BotName", BotName };
+        if (engine.MissingReason is null)
         {
-            ["BaseUrl"] = simulator.AppUrl.ToString(),
-            ["BotFolder"] = botFolder,
-            ["ProfilePath"] = profile,
-            ["DockerHost"] = engine.MissingReason is null ? engine.DockerHost : null,
-            ["BotName"] = BotName,
-        }, cancellationToken);
+            script.AddRange(new[] { "-DockerHost", engine.DockerHost });
+        }
+
+        var displayVariables = display is { Available: true }
+            ? new Dictionary<string, string?> { ["DISPLAY"] = display.Display, ["WAYLAND_DISPLAY"] = null }
+            : new Dictionary<string, string?>();
+        var exitCode = await RunDemoScriptAsync(output, repositoryRoot, script, displayVariables, cancellationToken);
 
         var restarted = false;
         var logShowsToken = false;
@@ -111,32 +112,86 @@ public static class RenewalDemo
         File.WriteAllText(Path.Combine(botFolder, "compose.yaml"), $"services:\n  bot:\n    image: oneflex-bot\n    container_name: {BotName}\n    volumes:\n      - ./config:/app/config\n");
     }
 
-    private static int RunScript(TextWriter output, string script, Dictionary<string, object?> parameters, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs examples/demo.ps1 in the pinned pwsh from the repository root (after <c>dotnet tool restore</c>), streaming
+    /// what it prints; returns its exit code. Ctrl+C stops it with its browser.
+    /// </summary>
+    private static async Task<int> RunDemoScriptAsync(TextWriter output, string repositoryRoot, IEnumerable<string> scriptArguments, Dictionary<string, string?> environment, CancellationToken cancellationToken)
     {
-        using var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
-        runspace.Open();
-        using var ps = PowerShell.Create();
-        ps.Runspace = runspace;
-        ps.AddCommand(script);
-        foreach (var (name, value) in parameters.Where(p => p.Value is not null))
+        var restore = new List<string>();
+        var restored = await RunDotnetAsync(restore.Add, repositoryRoot, new[] { "tool", "restore" }, environment, cancellationToken);
+        if (restored != 0)
         {
-            ps.AddParameter(name, value);
+            output.WriteLine($"'dotnet tool restore' failed (exit {restored}), so the pinned pwsh is not there:");
+            restore.ForEach(output.WriteLine);
+            return restored;
         }
 
-        ps.Streams.Information.DataAdded += (_, e) => output.WriteLine(ps.Streams.Information[e.Index].MessageData);
-        ps.Streams.Warning.DataAdded += (_, e) => output.WriteLine("WARNING: " + ps.Streams.Warning[e.Index].Message);
-        ps.Streams.Error.DataAdded += (_, e) => output.WriteLine("ERROR: " + ps.Streams.Error[e.Index]);
-        using var stop = cancellationToken.Register(() => ps.BeginStop(null, null));
+        output.WriteLine("Running examples/demo.ps1 in the pinned pwsh: dotnet tool run pwsh -NoProfile -NonInteractive -File examples/demo.ps1 ...");
+        var pwsh = new[] { "tool", "run", "pwsh", "-NoProfile", "-NonInteractive", "-File", Path.Combine("examples", "demo.ps1") }.Concat(scriptArguments);
+        return await RunDotnetAsync(output.WriteLine, repositoryRoot, pwsh, environment, cancellationToken);
+    }
+
+    private static async Task<int> RunDotnetAsync(Action<string> writeLine, string workingDirectory, IEnumerable<string> arguments, Dictionary<string, string?> environment, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
+
+        using var process = Process.Start(start)!;
+        var gate = new object();
+        DataReceivedEventHandler forward = (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (gate)
+                {
+                    writeLine(e.Data);
+                }
+            }
+        };
+        process.OutputDataReceived += forward;
+        process.ErrorDataReceived += forward;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
         try
         {
-            ps.Invoke();
-            return ps.HadErrors ? 1 : 0;
+            await process.WaitForExitAsync(cancellationToken);
         }
-        catch (RuntimeException failure)
+        catch (OperationCanceledException)
         {
-            output.WriteLine($"ERROR: {failure.ErrorRecord.FullyQualifiedErrorId}: {failure.Message}");
-            return 1;
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            lock (gate)
+            {
+                writeLine("Cancelled.");
+            }
+
+            return 130;
         }
+
+        process.WaitForExit();
+        return process.ExitCode;
     }
 
     private static void TryDelete(string folder)

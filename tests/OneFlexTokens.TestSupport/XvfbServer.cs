@@ -13,6 +13,7 @@ public class XvfbServer : IDisposable
     {
         if (OperatingSystem.IsWindows() || !File.Exists(Executable))
         {
+            MissingReason = $"Xvfb is not installed at {Executable} (apt-get install -y xvfb xauth).";
             return;
         }
 
@@ -33,11 +34,15 @@ public class XvfbServer : IDisposable
         }
         else
         {
+            MissingReason = $"{Executable} did not report a display within 15 s.";
             Stop(process);
         }
     }
 
     public string? Display { get; }
+
+    /// <summary>Why there is no display, when there is none.</summary>
+    public string? MissingReason { get; }
 
     public bool Available => Display is not null;
 

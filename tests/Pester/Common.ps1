@@ -1,4 +1,5 @@
-# Shared set-up for the Pester 5 files: imports the laid-out module and starts the standalone simulator.
+# Shared set-up for the Pester 5 files: the laid-out module, the standalone simulator, the real parts (Xvfb, a private
+# Docker engine) through tests/OneFlexTokens.Fixtures, the skip rule, and the captures for the secret checks.
 $script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '..' '..')).Path
 $script:ModuleManifest = Join-Path $RepoRoot 'out' 'OneFlexTokens' 'OneFlexTokens.psd1'
 
@@ -18,14 +19,19 @@ function Get-PwshPath {
     (Get-Command pwsh -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source
 }
 
+# The newest build of a project under tests/ (dotnet build OneFlexTokens.sln builds them all).
+function Get-BuiltAssembly([string] $Project) {
+    $dll = Get-ChildItem -Path (Join-Path $script:RepoRoot 'tests' $Project 'bin') -Recurse -Filter "$Project.dll" -ErrorAction SilentlyContinue |
+        Sort-Object LastWriteTime -Descending | Select-Object -First 1
+    if (-not $dll) { throw "Build first: dotnet build $(Join-Path $script:RepoRoot 'OneFlexTokens.sln')" }
+    $dll.FullName
+}
+
 function Start-OneFlexSimulator {
     param([string[]] $Arguments = @())
     $log = New-TemporaryFile
     # The built simulator itself, not 'dotnet run', so that stopping this process stops the simulator.
-    $dll = Get-ChildItem -Path (Join-Path $script:RepoRoot 'tests' 'OneFlex.Simulator' 'bin') -Recurse -Filter 'OneFlex.Simulator.dll' |
-        Sort-Object LastWriteTime -Descending | Select-Object -First 1
-    if (-not $dll) { throw "Build first: dotnet build $(Join-Path $script:RepoRoot 'OneFlexTokens.sln')" }
-    $process = Start-Process -FilePath 'dotnet' -PassThru -RedirectStandardOutput $log -ArgumentList (@($dll.FullName) + $Arguments)
+    $process = Start-Process -FilePath 'dotnet' -PassThru -RedirectStandardOutput $log -ArgumentList (@(Get-BuiltAssembly 'OneFlex.Simulator') + $Arguments)
     $deadline = [DateTime]::UtcNow.AddMinutes(2)
     while ([DateTime]::UtcNow -lt $deadline) {
         $lines = Get-Content -LiteralPath $log -ErrorAction SilentlyContinue
@@ -38,6 +44,127 @@ function Start-OneFlexSimulator {
     }
     $process | Stop-Process -Force
     throw 'The simulator did not print its URLs within 2 minutes.'
+}
+
+# Real parts (an Xvfb display, a private Docker engine) from tests/OneFlexTokens.Fixtures, the C# fixtures the xunit
+# tests and the demo use. Returns its ready line: Display (Linux only: elsewhere there is a desktop), XvfbMissing,
+# DockerHost, DockerMissing (a reason when a part is missing here). Stop it with Stop-TestFixture: it then removes its containers and stops dockerd and Xvfb.
+function Start-TestFixture {
+    param([Parameter(Mandatory)] [ValidateSet('xvfb', 'docker')] [string[]] $Part)
+    $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    $start.ArgumentList.Add((Get-BuiltAssembly 'OneFlexTokens.Fixtures'))
+    foreach ($name in $Part) { $start.ArgumentList.Add($name) }
+    $start.UseShellExecute = $false
+    $start.RedirectStandardInput = $true
+    $start.RedirectStandardOutput = $true
+    $process = [System.Diagnostics.Process]::Start($start)
+    $line = $process.StandardOutput.ReadLineAsync()
+    if (-not $line.Wait([TimeSpan]::FromMinutes(2)) -or -not $line.Result) {
+        $process.Kill($true)
+        throw "The test fixture ($($Part -join ', ')) did not get ready within 2 minutes."
+    }
+    $ready = $line.Result | ConvertFrom-Json
+    $ready | Add-Member -NotePropertyName Process -NotePropertyValue $process -PassThru
+}
+
+# One request to the fixture (see tests/OneFlexTokens.Fixtures/Program.cs): CreateBot, StartedAt, Stop, WaitForLog.
+function Invoke-TestFixture($Fixture, [hashtable] $Request) {
+    $Fixture.Process.StandardInput.WriteLine(($Request | ConvertTo-Json -Compress))
+    $answer = $Fixture.Process.StandardOutput.ReadLine() | ConvertFrom-Json
+    if (-not $answer -or $answer.Error) { throw "The test fixture answered $($Request.Command) with: $($answer.Error)" }
+    $answer
+}
+
+function Stop-TestFixture($Fixture) {
+    if (-not $Fixture) { return }
+    $Fixture.Process.StandardInput.Close()
+    if (-not $Fixture.Process.WaitForExit([TimeSpan]::FromMinutes(1))) {
+        $Fixture.Process.Kill($true)
+        throw 'The test fixture did not stop within a minute after its input closed; it was killed.'
+    }
+    if ($Fixture.Process.ExitCode -ne 0) { throw "The test fixture failed to clean up (exit $($Fixture.Process.ExitCode))." }
+}
+
+# Why no browser can sign in here, or $null: asks the module's own browser discovery (import the module first).
+function Get-BrowserMissingReason {
+    try {
+        $null = [OneFlexTokens.SignIn.BrowserLocator]::new([OneFlexTokens.Common.HostPlatform]::Current).Locate()
+        $null
+    }
+    catch {
+        $failure = $_.Exception
+        while ($failure.InnerException) { $failure = $failure.InnerException }
+        "No browser to sign in with: $($failure.Message)"
+    }
+}
+
+# The one skip rule: a test whose real part (browser, Xvfb, Docker engine) is missing here is skipped with the
+# reason, except with CI=true, where it fails instead. Call it first thing in the It block.
+function Assert-RealPart([string[]] $MissingReason) {
+    $reasons = @($MissingReason | Where-Object { $_ })
+    if ($reasons.Count -eq 0) { return }
+    if ($env:CI -eq 'true') { throw "CI=true and a required part is missing: $($reasons -join ' ')" }
+    Set-ItResult -Skipped -Because ($reasons -join ' ')
+}
+
+# Runs a script in a fresh runspace of this pwsh, with the module imported and every stream on (verbose, debug,
+# information), and returns its Output objects, its Errors, and Text: all that a user could see (the output
+# formatted, errors, warnings, verbose, debug, information and progress records), for the secret checks.
+function Invoke-Captured([scriptblock] $Script, [hashtable] $Parameters = @{}, [string] $Location = $PWD.ProviderPath) {
+    $shell = [powershell]::Create()
+    try {
+        $null = $shell.AddScript("Import-Module '$($script:ModuleManifest)'; Set-Location -LiteralPath '$Location'; " +
+            "`$VerbosePreference = `$DebugPreference = `$InformationPreference = 'Continue'").AddStatement().AddScript($Script.ToString()).AddParameters($Parameters)
+        $output = $shell.Invoke()
+        $streams = $shell.Streams
+        $text = @(
+            $output | Out-String -Width 4096
+            $streams.Error | ForEach-Object { $_ | Out-String -Width 4096; $_.Exception.ToString() }
+            $streams.Warning, $streams.Verbose, $streams.Debug | ForEach-Object { $_ } | ForEach-Object Message
+            $streams.Information | ForEach-Object { "$($_.MessageData)" }
+            $streams.Progress | ForEach-Object { $_.Activity; $_.StatusDescription; $_.CurrentOperation }
+        ) -join "`n"
+        [pscustomobject]@{ Output = $output; Errors = @($streams.Error); Text = $text }
+    }
+    finally {
+        $shell.Dispose()
+    }
+}
+
+# A bot folder as users have one: .env and config/.env (the same bytes) with the tokens among the bot's other
+# settings (French comments, quotes, export). Returns the file text.
+function New-BotFolder([string] $Path, [string] $AccessToken, [string] $RefreshToken = '00000000000000000000') {
+    $null = New-Item -ItemType Directory -Force -Path (Join-Path $Path 'config')
+    $content = @(
+        '# Configuration du bot OneFlex — réservation automatique des bureaux'
+        "ONEFLEX_TOKEN=$AccessToken"
+        "ONEFLEX_REFRESH_TOKEN=$RefreshToken"
+        ''
+        '# Bureaux préférés (étage 3, près de la fenêtre)'
+        'DESK_IDS=3-014,3-015'
+        'BOOKING_DAYS="lundi,mardi,jeudi"'
+        "export SMTP_FROM='bot@example.com'  # expéditeur des alertes"
+        ''
+    ) -join "`n"
+    foreach ($file in (Join-Path $Path '.env'), (Join-Path $Path 'config' '.env')) {
+        [IO.File]::WriteAllText($file, $content)
+    }
+    $content
+}
+
+# The value of a key in a .env file (the last KEY=value line, quotes and 'export ' removed).
+function Get-EnvValue([string] $Path, [string] $Key) {
+    $line = Get-Content -LiteralPath $Path | Where-Object { $_ -match "^\s*(export\s+)?$Key\s*=" } | Select-Object -Last 1
+    if ($line -match '=\s*[''"]?([^''"\s#]*)') { $Matches[1] }
+}
+
+# Fails when any of the secrets appears in the text; never shows the secret itself.
+function Assert-NoSecret([string] $Text, [string[]] $Secret) {
+    foreach ($value in $Secret | Where-Object { $_ }) {
+        if ($Text.Contains($value)) {
+            throw "A secret ($($value.Length) characters) appears in the captured text."
+        }
+    }
 }
 
 function New-TestJwt {

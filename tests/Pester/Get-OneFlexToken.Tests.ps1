@@ -1,3 +1,4 @@
+# Get-OneFlexToken on its own; its browser sign-ins (window and headless) are in Pipeline.Tests.ps1, which has the display.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     Import-OneFlexTokensForTest
@@ -17,15 +18,5 @@ Describe 'Get-OneFlexToken' {
     It 'reports a rejected refresh token without opening a browser when -NoBrowser is given' {
         { Get-OneFlexToken -BaseUrl $simulator.AppUrl -RefreshToken '0123456789abcdef0123' -NoBrowser -ErrorAction Stop } |
             Should -Throw -ErrorId 'RefreshTokenRejected,*'
-    }
-
-    It 'signs in with a browser and returns both tokens' -Skip:((-not (Get-Command chromium, google-chrome, msedge -ErrorAction SilentlyContinue)) -or ($IsLinux -and -not ($env:DISPLAY -or $env:WAYLAND_DISPLAY))) {
-        $profile = Join-Path $TestDrive 'profile'
-        $token = Get-OneFlexToken -BaseUrl $simulator.AppUrl -ProfilePath $profile -Timeout '00:01:00'
-        $token.Source | Should -Be 'Browser'
-        $token.RefreshToken | Should -Not -BeNullOrEmpty
-        $token | Test-OneFlexToken -Online | Should -BeTrue
-        $renewed = Get-OneFlexToken -BaseUrl $simulator.AppUrl -RefreshToken $token.RefreshToken -NoBrowser
-        $renewed.Source | Should -Be 'Refresh'
     }
 }

@@ -13,13 +13,17 @@ Where the NUnit report and the counts file go.
 Test files or folders to run. Default: every *.Tests.ps1 beside this script.
 .PARAMETER FullNameFilter
 Runs only the tests whose full name matches one of these wildcards.
+.PARAMETER ExcludeTag
+Leaves out the tests with these tags: 'Docker' (a private dockerd: Linux, root), 'Cron' (the scheduled script
+started with env -i: Unix). For runners where those parts cannot exist, so that CI=true still fails on a missing part.
 #>
 [CmdletBinding()]
 param(
     [string] $PesterVersion = '5.7.1',
     [string] $ResultsDirectory = (Join-Path $PSScriptRoot '..' '..' 'TestResults'),
     [string[]] $Path = @($PSScriptRoot),
-    [string[]] $FullNameFilter
+    [string[]] $FullNameFilter,
+    [string[]] $ExcludeTag
 )
 
 $ErrorActionPreference = 'Stop'
@@ -41,6 +45,7 @@ $configuration.TestResult.Enabled = $true
 $configuration.TestResult.OutputFormat = 'NUnitXml'
 $configuration.TestResult.OutputPath = Join-Path $ResultsDirectory 'pester.xml'
 if ($FullNameFilter) { $configuration.Filter.FullName = $FullNameFilter }
+if ($ExcludeTag) { $configuration.Filter.ExcludeTag = $ExcludeTag }
 
 $result = Invoke-Pester -Configuration $configuration
 $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount

@@ -12,12 +12,4 @@ Describe 'Restart-OneFlexBot' {
     It 'refuses a DOCKER_HOST it cannot use' {
         { Restart-OneFlexBot -DockerHost 'ftp://nas' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidDockerHost,*'
     }
-
-    It 'has help for every parameter' {
-        $help = Get-Help Restart-OneFlexBot -Full
-        $help.Synopsis | Should -Not -BeNullOrEmpty
-        foreach ($parameter in $help.parameters.parameter) {
-            ($parameter.description | Out-String).Trim() | Should -Not -BeNullOrEmpty -Because "-$($parameter.name) needs a description"
-        }
-    }
 }

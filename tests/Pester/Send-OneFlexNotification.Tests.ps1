@@ -57,45 +57,4 @@ Describe 'Send-OneFlexNotification' {
     It 'says where the webhook should come from when there is none' {
         { Send-OneFlexNotification -Message 'hello' -ErrorAction Stop } | Should -Throw -ErrorId 'NotificationWebhookMissing*'
     }
-
-    It 'has full help with every parameter described' {
-        $help = Get-Help Send-OneFlexNotification -Full
-        $help.examples.example.Count | Should -BeGreaterOrEqual 3
-        foreach ($parameter in $help.parameters.parameter) {
-            ($parameter.description | Out-String).Trim() | Should -Not -BeNullOrEmpty -Because $parameter.name
-        }
-    }
-}
-
-Describe 'Scripts/Update-OneFlexBot.ps1' {
-    BeforeAll {
-        $script:Pwsh = Get-PwshPath
-        $script:RenewalScript = Join-Path (Split-Path $ModuleManifest) 'Scripts' 'Update-OneFlexBot.ps1'
-    }
-
-    BeforeEach {
-        $script:Receiver.Received.Clear()
-    }
-
-    It 'exits 0 without renewing when the token is fresh' {
-        $bot = Join-Path $TestDrive 'fresh'
-        $null = New-Item -ItemType Directory -Force -Path (Join-Path $bot 'config')
-        $token = New-TestJwt -ExpiresAt ([datetimeoffset]::UtcNow.AddHours(1))
-        Set-Content -LiteralPath (Join-Path $bot 'config' '.env') -Value "ONEFLEX_TOKEN=$token"
-        & $Pwsh -NoProfile -File $RenewalScript -BotFolder $bot -WebhookUrl $Receiver.Url
-        $LASTEXITCODE | Should -Be 0
-        $log = Get-Content -Raw -LiteralPath (Join-Path $bot '.oneflextokens' 'renewal.log')
-        $log | Should -Match 'Nothing due'
-        $log | Should -Not -Match ([regex]::Escape($token))
-    }
-
-    It 'exits 1 and alerts once when config/.env is missing' {
-        $bot = Join-Path $TestDrive 'missing'
-        $null = New-Item -ItemType Directory -Force -Path $bot
-        & $Pwsh -NoProfile -File $RenewalScript -BotFolder $bot -WebhookUrl $Receiver.Url
-        $LASTEXITCODE | Should -Be 1
-        & $Pwsh -NoProfile -File $RenewalScript -BotFolder $bot -WebhookUrl $Receiver.Url
-        $LASTEXITCODE | Should -Be 1
-        $Receiver.Received.Count | Should -Be 1
-    }
 }

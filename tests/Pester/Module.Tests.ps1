@@ -1,0 +1,43 @@
+# The module as pwsh users see it: what it exports, and Get-Help for every cmdlet and parameter (the one place that
+# checks help; the cmdlet files test behaviour).
+BeforeDiscovery {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    Import-OneFlexTokensForTest
+    $script:Cmdlets = @((Get-Module OneFlexTokens).ExportedCmdlets.Keys | Sort-Object)
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    Import-OneFlexTokensForTest
+}
+
+Describe 'The OneFlexTokens module' {
+    It 'exports the five cmdlets and nothing else' {
+        $module = Get-Module OneFlexTokens
+        $module.ExportedCmdlets.Keys | Sort-Object | Should -Be @('Get-OneFlexToken', 'Restart-OneFlexBot', 'Save-OneFlexEnv', 'Send-OneFlexNotification', 'Test-OneFlexToken')
+        $module.ExportedFunctions.Count + $module.ExportedAliases.Count + $module.ExportedVariables.Count | Should -Be 0
+    }
+}
+
+Describe 'Get-Help <_>' -ForEach $Cmdlets {
+    BeforeAll {
+        $script:Name = $_
+        $script:Help = Get-Help $Name -Full
+    }
+
+    It 'has a synopsis, a description and examples' {
+        $Help.Synopsis | Should -Not -BeNullOrEmpty
+        $Help.Synopsis | Should -Not -BeLike "$Name*" -Because 'a synopsis that repeats the syntax means the help file was not found'
+        ($Help.description | Out-String).Trim() | Should -Not -BeNullOrEmpty
+        @($Help.examples.example).Count | Should -BeGreaterOrEqual 3
+    }
+
+    It 'describes every parameter (Get-Help -Parameter)' {
+        $common = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+        $parameters = (Get-Command $Name).Parameters.Keys | Where-Object { $_ -notin $common }
+        $parameters | Should -Not -BeNullOrEmpty
+        foreach ($parameter in $parameters) {
+            (Get-Help $Name -Parameter $parameter).description.Text -join ' ' | Should -Not -BeNullOrEmpty -Because "-$parameter needs a description"
+        }
+    }
+}

@@ -1,0 +1,131 @@
+# The shipped scheduled script (out/OneFlexTokens/Scripts/Update-OneFlexBot.ps1) started the way cron starts it:
+# 'env -i' with a minimal PATH and HOME, the pwsh a user's crontab names, -NoProfile -NonInteractive -File. Checked:
+# its exit code, its log line, the bot's files and container, and that no token shows in its output, log or alerts.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    Import-OneFlexTokensForTest
+    $script:Simulator = Start-OneFlexSimulator -Arguments '--auto-sign-in'
+    $script:Parts = Start-TestFixture -Part xvfb, docker
+    $script:Receiver = Start-WebhookReceiver
+    $script:BrowserMissing = Get-BrowserMissingReason
+    $script:Pwsh = Get-PwshPath
+    $script:RenewalScript = Join-Path (Split-Path $ModuleManifest) 'Scripts' 'Update-OneFlexBot.ps1'
+    $script:CronHome = (New-Item -ItemType Directory -Path (Join-Path $TestDrive 'home')).FullName
+    $script:LogLine = '(?m)^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d (INFO |WARN |ERROR) '
+
+    # The SSO session a human left in the browser profile: one window sign-in under Xvfb, as on a desktop.
+    $script:ProfilePath = Join-Path $TestDrive 'profile'
+    $script:SignedIn = $null
+    if (-not ($BrowserMissing -or $Parts.XvfbMissing)) {
+        $display = $env:DISPLAY
+        $env:DISPLAY = $Parts.Display
+        try { $script:SignedIn = Get-OneFlexToken -BaseUrl $Simulator.AppUrl -ProfilePath $ProfilePath -Timeout '00:01:00' }
+        finally { $env:DISPLAY = $display }
+    }
+
+    # A bot folder whose token has expired, optionally with its bot container running on the folder's config.
+    function New-DueBotFolder([string] $Name, [string] $RefreshToken, [switch] $WithBot) {
+        $folder = Join-Path $TestDrive $Name
+        $null = New-BotFolder -Path $folder -AccessToken (New-TestJwt -ExpiresAt ([datetimeoffset]::UtcNow.AddHours(-1))) -RefreshToken $RefreshToken
+        if ($WithBot) {
+            $null = Invoke-TestFixture $Parts @{ Command = 'CreateBot'; Name = $Name; ConfigDirectory = (Join-Path $folder 'config') }
+        }
+        $folder
+    }
+
+    # One scheduled run as cron starts it; returns its exit code, everything it printed and its log (one text).
+    function Invoke-CronRun([string] $BotFolder, [hashtable] $Parameters = @{}) {
+        $arguments = @('-BotFolder', $BotFolder, '-WebhookUrl', $Receiver.Url)
+        foreach ($name in $Parameters.Keys) {
+            $arguments += if ($Parameters[$name] -is [switch]) { "-$name" } else { "-$name", $Parameters[$name] }
+        }
+        $printed = & /usr/bin/env -i PATH=/usr/bin:/bin "HOME=$CronHome" $Pwsh -NoProfile -NonInteractive -File $RenewalScript @arguments 2>&1 | Out-String
+        $logPath = Join-Path $BotFolder '.oneflextokens' 'renewal.log'
+        [pscustomobject]@{
+            ExitCode = $LASTEXITCODE
+            Printed  = $printed
+            Log      = if (Test-Path -LiteralPath $logPath) { Get-Content -Raw -LiteralPath $logPath } else { '' }
+        }
+    }
+
+    # A run that renewed: exit 0, the log says where the token came from and that the bot restarted, both files and the
+    # restarted bot have the new token, and no token is in what it printed or logged.
+    function Assert-CronRenewal($Run, [string] $BotFolder, [string] $Source, [datetime] $StartedBefore) {
+        $bot = Split-Path -Leaf $BotFolder
+        $Run.ExitCode | Should -Be 0 -Because ($Run.Log + $Run.Printed)
+        $Run.Log | Should -Match "$($LogLine)New token .+ from $Source, valid until "
+        $Run.Log | Should -Match "$($LogLine)Restarted container ${bot}: running\."
+        $access = Get-EnvValue (Join-Path $BotFolder 'config' '.env') ONEFLEX_TOKEN
+        $refresh = Get-EnvValue (Join-Path $BotFolder 'config' '.env') ONEFLEX_REFRESH_TOKEN
+        Test-OneFlexToken -AccessToken $access -MinimumValidity '00:05:00' | Should -BeTrue
+        Get-EnvValue (Join-Path $BotFolder '.env') ONEFLEX_TOKEN | Should -BeExactly $access
+        (Invoke-TestFixture $Parts @{ Command = 'StartedAt'; Name = $bot }).StartedAt | Should -BeGreaterThan $StartedBefore
+        (Invoke-TestFixture $Parts @{ Command = 'WaitForLog'; Name = $bot; Text = "ONEFLEX_TOKEN=$access"; Seconds = 20 }).Found | Should -BeTrue
+        Assert-NoSecret ($Run.Printed + $Run.Log) $access, $refresh, $SignedIn.AccessToken, $SignedIn.RefreshToken
+    }
+}
+
+AfterAll {
+    Stop-TestFixture $script:Parts
+    if ($script:Receiver) { Stop-WebhookReceiver $script:Receiver }
+    if ($script:Simulator) { $script:Simulator.Process | Stop-Process -Force -ErrorAction SilentlyContinue }
+}
+
+Describe 'Scripts/Update-OneFlexBot.ps1 started by cron (env -i, minimal PATH and HOME)' -Tag Cron {
+    BeforeEach {
+        $Receiver.Received.Clear()
+    }
+
+    It 'exits 0 and logs "Nothing due" when the token has time left' {
+        $bot = Join-Path $TestDrive 'fresh'
+        $token = New-TestJwt -ExpiresAt ([datetimeoffset]::UtcNow.AddHours(1))
+        $null = New-BotFolder -Path $bot -AccessToken $token
+        $run = Invoke-CronRun $bot
+        $run.ExitCode | Should -Be 0 -Because ($run.Log + $run.Printed)
+        $run.Log.TrimEnd().Split("`n") | Should -HaveCount 1
+        $run.Log | Should -Match "$($LogLine)Nothing due: the token in config/\.env is valid until "
+        Assert-NoSecret ($run.Printed + $run.Log) $token
+    }
+
+    It 'exits 1 and alerts once when config/.env is missing' {
+        $bot = Join-Path $TestDrive 'missing'
+        $null = New-Item -ItemType Directory -Force -Path $bot
+        (Invoke-CronRun $bot).ExitCode | Should -Be 1
+        $run = Invoke-CronRun $bot
+        $run.ExitCode | Should -Be 1
+        $run.Log | Should -Match "$($LogLine)Already alerted about "
+        $Receiver.Received.Count | Should -Be 1
+    }
+
+    It 'renews with the refresh grant, saves .env and config/.env and restarts the bot' -Tag Docker {
+        Assert-RealPart $BrowserMissing, $Parts.XvfbMissing, $Parts.DockerMissing
+        $bot = New-DueBotFolder 'cron-refresh-bot' -RefreshToken $SignedIn.RefreshToken -WithBot
+        $startedBefore = (Invoke-TestFixture $Parts @{ Command = 'StartedAt'; Name = 'cron-refresh-bot' }).StartedAt
+        $run = Invoke-CronRun $bot @{ BaseUrl = $Simulator.AppUrl; DockerHost = $Parts.DockerHost; BotName = 'cron-refresh-bot'; NoBrowser = [switch]::Present }
+        Assert-CronRenewal $run $bot -Source Refresh -StartedBefore $startedBefore
+    }
+
+    It 'renews in a headless browser on the saved SSO session when the refresh token is refused' -Tag Docker {
+        Assert-RealPart $BrowserMissing, $Parts.XvfbMissing, $Parts.DockerMissing
+        $bot = New-DueBotFolder 'cron-headless-bot' -RefreshToken '0123456789abcdef0123' -WithBot
+        $startedBefore = (Invoke-TestFixture $Parts @{ Command = 'StartedAt'; Name = 'cron-headless-bot' }).StartedAt
+        $run = Invoke-CronRun $bot @{ BaseUrl = $Simulator.AppUrl; DockerHost = $Parts.DockerHost; BotName = 'cron-headless-bot'; ProfilePath = $ProfilePath }
+        Assert-CronRenewal $run $bot -Source Browser -StartedBefore $startedBefore
+    }
+
+    It 'exits 2 and alerts "sign in again" when no SSO session is left' {
+        Assert-RealPart $BrowserMissing
+        $refresh = '0123456789abcdef0123'
+        $bot = New-DueBotFolder 'cron-signed-out' -RefreshToken $refresh
+        $expired = Get-EnvValue (Join-Path $bot 'config' '.env') ONEFLEX_TOKEN
+        $before = [IO.File]::ReadAllText((Join-Path $bot 'config' '.env'))
+        $parameters = @{ BaseUrl = $Simulator.AppUrl; ProfilePath = (Join-Path $TestDrive 'never-signed-in') }
+        $run = Invoke-CronRun $bot $parameters
+        $run.ExitCode | Should -Be 2 -Because ($run.Log + $run.Printed)
+        $run.Log | Should -Match "$($LogLine)InteractiveLoginRequired \(exit 2\): "
+        $Receiver.Received.Count | Should -Be 1
+        ($Receiver.Received[0] | ConvertFrom-Json).embeds[0].title | Should -Be 'OneFlex bot: sign in again'
+        [IO.File]::ReadAllText((Join-Path $bot 'config' '.env')) | Should -BeExactly $before
+        Assert-NoSecret ($run.Printed + $run.Log + ($Receiver.Received -join "`n")) $expired, $refresh
+    }
+}
