@@ -3,7 +3,7 @@
 Runs every Pester file under tests/Pester in this pwsh with the pinned Pester, and writes the counts for tests/run.sh.
 .DESCRIPTION
 Pester comes from the NuGet package folder (restored by the build through a PackageDownload), never from the
-gallery. The counts go to -CountsPath as one line 'passed failed skipped'; the NUnit report beside it.
+gallery. The counts go to pester-counts.txt in -ResultsDirectory as one line 'passed failed skipped'; the NUnit report beside it.
 Exit code: 0 all passed; 1 a test failed, a container failed to run, or (with CI=true) a test was skipped.
 .PARAMETER PesterVersion
 The Pester version the build restored.
@@ -27,6 +27,9 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
+# 'pwsh -File' passes 'a,b' as one string: accept comma-separated lists as well as arrays.
+$Path = $Path -split ','
+$ExcludeTag = $ExcludeTag -split ',' | Where-Object { $_ }
 $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else {
     ((dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim()
 }
