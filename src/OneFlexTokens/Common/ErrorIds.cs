@@ -45,6 +45,7 @@ public static class ErrorIds
     public const string InsecureBaseUrl = "InsecureBaseUrl";
     public const string InvalidBaseUrl = "InvalidBaseUrl";
     public const string InvalidTimeout = "InvalidTimeout";
+    public const string ProfilePathInvalid = "ProfilePathInvalid";
 
     // Docker
     public const string DockerUnreachable = "DockerUnreachable";

@@ -124,6 +124,15 @@ internal static class Messages
     public static string RefreshBadResponse(string url) =>
         $"The refresh grant at {url} answered 200 without an access_token. Check -BaseUrl: it must be the OneFlex app address.";
 
+    public static string ProfilePathIsFile(string path) =>
+        $"-ProfilePath '{path}' is a file, not a folder. The browser profile is a folder: pass a folder path (it is created, owner-only, if missing), or leave -ProfilePath out for the per-user default.";
+
+    public static string ProfileFolderNotCreated(string path, string reason) =>
+        $"The browser profile folder '{path}' could not be created: {reason} Create it yourself, or pass another -ProfilePath.";
+
+    public static string ProfileFolderShared(string path, string mode) =>
+        $"The browser profile folder '{path}' can be written by other users (mode {mode}), and it keeps your SSO session. Its mode was left as it is: prefer a folder only you can write, e.g. leave -ProfilePath out for the per-user default.";
+
     public const string RefreshTokenMissingInEnvFile =
         "The .env file given with -EnvPath has no ONEFLEX_REFRESH_TOKEN value, and -NoBrowser forbids signing in with the browser. Sign in without -NoBrowser once, or pass -RefreshToken.";
 
