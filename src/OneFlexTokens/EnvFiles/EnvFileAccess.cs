@@ -101,11 +101,6 @@ internal static class EnvFileAccess
         using (handle)
         {
             CheckKind(facts.Kind, shownPath, file, viaLink: file != Path.GetFullPath(shownPath));
-            if (facts.Size > MaxBytes)
-            {
-                throw TooLarge(shownPath);
-            }
-
             try
             {
                 return PlatformFiles.ReadAtMost(handle, facts.Size, MaxBytes) is { } bytes ? new EnvFileContent(bytes, facts) : throw TooLarge(shownPath);

@@ -11,6 +11,7 @@ public sealed record EnvTokens(string? AccessToken, string? RefreshToken);
 /// The one .env reader: the keys and values the bot gets from a file, by python-dotenv's rules
 /// (<c>export </c>, blanks around '=', single quotes literal, double quotes with escapes, inline
 /// <c> #</c> comments, the last duplicate wins, a key without '=' unsets it). <c>${VAR}</c> is not expanded.
+/// Files are opened under <see cref="EnvFileAccess"/>'s policy and must be UTF-8 text.
 /// </summary>
 public static class EnvFileReader
 {
