@@ -107,6 +107,21 @@ public sealed class SessionStateStoreTests : IDisposable
     }
 
     [SkippableFact]
+    public void A_profile_folder_that_cannot_be_created_is_ProfilePathInvalid()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "uses /proc, where no one, root included, can make a folder");
+        var store = new SessionStateStore("/proc/oneflex-profile/profile");
+
+        Assert.Null(store.CheckProfilePath());
+        var e = Assert.Throws<OneFlexException>(() => store.EnsureProfileDirectory());
+
+        Assert.Equal(ErrorIds.ProfilePathInvalid, e.ErrorId);
+        Assert.Contains("could not be created", e.Message);
+        Assert.Contains(store.ProfileDirectory, e.Message);
+        Assert.False(Directory.Exists("/proc/oneflex-profile"));
+    }
+
+    [SkippableFact]
     [UnsupportedOSPlatform("windows")]
     public void A_state_file_planted_as_a_link_a_fifo_or_by_another_user_is_not_read()
     {
