@@ -1,8 +1,11 @@
+using OneFlexTokens.Common;
 using OneFlexTokens.EnvFiles;
 
 // loop <path> <first>: saves the tokens of first, first+1, ... forever; prints "ready" after the first save.
 // count <path> <writer> <saves>: saves ONEFLEX_TOKEN and WRITER_<writer>=<n> for n = 1..saves, then exits.
 // time <path> <saves>: saves new tokens <saves> times into an existing file and prints the median and worst milliseconds.
+// save <path> <n>: saves the tokens of n once and prints "saved", or the error id and category of the refusal.
+// read <path>: reads the tokens as -EnvPath does and prints "read <access token>", or the error id and category of the refusal.
 var writer = new EnvFileWriter(TimeSpan.FromSeconds(60));
 switch (args[0])
 {
@@ -40,7 +43,32 @@ switch (args[0])
         Console.Out.WriteLine($"median {times[times.Count / 2]:F3} ms, worst {times[^1]:F3} ms over {times.Count} saves");
         return 0;
 
+    case "save":
+        try
+        {
+            writer.Save(args[1], WriterTokens.For(long.Parse(args[2])));
+            Console.Out.WriteLine("saved");
+        }
+        catch (OneFlexException refused)
+        {
+            Console.Out.WriteLine($"{refused.ErrorId} {refused.Category}");
+        }
+
+        return 0;
+
+    case "read":
+        try
+        {
+            Console.Out.WriteLine($"read {EnvFileReader.ReadTokens(args[1]).AccessToken}");
+        }
+        catch (OneFlexException refused)
+        {
+            Console.Out.WriteLine($"{refused.ErrorId} {refused.Category}");
+        }
+
+        return 0;
+
     default:
-        Console.Error.WriteLine("usage: loop <path> <first> | count <path> <writer> <saves> | time <path> <saves>");
+        Console.Error.WriteLine("usage: loop <path> <first> | count <path> <writer> <saves> | time <path> <saves> | save <path> <n> | read <path>");
         return 2;
 }

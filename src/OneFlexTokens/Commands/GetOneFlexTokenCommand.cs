@@ -107,8 +107,13 @@ public sealed class GetOneFlexTokenCommand : OneFlexCmdlet
     private void SignInWithBrowser(HostPlatform platform, Uri baseUrl)
     {
         SignInEnvironment.EnsureDisplay(platform, Headless);
-        var browser = new BrowserLocator(platform).Locate(Browser, BrowserPath is null ? null : ResolvePath(BrowserPath));
         var profile = ProfilePath is null ? SignInEnvironment.DefaultProfilePath(platform) : ResolvePath(ProfilePath);
+        if (new SessionStateStore(profile).CheckProfilePath() is { } sharedFolder)
+        {
+            WriteWarning(sharedFolder);
+        }
+
+        var browser = new BrowserLocator(platform).Locate(Browser, BrowserPath is null ? null : ResolvePath(BrowserPath));
         var timeout = MyInvocation.BoundParameters.ContainsKey(nameof(Timeout)) ? Timeout : Headless ? DefaultHeadlessTimeout : DefaultInteractiveTimeout;
         if (timeout <= TimeSpan.Zero)
         {

@@ -27,6 +27,12 @@ public static class ErrorIds
     public const string EnvKeyMissing = "EnvKeyMissing";
     public const string UnsafeTokenValue = "UnsafeTokenValue";
     public const string EnvFileBusy = "EnvFileBusy";
+    public const string EnvFileNotRegular = "EnvFileNotRegular";
+    public const string EnvFileLinkDangling = "EnvFileLinkDangling";
+    public const string EnvFileLinkRefused = "EnvFileLinkRefused";
+    public const string EnvFileTooLarge = "EnvFileTooLarge";
+    public const string EnvFileOwnerNotKept = "EnvFileOwnerNotKept";
+    public const string EnvLockFileRefused = "EnvLockFileRefused";
 
     // Sign-in
     public const string BrowserNotFound = "BrowserNotFound";
@@ -39,6 +45,7 @@ public static class ErrorIds
     public const string InsecureBaseUrl = "InsecureBaseUrl";
     public const string InvalidBaseUrl = "InvalidBaseUrl";
     public const string InvalidTimeout = "InvalidTimeout";
+    public const string ProfilePathInvalid = "ProfilePathInvalid";
 
     // Docker
     public const string DockerUnreachable = "DockerUnreachable";

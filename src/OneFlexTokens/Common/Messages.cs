@@ -63,6 +63,15 @@ internal static class Messages
     public const string SaveEnvAction = "Set ONEFLEX_TOKEN and ONEFLEX_REFRESH_TOKEN";
     public const string SaveEnvNoTokenInput = "No token to save. Pipe a OneFlexToken (Get-OneFlexToken | Save-OneFlexEnv), or pass -AccessToken and/or -RefreshToken.";
     public const string EnvFileInGitWorkTree = "'{0}' is inside the git work tree '{1}' and git does not ignore it: the tokens could be committed. Add it to .gitignore.";
+    public const string EnvFileHasNul = "The env file '{0}' contains NUL bytes, so it is not a text file the bot can read. Check that the path names the bot's .env file; if it does, save it again as UTF-8 text.";
+    public const string EnvFileTooLarge = "The env file '{0}' is larger than {1:N0} bytes, the most a .env file may hold here (a bot's .env is a few kilobytes), so it was not read or changed. Check that the path names the bot's .env file.";
+    public const string EnvFileNotRegular = "'{0}' is {1}, not a regular file, so it was neither read nor changed. A .env file must be a regular file: give the path of the bot's .env file itself.";
+    public const string EnvFileLinkNotRegular = "'{0}' is a symbolic link to '{1}', which is {2}, not a regular file, so nothing was read or changed. Point the link at the bot's .env file, or give that file's path.";
+    public const string EnvFileLinkDangling = "'{0}' is a symbolic link to '{1}', which does not exist (or the links loop), and a link is only followed to an existing file: nothing was created there. Point the link at the bot's .env file, or remove the link to have a new file created in its place.";
+    public const string EnvFileLinkRefused = "'{0}' is a symbolic link to '{1}', which belongs to user id {2}, neither the link's owner (user id {3}) nor you (user id {4}). A link is only followed to a file of the link's owner or of yours, so nothing was read or changed. If that file is the bot's .env, give its own path.";
+    public const string EnvFileOwnerNotKept = "'{0}' belongs to user id {1}, and a save replaces the file: only that user or root can give the new file the same owner, so nothing was changed. Run Save-OneFlexEnv as that user (or as root), or take the file over first (chown) if it should be yours.";
+    public const string EnvFileGroupNotKept = "'{0}' belongs to group id {1}, which you are not a member of, so the saved file could not keep that group: nothing was changed. Run Save-OneFlexEnv as root or as a member of that group, or change the file's group first (chgrp).";
+    public const string EnvLockFileRefused = "The lock file '{1}' of '{0}' is {2}, and a lock file is never followed through a link or opened when it is not a regular file, so nothing was changed. Delete '{1}' (the next save creates it again).";
     public const string EnvFileInGitWorkTreeUnchecked = "'{0}' is inside the git work tree '{1}', and git could not be asked whether it ignores the file ({2}). Make sure .gitignore covers it, or the tokens could be committed.";
 
     // Sign-in
@@ -114,6 +123,15 @@ internal static class Messages
 
     public static string RefreshBadResponse(string url) =>
         $"The refresh grant at {url} answered 200 without an access_token. Check -BaseUrl: it must be the OneFlex app address.";
+
+    public static string ProfilePathIsFile(string path) =>
+        $"-ProfilePath '{path}' is a file, not a folder. The browser profile is a folder: pass a folder path (it is created, owner-only, if missing), or leave -ProfilePath out for the per-user default.";
+
+    public static string ProfileFolderNotCreated(string path, string reason) =>
+        $"The browser profile folder '{path}' could not be created: {reason} Create it yourself, or pass another -ProfilePath.";
+
+    public static string ProfileFolderShared(string path, string mode) =>
+        $"The browser profile folder '{path}' can be written by other users (mode {mode}), and it keeps your SSO session. Its mode was left as it is: prefer a folder only you can write, e.g. leave -ProfilePath out for the per-user default.";
 
     public const string RefreshTokenMissingInEnvFile =
         "The .env file given with -EnvPath has no ONEFLEX_REFRESH_TOKEN value, and -NoBrowser forbids signing in with the browser. Sign in without -NoBrowser once, or pass -RefreshToken.";

@@ -11,11 +11,12 @@ public sealed record EnvTokens(string? AccessToken, string? RefreshToken);
 /// The one .env reader: the keys and values the bot gets from a file, by python-dotenv's rules
 /// (<c>export </c>, blanks around '=', single quotes literal, double quotes with escapes, inline
 /// <c> #</c> comments, the last duplicate wins, a key without '=' unsets it). <c>${VAR}</c> is not expanded.
+/// Files are opened under <see cref="EnvFileAccess"/>'s policy and must be UTF-8 text.
 /// </summary>
 public static class EnvFileReader
 {
     /// <param name="path">A full file-system path (cmdlets resolve it first).</param>
-    public static IReadOnlyDictionary<string, string> ReadValues(string path) => ParseValues(ReadBytes(path), path);
+    public static IReadOnlyDictionary<string, string> ReadValues(string path) => ParseValues(ReadBytes(path).Span, path);
 
     public static EnvTokens ReadTokens(string path)
     {
@@ -64,10 +65,19 @@ public static class EnvFileReader
         return values;
     }
 
-    /// <summary>The bot reads .env files as UTF-8 and fails on anything else; so do we, with a clearer message.</summary>
+    /// <summary>
+    /// The bot reads .env files as UTF-8 and fails on anything else; so do we, with a clearer message. NUL bytes count as
+    /// not text: they are valid UTF-8, but a .env file never has them, and a UTF-16 file without byte order mark is full of them.
+    /// </summary>
     internal static void EnsureUtf8(ReadOnlySpan<byte> content, string path)
     {
         RejectUtf16(content, path);
+        if (content.IndexOf((byte)0) >= 0)
+        {
+            throw new OneFlexException(ErrorIds.EnvFileUnreadable, ErrorCategory.InvalidData,
+                string.Format(LooksLikeUtf16(content) ? Messages.EnvFileUtf16 : Messages.EnvFileHasNul, path), path);
+        }
+
         if (!Utf8.IsValid(content))
         {
             throw new OneFlexException(ErrorIds.EnvFileUnreadable, ErrorCategory.InvalidData,
@@ -86,38 +96,22 @@ public static class EnvFileReader
         }
     }
 
-    internal static byte[] ReadBytes(string path)
+    /// <summary>Text in UTF-16 without byte order mark: in its first bytes, NULs sit at even or at odd offsets only, in most of those places.</summary>
+    private static bool LooksLikeUtf16(ReadOnlySpan<byte> content)
     {
-        if (Directory.Exists(path))
+        var sample = content[..Math.Min(content.Length & ~1, 1024)];
+        int even = 0, odd = 0;
+        for (var i = 0; i < sample.Length; i += 2)
         {
-            throw new OneFlexException(ErrorIds.EnvPathIsDirectory, ErrorCategory.InvalidArgument,
-                string.Format(Messages.EnvPathIsDirectory, path), path);
+            even += sample[i] == 0 ? 1 : 0;
+            odd += sample[i + 1] == 0 ? 1 : 0;
         }
 
-        return TryReadBytes(path, path) ?? throw new OneFlexException(ErrorIds.EnvFileNotFound, ErrorCategory.ObjectNotFound,
-            string.Format(Messages.EnvFileNotFound, path), path);
+        var pairs = sample.Length / 2;
+        return pairs > 0 && (even == 0 || odd == 0) && Math.Max(even, odd) * 2 >= pairs;
     }
 
-    /// <summary>The bytes of <paramref name="file"/>, or null when it does not exist; failures name <paramref name="shownPath"/>.</summary>
-    internal static byte[]? TryReadBytes(string file, string shownPath)
-    {
-        try
-        {
-            return File.ReadAllBytes(file);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new OneFlexException(ErrorIds.EnvFileUnreadable, ErrorCategory.PermissionDenied,
-                string.Format(Messages.EnvFileUnreadable, shownPath, e.Message), shownPath, e);
-        }
-        catch (IOException e)
-        {
-            throw new OneFlexException(ErrorIds.EnvFileUnreadable, ErrorCategory.ReadError,
-                string.Format(Messages.EnvFileUnreadable, shownPath, e.Message), shownPath, e);
-        }
-    }
+    internal static ReadOnlyMemory<byte> ReadBytes(string path) =>
+        EnvFileAccess.TryRead(EnvFileAccess.ResolveTarget(path), path)?.Bytes
+        ?? throw new OneFlexException(ErrorIds.EnvFileNotFound, ErrorCategory.ObjectNotFound, string.Format(Messages.EnvFileNotFound, path), path);
 }

@@ -1,16 +1,21 @@
 using System.Diagnostics;
 using System.Management.Automation;
+using System.Runtime.Versioning;
+using Microsoft.Win32.SafeHandles;
 using OneFlexTokens.Common;
 
 namespace OneFlexTokens.EnvFiles;
 
 /// <summary>
 /// Saves keys into .env files: the edit of <see cref="EnvFileEditor"/>, written atomically (a 0600 temp file in
-/// the same folder, flushed to disk, renamed over the file) while holding an exclusive lock on
-/// <c>&lt;file&gt;.lock</c> beside it, so overlapping saves from any number of processes run one after the other.
-/// The lock file is left in place, empty: deleting it while another save holds it would let a third save
-/// lock a new file of the same name and run alongside. The OS releases the lock when a process dies, so a
-/// killed save never blocks the next one, which also deletes the temp file the killed one may have left.
+/// the same folder, given the old file's owner, group and mode, flushed to disk, renamed over the file) while
+/// holding an exclusive lock on <c>&lt;file&gt;.lock</c> beside it, so overlapping saves from any number of
+/// processes run one after the other. Which files it reads and writes is <see cref="EnvFileAccess"/>'s policy;
+/// every refusal of that policy, of a file that is not UTF-8 text, or of an owner it could not keep comes before
+/// anything is created. The lock file is created without following a link, never opened through one, and left in
+/// place, empty: deleting it while another save holds it would let a third save lock a new file of the same name
+/// and run alongside. The OS releases the lock when a process dies, so a killed save never blocks the next one,
+/// which also deletes the temp file the killed one may have left. Folders it creates are owner-only.
 /// </summary>
 internal sealed class EnvFileWriter
 {
@@ -29,63 +34,55 @@ internal sealed class EnvFileWriter
     {
         ValidateValues(settings);
         var target = ResolveTarget(path);
-        var existing = EnvFileReader.TryReadBytes(target, path);
-        if (existing is not null)
-        {
-            CheckWritable(target, path);
-        }
-
-        var edit = EnvFileEditor.Apply(existing ?? [], settings, path);
+        var (existing, edit) = Plan(target, path, settings);
         return new EnvSaveResult(path, existing is null, edit.Changed, edit.KeysUpdated, edit.KeysAdded);
     }
 
-    /// <param name="path">A full path; a symbolic link is followed and its final target written, so the link stays.</param>
+    /// <param name="path">A full path; a symbolic link is followed (as <see cref="EnvFileAccess"/> allows) and its final target written, so the link stays.</param>
     /// <param name="onWait">Called once, with the lock file's path, when another save holds the lock and this one starts waiting.</param>
     public EnvSaveResult Save(string path, IReadOnlyList<KeyValuePair<string, string>> settings, CancellationToken cancellationToken = default, Action<string>? onWait = null)
     {
         ValidateValues(settings);
         var target = ResolveTarget(path);
-        EnsureFolder(target, path);
-        using var held = AcquireLock(target, path, cancellationToken, onWait);
-        RemoveStaleTempFiles(target);
-        var existing = EnvFileReader.TryReadBytes(target, path);
-        UnixFileMode? mode = null;
-        if (existing is not null)
+
+        // Planned once before the folder or lock is created, so a refused file leaves nothing new behind, and again under the lock.
+        var (before, _) = Plan(target, path, settings);
+        if (before is null)
         {
-            mode = CheckWritable(target, path);
+            EnsureFolder(target, path);
         }
 
-        var edit = EnvFileEditor.Apply(existing ?? [], settings, path);
+        using var held = AcquireLock(target, path, before?.Facts, cancellationToken, onWait);
+        RemoveStaleTempFiles(target);
+        var (existing, edit) = Plan(target, path, settings);
         if (edit.Changed)
         {
-            WriteAtomically(target, path, edit.Bytes.Span, mode);
+            WriteAtomically(target, path, edit.Bytes.Span, existing?.Facts);
         }
 
         return new EnvSaveResult(path, existing is null, edit.Changed, edit.KeysUpdated, edit.KeysAdded);
     }
 
-    public static string ResolveTarget(string path)
+    public static string ResolveTarget(string path) => EnvFileAccess.ResolveTarget(path);
+
+    /// <summary>
+    /// The file as it is and the edit that sets <paramref name="settings"/>, or the refusal: a file that is not UTF-8
+    /// text, not writable, or whose owner the save could not keep; a lock file that is not a regular file; an edit
+    /// too large to be read again.
+    /// </summary>
+    private static (EnvFileContent? Existing, EnvEdit Edit) Plan(string target, string path, IReadOnlyList<KeyValuePair<string, string>> settings)
     {
-        var full = Path.GetFullPath(path);
-        if (Directory.Exists(full))
+        var existing = EnvFileAccess.TryRead(target, path);
+        if (existing is not null)
         {
-            throw new OneFlexException(ErrorIds.EnvPathIsDirectory, ErrorCategory.InvalidArgument,
-                string.Format(Messages.EnvPathIsDirectory, path), path);
+            EnvFileReader.EnsureUtf8(existing.Bytes.Span, path);
+            CheckWritable(target, path, existing.Facts);
+            CheckOwnerCanBeKept(path, existing.Facts);
         }
 
-        var info = new FileInfo(full);
-        if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is { } final)
-        {
-            if (Directory.Exists(final.FullName))
-            {
-                throw new OneFlexException(ErrorIds.EnvPathIsDirectory, ErrorCategory.InvalidArgument,
-                    string.Format(Messages.EnvPathIsDirectory, path), path);
-            }
-
-            return final.FullName;
-        }
-
-        return full;
+        CheckLockFile(target, path);
+        var edit = EnvFileEditor.Apply(existing is null ? ReadOnlySpan<byte>.Empty : existing.Bytes.Span, settings, path);
+        return edit.Bytes.Length > EnvFileAccess.MaxBytes ? throw EnvFileAccess.TooLarge(path) : (existing, edit);
     }
 
     private static void ValidateValues(IReadOnlyList<KeyValuePair<string, string>> settings)
@@ -106,7 +103,7 @@ internal sealed class EnvFileWriter
 
         try
         {
-            Directory.CreateDirectory(folder);
+            PlatformFiles.CreateFolders(folder);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -116,15 +113,10 @@ internal sealed class EnvFileWriter
         }
     }
 
-    private FileStream AcquireLock(string target, string path, CancellationToken cancellationToken, Action<string>? onWait)
+    /// <param name="targetFacts">The target's owner and group, which a lock file this save creates gets too, so the file's owner can save later.</param>
+    private IDisposable AcquireLock(string target, string path, FileFacts? targetFacts, CancellationToken cancellationToken, Action<string>? onWait)
     {
         var lockPath = target + LockSuffix;
-        var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = OwnerOnly;
-        }
-
         var waited = Stopwatch.StartNew();
         var pause = 1;
         while (true)
@@ -132,7 +124,12 @@ internal sealed class EnvFileWriter
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                return new FileStream(lockPath, options);
+                if (TryOpenLock(lockPath, path, targetFacts) is { } held)
+                {
+                    return held;
+                }
+
+                continue;
             }
             catch (IOException e) when (IsHeldByAnother(e))
             {
@@ -154,12 +151,99 @@ internal sealed class EnvFileWriter
 
                 pause = Math.Min(pause * 2, 50);
             }
+            catch (SymbolicLinkException e)
+            {
+                throw LockRefused(path, lockPath, FileKind.SymbolicLink, e);
+            }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 throw NotWritable(path, e);
             }
         }
     }
+
+    /// <summary>
+    /// The held lock, or null when the lock file appeared or vanished between looking and opening (the caller looks again).
+    /// A missing lock file is created with O_CREAT|O_EXCL, which never follows a link; an existing one is opened without following one.
+    /// </summary>
+    private static IDisposable? TryOpenLock(string lockPath, string path, FileFacts? targetFacts)
+    {
+        var facts = PlatformFiles.Inspect(lockPath);
+        switch (facts.Kind)
+        {
+            case FileKind.Missing:
+                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite, Share = FileShare.None };
+                if (!OperatingSystem.IsWindows())
+                {
+                    options.UnixCreateMode = OwnerOnly;
+                }
+
+                FileStream created;
+                try
+                {
+                    created = new FileStream(lockPath, options);
+                }
+                catch (IOException e) when (!IsHeldByAnother(e) && PlatformFiles.Inspect(lockPath).Kind != FileKind.Missing)
+                {
+                    return null;
+                }
+
+                GiveLockTheTargetOwner(created, lockPath, targetFacts);
+                return created;
+
+            case FileKind.Regular:
+                var handle = PlatformFiles.OpenExisting(lockPath, FileAccess.ReadWrite, FileShare.None, out var opened);
+                if (opened.Kind != FileKind.Regular)
+                {
+                    handle.Dispose();
+                    throw LockRefused(path, lockPath, opened.Kind);
+                }
+
+                return handle;
+
+            default:
+                throw LockRefused(path, lockPath, facts.Kind);
+        }
+    }
+
+    /// <summary>Refuses a lock file that is there but is not a regular file (a link, a FIFO …) before anything is created.</summary>
+    private static void CheckLockFile(string target, string path)
+    {
+        var lockPath = target + LockSuffix;
+        FileFacts facts;
+        try
+        {
+            facts = PlatformFiles.Inspect(lockPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw NotWritable(path, e);
+        }
+
+        if (facts.Kind is not (FileKind.Missing or FileKind.Regular))
+        {
+            throw LockRefused(path, lockPath, facts.Kind);
+        }
+    }
+
+    private static void GiveLockTheTargetOwner(FileStream created, string lockPath, FileFacts? targetFacts)
+    {
+        if (targetFacts is { OwnerId: { } owner, GroupId: { } group } && PlatformFiles.IsRoot && (owner != 0 || group != 0))
+        {
+            try
+            {
+                PlatformFiles.SetOwner(created.SafeFileHandle, owner, group, lockPath);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Best effort: the lock still works for this save; only a later save by the file's owner could not open it.
+            }
+        }
+    }
+
+    private static OneFlexException LockRefused(string path, string lockPath, FileKind kind, Exception? inner = null) =>
+        new(ErrorIds.EnvLockFileRefused, ErrorCategory.SecurityError,
+            string.Format(Messages.EnvLockFileRefused, path, lockPath, EnvFileAccess.Describe(kind)), path, inner);
 
     /// <summary>EWOULDBLOCK from flock on Linux (11) and macOS (35); sharing or lock violation on Windows.</summary>
     private static bool IsHeldByAnother(IOException e) =>
@@ -188,22 +272,13 @@ internal sealed class EnvFileWriter
 
     /// <summary>
     /// A rename would replace a read-only file (and root may write anything), so a file whose mode has no write
-    /// bit, or that this user cannot open for writing, is refused. Returns the mode to give the new file.
+    /// bit, or that this user cannot open for writing, is refused.
     /// </summary>
-    private static UnixFileMode? CheckWritable(string target, string path)
+    private static void CheckWritable(string target, string path, FileFacts facts)
     {
-        UnixFileMode? mode = null;
-        bool readOnly;
-        if (OperatingSystem.IsWindows())
-        {
-            readOnly = File.GetAttributes(target).HasFlag(FileAttributes.ReadOnly);
-        }
-        else
-        {
-            mode = File.GetUnixFileMode(target);
-            readOnly = (mode & AnyWrite) == 0;
-        }
-
+        var readOnly = OperatingSystem.IsWindows()
+            ? File.GetAttributes(target).HasFlag(FileAttributes.ReadOnly)
+            : (facts.Mode & AnyWrite) == 0;
         if (readOnly)
         {
             throw new OneFlexException(ErrorIds.EnvFileNotWritable, ErrorCategory.PermissionDenied,
@@ -212,17 +287,31 @@ internal sealed class EnvFileWriter
 
         try
         {
-            using var probe = File.OpenHandle(target, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+            EnvFileAccess.ProbeWritable(target);
+        }
+        catch (SymbolicLinkException e)
+        {
+            throw EnvFileAccess.Unreadable(path, e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw NotWritable(path, e);
         }
-
-        return mode;
     }
 
-    private static void WriteAtomically(string target, string path, ReadOnlySpan<byte> content, UnixFileMode? mode)
+    /// <summary>The saved file is a new one: only root (or the owner, for its own files) can give it the old owner.</summary>
+    private static void CheckOwnerCanBeKept(string path, FileFacts facts)
+    {
+        var caller = PlatformFiles.EffectiveUserId;
+        if (facts.OwnerId is { } owner && caller is not null && caller != 0 && caller != owner)
+        {
+            throw new OneFlexException(ErrorIds.EnvFileOwnerNotKept, ErrorCategory.PermissionDenied,
+                string.Format(Messages.EnvFileOwnerNotKept, path, owner), path);
+        }
+    }
+
+    /// <param name="keep">The replaced file's owner, group and mode, which the new file gets before it takes its place; null for a new file (owner-only).</param>
+    private static void WriteAtomically(string target, string path, ReadOnlySpan<byte> content, FileFacts? keep)
     {
         var temp = target + TempInfix + Guid.NewGuid().ToString("N") + TempSuffix;
         try
@@ -236,9 +325,9 @@ internal sealed class EnvFileWriter
             using (var stream = new FileStream(temp, options))
             {
                 stream.Write(content);
-                if (mode is { } keep && !OperatingSystem.IsWindows())
+                if (keep is { } old && !OperatingSystem.IsWindows())
                 {
-                    File.SetUnixFileMode(stream.SafeFileHandle, keep);
+                    KeepOwnerAndMode(stream.SafeFileHandle, temp, path, old);
                 }
 
                 stream.Flush(flushToDisk: true);
@@ -255,6 +344,31 @@ internal sealed class EnvFileWriter
         {
             TryDelete(temp);
             throw;
+        }
+    }
+
+    [UnsupportedOSPlatform("windows")]
+    private static void KeepOwnerAndMode(SafeFileHandle handle, string temp, string path, FileFacts old)
+    {
+        // Owner first: a chown may clear set-id bits, which the mode then puts back.
+        var now = PlatformFiles.Inspect(handle, temp);
+        if (old.OwnerId is { } owner && old.GroupId is { } group && (owner != now.OwnerId || group != now.GroupId))
+        {
+            try
+            {
+                PlatformFiles.SetOwner(handle, owner, group, temp);
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                var ownerKept = owner == now.OwnerId;
+                throw new OneFlexException(ErrorIds.EnvFileOwnerNotKept, ErrorCategory.PermissionDenied,
+                    ownerKept ? string.Format(Messages.EnvFileGroupNotKept, path, group) : string.Format(Messages.EnvFileOwnerNotKept, path, owner), path, e);
+            }
+        }
+
+        if (old.Mode is { } mode)
+        {
+            File.SetUnixFileMode(handle, mode);
         }
     }
 

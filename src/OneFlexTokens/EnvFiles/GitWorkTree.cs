@@ -7,7 +7,8 @@ namespace OneFlexTokens.EnvFiles;
 /// Whether a file sits in a git work tree without being ignored, so its tokens could be committed. The work
 /// tree is found by walking up for <c>.git</c> (a folder, or a file in worktrees and submodules); whether the
 /// file is ignored is git's own answer (<c>git check-ignore</c>), which knows every .gitignore, info/exclude
-/// and core.excludesFile rule. A tracked file counts as not ignored.
+/// and core.excludesFile rule. A tracked file counts as not ignored. The repository's own command settings
+/// (core.fsmonitor) are switched off for that call.
 /// </summary>
 internal static class GitWorkTree
 {
@@ -36,7 +37,8 @@ internal static class GitWorkTree
             RedirectStandardError = true,
             RedirectStandardInput = true,
         };
-        foreach (var argument in new[] { "-C", root, "check-ignore", "-q", "--", Path.GetFullPath(filePath) })
+        // -c outranks every config file: the repository's core.fsmonitor command must not run as this user (often root).
+        foreach (var argument in new[] { "-c", "core.fsmonitor=false", "-C", root, "check-ignore", "-q", "--", Path.GetFullPath(filePath) })
         {
             start.ArgumentList.Add(argument);
         }

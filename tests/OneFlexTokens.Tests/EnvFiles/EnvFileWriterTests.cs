@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using System.Runtime.Versioning;
 using System.Text;
 using OneFlexTokens.Common;
 using OneFlexTokens.EnvFiles;
@@ -20,6 +21,7 @@ public class EnvFileWriterTests
     };
 
     [SkippableFact]
+    [UnsupportedOSPlatform("windows")]
     public void Creates_a_missing_file_and_folder_owner_only_leaving_only_the_lock_file()
     {
         Requirements.RequireUnix();
@@ -34,6 +36,8 @@ public class EnvFileWriterTests
         Assert.Equal($"ONEFLEX_TOKEN={Access}\nONEFLEX_REFRESH_TOKEN={Refresh}\n", File.ReadAllText(path));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path + ".lock"));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(folder, "config")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(folder, "config", "nested")));
         Assert.Equal(0, new FileInfo(path + ".lock").Length);
         Assert.Equal(new[] { ".env", ".env.lock" }, FilesIn(Path.GetDirectoryName(path)!));
     }
@@ -167,7 +171,7 @@ public class EnvFileWriterTests
         }
 
         Assert.Equal(Original, File.ReadAllText(path));
-        Assert.Equal(new[] { ".env", ".env.lock" }, FilesIn(Path.GetDirectoryName(path)!));
+        Assert.Equal(new[] { ".env" }, FilesIn(Path.GetDirectoryName(path)!));
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public class EnvWriterProcessTests
 
     public EnvWriterProcessTests(ITestOutputHelper output) => _output = output;
 
-    private static string HelperDll
+    internal static string HelperDll
     {
         get
         {

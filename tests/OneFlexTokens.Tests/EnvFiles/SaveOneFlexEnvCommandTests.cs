@@ -229,6 +229,35 @@ public class SaveOneFlexEnvCommandTests
     }
 
     [Fact]
+    public void A_repository_fsmonitor_command_never_runs_while_its_excludes_file_still_counts()
+    {
+        var repo = TempEnv.Folder();
+        var marker = Path.Combine(TempEnv.Folder(), "fsmonitor-ran");
+        Git(repo, "init", "-q");
+        File.WriteAllText(Path.Combine(repo, "tracked.txt"), "x\n");
+        Git(repo, "add", "tracked.txt");
+        var excludes = Path.Combine(TempEnv.Folder(), "excludes");
+        File.WriteAllText(excludes, "ignored/\n");
+        Git(repo, "config", "core.excludesFile", excludes);
+        Git(repo, "config", "core.fsmonitor", $"touch '{marker}'; echo");
+        var exposed = Path.Combine(repo, ".env");
+        var ignored = Path.Combine(repo, "ignored", ".env");
+        using var session = new PowerShellSession();
+
+        var result = session.InvokeWith("$token | Save-OneFlexEnv -Path $args[0], $args[1]", With(Token()), exposed, ignored);
+
+        Assert.Empty(result.AllErrors);
+        var warning = Assert.Single(result.Warnings);
+        Assert.Contains(exposed, warning);
+        Assert.Contains("git does not ignore it", warning);
+        Assert.False(File.Exists(marker), "git ran the repository's core.fsmonitor command");
+
+        // A plain git call in the same repository runs it: the setting is live, and the module turned it off.
+        Assert.Equal(1, GitExitCode(repo, "check-ignore", "-q", "--", exposed));
+        Assert.True(File.Exists(marker));
+    }
+
+    [Fact]
     public void Saving_the_same_token_again_reports_no_change_and_shows_no_WhatIf()
     {
         var path = TempEnv.Write(Existing);
@@ -313,7 +342,9 @@ public class SaveOneFlexEnvCommandTests
         Assert.Equal(7, lines.Length);
     }
 
-    private static void Git(string folder, params string[] args)
+    private static void Git(string folder, params string[] args) => Assert.Equal(0, GitExitCode(folder, args));
+
+    private static int GitExitCode(string folder, params string[] args)
     {
         var start = new ProcessStartInfo("git") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add("-C");
@@ -325,6 +356,6 @@ public class SaveOneFlexEnvCommandTests
 
         using var git = Process.Start(start)!;
         git.WaitForExit();
-        Assert.Equal(0, git.ExitCode);
+        return git.ExitCode;
     }
 }

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text;
+using OneFlexTokens.Tests.Harness;
 
 namespace OneFlexTokens.Tests.EnvFiles;
 
@@ -17,7 +17,7 @@ internal static class TempEnv
         foreach (var old in new DirectoryInfo(Path.GetTempPath()).EnumerateDirectories(Prefix + "*"))
         {
             var pid = old.Name[Prefix.Length..].Split('-')[0];
-            if (int.TryParse(pid, out var id) && !IsRunning(id))
+            if (int.TryParse(pid, out var id) && !ProcessIds.IsRunning(id))
             {
                 Delete(old.FullName);
             }
@@ -36,19 +36,6 @@ internal static class TempEnv
         var path = Path.Combine(Folder(), name);
         File.WriteAllBytes(path, bytes);
         return path;
-    }
-
-    private static bool IsRunning(int id)
-    {
-        try
-        {
-            using var process = Process.GetProcessById(id);
-            return !process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
     }
 
     private static void Delete(string folder)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Management.Automation;
 using System.Net.Http.Headers;
+using System.Runtime.Versioning;
 using System.Text;
 using OneFlex.Simulator;
 using OneFlexTokens.Common;
@@ -132,6 +133,24 @@ public sealed class GetOneFlexTokenBrowserTests
         Assert.Contains("without -Headless", error.Exception.Message);
         Assert.Equal(ErrorCategory.AuthenticationError, error.CategoryInfo.Category);
         SecretAssert.NotLeaked(expired, token.AccessToken, token.RefreshToken);
+    }
+
+    [SkippableFact]
+    [UnsupportedOSPlatform("windows")]
+    public async Task An_existing_shared_profile_folder_is_used_as_it_is_with_a_warning()
+    {
+        await using var scope = await SignInScope.StartAsync(new SimulatorOptions { AutoSignIn = false });
+        const UnixFileMode shared = (UnixFileMode)0b1_111_111_111;
+        Directory.CreateDirectory(scope.ProfilePath);
+        File.SetUnixFileMode(scope.ProfilePath, shared);
+        using var session = new PowerShellSession();
+
+        var result = session.Invoke(Headless, scope.AppUrl, scope.ProfilePath);
+
+        SingleError(result, ErrorIds.InteractiveLoginRequired);
+        Assert.Contains(result.Warnings, w => w.Contains(scope.ProfilePath) && w.Contains("mode 1777"));
+        Assert.Equal(shared, File.GetUnixFileMode(scope.ProfilePath));
+        Assert.NotEmpty(Directory.EnumerateFileSystemEntries(scope.ProfilePath));
     }
 
     [SkippableFact]

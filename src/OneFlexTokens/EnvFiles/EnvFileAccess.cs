@@ -1,0 +1,162 @@
+using System.Management.Automation;
+using Microsoft.Win32.SafeHandles;
+using OneFlexTokens.Common;
+
+namespace OneFlexTokens.EnvFiles;
+
+/// <summary>A .env file's bytes and what the OS said about the file they were read from.</summary>
+internal sealed record EnvFileContent(ReadOnlyMemory<byte> Bytes, FileFacts Facts);
+
+/// <summary>
+/// The .env file policy, the same for reading (-EnvPath) and saving, since users run the module as root on a NAS
+/// where any path may be hostile. A .env target is a regular file. A symbolic link is followed only to a regular
+/// file that exists and whose owner is the caller or the owner of every link on the way; a dangling link is refused,
+/// not created through. Files over <see cref="MaxBytes"/> are refused before they are read, and reads never follow a
+/// link that appeared meanwhile nor block on a FIFO or device. Each refusal is a OneFlexException with its own id,
+/// thrown before anything on disk is touched. (Links in the folder part of a path are followed as usual.)
+/// </summary>
+internal static class EnvFileAccess
+{
+    /// <summary>1 MiB: a bot's .env is a few kilobytes; anything this large is not one.</summary>
+    public const int MaxBytes = 1024 * 1024;
+
+    private const int MaxLinks = 40;
+
+    /// <summary>The full path of the file that <paramref name="path"/> names: itself, or the final target of a link that the policy lets us follow.</summary>
+    public static string ResolveTarget(string path)
+    {
+        try
+        {
+            return Resolve(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Unreadable(path, e);
+        }
+    }
+
+    private static string Resolve(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var facts = PlatformFiles.Inspect(full);
+        if (facts.Kind != FileKind.SymbolicLink)
+        {
+            CheckKind(facts.Kind, path, full, viaLink: false);
+            return full;
+        }
+
+        var linkOwners = new List<uint?>();
+        var current = full;
+        for (var hop = 0; hop < MaxLinks && facts.Kind == FileKind.SymbolicLink; hop++)
+        {
+            linkOwners.Add(facts.OwnerId);
+            var target = new FileInfo(current).LinkTarget;
+            if (target is null)
+            {
+                break;
+            }
+
+            current = Path.GetFullPath(target, Path.GetDirectoryName(current)!);
+            facts = PlatformFiles.Inspect(current);
+        }
+
+        if (facts.Kind is FileKind.SymbolicLink or FileKind.Missing)
+        {
+            throw new OneFlexException(ErrorIds.EnvFileLinkDangling, ErrorCategory.ObjectNotFound,
+                string.Format(Messages.EnvFileLinkDangling, path, current), path);
+        }
+
+        CheckKind(facts.Kind, path, current, viaLink: true);
+        var caller = PlatformFiles.EffectiveUserId;
+        if (facts.OwnerId is { } owner && owner != caller && linkOwners.Any(linkOwner => linkOwner != owner))
+        {
+            throw new OneFlexException(ErrorIds.EnvFileLinkRefused, ErrorCategory.SecurityError,
+                string.Format(Messages.EnvFileLinkRefused, path, current, owner, linkOwners.First(linkOwner => linkOwner != owner), caller), path);
+        }
+
+        return current;
+    }
+
+    /// <summary>
+    /// The bytes of <paramref name="file"/> (a path from <see cref="ResolveTarget"/>), or null when it does not exist;
+    /// failures name <paramref name="shownPath"/>. Memory stays within <see cref="MaxBytes"/> whatever the file holds.
+    /// </summary>
+    public static EnvFileContent? TryRead(string file, string shownPath)
+    {
+        SafeFileHandle handle;
+        FileFacts facts;
+        try
+        {
+            handle = PlatformFiles.OpenExisting(file, FileAccess.Read, FileShare.Read, out facts);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Unreadable(shownPath, e);
+        }
+
+        using (handle)
+        {
+            CheckKind(facts.Kind, shownPath, file, viaLink: file != Path.GetFullPath(shownPath));
+            try
+            {
+                return PlatformFiles.ReadAtMost(handle, facts.Size, MaxBytes) is { } bytes ? new EnvFileContent(bytes, facts) : throw TooLarge(shownPath);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw Unreadable(shownPath, e);
+            }
+        }
+    }
+
+    /// <summary>Opens an existing file for writing under the same rules, to learn whether this user may write it; the file is not changed.</summary>
+    public static void ProbeWritable(string file)
+    {
+        using var probe = PlatformFiles.OpenExisting(file, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, out _);
+    }
+
+    internal static OneFlexException Unreadable(string shownPath, Exception e) => e switch
+    {
+        SymbolicLinkException => new OneFlexException(ErrorIds.EnvFileLinkRefused, ErrorCategory.SecurityError,
+            string.Format(Messages.EnvFileNotRegular, shownPath, "a symbolic link that appeared while it was being read"), shownPath, e),
+        UnauthorizedAccessException => new OneFlexException(ErrorIds.EnvFileUnreadable, ErrorCategory.PermissionDenied,
+            string.Format(Messages.EnvFileUnreadable, shownPath, e.Message), shownPath, e),
+        _ => new OneFlexException(ErrorIds.EnvFileUnreadable, ErrorCategory.ReadError,
+            string.Format(Messages.EnvFileUnreadable, shownPath, e.Message), shownPath, e),
+    };
+
+    internal static string Describe(FileKind kind) => kind switch
+    {
+        FileKind.Fifo => "a named pipe (FIFO)",
+        FileKind.CharacterDevice => "a character device",
+        FileKind.BlockDevice => "a block device",
+        FileKind.Socket => "a socket",
+        FileKind.SymbolicLink => "a symbolic link",
+        FileKind.Directory => "a folder",
+        _ => "a special file",
+    };
+
+    private static void CheckKind(FileKind kind, string path, string target, bool viaLink)
+    {
+        switch (kind)
+        {
+            case FileKind.Missing or FileKind.Regular:
+                return;
+            case FileKind.Directory:
+                throw new OneFlexException(ErrorIds.EnvPathIsDirectory, ErrorCategory.InvalidArgument,
+                    string.Format(Messages.EnvPathIsDirectory, path), path);
+            default:
+                throw new OneFlexException(ErrorIds.EnvFileNotRegular, ErrorCategory.InvalidArgument,
+                    viaLink
+                        ? string.Format(Messages.EnvFileLinkNotRegular, path, target, Describe(kind))
+                        : string.Format(Messages.EnvFileNotRegular, path, Describe(kind)),
+                    path);
+        }
+    }
+
+    internal static OneFlexException TooLarge(string shownPath) =>
+        new(ErrorIds.EnvFileTooLarge, ErrorCategory.LimitsExceeded, string.Format(Messages.EnvFileTooLarge, shownPath, MaxBytes), shownPath);
+}

@@ -1,0 +1,119 @@
+using System.Runtime.Versioning;
+using OneFlexTokens.EnvFiles;
+using OneFlexTokens.Tests.Harness;
+using Xunit;
+
+namespace OneFlexTokens.Tests.EnvFiles;
+
+/// <summary>
+/// The .env file policy for a user who is not root: a throwaway user runs the real saver and reader
+/// (tests/OneFlexTokens.EnvWriter) on files root prepared, and root checks what is on disk afterwards.
+/// </summary>
+[UnsupportedOSPlatform("windows")]
+public sealed class EnvFileUnprivilegedTests : IClassFixture<ThrowawayUser>
+{
+    private const string Original = "# bot\nDESK_ID=42\nONEFLEX_TOKEN=old\n";
+    private const UnixFileMode Mode640 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead;
+    private const UnixFileMode Mode666 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite;
+    private static readonly TimeSpan ProcessTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly ThrowawayUser _user;
+
+    public EnvFileUnprivilegedTests(ThrowawayUser user)
+    {
+        _user = user;
+    }
+
+    private string Save(string path) => _user.Run(ProcessTimeout, "dotnet", EnvWriterProcessTests.HelperDll, "save", path, "7").Trim();
+
+    private string Read(string path) => _user.Run(ProcessTimeout, "dotnet", EnvWriterProcessTests.HelperDll, "read", path).Trim();
+
+    private FileScene Scene()
+    {
+        Requirements.RequireUnix();
+        _user.Require();
+        return new FileScene();
+    }
+
+    private string AccessTokenOf(long n) => WriterTokens.For(n)[0].Value;
+
+    [SkippableFact]
+    public void The_users_own_link_to_a_file_of_root_is_refused_even_when_root_lets_everyone_write_it()
+    {
+        using var scene = Scene();
+        var rootFile = scene.Write("root/.env", Original, mode: Mode666);
+        scene.Folder("user", _user.Uid);
+        var link = scene.Link("user/.env", rootFile, _user.Uid);
+        var before = scene.Snapshot();
+
+        Assert.Equal("EnvFileLinkRefused SecurityError", Save(link));
+        Assert.Equal("EnvFileLinkRefused SecurityError", Read(link));
+
+        Assert.Equal(before, scene.Snapshot());
+    }
+
+    [SkippableFact]
+    public void A_link_root_made_to_the_users_own_file_is_followed_and_the_file_stays_the_users()
+    {
+        using var scene = Scene();
+        scene.Folder("user", _user.Uid);
+        var own = scene.Write("user/.env", Original, _user.Uid, _user.Gid, Mode640);
+        var link = scene.Link("config/.env", own);
+
+        Assert.Equal("saved", Save(link));
+
+        Assert.Equal($"read {AccessTokenOf(7)}", Read(link));
+        Assert.Equal((_user.Uid, _user.Gid, Mode640), FileScene.OwnerOf(own));
+        Assert.Equal(own, new FileInfo(link).LinkTarget);
+        Assert.Equal(new[] { ".env", ".env.lock" }, EnvFileWriterTests.FilesIn(scene["user"]));
+    }
+
+    [SkippableFact]
+    public void A_file_of_root_the_user_may_write_is_not_taken_over_by_a_save()
+    {
+        using var scene = Scene();
+        scene.Folder("shared", _user.Uid);
+        var rootFile = scene.Write("shared/.env", Original, mode: Mode666);
+        var before = scene.Snapshot();
+
+        Assert.Equal("EnvFileOwnerNotKept PermissionDenied", Save(rootFile));
+
+        Assert.Equal(before, scene.Snapshot());
+        Assert.Equal("read old", Read(rootFile));
+    }
+
+    [SkippableFact]
+    public void A_fifo_and_a_linked_lock_file_are_refused_for_the_user_too()
+    {
+        using var scene = Scene();
+        scene.Folder("user", _user.Uid);
+        var fifo = scene.Fifo("user/fifo.env");
+        FileScene.Chown(fifo, _user.Uid, _user.Gid);
+        var rootFile = scene.Write("root.txt", "root's file\n", mode: Mode666);
+        var own = scene.Write("user/.env", Original, _user.Uid, _user.Gid, Mode640);
+        scene.Link("user/.env.lock", rootFile, _user.Uid);
+        var before = scene.Snapshot();
+
+        Assert.Equal("EnvFileNotRegular InvalidArgument", Save(fifo));
+        Assert.Equal("EnvFileNotRegular InvalidArgument", Read(fifo));
+        Assert.Equal("EnvLockFileRefused SecurityError", Save(own));
+
+        Assert.Equal(before, scene.Snapshot());
+    }
+
+    [SkippableFact]
+    public void A_new_file_and_the_folders_created_for_it_are_the_users_and_owner_only()
+    {
+        using var scene = Scene();
+        scene.Folder("user", _user.Uid);
+        var path = scene["user/bot/config/.env"];
+
+        Assert.Equal("saved", Save(path));
+
+        const UnixFileMode ownerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        Assert.Equal((_user.Uid, _user.Gid, ownerOnlyFolder), FileScene.OwnerOf(scene["user/bot"]));
+        Assert.Equal((_user.Uid, _user.Gid, ownerOnlyFolder), FileScene.OwnerOf(scene["user/bot/config"]));
+        Assert.Equal((_user.Uid, _user.Gid, UnixFileMode.UserRead | UnixFileMode.UserWrite), FileScene.OwnerOf(path));
+        Assert.Equal(new EnvTokens(AccessTokenOf(7), WriterTokens.For(7)[1].Value), EnvFileReader.ReadTokens(path));
+    }
+}

@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Runtime.Versioning;
+using Xunit;
+
+namespace OneFlexTokens.Tests.Harness;
+
+/// <summary>
+/// An unprivileged system user created for the tests (useradd) and removed after them (userdel), to run a process
+/// as someone who is not root (setpriv, with no supplementary groups). Users left by a test run that was killed are
+/// removed by the next run: the name carries the creating process's id. Needs root, as CI runs.
+/// </summary>
+[UnsupportedOSPlatform("windows")]
+public sealed class ThrowawayUser : IDisposable
+{
+    private const string Prefix = "oneflext";
+
+    public ThrowawayUser()
+    {
+        if (OperatingSystem.IsWindows() || Environment.UserName != "root")
+        {
+            Problem = "creating a throwaway user needs root (CI runs as root)";
+            return;
+        }
+
+        RemoveLeftovers();
+        Name = $"{Prefix}{Environment.ProcessId}";
+        var (created, output) = Try("useradd", "--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", Name);
+        if (!created)
+        {
+            Problem = $"useradd failed: {output}";
+            Name = null;
+            return;
+        }
+
+        Uid = uint.Parse(Try("id", "-u", Name).Output.Trim());
+        Gid = uint.Parse(Try("id", "-g", Name).Output.Trim());
+        Home = Directory.CreateTempSubdirectory($"{Prefix}-home-").FullName;
+        Try("chown", $"{Uid}:{Gid}", Home);
+    }
+
+    public string? Name { get; }
+
+    public uint Uid { get; }
+
+    public uint Gid { get; }
+
+    /// <summary>Why there is no user, or null.</summary>
+    public string? Problem { get; }
+
+    private string? Home { get; }
+
+    public void Require() => Requirements.Require(Name is not null, Problem ?? "no throwaway user");
+
+    /// <summary>Runs <paramref name="program"/> as this user and returns its standard output; fails the test if it does not end in time or exits non-zero.</summary>
+    public string Run(TimeSpan timeout, string program, params string[] args)
+    {
+        var start = new ProcessStartInfo("setpriv") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { $"--reuid={Uid}", $"--regid={Gid}", "--clear-groups", "--", program }.Concat(args))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["HOME"] = Home;
+        start.Environment["DOTNET_CLI_HOME"] = Home;
+        start.Environment["DOTNET_EnableDiagnostics"] = "0";
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"{program} as {Name} did not finish within {timeout.TotalSeconds} s");
+        }
+
+        Assert.True(process.ExitCode == 0, $"{program} as {Name} exited with {process.ExitCode}: {errors.Result}");
+        return output.Result;
+    }
+
+    public void Dispose()
+    {
+        if (Name is not null)
+        {
+            Try("userdel", Name);
+        }
+
+        if (Home is not null)
+        {
+            Directory.Delete(Home, recursive: true);
+        }
+    }
+
+    private static void RemoveLeftovers()
+    {
+        foreach (var line in File.ReadAllLines("/etc/passwd"))
+        {
+            var name = line.Split(':')[0];
+            if (name.StartsWith(Prefix, StringComparison.Ordinal) && int.TryParse(name[Prefix.Length..], out var pid) && !ProcessIds.IsRunning(pid))
+            {
+                Try("userdel", name);
+            }
+        }
+    }
+
+    private static (bool Ok, string Output) Try(string program, params string[] args)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        // useradd and userdel wait for the lock on /etc/passwd; another program may hold it for a moment.
+        for (var attempt = 1; ; attempt++)
+        {
+            using var process = Process.Start(start)!;
+            var output = process.StandardOutput.ReadToEndAsync();
+            var errors = process.StandardError.ReadToEndAsync();
+            process.WaitForExit();
+            if (process.ExitCode == 0 || attempt == 5 || !errors.Result.Contains("lock", StringComparison.OrdinalIgnoreCase))
+            {
+                return (process.ExitCode == 0, output.Result + errors.Result);
+            }
+
+            Thread.Sleep(200 * attempt);
+        }
+    }
+}
