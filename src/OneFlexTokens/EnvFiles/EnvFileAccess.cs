@@ -10,7 +10,8 @@ internal sealed record EnvFileContent(ReadOnlyMemory<byte> Bytes, FileFacts Fact
 /// <summary>
 /// The .env file policy, the same for reading (-EnvPath) and saving, since users run the module as root on a NAS
 /// where any path may be hostile. A .env target is a regular file. A symbolic link is followed only to a regular
-/// file that exists and whose owner is the caller or the owner of every link on the way; a dangling link is refused,
+/// file that exists and whose owner is the owner of every link on the way, or the caller when every link on the way is
+/// the caller's or root's (never another user's link to the caller's file); a dangling link is refused,
 /// not created through. Files over <see cref="MaxBytes"/> are refused before they are read, and reads never follow a
 /// link that appeared meanwhile nor block on a FIFO or device. Each refusal is a OneFlexException with its own id,
 /// thrown before anything on disk is touched. (Links in the folder part of a path are followed as usual.)
@@ -68,10 +69,22 @@ internal static class EnvFileAccess
 
         CheckKind(facts.Kind, path, current, viaLink: true);
         var caller = PlatformFiles.EffectiveUserId;
-        if (facts.OwnerId is { } owner && owner != caller && linkOwners.Any(linkOwner => linkOwner != owner))
+        if (facts.OwnerId is { } owner && linkOwners.Any(linkOwner => linkOwner != owner))
         {
-            throw new OneFlexException(ErrorIds.EnvFileLinkRefused, ErrorCategory.SecurityError,
-                string.Format(Messages.EnvFileLinkRefused, path, current, owner, linkOwners.First(linkOwner => linkOwner != owner), caller), path);
+            // Another user's link to a file of the caller's would make the caller (root, on a NAS) overwrite a file of
+            // its own that it never named: such a chain is followed only when every link is the caller's or root's.
+            var stranger = linkOwners.FirstOrDefault(linkOwner => linkOwner != owner && linkOwner != caller && linkOwner != 0);
+            if (owner != caller)
+            {
+                throw new OneFlexException(ErrorIds.EnvFileLinkRefused, ErrorCategory.SecurityError,
+                    string.Format(Messages.EnvFileLinkRefused, path, current, owner, linkOwners.First(linkOwner => linkOwner != owner), caller), path);
+            }
+
+            if (stranger is not null)
+            {
+                throw new OneFlexException(ErrorIds.EnvFileLinkRefused, ErrorCategory.SecurityError,
+                    string.Format(Messages.EnvFileLinkToCallersFileRefused, path, stranger, current), path);
+            }
         }
 
         return current;

@@ -203,9 +203,12 @@ public sealed class EnvFilePolicyTests
         Assert.Equal(Tokens[0].Value, EnvFileReader.ReadTokens(ownLink).AccessToken);
         Assert.Equal((Bot, Bot, Mode640), FileScene.OwnerOf(botFile));
 
-        // A link of anyone to a file of the caller (root) is followed: the caller could write that file anyway.
+        // Another user's link to a file of the caller (root) is refused: it would make root overwrite a file it never
+        // named (evil.env -> /etc/crontab). Root's own link to its file is followed.
         var rootFile = scene.Write("root/own.env", Original);
-        new EnvFileWriter().Save(scene.Link("evil/to-root.env", rootFile, Other), Tokens);
+        var refused = AssertRefused(scene, scene.Link("evil/to-root.env", rootFile, Other), ErrorIds.EnvFileLinkRefused, ErrorCategory.SecurityError);
+        Assert.Contains($"user id {Other}", refused.Message);
+        new EnvFileWriter().Save(scene.Link("root/link.env", rootFile), Tokens);
         Assert.Equal(Tokens[0].Value, EnvFileReader.ReadTokens(rootFile).AccessToken);
     }
 
