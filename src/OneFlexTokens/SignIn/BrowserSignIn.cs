@@ -230,20 +230,37 @@ public sealed class BrowserSignIn
 
     /// <summary>
     /// The profile keeps the SSO session, not the OneFlex tokens: once they are taken, the app's token cookies are
-    /// removed before the browser closes, so its cookie store (whose key is public on Linux) never keeps them. The
-    /// pages leave the app first, so that no late answer sets them again.
+    /// removed before the browser closes, so its cookie store (whose key is public on Linux) never keeps them. The app
+    /// gets no more requests first (an answer could set them again) and the pages leave it.
     /// </summary>
     private async Task LeaveOnlyTheSessionAsync(IBrowserContext context, Uri baseUrl)
     {
         try
         {
+            await context.RouteAsync(UrlPolicy.Origin(baseUrl) + "/**", route => route.AbortAsync()).ConfigureAwait(false);
             foreach (var page in context.Pages)
             {
-                await page.GotoAsync("about:blank", new PageGotoOptions { Timeout = (float)CloseBound.TotalMilliseconds }).ConfigureAwait(false);
+                try
+                {
+                    await page.GotoAsync("about:blank", new PageGotoOptions { Timeout = (float)CloseBound.TotalMilliseconds }).ConfigureAwait(false);
+                }
+                catch (PlaywrightException)
+                {
+                    // Interrupted by a navigation of the app's, which the route above ends: the cookies are removed anyway.
+                }
             }
 
-            await ForgetTokenCookiesAsync(context, baseUrl).ConfigureAwait(false);
-            var left = (await context.CookiesAsync().ConfigureAwait(false)).Count(c => IsTokenCookie(c, baseUrl));
+            var left = 0;
+            for (var round = 0; round < 3; round++)
+            {
+                await ForgetTokenCookiesAsync(context, baseUrl).ConfigureAwait(false);
+                left = (await context.CookiesAsync().ConfigureAwait(false)).Count(c => IsTokenCookie(c, baseUrl));
+                if (left == 0)
+                {
+                    break;
+                }
+            }
+
             _verbose?.Invoke(left == 0
                 ? "Removed the token cookies from the profile: it keeps the SSO session only."
                 : $"{left} token cookie(s) could not be removed from the profile; the next run drops them.");
