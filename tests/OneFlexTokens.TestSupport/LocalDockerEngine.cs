@@ -228,7 +228,7 @@ public class LocalDockerEngine : IAsyncDisposable
             Name = name,
             Image = Image,
             Cmd = new List<string> { "sh", "-c", command },
-            Env = environment,
+            Env = environment ?? new List<string>(),
             Labels = labels,
             Healthcheck = healthcheck is null ? null : new HealthcheckConfig
             {

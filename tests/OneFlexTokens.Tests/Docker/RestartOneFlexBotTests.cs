@@ -157,7 +157,7 @@ public sealed class RestartOneFlexBotTests : IDisposable
 
         // What the warning says is what happened: the restarted container still has the old value.
         Assert.Equal("running", statuses["env-bot"].State);
-        Assert.Contains($"ONEFLEX_TOKEN={oldToken}", (await _engine.InspectAsync("env-bot")).Config.Env);
+        Assert.Contains($"ONEFLEX_TOKEN={oldToken}", (await _engine.InspectAsync("env-bot")).Config!.Env);
         SecretAssert.NotLeaked(result, oldToken, oldRefresh);
     }
 
