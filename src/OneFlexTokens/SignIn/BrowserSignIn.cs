@@ -284,7 +284,7 @@ public sealed class BrowserSignIn
     }
 
     /// <summary>A cookie the app origin gets (host or parent-domain cookie, any path): the app's, never the SSO session's.</summary>
-    internal static bool IsAppCookie(BrowserContextCookiesResult cookie, Uri baseUrl)
+    private static bool IsAppCookie(BrowserContextCookiesResult cookie, Uri baseUrl)
     {
         var domain = cookie.Domain.TrimStart('.');
         return string.Equals(domain, baseUrl.Host, StringComparison.OrdinalIgnoreCase)

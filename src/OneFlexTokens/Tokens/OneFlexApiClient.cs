@@ -116,10 +116,11 @@ public static partial class OneFlexApiClient
         return (SecretScrubber.Quote(said, 300, accessToken), isAuthError);
     }
 
-    [GeneratedRegex(@"^(UNAUTHENTICATED|UNAUTHORIZED|UNAUTHORISED|FORBIDDEN|INVALID_TOKEN|TOKEN_EXPIRED|AUTH.*)$", RegexOptions.IgnoreCase)]
+    // What GraphQL servers (Apollo, Hot Chocolate, graphql-java...) say when the caller's token is not accepted.
+    [GeneratedRegex(@"^(UNAUTHENTICATED|UNAUTHORIZED|UNAUTHORISED|FORBIDDEN|AUTH_NOT_AUTHENTICATED|AUTH_NOT_AUTHORIZED|INVALID_TOKEN|TOKEN_EXPIRED)$", RegexOptions.IgnoreCase)]
     private static partial Regex AuthCodePattern();
 
-    [GeneratedRegex(@"unauthori[sz]ed|unauthenticated|not authenticated|authentication|forbidden|invalid token|token (is )?(expired|invalid)|jwt", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"unauthori[sz]ed|unauthenticated|not authenticated|not authori[sz]ed|forbidden|invalid (access )?token|(token|jwt) (is )?(expired|invalid|malformed)|invalid jwt", RegexOptions.IgnoreCase)]
     private static partial Regex AuthMessagePattern();
 
     private static string? StringOf(JsonElement element, string name) =>

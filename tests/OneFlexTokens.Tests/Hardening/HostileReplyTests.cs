@@ -141,7 +141,7 @@ public sealed class HostileReplyTests
         await using var unauthenticated = new FaultServer(FaultServer.Json(200,
             "{\"errors\":[{\"message\":\"Unauthorized: token expired\",\"extensions\":{\"code\":\"UNAUTHENTICATED\"}}],\"data\":null}"));
         await using var failing = new FaultServer(FaultServer.Json(200,
-            $"{{\"errors\":[{{\"message\":\"Database unavailable while checking {token}\\nretry\",\"extensions\":{{\"code\":\"INTERNAL_SERVER_ERROR\"}}}}],\"data\":{{\"me\":null}}}}"));
+            $"{{\"errors\":[{{\"message\":\"Authentication backend unavailable while checking {token}\\nretry\",\"extensions\":{{\"code\":\"INTERNAL_SERVER_ERROR\"}}}}],\"data\":{{\"me\":null}}}}"));
 
         var (result, _, _) = Measure(
             "Test-OneFlexToken -AccessToken $args[0] -Online -BaseUrl $args[1] -Detailed; Test-OneFlexToken -AccessToken $args[0] -Online -BaseUrl $args[2] -Detailed",
@@ -150,7 +150,7 @@ public sealed class HostileReplyTests
         var statuses = result.OutputOf<TokenStatus>();
         Assert.Equal(new[] { TokenValidity.Rejected, TokenValidity.ServiceError }, statuses.Select(s => s.Reason));
         Assert.Contains("Unauthorized: token expired (UNAUTHENTICATED)", statuses[0].Message);
-        Assert.Contains("Database unavailable while checking", statuses[1].Message);
+        Assert.Contains("Authentication backend unavailable while checking", statuses[1].Message);
         Assert.Contains("INTERNAL_SERVER_ERROR", statuses[1].Message);
         Assert.All(statuses, s => Assert.DoesNotContain("HTTP", s.Message));
         Assert.DoesNotContain('\n', statuses[1].Message);
