@@ -549,7 +549,8 @@ public sealed class OneFlexSimulator : IAsyncDisposable
     private string MintAccessToken(string email, DateTimeOffset now, TimeSpan lifetime)
     {
         var iat = now.ToUnixTimeSeconds();
-        return _tokens.Create(UserIdFor(email), email, iat, iat, iat + (long)Math.Ceiling(lifetime.TotalSeconds));
+        var token = _tokens.Create(UserIdFor(email), email, iat, iat, iat + (long)Math.Ceiling(lifetime.TotalSeconds));
+        return _options.AccessTokenOverride?.Invoke(token) ?? token;
     }
 
     private void RaiseTokenCookiesIssued(DateTimeOffset at)

@@ -43,4 +43,7 @@ public sealed class SimulatorOptions
 
     /// <summary>The SSO origin also sets access_token/refresh_token cookies of its own, which a client must ignore.</summary>
     public bool DecoyCookiesOnSso { get; set; }
+
+    /// <summary>Replaces every access token the app hands out (cookie and refresh grant) with what it returns: a misbehaving service.</summary>
+    public Func<string, string>? AccessTokenOverride { get; set; }
 }

@@ -199,7 +199,10 @@ public class LocalDockerEngine : IAsyncDisposable
         await Client.Images.InspectImageAsync(Image);
     }
 
-    /// <summary>A bot-like container: prints its bind-mounted config/.env on start, then sleeps. Started unless <paramref name="start"/> is false.</summary>
+    /// <summary>
+    /// A bot-like container: prints its bind-mounted config/.env on start, then sleeps. Started unless <paramref name="start"/>
+    /// is false. <paramref name="environment"/> (KEY=value) is its own environment, as compose env_file: or environment: set it.
+    /// </summary>
     public async Task<string> CreateBotAsync(
         string name,
         string? configDirectory = null,
@@ -207,7 +210,8 @@ public class LocalDockerEngine : IAsyncDisposable
         string? service = null,
         bool start = true,
         IList<string>? healthcheck = null,
-        string command = "cat /app/config/.env 2>/dev/null; exec sleep 3600")
+        string command = "cat /app/config/.env 2>/dev/null; exec sleep 3600",
+        IList<string>? environment = null)
     {
         await RemoveAsync(name);
         var labels = new Dictionary<string, string>();
@@ -216,6 +220,7 @@ public class LocalDockerEngine : IAsyncDisposable
             labels["com.docker.compose.project"] = project;
             labels["com.docker.compose.service"] = service ?? name;
             labels["com.docker.compose.container-number"] = "1";
+            labels["com.docker.compose.project.working_dir"] = "/volume1/docker/" + project;
         }
 
         var created = await Client.Containers.CreateContainerAsync(new CreateContainerParameters
@@ -223,6 +228,7 @@ public class LocalDockerEngine : IAsyncDisposable
             Name = name,
             Image = Image,
             Cmd = new List<string> { "sh", "-c", command },
+            Env = environment ?? new List<string>(),
             Labels = labels,
             Healthcheck = healthcheck is null ? null : new HealthcheckConfig
             {

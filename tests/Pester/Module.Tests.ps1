@@ -19,6 +19,14 @@ Describe 'The OneFlexTokens module' {
     }
 }
 
+Describe 'What the help promises' {
+    It 'says that Test-OneFlexToken reads claims and does not check signatures, and that -Online asks the service' {
+        $description = (Get-Help Test-OneFlexToken -Full).description | Out-String -Width 1000
+        $description | Should -BeLike "*only reads the token's claims: it does not check the signature*"
+        $description | Should -BeLike '*-Online asks the service*'
+    }
+}
+
 Describe 'Get-Help <_>' -ForEach $Cmdlets {
     BeforeAll {
         $script:Name = $_

@@ -71,9 +71,16 @@ public sealed class GetOneFlexTokenCommand : OneFlexCmdlet
                 _ => null,
             };
 
+            var timeoutGiven = MyInvocation.BoundParameters.ContainsKey(nameof(Timeout));
+            if (timeoutGiven && Timeout <= TimeSpan.Zero)
+            {
+                throw new OneFlexException(ErrorIds.InvalidTimeout, ErrorCategory.InvalidArgument, Messages.TimeoutNotPositive, Timeout);
+            }
+
             if (refreshToken is not null)
             {
-                var grant = RunAsync(ct => new RefreshGrantClient().RequestAsync(baseUrl, refreshToken, PostVerbose, ct));
+                var grantClient = new RefreshGrantClient(timeout: timeoutGiven ? Timeout : RefreshGrantClient.DefaultTimeout);
+                var grant = RunAsync(ct => grantClient.RequestAsync(baseUrl, refreshToken, PostVerbose, ct));
                 if (grant.Granted)
                 {
                     WriteObject(new OneFlexToken(grant.AccessToken!, grant.RefreshToken, baseUrl.ToString().TrimEnd('/'), TokenSource.Refresh));
@@ -115,10 +122,6 @@ public sealed class GetOneFlexTokenCommand : OneFlexCmdlet
 
         var browser = new BrowserLocator(platform).Locate(Browser, BrowserPath is null ? null : ResolvePath(BrowserPath));
         var timeout = MyInvocation.BoundParameters.ContainsKey(nameof(Timeout)) ? Timeout : Headless ? DefaultHeadlessTimeout : DefaultInteractiveTimeout;
-        if (timeout <= TimeSpan.Zero)
-        {
-            throw new OneFlexException(ErrorIds.InvalidTimeout, ErrorCategory.InvalidArgument, "-Timeout must be positive: give seconds (e.g. 90) or a TimeSpan (e.g. '00:05:00').", timeout);
-        }
 
         var request = new SignInRequest(baseUrl, browser, profile, Headless, timeout);
         var activity = Headless ? "Renewing OneFlex tokens (headless)" : "Signing in to OneFlex";
@@ -132,7 +135,7 @@ public sealed class GetOneFlexTokenCommand : OneFlexCmdlet
                 {
                     SecondsRemaining = (int)Math.Ceiling(p.Remaining.TotalSeconds),
                     PercentComplete = (int)Math.Clamp(100 * (1 - (p.Remaining / p.Timeout)), 0, 100),
-                    CurrentOperation = $"{baseUrl.GetLeftPart(UriPartial.Authority)} — {(int)Math.Ceiling(p.Remaining.TotalSeconds)} s left",
+                    CurrentOperation = $"{UrlPolicy.Origin(baseUrl)} — {(int)Math.Ceiling(p.Remaining.TotalSeconds)} s left",
                 }),
                 tokens =>
                 {

@@ -141,7 +141,7 @@ public sealed class RestartOneFlexBotCommand : OneFlexCmdlet
         void Report(string text) => PostProgress(new ProgressRecord(activityId, activity, text));
         try
         {
-            var status = await service.RestartAsync(container, Timeout, TimeSpan.FromSeconds(WaitTimeoutSeconds), Report, ct).ConfigureAwait(false);
+            var status = await service.RestartAsync(container, Timeout, TimeSpan.FromSeconds(WaitTimeoutSeconds), Report, PostWarning, ct).ConfigureAwait(false);
             PostVerbose($"{status.Name}: {status.PreviousState} -> {status.State} in {status.Duration.TotalSeconds:0.0} s.");
             return (status, null);
         }

@@ -39,7 +39,7 @@ public sealed class SendOneFlexNotificationCommand : OneFlexCmdlet
 
     [Parameter]
     [ValidateRange(1, 300)]
-    public int TimeoutSeconds { get; set; } = 15;
+    public int TimeoutSeconds { get; set; } = 30;
 
     [Parameter]
     public SwitchParameter PassThru { get; set; }

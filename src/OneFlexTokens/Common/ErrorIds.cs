@@ -44,6 +44,7 @@ public static class ErrorIds
     public const string RefreshTokenRejected = "RefreshTokenRejected";
     public const string InsecureBaseUrl = "InsecureBaseUrl";
     public const string InvalidBaseUrl = "InvalidBaseUrl";
+    public const string BaseUrlHasUserInfo = "BaseUrlHasUserInfo";
     public const string InvalidTimeout = "InvalidTimeout";
     public const string ProfilePathInvalid = "ProfilePathInvalid";
 
@@ -58,6 +59,7 @@ public static class ErrorIds
     public const string InvalidDockerHost = "InvalidDockerHost";
     public const string ContainerExited = "ContainerExited";
     public const string DockerTlsCertificatesMissing = "DockerTlsCertificatesMissing";
+    public const string DockerNotAnEngine = "DockerNotAnEngine";
 
     // Notifications
     public const string NotificationWebhookMissing = "NotificationWebhookMissing";

@@ -8,22 +8,35 @@ internal static class Messages
     public const string TokenMalformed = "The access token is not a valid JWT: it must have exactly three '.' separated segments.";
     public const string TokenBadEncoding = "The access token is not a valid JWT: its header or payload is not base64url.";
     public const string TokenBadJson = "The access token is not a valid JWT: its payload is not a JSON object.";
+    public const string TokenBadText = "The access token is not a valid JWT: its payload has text that is not valid Unicode (invalid UTF-8, or an escape such as a lone surrogate).";
+    public const string TokenTooLong = "The access token is {0} characters long, over the {1} KB a token may have (OneFlex access tokens are about 1 KB). Check that the value is really the access_token cookie value.";
     public const string TokenBadTimeClaim = "The access token is not a valid JWT: a time claim (exp, iat, nbf) is not a number of seconds.";
     public const string TokenNoExpiry = "The access token has no 'exp' claim, so its lifetime cannot be checked. OneFlex access tokens always carry one: make sure this is the access_token cookie value.";
     public const string TokenExpired = "The access token expired at {0:u}. Get a new one with Get-OneFlexToken.";
     public const string TokenNotYetValid = "The access token is not valid before {0:u} ('nbf'). Check this computer's clock.";
     public const string TokenExpiresTooSoon = "The access token expires at {0:u}, less than the required {1} from now. Get a new one with Get-OneFlexToken.";
     public const string TokenValid = "The access token is valid.";
-    public const string TokenRejected = "The OneFlex service at {0} rejected the access token (HTTP 401). Get a new one with Get-OneFlexToken.";
+    public const string TokenRejected = "The OneFlex service at {0} rejected the access token (HTTP {1}). Get a new one with Get-OneFlexToken.";
+    public const string TokenRejectedByGraphQl = "The OneFlex service at {0} rejected the access token; it said: {1}. Get a new one with Get-OneFlexToken.";
+    public const string ServiceGraphQlError = "The OneFlex service at {0} answered the token check with an error that is not about the token; it said: {1}. Try again later; the token itself may still be valid.";
+    public const string TokenCheckAt = "The OneFlex service at {0}, asked to check the token,";
     public const string ServiceError = "The OneFlex service at {0} answered HTTP {1} to the token check. Try again later; the token itself may still be valid.";
     public const string ServiceUnreachable = "The OneFlex service at {0} did not answer the token check ({1}). Check the network and -BaseUrl.";
     public const string ServiceBadAnswer = "The OneFlex service at {0} answered the token check with something that is not the expected 'me' result. Check -BaseUrl.";
     public const string InvalidBaseUrl = "'{0}' is not an absolute http(s) URL. Pass the OneFlex address, e.g. https://oneflex.myworldline.com.";
+    public const string BaseUrlHasUserInfo = "'{0}' (shown without it) has a user name or password before the host. The OneFlex address never takes credentials, and they would be sent and shown: pass the address alone, e.g. https://oneflex.myworldline.com, in -BaseUrl or ONEFLEX_BASE_URL.";
     public const string InsecureBaseUrl = "'{0}' is not https. Tokens are only sent over https, except to a loopback address (127.0.0.1, ::1, localhost) for local testing.";
+    public const string TimeoutNotPositive = "-Timeout must be positive: give seconds (e.g. 90) or a TimeSpan (e.g. '00:05:00').";
     public const string DetailedAndPassThru = "-Detailed and -PassThru cannot be used together: -PassThru passes valid tokens on, -Detailed reports on each.";
 
     // Docker
     public const string InvalidDockerHost = "'{0}' is not a Docker endpoint. Use unix:///path/to/docker.sock, npipe://./pipe/docker_engine or tcp://host:port (set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH for TLS), in -DockerHost or DOCKER_HOST.";
+    public const string DockerHostPipeNotWindows = "'{0}' is a Windows named pipe, and named pipes exist only on Windows. On Linux and macOS use the engine's socket (unix:///var/run/docker.sock, Docker Desktop on macOS: unix://$HOME/.docker/run/docker.sock) or tcp://host:port, in -DockerHost or DOCKER_HOST.";
+    public const string DockerHostHasUserInfo = "'{0}' (shown without it) has a user name or password before the host, which the Docker Engine API does not take and which would be shown. Pass tcp://host:port and authenticate with TLS client certificates (DOCKER_TLS_VERIFY=1, DOCKER_CERT_PATH), in -DockerHost or DOCKER_HOST.";
+    public const string DockerNotAnEngine = "What answers at {0} is not a Docker engine: {1}. Check -DockerHost or DOCKER_HOST: it must name the Docker engine's socket or its API port (2375, or 2376 with TLS), not a web server or another service.";
+    public const string DockerReplyNotJson = "its reply is not the JSON the Docker Engine API sends (a web page?)";
+    public const string DockerReplyNotEngineError = "it answered HTTP {0} with a body that is not a Docker engine's error";
+    public const string DockerReplyTooLarge = "it answered with more than {0}, far more than the engine ever sends";
     public const string DockerHostSshUnsupported = "'{0}' is an SSH endpoint, which Restart-OneFlexBot cannot use. Expose the engine over tcp:// with TLS (DOCKER_TLS_VERIFY=1, DOCKER_CERT_PATH), or forward its socket (ssh -nNT -L /tmp/nas-docker.sock:/var/run/docker.sock user@nas) and pass -DockerHost unix:///tmp/nas-docker.sock.";
     public const string DockerUnreachable = "Cannot reach the Docker engine at {0}: {1}. {2}";
     public const string DockerUnreachableUnixHint = "Check that the Docker daemon is running (systemctl status docker, or Container Manager on a Synology NAS) and that -DockerHost or DOCKER_HOST names its socket (Docker Desktop on macOS without /var/run/docker.sock: unix://$HOME/.docker/run/docker.sock).";
@@ -44,6 +57,11 @@ internal static class Messages
     public const string ContainerExited = "'{0}' exited (code {1}) right after it was started. See 'docker logs {0}': the bot exits when its token is expired or invalid.";
     public const string ComposeFileNotFound = "No compose file in {0} (looked for {1}). Pass the folder that holds the bot's compose file, or use -ComposeProject or -Name.";
     public const string ComposeProjectNameEmpty = "The compose project name '{0}' for {1} has no letters or digits. Set name: in the compose file or pass -ComposeProject.";
+    public static string BotTokensInEnvironment(string name, IReadOnlyList<string> keys, string? composeFolder) =>
+        $"'{name}' gets {string.Join(" and ", keys)} from its container environment (compose env_file: or environment:), which a restart does not change: "
+        + $"the bot keeps running with the old token. After each save, recreate it instead: 'docker compose up -d --force-recreate' in {composeFolder ?? "the bot folder"}; "
+        + "or take the tokens out of env_file:/environment: and let the bot read the mounted config/.env, which Save-OneFlexEnv updates.";
+
     public const string NoPipelineInput = "Nothing arrived from the pipeline (no token was saved), so the bot was not restarted. Run Restart-OneFlexBot on its own to restart it anyway.";
 
     // Env files ({0} is the path)
@@ -122,8 +140,23 @@ internal static class Messages
     public static string RefreshServiceUnreachable(string url, string reason, int attempts) =>
         $"The refresh grant at {url} could not be reached after {attempts} attempt(s): {reason} Check the network, a proxy, and -BaseUrl.";
 
+    public static string RefreshGrantAt(string url) => $"The refresh grant at {url}";
+
+    public static string SignInAt(string origin) => $"The sign-in at {origin}";
+
+    public static string NoAnswerWithin(TimeSpan timeout) => $"no answer within {timeout.TotalSeconds:0.#} s.";
+
+    public static string ReplyTooLarge(string what, int limit) =>
+        $"{what} answered with more than {ReplyLimits.Describe(limit)}, far more than the OneFlex API ever sends, so the reply was not read. Check -BaseUrl: it must be the OneFlex app address.";
+
+    public static string IssuedTokenUnreadable(string issuer, string reason) =>
+        $"{issuer} gave an access token that cannot be used, so it was not returned. {reason} Check -BaseUrl (it must be the OneFlex app address); if it is right, the service is failing: try again later.";
+
+    public static string IssuedRefreshTokenUnusable(string issuer, int length) =>
+        $"{issuer} gave a refresh token of {length} characters, which no OneFlex refresh token has, so the tokens were not returned. Check -BaseUrl; if it is right, try again later.";
+
     public static string RefreshBadResponse(string url) =>
-        $"The refresh grant at {url} answered 200 without an access_token. Check -BaseUrl: it must be the OneFlex app address.";
+        $"The refresh grant at {url} answered 200 without a usable access_token. Check -BaseUrl: it must be the OneFlex app address.";
 
     public static string ProfilePathIsFile(string path) =>
         $"-ProfilePath '{path}' is a file, not a folder. The browser profile is a folder: pass a folder path (it is created, owner-only, if missing), or leave -ProfilePath out for the per-user default.";
@@ -144,6 +177,9 @@ internal static class Messages
     public static string NotificationWebhookInvalid(string masked) =>
         $"'{masked}' is not a webhook address. Copy the webhook URL from Discord (channel settings, Integrations, Webhooks) or Slack (Incoming Webhooks); it starts with https://.";
 
+    public static string NotificationWebhookHasUserInfo(string masked) =>
+        $"The webhook '{masked}' (shown without it) has a user name or password before the host, which would be shown and sent. Webhooks carry their secret in the path: pass the address the chat service gave, without user info.";
+
     public static string NotificationWebhookInsecure(string masked) =>
         $"The webhook '{masked}' uses http://, which would send the message and the webhook secret in clear. Use its https:// address.";
 
@@ -154,7 +190,7 @@ internal static class Messages
         $"The webhook {masked} answered {reason} on attempt {attempt}; trying again in {wait.TotalSeconds:0.#} s.";
 
     public static string NotificationUnreachable(string masked, string reason, int attempts) =>
-        $"The webhook {masked} could not be reached after {attempts} attempt(s): {reason} Check the network and a proxy; raise -TimeoutSeconds or -MaxRetries if the link is slow.";
+        $"The webhook {masked} could not be reached after {attempts} attempt(s): {reason} Check the network and a proxy; raise -TimeoutSeconds (all attempts share it) if the link is slow.";
 
     public static string NotificationRateLimited(string masked, TimeSpan wait, int attempts) =>
         $"The webhook {masked} is rate limited (HTTP 429, retry after {wait.TotalSeconds:0.#} s) after {attempts} attempt(s). Send fewer notifications, or try again later.";

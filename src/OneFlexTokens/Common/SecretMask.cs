@@ -13,4 +13,7 @@ public static class SecretMask
         var shown = secret.Length >= 24 ? 6 : secret.Length >= 12 ? 3 : 0;
         return $"{secret[..shown]}…({secret.Length} chars)";
     }
+
+    /// <summary>Only the length: for values whose start says too much (passwords, short secrets).</summary>
+    public static string Hide(string? secret) => string.IsNullOrEmpty(secret) ? string.Empty : $"…({secret.Length} chars)";
 }

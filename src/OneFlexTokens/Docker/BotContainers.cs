@@ -76,5 +76,11 @@ public sealed class BotContainerStatus
 
     public string DockerHost { get; init; } = "";
 
+    /// <summary>
+    /// True when the container's own environment sets ONEFLEX_TOKEN or ONEFLEX_REFRESH_TOKEN (compose env_file: or
+    /// environment:): a restart keeps those values, so the bot still runs with the old token until it is recreated.
+    /// </summary>
+    public bool TokensInEnvironment { get; init; }
+
     public override string ToString() => $"{Name} {PreviousState} -> {State}";
 }

@@ -13,6 +13,7 @@ public static class ComposeProject
 {
     public const string ProjectLabel = "com.docker.compose.project";
     public const string ServiceLabel = "com.docker.compose.service";
+    public const string WorkingDirectoryLabel = "com.docker.compose.project.working_dir";
     public const string ProjectNameVariable = "COMPOSE_PROJECT_NAME";
 
     public static readonly IReadOnlyList<string> ComposeFileNames = new[] { "compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml" };

@@ -21,13 +21,12 @@ public sealed class DockerBotService : IDisposable
     public DockerBotService(DockerEndpoint endpoint, TimeSpan requestTimeout)
     {
         Endpoint = endpoint;
-        var builder = new DockerClientBuilder().WithEndpoint(endpoint.Uri).WithTimeout(requestTimeout);
-        if (endpoint.UseTls && ClientCertificates(endpoint) is { } credentials)
-        {
-            builder = builder.WithAuthProvider(credentials);
-        }
-
-        _client = builder.Build();
+        var credentials = endpoint.UseTls ? ClientCertificates(endpoint) : null;
+        _client = new DockerClientBuilder()
+            .WithEndpoint(endpoint.Uri)
+            .WithTimeout(requestTimeout)
+            .WithAuthProvider(new LimitedReplies(credentials ?? global::Docker.DotNet.Handler.Abstractions.NoopAuthProvider.Instance))
+            .Build();
     }
 
     public DockerEndpoint Endpoint { get; }
@@ -84,11 +83,18 @@ public sealed class DockerBotService : IDisposable
     }
 
     /// <summary>Restarts a running container, starts a stopped one, then waits until it runs (and is healthy).</summary>
-    public async Task<BotContainerStatus> RestartAsync(BotContainer container, int stopGraceSeconds, TimeSpan waitTimeout, Action<string> report, CancellationToken cancellation)
+    /// <param name="warn">Gets a warning when the container's own environment holds the tokens: a restart keeps those.</param>
+    public async Task<BotContainerStatus> RestartAsync(BotContainer container, int stopGraceSeconds, TimeSpan waitTimeout, Action<string> report, Action<string> warn, CancellationToken cancellation)
     {
         try
         {
             var before = await _client.Containers.InspectContainerAsync(container.Id, cancellation).ConfigureAwait(false);
+            var tokenKeys = TokenKeysIn(before.Config?.Env);
+            if (tokenKeys.Count > 0)
+            {
+                warn(Messages.BotTokensInEnvironment(container.Name, tokenKeys, Label(before.Config?.Labels, ComposeProject.WorkingDirectoryLabel)));
+            }
+
             var previousState = before.State?.Status ?? container.State;
             var requested = DateTimeOffset.UtcNow;
             if (before.State is { Running: true } || previousState is "restarting")
@@ -115,6 +121,7 @@ public sealed class DockerBotService : IDisposable
                 StartedAt = ParseTime(ready.State?.StartedAt),
                 Duration = DateTimeOffset.UtcNow - requested,
                 DockerHost = Endpoint.Display,
+                TokensInEnvironment = tokenKeys.Count > 0,
             };
         }
         catch (Exception e) when (!cancellation.IsCancellationRequested)
@@ -168,6 +175,15 @@ public sealed class DockerBotService : IDisposable
         }
     }
 
+    /// <summary>Which token keys the container's environment sets (names only: the values are never read out).</summary>
+    internal static IReadOnlyList<string> TokenKeysIn(IEnumerable<string>? environment) =>
+        new[] { EnvFiles.EnvKeys.AccessToken, EnvFiles.EnvKeys.RefreshToken }
+            .Where(key => environment?.Any(entry => entry.StartsWith(key + "=", StringComparison.Ordinal)) == true)
+            .ToArray();
+
+    private static string? Label(IDictionary<string, string>? labels, string key) =>
+        labels is not null && labels.TryGetValue(key, out var value) && value.Length > 0 ? value : null;
+
     private static bool LooksLikeTheBot(BotContainer container) =>
         new[] { container.Name, container.Project, container.Service }.Any(text =>
             text is not null && (text.Contains("oneflex", StringComparison.OrdinalIgnoreCase) || text.Contains("bot", StringComparison.OrdinalIgnoreCase)));
@@ -214,4 +230,17 @@ public sealed class DockerBotService : IDisposable
     }
 
     public void Dispose() => _client.Dispose();
+
+    /// <summary>Whatever answers at the endpoint, no reply is read past <see cref="ReplyLimits.DockerEngine"/>; TLS is left to the inner provider.</summary>
+    private sealed class LimitedReplies : global::Docker.DotNet.Handler.Abstractions.IAuthProvider
+    {
+        private readonly global::Docker.DotNet.Handler.Abstractions.IAuthProvider _inner;
+
+        public LimitedReplies(global::Docker.DotNet.Handler.Abstractions.IAuthProvider inner) => _inner = inner;
+
+        public bool TlsEnabled => _inner.TlsEnabled;
+
+        public HttpMessageHandler ConfigureHandler(HttpMessageHandler handler) =>
+            new LimitedReplyHandler(ReplyLimits.DockerEngine, _inner.ConfigureHandler(handler));
+    }
 }

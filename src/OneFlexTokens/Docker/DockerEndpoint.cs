@@ -58,9 +58,10 @@ public static class DockerEndpointResolver
         return scheme switch
         {
             "unix" => ParseUnix(value, rest),
+            "npipe" when !platform.IsWindows => throw new OneFlexException(ErrorIds.InvalidDockerHost, ErrorCategory.InvalidArgument, string.Format(Messages.DockerHostPipeNotWindows, Shown(value)), Shown(value)),
             "npipe" => ParseNamedPipe(value, rest),
             "tcp" or "http" or "https" => ParseTcp(platform, value, scheme, rest),
-            "ssh" => throw new OneFlexException(ErrorIds.InvalidDockerHost, ErrorCategory.InvalidArgument, string.Format(Messages.DockerHostSshUnsupported, value), value),
+            "ssh" => throw new OneFlexException(ErrorIds.InvalidDockerHost, ErrorCategory.InvalidArgument, string.Format(Messages.DockerHostSshUnsupported, Shown(value)), Shown(value)),
             _ => throw Invalid(value),
         };
     }
@@ -97,7 +98,12 @@ public static class DockerEndpointResolver
     private static DockerEndpoint ParseTcp(HostPlatform platform, string value, string scheme, string rest)
     {
         var hostPort = rest.TrimEnd('/');
-        if (hostPort.Length == 0 || hostPort.Contains('/') || hostPort.Contains('@') || hostPort.Contains('?'))
+        if (hostPort.Contains('@'))
+        {
+            throw new OneFlexException(ErrorIds.InvalidDockerHost, ErrorCategory.InvalidArgument, string.Format(Messages.DockerHostHasUserInfo, Shown(value)), Shown(value));
+        }
+
+        if (hostPort.Length == 0 || hostPort.Contains('/') || hostPort.Contains('?'))
         {
             throw Invalid(value);
         }
@@ -117,5 +123,8 @@ public static class DockerEndpointResolver
     }
 
     private static OneFlexException Invalid(string value) =>
-        new(ErrorIds.InvalidDockerHost, ErrorCategory.InvalidArgument, string.Format(Messages.InvalidDockerHost, value), value);
+        new(ErrorIds.InvalidDockerHost, ErrorCategory.InvalidArgument, string.Format(Messages.InvalidDockerHost, Shown(value)), Shown(value));
+
+    /// <summary>An endpoint as it may be shown: never with user info.</summary>
+    private static string Shown(string value) => UrlPolicy.RemoveUserInfo(value);
 }

@@ -22,6 +22,16 @@ internal static class DockerFailures
             return Map(aggregate.InnerExceptions[0], endpoint, container);
         }
 
+        if (ReplyLimits.Find(failure) is { } tooLarge)
+        {
+            return NotAnEngine(endpoint, string.Format(Messages.DockerReplyTooLarge, ReplyLimits.Describe(tooLarge.Limit)), failure);
+        }
+
+        if (Find<System.Text.Json.JsonException>(failure) is not null)
+        {
+            return NotAnEngine(endpoint, Messages.DockerReplyNotJson, failure);
+        }
+
         if (Find<SocketException>(failure) is { } socket)
         {
             return socket.SocketErrorCode == SocketError.AccessDenied || socket.NativeErrorCode == 13
@@ -38,6 +48,8 @@ internal static class DockerFailures
         {
             DockerContainerNotFoundException => new OneFlexException(ErrorIds.ContainerNotFound, ErrorCategory.ObjectNotFound,
                 string.Format(Messages.ContainerGone, container, endpoint), container, failure),
+            DockerApiException api when EngineMessage(api) is null =>
+                NotAnEngine(endpoint, string.Format(Messages.DockerReplyNotEngineError, (int)api.StatusCode), failure),
             DockerApiException api => new OneFlexException(ErrorIds.DockerEngineError, ErrorCategory.InvalidOperation,
                 string.Format(Messages.DockerEngineError, container ?? "the bot", endpoint, (int)api.StatusCode, EngineMessage(api)), container, failure),
             AuthenticationException tls => Unreachable(endpoint, Messages.DockerTlsFailed + " " + tls.Message, failure),
@@ -64,23 +76,26 @@ internal static class DockerFailures
             string.Format(Messages.DockerUnreachable, endpoint, reason.TrimEnd('.'), hint), endpoint.Display, inner);
     }
 
-    private static string EngineMessage(DockerApiException api)
+    public static OneFlexException NotAnEngine(DockerEndpoint endpoint, string what, Exception? inner = null) =>
+        new(ErrorIds.DockerNotAnEngine, ErrorCategory.InvalidResult, string.Format(Messages.DockerNotAnEngine, endpoint, what), endpoint.Display, inner);
+
+    /// <summary>The engine's own error text (its replies are JSON with a 'message'), bounded; null when the reply is not an engine's.</summary>
+    private static string? EngineMessage(DockerApiException api)
     {
-        var body = api.ResponseBody?.Trim() ?? "";
         try
         {
-            using var json = System.Text.Json.JsonDocument.Parse(body);
+            using var json = System.Text.Json.JsonDocument.Parse(api.ResponseBody ?? "");
             if (json.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
-                && json.RootElement.TryGetProperty("message", out var message) && message.GetString() is { Length: > 0 } text)
+                && json.RootElement.TryGetProperty("message", out var message) && message.ValueKind == System.Text.Json.JsonValueKind.String)
             {
-                return text;
+                return SecretScrubber.Quote(message.GetString(), 500);
             }
         }
-        catch (System.Text.Json.JsonException)
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
         {
         }
 
-        return body.Length > 0 ? body : api.StatusCode.ToString();
+        return null;
     }
 
     private static T? Find<T>(Exception failure) where T : Exception

@@ -3,37 +3,25 @@ using OneFlexTokens.Common;
 
 namespace OneFlexTokens.Notifications;
 
-/// <summary>A webhook URL is a secret (anyone holding it can post): it is shown with its path masked.</summary>
+/// <summary>A webhook URL is a secret (anyone holding it can post): it follows <see cref="UrlPolicy"/> and is shown with its path masked.</summary>
 public static class WebhookAddress
 {
     public static Uri Parse(string text)
     {
-        if (!Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri)
-            || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        var verdict = UrlPolicy.Check(text, out var uri);
+        var masked = Mask(text);
+        return verdict switch
         {
-            throw new OneFlexException(ErrorIds.NotificationWebhookInvalid, ErrorCategory.InvalidArgument, Messages.NotificationWebhookInvalid(Mask(text)));
-        }
-
-        if (uri.Scheme == Uri.UriSchemeHttp && !uri.IsLoopback)
-        {
-            throw new OneFlexException(ErrorIds.NotificationWebhookInvalid, ErrorCategory.InvalidArgument, Messages.NotificationWebhookInsecure(Mask(text)));
-        }
-
-        return uri;
+            UrlVerdict.Ok => uri!,
+            UrlVerdict.HasUserInfo => throw new OneFlexException(ErrorIds.NotificationWebhookInvalid, ErrorCategory.InvalidArgument, Messages.NotificationWebhookHasUserInfo(masked)),
+            UrlVerdict.Insecure => throw new OneFlexException(ErrorIds.NotificationWebhookInvalid, ErrorCategory.InvalidArgument, Messages.NotificationWebhookInsecure(masked)),
+            _ => throw new OneFlexException(ErrorIds.NotificationWebhookInvalid, ErrorCategory.InvalidArgument, Messages.NotificationWebhookInvalid(masked)),
+        };
     }
 
-    public static string Mask(string text)
-    {
-        if (!Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
-        {
-            return SecretMask.Mask(text);
-        }
+    public static string Mask(string text) => UrlPolicy.DisplayMaskedPath(text);
 
-        var path = uri.PathAndQuery.TrimStart('/');
-        return $"{uri.Scheme}://{uri.Authority}/{SecretMask.Mask(path)}";
-    }
-
-    public static string Mask(Uri uri) => Mask(uri.ToString());
+    public static string Mask(Uri uri) => UrlPolicy.DisplayMaskedPath(uri);
 
     public static WebhookFormat Detect(Uri uri, WebhookFormat requested) => requested != WebhookFormat.Auto
         ? requested

@@ -77,7 +77,10 @@ public sealed class BrowserSignIn
             context = await LaunchAsync(playwright, request, cancellationToken).ConfigureAwait(false);
             _verbose?.Invoke($"Browser ready after {clock.ElapsedMilliseconds} ms.");
             await RestoreSessionAsync(context, store).ConfigureAwait(false);
-            await ForgetOldTokensAsync(context, request.BaseUrl, _verbose).ConfigureAwait(false);
+            if (await ForgetTokenCookiesAsync(context, request.BaseUrl).ConfigureAwait(false) is > 0 and var dropped)
+            {
+                _verbose?.Invoke($"Dropped {dropped} token cookie(s) left in the profile by an earlier run.");
+            }
 
             var watch = new SignInWatch(context, request, _verbose);
             await watch.PrepareAsync().ConfigureAwait(false);
@@ -105,6 +108,7 @@ public sealed class BrowserSignIn
             _verbose?.Invoke($"Tokens after {clock.ElapsedMilliseconds} ms.");
             onTokens?.Invoke(tokens);
             await SaveSessionAsync(context, request.BaseUrl, store).ConfigureAwait(false);
+            await LeaveOnlyTheSessionAsync(context, request.BaseUrl).ConfigureAwait(false);
             return tokens;
         }
         catch (PlaywrightException e) when (!cancellationToken.IsCancellationRequested)
@@ -224,33 +228,78 @@ public sealed class BrowserSignIn
         _verbose?.Invoke($"Restored {saved.Count} SSO session cookie(s) from the profile.");
     }
 
-    /// <summary>Token cookies a previous run left in the profile would look like a finished sign-in: drop them so only fresh ones count.</summary>
-    private static async Task ForgetOldTokensAsync(IBrowserContext context, Uri baseUrl, Action<string>? verbose)
+    /// <summary>
+    /// The profile keeps the SSO session, not the OneFlex tokens: once they are taken, the app's token cookies are
+    /// removed before the browser closes, so its cookie store (whose key is public on Linux) never keeps them. The app
+    /// gets no more requests first (an answer could set them again) and the pages leave it.
+    /// </summary>
+    private async Task LeaveOnlyTheSessionAsync(IBrowserContext context, Uri baseUrl)
     {
-        var old = (await context.CookiesAsync(new[] { baseUrl.ToString() }).ConfigureAwait(false))
-            .Where(c => c.Name is AccessTokenCookie or RefreshTokenCookie)
-            .ToArray();
-        foreach (var cookie in old)
+        try
+        {
+            await context.RouteAsync(UrlPolicy.Origin(baseUrl) + "/**", route => route.AbortAsync()).ConfigureAwait(false);
+            foreach (var page in context.Pages)
+            {
+                try
+                {
+                    await page.GotoAsync("about:blank", new PageGotoOptions { Timeout = (float)CloseBound.TotalMilliseconds }).ConfigureAwait(false);
+                }
+                catch (PlaywrightException)
+                {
+                    // Interrupted by a navigation of the app's, which the route above ends: the cookies are removed anyway.
+                }
+            }
+
+            var left = 0;
+            for (var round = 0; round < 3; round++)
+            {
+                await ForgetTokenCookiesAsync(context, baseUrl).ConfigureAwait(false);
+                left = (await context.CookiesAsync().ConfigureAwait(false)).Count(c => IsTokenCookie(c, baseUrl));
+                if (left == 0)
+                {
+                    break;
+                }
+            }
+
+            _verbose?.Invoke(left == 0
+                ? "Removed the token cookies from the profile: it keeps the SSO session only."
+                : $"{left} token cookie(s) could not be removed from the profile; the next run drops them.");
+        }
+        catch (Exception e) when (e is PlaywrightException or TimeoutException)
+        {
+            _verbose?.Invoke("Could not remove the token cookies from the profile (the next run drops them): " + FirstLine(e.Message));
+        }
+    }
+
+    /// <summary>Drops the app's token cookies (any path); token cookies a previous run left would look like a finished sign-in.</summary>
+    private static async Task<int> ForgetTokenCookiesAsync(IBrowserContext context, Uri baseUrl)
+    {
+        var tokens = (await context.CookiesAsync().ConfigureAwait(false)).Where(c => IsTokenCookie(c, baseUrl)).ToArray();
+        foreach (var cookie in tokens)
         {
             await context.ClearCookiesAsync(new BrowserContextClearCookiesOptions { Name = cookie.Name, Domain = cookie.Domain, Path = cookie.Path }).ConfigureAwait(false);
         }
 
-        if (old.Length > 0)
-        {
-            var left = (await context.CookiesAsync(new[] { baseUrl.ToString() }).ConfigureAwait(false)).Count(c => c.Name is AccessTokenCookie or RefreshTokenCookie);
-            verbose?.Invoke($"Dropped {old.Length - left} token cookie(s) left in the profile by an earlier run.");
-        }
+        return tokens.Length;
     }
+
+    /// <summary>A cookie the app origin gets (host or parent-domain cookie, any path): the app's, never the SSO session's.</summary>
+    private static bool IsAppCookie(BrowserContextCookiesResult cookie, Uri baseUrl)
+    {
+        var domain = cookie.Domain.TrimStart('.');
+        return string.Equals(domain, baseUrl.Host, StringComparison.OrdinalIgnoreCase)
+            || baseUrl.Host.EndsWith("." + domain, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static bool IsTokenCookie(BrowserContextCookiesResult cookie, Uri baseUrl) =>
+        cookie.Name is AccessTokenCookie or RefreshTokenCookie && IsAppCookie(cookie, baseUrl);
 
     private async Task SaveSessionAsync(IBrowserContext context, Uri baseUrl, SessionStateStore store)
     {
         try
         {
-            var appCookies = (await context.CookiesAsync(new[] { baseUrl.ToString() }).ConfigureAwait(false))
-                .Select(c => (c.Name, c.Domain, c.Path))
-                .ToHashSet();
             var all = await context.CookiesAsync().ConfigureAwait(false);
-            var session = all.Where(c => !appCookies.Contains((c.Name, c.Domain, c.Path))).Select(FromPlaywright).ToArray();
+            var session = all.Where(c => !IsAppCookie(c, baseUrl)).Select(FromPlaywright).ToArray();
             store.Save(session);
             _verbose?.Invoke($"Kept {session.Length} SSO session cookie(s) in the profile for later -Headless runs.");
         }

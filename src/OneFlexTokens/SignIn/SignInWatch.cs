@@ -97,7 +97,7 @@ internal sealed class SignInWatch
             return;
         }
 
-        _verbose?.Invoke($"Page: {uri.GetLeftPart(UriPartial.Path)}");
+        _verbose?.Invoke($"Page: {UrlPolicy.Display(new Uri(uri.GetLeftPart(UriPartial.Path)))}");
         if (Origin(uri) == _appOrigin)
         {
             return;
@@ -180,7 +180,15 @@ internal sealed class SignInWatch
                 if (access is not null && refresh is not null)
                 {
                     _verbose?.Invoke($"Tokens found on {_appOrigin}: access token {SecretMask.Mask(access)}, refresh token {SecretMask.Mask(refresh)}.");
-                    _outcome.TrySetResult(new SignInTokens(access, refresh));
+                    try
+                    {
+                        Tokens.IssuedTokens.Check(access, refresh, Messages.SignInAt(_appOrigin));
+                        _outcome.TrySetResult(new SignInTokens(access, refresh));
+                    }
+                    catch (OneFlexException unusable)
+                    {
+                        Fail(unusable);
+                    }
                 }
             }
         }
@@ -200,5 +208,5 @@ internal sealed class SignInWatch
 
     private void Fail(OneFlexException failure) => _outcome.TrySetException(failure);
 
-    private static string Origin(Uri uri) => uri.GetLeftPart(UriPartial.Authority).ToLowerInvariant();
+    private static string Origin(Uri uri) => UrlPolicy.Origin(uri);
 }

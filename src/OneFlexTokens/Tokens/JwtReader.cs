@@ -9,11 +9,19 @@ namespace OneFlexTokens.Tokens;
 /// <summary>The one JWT reader: decodes the payload of a compact JWS and reads its time and identity claims.</summary>
 public static class JwtReader
 {
+    /// <summary>Longest token read: OneFlex access tokens are about 1 KB; anything far longer is not one.</summary>
+    public const int MaxTokenLength = 16 * 1024;
+
     public static JwtClaims Read(string? token)
     {
         if (string.IsNullOrWhiteSpace(token))
         {
             throw Fail(ErrorIds.TokenEmpty, Messages.TokenEmpty);
+        }
+
+        if (token.Length > MaxTokenLength)
+        {
+            throw Fail(ErrorIds.TokenMalformed, string.Format(Messages.TokenTooLong, token.Length, MaxTokenLength / 1024));
         }
 
         var firstDot = token.IndexOf('.');
@@ -65,6 +73,11 @@ public static class JwtReader
         catch (JsonException)
         {
             throw Fail(ErrorIds.TokenBadJson, Messages.TokenBadJson);
+        }
+        catch (InvalidOperationException)
+        {
+            // Utf8JsonReader's answer to text it cannot decode: invalid UTF-8, or an escape such as a lone surrogate.
+            throw Fail(ErrorIds.TokenBadJson, Messages.TokenBadText);
         }
     }
 

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using OneFlexTokens.Common;
 
 namespace OneFlexTokens.Tokens;
 
@@ -9,15 +11,17 @@ namespace OneFlexTokens.Tokens;
 public sealed record ProbeResult(TokenValidity Validity, string Message, string? FullName = null, string? Email = null);
 
 /// <summary>Talks to the OneFlex API: the GraphQL 'me' probe that proves a token works.</summary>
-public static class OneFlexApiClient
+public static partial class OneFlexApiClient
 {
     private const string MeQuery =
         """{"query":"query { me(languages: [\"fr-FR\", \"fr\"], defaultTimezone: \"Europe/Paris\") { id email firstName lastName fullName } }"}""";
 
+    /// <summary>Asks /api/gql 'me' with the token; <paramref name="timeout"/> bounds the whole exchange, reply included.</summary>
     public static async Task<ProbeResult> ProbeMeAsync(Uri baseUrl, string accessToken, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout);
+        var shown = UrlPolicy.Display(baseUrl);
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseUrl, "/api/gql"))
         {
             Content = new StringContent(MeQuery, Encoding.UTF8, "application/json"),
@@ -27,54 +31,97 @@ public static class OneFlexApiClient
 
         try
         {
-            using var response = await Common.SharedHttp.Client.SendAsync(request, timeoutSource.Token).ConfigureAwait(false);
+            using var response = await SharedHttp.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeoutSource.Token).ConfigureAwait(false);
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
-                return new ProbeResult(TokenValidity.Rejected, string.Format(Common.Messages.TokenRejected, baseUrl));
+                return new ProbeResult(TokenValidity.Rejected, string.Format(Messages.TokenRejected, shown, (int)response.StatusCode));
             }
 
             if (!response.IsSuccessStatusCode)
             {
-                return new ProbeResult(TokenValidity.ServiceError, string.Format(Common.Messages.ServiceError, baseUrl, (int)response.StatusCode));
+                return new ProbeResult(TokenValidity.ServiceError, string.Format(Messages.ServiceError, shown, (int)response.StatusCode));
             }
 
-            var body = await response.Content.ReadAsByteArrayAsync(timeoutSource.Token).ConfigureAwait(false);
-            return ReadMe(body, baseUrl);
+            var body = await ReplyLimits.ReadBodyAsync(response, ReplyLimits.Json, timeoutSource.Token).ConfigureAwait(false);
+            return ReadMe(body, shown, accessToken);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new ProbeResult(TokenValidity.Unreachable, string.Format(Common.Messages.ServiceUnreachable, baseUrl, $"no answer within {timeout.TotalSeconds:0.#} s"));
+            return new ProbeResult(TokenValidity.Unreachable, string.Format(Messages.ServiceUnreachable, shown, Messages.NoAnswerWithin(timeout).TrimEnd('.')));
+        }
+        catch (Exception e) when (ReplyLimits.Find(e) is { } tooLarge)
+        {
+            return new ProbeResult(TokenValidity.ServiceError, Messages.ReplyTooLarge(string.Format(Messages.TokenCheckAt, shown), tooLarge.Limit));
         }
         catch (HttpRequestException failure)
         {
-            return new ProbeResult(TokenValidity.Unreachable, string.Format(Common.Messages.ServiceUnreachable, baseUrl, failure.HttpRequestError));
+            return new ProbeResult(TokenValidity.Unreachable, string.Format(Messages.ServiceUnreachable, shown, failure.HttpRequestError));
         }
     }
 
-    private static ProbeResult ReadMe(byte[] body, Uri baseUrl)
+    private static ProbeResult ReadMe(byte[] body, string shown, string accessToken)
     {
         try
         {
             using var document = JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("data", out var data)
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Object
+                && root.TryGetProperty("data", out var data)
                 && data.ValueKind == JsonValueKind.Object
                 && data.TryGetProperty("me", out var me)
                 && me.ValueKind == JsonValueKind.Object)
             {
-                return new ProbeResult(TokenValidity.Valid, Common.Messages.TokenValid, StringOf(me, "fullName"), StringOf(me, "email"));
+                return new ProbeResult(TokenValidity.Valid, Messages.TokenValid, StringOf(me, "fullName"), StringOf(me, "email"));
             }
 
-            // GraphQL may report an unauthenticated call as errors with no data and HTTP 200.
-            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("errors", out _)
-                ? new ProbeResult(TokenValidity.Rejected, string.Format(Common.Messages.TokenRejected, baseUrl))
-                : new ProbeResult(TokenValidity.ServiceError, string.Format(Common.Messages.ServiceBadAnswer, baseUrl));
+            // GraphQL reports failures as 'errors' with HTTP 200: an unauthenticated call is a rejection, anything else the service's problem.
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("errors", out var errors))
+            {
+                var (said, isAuthError) = DescribeErrors(errors, accessToken);
+                return isAuthError
+                    ? new ProbeResult(TokenValidity.Rejected, string.Format(Messages.TokenRejectedByGraphQl, shown, said))
+                    : new ProbeResult(TokenValidity.ServiceError, string.Format(Messages.ServiceGraphQlError, shown, said));
+            }
+
+            return new ProbeResult(TokenValidity.ServiceError, string.Format(Messages.ServiceBadAnswer, shown));
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            return new ProbeResult(TokenValidity.ServiceError, string.Format(Common.Messages.ServiceBadAnswer, baseUrl));
+            return new ProbeResult(TokenValidity.ServiceError, string.Format(Messages.ServiceBadAnswer, shown));
         }
     }
+
+    /// <summary>What the first errors say (bounded, secrets masked) and whether one of them is about authentication.</summary>
+    private static (string Said, bool IsAuthError) DescribeErrors(JsonElement errors, string accessToken)
+    {
+        var messages = new List<string>();
+        var isAuthError = false;
+        foreach (var error in errors.ValueKind == JsonValueKind.Array ? errors.EnumerateArray().Take(3) : Enumerable.Empty<JsonElement>())
+        {
+            if (error.ValueKind != JsonValueKind.Object)
+            {
+                continue;
+            }
+
+            var message = StringOf(error, "message");
+            var code = error.TryGetProperty("extensions", out var extensions) && extensions.ValueKind == JsonValueKind.Object ? StringOf(extensions, "code") : null;
+            isAuthError |= (code is not null && AuthCodePattern().IsMatch(code)) || (message is not null && AuthMessagePattern().IsMatch(message));
+            if (message is not null)
+            {
+                messages.Add(code is null ? message : $"{message} ({code})");
+            }
+        }
+
+        var said = messages.Count == 0 ? "no message" : string.Join("; ", messages);
+        return (SecretScrubber.Quote(said, 300, accessToken), isAuthError);
+    }
+
+    // What GraphQL servers (Apollo, Hot Chocolate, graphql-java...) say when the caller's token is not accepted.
+    [GeneratedRegex(@"^(UNAUTHENTICATED|UNAUTHORIZED|UNAUTHORISED|FORBIDDEN|AUTH_NOT_AUTHENTICATED|AUTH_NOT_AUTHORIZED|INVALID_TOKEN|TOKEN_EXPIRED)$", RegexOptions.IgnoreCase)]
+    private static partial Regex AuthCodePattern();
+
+    [GeneratedRegex(@"unauthori[sz]ed|unauthenticated|not authenticated|not authori[sz]ed|forbidden|invalid (access )?token|(token|jwt) (is )?(expired|invalid|malformed)|invalid jwt", RegexOptions.IgnoreCase)]
+    private static partial Regex AuthMessagePattern();
 
     private static string? StringOf(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

@@ -1,10 +1,9 @@
 using System.Management.Automation;
-using System.Net;
 using OneFlexTokens.Common;
 
 namespace OneFlexTokens.Tokens;
 
-/// <summary>The one place that decides which OneFlex origin to talk to and refuses unsafe ones.</summary>
+/// <summary>The one place that decides which OneFlex origin to talk to; the rules themselves are <see cref="UrlPolicy"/>'s.</summary>
 public static class OneFlexBaseUrl
 {
     public const string Default = "https://oneflex.myworldline.com";
@@ -15,21 +14,16 @@ public static class OneFlexBaseUrl
     public static Uri Resolve(string? explicitValue, HostPlatform platform) =>
         Validate(explicitValue is { Length: > 0 } ? explicitValue : platform.Env(EnvironmentVariable) ?? Default);
 
+    /// <summary>The origin (scheme, host, port) of <paramref name="value"/>; refuses anything the URL policy does not allow.</summary>
     public static Uri Validate(string value)
     {
-        if (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+        var shown = UrlPolicy.Display(value);
+        return UrlPolicy.Check(value, out var uri) switch
         {
-            throw new OneFlexException(ErrorIds.InvalidBaseUrl, ErrorCategory.InvalidArgument, string.Format(Messages.InvalidBaseUrl, value), value);
-        }
-
-        if (uri.Scheme == Uri.UriSchemeHttp && !IsLoopback(uri))
-        {
-            throw new OneFlexException(ErrorIds.InsecureBaseUrl, ErrorCategory.SecurityError, string.Format(Messages.InsecureBaseUrl, value), value);
-        }
-
-        return new Uri(uri.GetLeftPart(UriPartial.Authority));
+            UrlVerdict.Ok => new Uri(UrlPolicy.Origin(uri!)),
+            UrlVerdict.HasUserInfo => throw new OneFlexException(ErrorIds.BaseUrlHasUserInfo, ErrorCategory.SecurityError, string.Format(Messages.BaseUrlHasUserInfo, shown), shown),
+            UrlVerdict.Insecure => throw new OneFlexException(ErrorIds.InsecureBaseUrl, ErrorCategory.SecurityError, string.Format(Messages.InsecureBaseUrl, shown), shown),
+            _ => throw new OneFlexException(ErrorIds.InvalidBaseUrl, ErrorCategory.InvalidArgument, string.Format(Messages.InvalidBaseUrl, shown), shown),
+        };
     }
-
-    public static bool IsLoopback(Uri uri) =>
-        uri.IsLoopback || (IPAddress.TryParse(uri.DnsSafeHost, out var address) && IPAddress.IsLoopback(address));
 }

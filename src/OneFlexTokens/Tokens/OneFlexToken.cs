@@ -9,7 +9,7 @@ public sealed class OneFlexToken
     {
         AccessToken = accessToken;
         RefreshToken = refreshToken;
-        BaseUrl = baseUrl;
+        BaseUrl = baseUrl is null ? null : UrlPolicy.RemoveUserInfo(baseUrl);
         Source = source;
         var claims = JwtReader.TryRead(accessToken);
         ExpiresAt = claims?.ExpiresAt;

@@ -52,6 +52,32 @@ public class DockerFailuresTests
         Assert.Equal("oneflex-bot", failure.TargetObject);
     }
 
+    [Theory]
+    [InlineData(HttpStatusCode.NotFound, "<!DOCTYPE html><html><body>Not Found</body></html>")]
+    [InlineData(HttpStatusCode.InternalServerError, "")]
+    [InlineData(HttpStatusCode.BadGateway, "{\"error\":\"not docker\"}")]
+    public void An_error_that_is_not_an_engine_error_is_DockerNotAnEngine(HttpStatusCode status, string body)
+    {
+        var failure = DockerFailures.Map(new DockerApiException(status, body), Socket, "oneflex-bot");
+
+        Assert.Equal(ErrorIds.DockerNotAnEngine, failure.ErrorId);
+        Assert.Equal(ErrorCategory.InvalidResult, failure.Category);
+        Assert.Contains($"HTTP {(int)status}", failure.Message);
+        Assert.Contains("-DockerHost", failure.Message);
+    }
+
+    [Fact]
+    public void A_reply_that_is_not_JSON_or_too_long_is_DockerNotAnEngine()
+    {
+        var notJson = DockerFailures.Map(new HttpRequestException("x", new System.Text.Json.JsonException("'<' is an invalid start of a value.")), Socket);
+        var tooLong = DockerFailures.Map(new HttpRequestException("x", new ReplyTooLargeException(ReplyLimits.DockerEngine)), Socket);
+
+        Assert.Equal(ErrorIds.DockerNotAnEngine, notJson.ErrorId);
+        Assert.DoesNotContain("invalid start", notJson.Message);
+        Assert.Equal(ErrorIds.DockerNotAnEngine, tooLong.ErrorId);
+        Assert.Contains("16 MB", tooLong.Message);
+    }
+
     [Fact]
     public void A_container_removed_mid_restart_is_ContainerNotFound()
     {

@@ -19,12 +19,12 @@ public sealed class RestartOneFlexBotTests : IDisposable
         _engine = engine;
     }
 
-    private async Task<string> Bot(string name, string? config = null, string? project = null, string? service = null, bool start = true, IList<string>? healthcheck = null, string? command = null)
+    private async Task<string> Bot(string name, string? config = null, string? project = null, string? service = null, bool start = true, IList<string>? healthcheck = null, string? command = null, IList<string>? environment = null)
     {
         _containers.Add(name);
         return command is null
-            ? await _engine.CreateBotAsync(name, config, project, service, start, healthcheck)
-            : await _engine.CreateBotAsync(name, config, project, service, start, healthcheck, command);
+            ? await _engine.CreateBotAsync(name, config, project, service, start, healthcheck, environment: environment)
+            : await _engine.CreateBotAsync(name, config, project, service, start, healthcheck, command, environment);
     }
 
     private ScriptResult Run(string script, params object?[] args)
@@ -133,6 +133,32 @@ public sealed class RestartOneFlexBotTests : IDisposable
 
         Assert.Empty(result.AllErrors);
         Assert.Equal("myoneflex_bot", Assert.Single(result.OutputOf<BotContainerStatus>()).Project);
+    }
+
+    [SkippableFact]
+    public async Task A_bot_whose_container_environment_holds_the_tokens_gets_a_warning_that_a_restart_keeps_them()
+    {
+        _engine.Require();
+        const string oldToken = "eyJold.token-in-the-container-env.0123456789";
+        const string oldRefresh = "fedcba9876543210fedc";
+        await Bot("env-bot", project: "envbot", service: "bot", environment: new[] { "TZ=Europe/Paris", $"ONEFLEX_TOKEN={oldToken}", $"ONEFLEX_REFRESH_TOKEN={oldRefresh}" });
+        await Bot("file-bot", environment: new[] { "TZ=Europe/Paris", "ONEFLEX_TOKEN_FILE=/app/config/.env" });
+
+        var result = Run("Restart-OneFlexBot -DockerHost $args[0] -Name env-bot, file-bot");
+
+        Assert.Empty(result.AllErrors);
+        var statuses = result.OutputOf<BotContainerStatus>().ToDictionary(s => s.Name);
+        Assert.True(statuses["env-bot"].TokensInEnvironment);
+        Assert.False(statuses["file-bot"].TokensInEnvironment);
+        var warning = Assert.Single(result.Warnings);
+        Assert.Contains("'env-bot' gets ONEFLEX_TOKEN and ONEFLEX_REFRESH_TOKEN from its container environment", warning);
+        Assert.Contains("'docker compose up -d --force-recreate' in /volume1/docker/envbot", warning);
+        Assert.Contains("config/.env", warning);
+
+        // What the warning says is what happened: the restarted container still has the old value.
+        Assert.Equal("running", statuses["env-bot"].State);
+        Assert.Contains($"ONEFLEX_TOKEN={oldToken}", (await _engine.InspectAsync("env-bot")).Config!.Env);
+        SecretAssert.NotLeaked(result, oldToken, oldRefresh);
     }
 
     [SkippableFact]

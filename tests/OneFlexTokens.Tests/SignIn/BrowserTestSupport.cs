@@ -1,4 +1,6 @@
 using System.Runtime.InteropServices;
+using System.Text;
+using Microsoft.Data.Sqlite;
 using OneFlex.Simulator;
 using OneFlexTokens.Common;
 using OneFlexTokens.SignIn;
@@ -140,6 +142,47 @@ public static class ProcessTable
             }
 
             yield return (pid, parent, commandLine);
+        }
+    }
+}
+
+/// <summary>Chromium's cookie store (an SQLite file in the profile): which cookies it holds, by host and name.</summary>
+public static class ChromiumCookieStore
+{
+    public static string FileOf(string profile) =>
+        new[] { Path.Combine(profile, "Default", "Network", "Cookies"), Path.Combine(profile, "Default", "Cookies") }.FirstOrDefault(File.Exists)
+        ?? throw new FileNotFoundException("The profile has no Chromium cookie store.", profile);
+
+    /// <summary>The bytes of the store and its journal, as text: a deleted row can linger in free pages.</summary>
+    public static string RawText(string profile)
+    {
+        var store = FileOf(profile);
+        return string.Concat(Directory.GetFiles(Path.GetDirectoryName(store)!, Path.GetFileName(store) + "*").Select(f => Encoding.Latin1.GetString(File.ReadAllBytes(f))));
+    }
+
+    public static IReadOnlyList<(string Host, string Name)> Read(string profile)
+    {
+        // A copy: SQLite must not create or change files inside the profile.
+        var copy = Path.Combine(Path.GetTempPath(), "oneflex-cookies-" + Guid.NewGuid().ToString("N"));
+        File.Copy(FileOf(profile), copy);
+        try
+        {
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = copy, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT host_key, name FROM cookies";
+            using var reader = command.ExecuteReader();
+            var cookies = new List<(string, string)>();
+            while (reader.Read())
+            {
+                cookies.Add((reader.GetString(0).TrimStart('.'), reader.GetString(1)));
+            }
+
+            return cookies;
+        }
+        finally
+        {
+            File.Delete(copy);
         }
     }
 }

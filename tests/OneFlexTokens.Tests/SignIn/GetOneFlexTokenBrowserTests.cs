@@ -333,4 +333,57 @@ public sealed class GetOneFlexTokenBrowserTests
         Assert.Contains(notABrowser, error.Exception.Message);
         Assert.Equal(0, scope.Simulator.SignInFormsShown);
     }
+
+    [SkippableFact]
+    public async Task The_profile_keeps_the_SSO_session_not_the_tokens_and_a_later_headless_renewal_still_works()
+    {
+        await using var scope = await SignInScope.StartAsync(AutoSignIn(staySignedIn: true));
+        OneFlexToken first;
+        using (Display())
+        using (var interactive = new PowerShellSession())
+        {
+            var result = interactive.Invoke(SignIn + " -Verbose", scope.AppUrl, scope.ProfilePath);
+            first = SingleToken(result);
+            Assert.True(result.Verbose.Any(v => v.Contains("Removed the token cookies from the profile", StringComparison.Ordinal)), string.Join("\n", result.Verbose));
+        }
+
+        var afterSignIn = ChromiumCookieStore.Read(scope.ProfilePath);
+        Assert.Contains(afterSignIn, c => c.Name == OneFlexSimulator.SsoSessionCookieName && c.Host == scope.Simulator.SsoUrl.Host);
+        Assert.DoesNotContain(afterSignIn, c => c.Name is "access_token" or "refresh_token");
+        Assert.DoesNotContain("access_token", ChromiumCookieStore.RawText(scope.ProfilePath));
+
+        using var noDisplay = new EnvironmentScope(new() { ["DISPLAY"] = null, ["WAYLAND_DISPLAY"] = null });
+        using var scheduled = new PowerShellSession();
+        var renewed = SingleToken(scheduled.Invoke(Headless, scope.AppUrl, scope.ProfilePath));
+
+        Assert.NotEqual(first.AccessToken, renewed.AccessToken);
+        Assert.Equal(1, scope.Simulator.SignInFormsShown);
+        Assert.DoesNotContain(ChromiumCookieStore.Read(scope.ProfilePath), c => c.Name is "access_token" or "refresh_token");
+        Assert.DoesNotContain("refresh_token", ChromiumCookieStore.RawText(scope.ProfilePath));
+    }
+
+    [SkippableFact]
+    public async Task A_token_cookie_that_is_not_a_readable_JWT_is_ServiceError_not_a_crash()
+    {
+        // The service sets an access_token whose 'sub' is a lone surrogate.
+        var hostile = TestJwt.FromPayload("{\"sub\":\"\\ud800\",\"exp\":4102444800}");
+        await using var scope = await SignInScope.StartAsync(new SimulatorOptions
+        {
+            AutoSignIn = true,
+            AutoSignInDelay = TimeSpan.FromMilliseconds(300),
+            AccessTokenOverride = _ => hostile,
+        });
+        using var display = Display();
+        using var session = new PowerShellSession();
+
+        var result = session.Invoke(SignIn, scope.AppUrl, scope.ProfilePath);
+
+        Assert.Empty(result.Output);
+        var error = Assert.Single(result.AllErrors);
+        ModuleErrors.AssertModuleError(error);
+        Assert.Equal(ErrorIds.ServiceError, ModuleErrors.IdOf(error));
+        Assert.Contains("not valid Unicode", error.Exception.Message);
+        Assert.Contains(scope.AppUrl.TrimEnd('/'), error.Exception.Message);
+        SecretAssert.NotLeaked(result, hostile);
+    }
 }

@@ -12,6 +12,7 @@ namespace OneFlexTokens.Tests.SignIn;
 public sealed class RefreshGrantClientTests : IDisposable
 {
     private const string RefreshToken = "0123456789abcdef0123";
+    private static readonly string GrantedJwt = OneFlexTokens.Tests.Harness.TestJwt.Valid();
     private readonly ScriptedEndpoint _endpoint = new();
 
     public void Dispose() => _endpoint.Dispose();
@@ -21,10 +22,10 @@ public sealed class RefreshGrantClientTests : IDisposable
     [Fact]
     public async Task Success_sends_the_grant_as_json_and_keeps_the_refresh_token()
     {
-        _endpoint.Answers.Enqueue((200, "{\"token_type\":\"bearer\",\"access_token\":\"aaa.bbb.ccc\"}"));
+        _endpoint.Answers.Enqueue((200, $"{{\"token_type\":\"bearer\",\"access_token\":\"{GrantedJwt}\"}}"));
         var result = await Client().RequestAsync(_endpoint.BaseUrl, RefreshToken, null, CancellationToken.None);
         Assert.True(result.Granted);
-        Assert.Equal("aaa.bbb.ccc", result.AccessToken);
+        Assert.Equal(GrantedJwt, result.AccessToken);
         Assert.Equal(RefreshToken, result.RefreshToken);
         var (path, body) = Assert.Single(_endpoint.Requests);
         Assert.Equal("/api/auth/token", path);
@@ -50,14 +51,14 @@ public sealed class RefreshGrantClientTests : IDisposable
     {
         _endpoint.Answers.Enqueue((503, "busy"));
         _endpoint.Answers.Enqueue((500, "oops"));
-        _endpoint.Answers.Enqueue((200, "{\"access_token\":\"aaa.bbb.ccc\",\"refresh_token\":\"fedcba9876543210fedc\"}"));
+        _endpoint.Answers.Enqueue((200, $"{{\"access_token\":\"{GrantedJwt}\",\"refresh_token\":\"fedcba9876543210fedc\"}}"));
         var verbose = new List<string>();
         var result = await Client().RequestAsync(_endpoint.BaseUrl, RefreshToken, verbose.Add, CancellationToken.None);
         Assert.True(result.Granted);
         Assert.Equal("fedcba9876543210fedc", result.RefreshToken);
         Assert.Equal(3, _endpoint.Requests.Count);
         Assert.Contains(verbose, v => v.Contains("attempt 1 of 3"));
-        Assert.DoesNotContain(verbose, v => v.Contains(RefreshToken) || v.Contains("aaa.bbb.ccc"));
+        Assert.DoesNotContain(verbose, v => v.Contains(RefreshToken) || v.Contains(GrantedJwt));
     }
 
     [Fact]

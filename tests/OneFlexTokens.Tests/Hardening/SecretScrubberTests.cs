@@ -1,0 +1,63 @@
+using OneFlexTokens.Common;
+using OneFlexTokens.Tests.Harness;
+using Xunit;
+
+namespace OneFlexTokens.Tests.Hardening;
+
+/// <summary>Text that goes to a chat channel: secret settings of any length, every URL's path and user info are masked.</summary>
+public class SecretScrubberTests
+{
+    [Theory]
+    [InlineData("ONEFLEX_REFRESH_TOKEN=shortsecret123 then the rest", "shortsecret123")]
+    [InlineData("export ONEFLEX_TOKEN='abc' ok", "abc")]
+    [InlineData("ONEFLEX_TOKEN = \"a b c\"", "a b c")]
+    [InlineData("SMTP_PASSWORD=hunter2", "hunter2")]
+    [InlineData("db_password: pw1", "pw1")]
+    [InlineData("API_KEY=k1, next", "k1")]
+    [InlineData("client_secret=s3", "s3")]
+    [InlineData("{\"refresh_token\":\"r1\",\"x\":1}", "r1")]
+    [InlineData("NOTIFICATION_WEBHOOK_URL=https://example.com/x/y", "example.com/x/y")]
+    [InlineData("token=t0k", "t0k")]
+    public void A_secret_setting_is_masked_whatever_its_length(string text, string secret)
+    {
+        var scrubbed = SecretScrubber.Scrub(text);
+
+        SecretAssert.NotIn(scrubbed, secret);
+        Assert.Contains("chars)", scrubbed);
+    }
+
+    [Theory]
+    [InlineData("https://chat.example.com/hooks/team-alerts-7f3a", "team-alerts-7f3a")]
+    [InlineData("https://outlook.office.com/webhook/abc@def/IncomingWebhook/123/xyz.", "IncomingWebhook/123/xyz")]
+    [InlineData("(see https://ntfy.sh/my-private-topic)", "my-private-topic")]
+    [InlineData("https://chat.googleapis.com/v1/spaces/AAA/messages?key=K1&token=T1", "T1")]
+    [InlineData("posted to http://user:SECRET@127.0.0.1:9000/hook", "SECRET")]
+    [InlineData("tcp://admin:SECRET@nas:2376 failed", "SECRET")]
+    public void Any_URL_is_shown_without_its_path_and_user_info(string text, string secret)
+    {
+        var scrubbed = SecretScrubber.Scrub(text);
+
+        SecretAssert.NotIn(scrubbed, secret);
+    }
+
+    [Fact]
+    public void Prose_and_the_module_own_messages_stay_readable()
+    {
+        const string text = "The service rejected the refresh token: the SSO session it belongs to has ended. Desk 3-014 at 09:30; token renewal failed (InteractiveLoginRequired).";
+        Assert.Equal(text, SecretScrubber.Scrub(text));
+        Assert.Equal("see https://oneflex.myworldline.com/ now.", SecretScrubber.Scrub("see https://oneflex.myworldline.com/ now."));
+    }
+
+    [Fact]
+    public void Quote_bounds_server_text_masks_the_given_secrets_and_drops_control_characters()
+    {
+        var token = TestJwt.Valid();
+        var quoted = SecretScrubber.Quote($"bad\r\ntoken {token} \ud800 {new string('x', 1000)}", 100, token);
+
+        Assert.True(quoted.Length <= 101);
+        Assert.DoesNotContain('\n', quoted);
+        Assert.DoesNotContain('\ud800', quoted);
+        SecretAssert.NotIn(quoted, token);
+        Assert.Equal("émoji 😀 ok", SecretScrubber.Quote("émoji 😀 ok", 100));
+    }
+}
