@@ -39,6 +39,7 @@ public static class ErrorIds
     public const string InsecureBaseUrl = "InsecureBaseUrl";
     public const string InvalidBaseUrl = "InvalidBaseUrl";
     public const string InvalidTimeout = "InvalidTimeout";
+    public const string PlaywrightDriverUnusable = "PlaywrightDriverUnusable";
 
     // Docker
     public const string DockerUnreachable = "DockerUnreachable";
