@@ -73,7 +73,7 @@ public sealed class BrowserSignIn
         try
         {
             var driver = await Task.Run(() => PlaywrightDriver.PrepareForSignIn(_platform), cancellationToken).ConfigureAwait(false);
-            ReportRepair(driver);
+            ReportRepair(driver, clock.ElapsedMilliseconds);
             playwright = await CreatePlaywrightAsync(cancellationToken).ConfigureAwait(false);
             _verbose?.Invoke($"Playwright driver ready after {clock.ElapsedMilliseconds} ms.");
             context = await LaunchAsync(playwright, request, cancellationToken).ConfigureAwait(false);
@@ -146,15 +146,15 @@ public sealed class BrowserSignIn
         }
     }
 
-    private void ReportRepair(PreparedDriver driver)
+    private void ReportRepair(PreparedDriver driver, long elapsedMs)
     {
         switch (driver.Repair)
         {
             case DriverRepair.RestoreExecuteBit:
-                _verbose?.Invoke($"Restored the execute bit of the browser driver's Node runtime {driver.NodePath} (packages keep no file modes).");
+                _verbose?.Invoke($"Restored the execute bit of the browser driver's Node runtime {driver.NodePath} (packages keep no file modes); driver checked after {elapsedMs} ms.");
                 break;
             case DriverRepair.PerUserCopy:
-                _verbose?.Invoke($"Running the browser driver's Node runtime from the per-user copy {driver.NodePath}: the installed one is not executable for this user.");
+                _verbose?.Invoke($"Running the browser driver's Node runtime from the per-user copy {driver.NodePath}: the installed one is not executable for this user; driver checked after {elapsedMs} ms.");
                 break;
         }
     }
