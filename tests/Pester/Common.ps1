@@ -18,6 +18,36 @@ function Get-PwshPath {
     (Get-Command pwsh -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source
 }
 
+# A display for a headed browser: the session's own (Windows, macOS, a Linux desktop), else an Xvfb of its own
+# (-displayfd makes Xvfb pick a free display and print its number). $null when Linux has neither. Stop it with
+# Stop-TestDisplay.
+function Start-TestDisplay {
+    if (-not $IsLinux -or $env:DISPLAY -or $env:WAYLAND_DISPLAY) {
+        return [pscustomobject]@{ Process = $null; Display = $env:DISPLAY }
+    }
+    if (-not (Get-Command Xvfb -CommandType Application -ErrorAction SilentlyContinue)) { return $null }
+    $info = [Diagnostics.ProcessStartInfo]::new('Xvfb')
+    foreach ($a in '-displayfd', '1', '-screen', '0', '1280x800x24', '-nolisten', 'tcp') { $info.ArgumentList.Add($a) }
+    $info.UseShellExecute = $false
+    $info.RedirectStandardOutput = $true
+    $info.RedirectStandardError = $true
+    $process = [Diagnostics.Process]::Start($info)
+    $null = $process.StandardError.ReadToEndAsync()
+    $line = $process.StandardOutput.ReadLineAsync()
+    if (-not $line.Wait(15000) -or $line.Result -notmatch '^\d+$') {
+        $process.Kill()
+        throw 'Xvfb did not report a display within 15 seconds.'
+    }
+    [pscustomobject]@{ Process = $process; Display = ":$($line.Result)" }
+}
+
+function Stop-TestDisplay($TestDisplay) {
+    if ($TestDisplay.Process -and -not $TestDisplay.Process.HasExited) {
+        $TestDisplay.Process.Kill()
+        $null = $TestDisplay.Process.WaitForExit(5000)
+    }
+}
+
 function Start-OneFlexSimulator {
     param([string[]] $Arguments = @())
     $log = New-TemporaryFile

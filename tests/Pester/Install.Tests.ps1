@@ -73,29 +73,10 @@ BeforeAll {
         $environment
     }
 
-    # An X server for the headed sign-in: -displayfd makes Xvfb pick a free display and print its number.
-    function Start-Xvfb {
-        $info = [Diagnostics.ProcessStartInfo]::new('Xvfb')
-        foreach ($a in '-displayfd', '1', '-screen', '0', '1280x800x24', '-nolisten', 'tcp') { $info.ArgumentList.Add($a) }
-        $info.UseShellExecute = $false
-        $info.RedirectStandardOutput = $true
-        $info.RedirectStandardError = $true
-        $process = [Diagnostics.Process]::Start($info)
-        $null = $process.StandardError.ReadToEndAsync()
-        $line = $process.StandardOutput.ReadLineAsync()
-        if (-not $line.Wait(15000) -or $line.Result -notmatch '^\d+$') {
-            $process.Kill()
-            throw 'Xvfb did not report a display within 15 seconds.'
-        }
-        [pscustomobject]@{ Process = $process; Display = ":$($line.Result)" }
-    }
-
     function Get-UnixMode([string] $Path) { [IO.File]::GetUnixFileMode($Path) }
     function ConvertTo-UnixMode([string] $Octal) { [IO.UnixFileMode] [Convert]::ToInt32($Octal, 8) }
 
     $script:HasBrowser = [bool] (Get-Command chromium, google-chrome, msedge -CommandType Application -ErrorAction SilentlyContinue)
-    $script:NeedsXvfb = $IsLinux -and -not ($env:DISPLAY -or $env:WAYLAND_DISPLAY)
-    $script:HasXvfb = [bool] (Get-Command Xvfb -CommandType Application -ErrorAction SilentlyContinue)
 
     # The package, as a user gets it: './build.ps1 -Package' in the pinned pwsh.
     $built = & $script:Pwsh -NoProfile -NonInteractive -File (Join-Path $RepoRoot 'build.ps1') -Package
@@ -157,7 +138,7 @@ catch { $_.FullyQualifiedErrorId; $_.CategoryInfo.Category; $_.Exception.Message
 
 AfterAll {
     if ($script:Simulator) { $script:Simulator.Process | Stop-Process -Force -ErrorAction SilentlyContinue }
-    if ($script:Xvfb) { $script:Xvfb.Process.Kill(); $script:Xvfb.Process.WaitForExit(5000) }
+    if ($script:Xvfb) { Stop-TestDisplay $script:Xvfb }
     if ($script:OtherUser) { & userdel $script:OtherUser.Name 2>&1 | Out-Null }
     if ($script:Work) { Remove-Item -LiteralPath $script:Work -Recurse -Force -ErrorAction SilentlyContinue }
 }
@@ -211,13 +192,10 @@ Describe 'OneFlexTokens as users get it' {
 
     It 'imports by name, signs in headed, renews headless on the saved session and saves both files, repairing the driver on first use' {
         if (-not (Assert-Part $HasBrowser 'no Chromium, Chrome or Edge installed')) { return }
+        $script:Xvfb = Start-TestDisplay
+        if (-not (Assert-Part ($null -ne $Xvfb) 'no display and no Xvfb for the headed sign-in (apt-get install -y xvfb xauth)')) { return }
         $display = @{}
-        if ($NeedsXvfb) {
-            if (-not (Assert-Part $HasXvfb 'no display and no Xvfb for the headed sign-in (apt-get install -y xvfb xauth)')) { return }
-            $script:Xvfb = Start-Xvfb
-            $display.DISPLAY = $Xvfb.Display
-        }
-        elseif ($env:DISPLAY) { $display.DISPLAY = $env:DISPLAY }
+        if ($Xvfb.Display) { $display.DISPLAY = $Xvfb.Display }
         $resultPath = Join-Path $Work 'renew-result.json'
 
         $run = Invoke-FreshPwsh -File (Join-Path $Steps 'renew.ps1') -Arguments '-BaseUrl', $Simulator.AppUrl, '-ProfilePath', $ProfilePath, '-Bot', $Bot, '-ResultPath', $resultPath, '-SignInFirst' -Environment (New-CleanEnvironment $UserHome $display)
@@ -274,6 +252,18 @@ Describe 'OneFlexTokens as users get it' {
         $run.Output | Should -Match '(?m)^NotInstalled$'
         $run.Output | Should -Match 'Install-PSResource OneFlexTokens -Reinstall'
         $run.Output | Should -Not -Match 'BrowserLaunchFailed|ProfilePath'
+    }
+
+    It 'reports a driver runtime that cannot be started with the same id, not as a raw Win32Exception' {
+        if (-not (Assert-Part $HasBrowser 'no Chromium, Chrome or Edge installed')) { return }
+        # PLAYWRIGHT_NODEJS_PATH, when the user sets it, is used as it is: here a file that cannot run.
+        $notNode = Join-Path $Work 'not-node'
+        Set-Content -LiteralPath $notNode -Value 'not a program'
+        $run = Invoke-FreshPwsh -File (Join-Path $Steps 'damaged.ps1') -Arguments '-BaseUrl', $Simulator.AppUrl, '-ProfilePath', $ProfilePath -Environment (New-CleanEnvironment $UserHome @{ PLAYWRIGHT_NODEJS_PATH = $notNode })
+        $run.ExitCode | Should -Be 0 -Because $run.Output
+        $run.Output | Should -Match '(?m)^PlaywrightDriverUnusable,OneFlexTokens\.Commands\.GetOneFlexTokenCommand$'
+        $run.Output | Should -Match 'did not start'
+        $run.Output | Should -Not -Match 'Win32Exception|BrowserLaunchFailed'
     }
 }
 
