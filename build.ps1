@@ -16,7 +16,7 @@ Runs the test suite after building (tests/run.sh on Linux and macOS, dotnet test
 Removes build output and the laid-out module before building.
 .PARAMETER Package
 Builds the module with every platform's driver into a staging folder and writes out/packages/OneFlexTokens.<version>.nupkg
-(out/OneFlexTokens is left as it is). Prints the package's path.
+(out/OneFlexTokens is left as it is; -Test and -Clean do not apply). Its last line of output is the package's path.
 .EXAMPLE
 ./build.ps1 -Configuration Release -Test
 .EXAMPLE
@@ -44,7 +44,7 @@ if ($Package) {
     $stage = Join-Path $PSScriptRoot 'out' 'stage'
     $packages = Join-Path $PSScriptRoot 'out' 'packages'
     Remove-Item -LiteralPath $stage -Recurse -Force -ErrorAction SilentlyContinue
-    dotnet build (Join-Path 'src' 'OneFlexTokens' 'OneFlexTokens.csproj') --configuration $Configuration --nologo -v quiet "-p:ModuleDrivers=all" "-p:ModuleOutDir=$(Join-Path $stage 'OneFlexTokens')$([IO.Path]::DirectorySeparatorChar)"
+    dotnet build (Join-Path 'src' 'OneFlexTokens' 'OneFlexTokens.csproj') --configuration $Configuration --nologo -v quiet "-p:ModuleDrivers=all" "-p:ModuleOutDir=$(Join-Path $stage 'OneFlexTokens')/"
     if ($LASTEXITCODE) { throw "dotnet build failed ($LASTEXITCODE)" }
     try {
         $version = (Import-PowerShellDataFile -LiteralPath (Join-Path $stage 'OneFlexTokens' 'OneFlexTokens.psd1')).ModuleVersion
