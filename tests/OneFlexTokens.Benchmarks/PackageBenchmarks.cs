@@ -191,6 +191,8 @@ public static class PackageBenchmarks
                 BuildSeconds = ms / 1000,
             };
             package._work = Directory.CreateTempSubdirectory("oneflex-bench-package-").FullName;
+            // Installs, copies and the repository take ~2 GB: gone when the program ends.
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(package._work, recursive: true);
             File.SetUnixFileMode(package._work, (UnixFileMode)0b111_101_101);
             File.WriteAllText(package.InstallScript, """
                 param([string] $Repository, [string] $Name, [string] $PublishNupkg, [string] $SavePath)
