@@ -21,9 +21,16 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('OneFlex', 'Token', 'SSO', 'Playwright', 'Docker', 'dotenv', 'Bot', 'Linux', 'Windows', 'PSEdition_Core')
-            ProjectUri = 'https://github.com/oneflextokens/OneFlexTokens'
-            LicenseUri = 'https://github.com/oneflextokens/OneFlexTokens/blob/main/LICENSE'
+            Tags         = @('OneFlex', 'Token', 'SSO', 'Playwright', 'Docker', 'dotenv', 'Bot', 'Linux', 'Windows', 'MacOS', 'PSEdition_Core')
+            ProjectUri   = 'https://github.com/oneflextokens/OneFlexTokens'
+            LicenseUri   = 'https://github.com/oneflextokens/OneFlexTokens/blob/main/LICENSE'
+            ReleaseNotes = @'
+0.1.0
+- Get-OneFlexToken, Test-OneFlexToken, Save-OneFlexEnv, Restart-OneFlexBot and Send-OneFlexNotification: the renewal pipeline.
+- One package for Windows x64, Linux x64 and arm64, macOS x64 and arm64: it carries the Playwright driver of each and uses an installed Chrome, Edge or Chromium (never a browser download).
+- The driver works right after Install-PSResource: its lost execute bit is restored, or a per-user copy is run when the module belongs to another account (AllUsers) or sits on a read-only folder.
+- The scheduled renewal script ships in the module: Scripts/Update-OneFlexBot.ps1. Get-Help about_OneFlexTokens says how to schedule it on Windows, Linux and Synology.
+'@
         }
     }
 }

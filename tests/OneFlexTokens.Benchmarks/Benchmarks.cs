@@ -24,6 +24,10 @@ public static class Benchmarks
         new("throughput", Throughput),
         new("save", Save),
         new("cron", Cron),
+        new("package", PackageBenchmarks.Size),
+        new("install", PackageBenchmarks.Install),
+        new("installed", PackageBenchmarks.FirstSignIn),
+        new("installed-other", PackageBenchmarks.FirstSignInAnotherAccount),
     };
 
     private static string Self => Environment.ProcessPath!;

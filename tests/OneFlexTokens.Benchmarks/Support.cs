@@ -7,7 +7,8 @@ public sealed class BenchOptions
 {
     public const string Usage = """
         dotnet run -c Release --project tests/OneFlexTokens.Benchmarks [-- options]
-          --only a,b   run only these (import, refresh, headless, latency, restart, throughput, save, cron)
+          --only a,b   run only these (import, refresh, headless, latency, restart, throughput, save, cron,
+                       package, install, installed, installed-other)
           --runs N     samples per side (default: each benchmark's own)
           --quick      one sample per side, a smoke run
           --cron-script PATH   the scheduled script to time (default: out/OneFlexTokens/Scripts/Update-OneFlexBot.ps1 when present)

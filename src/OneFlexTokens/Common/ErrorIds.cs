@@ -47,6 +47,7 @@ public static class ErrorIds
     public const string BaseUrlHasUserInfo = "BaseUrlHasUserInfo";
     public const string InvalidTimeout = "InvalidTimeout";
     public const string ProfilePathInvalid = "ProfilePathInvalid";
+    public const string PlaywrightDriverUnusable = "PlaywrightDriverUnusable";
 
     // Docker
     public const string DockerUnreachable = "DockerUnreachable";

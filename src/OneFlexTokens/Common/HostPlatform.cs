@@ -21,7 +21,13 @@ public sealed record HostPlatform(OSKind OS, Func<string, string?> GetEnvironmen
         Environment.GetEnvironmentVariable,
         Environment.GetFolderPath(Environment.SpecialFolder.UserProfile));
 
+    /// <summary>The process architecture (what Playwright picks its Node runtime by); tests pass another.</summary>
+    public Architecture Architecture { get; init; } = RuntimeInformation.ProcessArchitecture;
+
     public bool IsWindows => OS == OSKind.Windows;
+
+    /// <summary>Files carry Unix permission bits (an execute bit that a package can lose).</summary>
+    public bool HasExecuteBits => !IsWindows;
 
     public char PathSeparator => IsWindows ? ';' : ':';
 
@@ -33,6 +39,17 @@ public sealed record HostPlatform(OSKind OS, Func<string, string?> GetEnvironmen
         OSKind.Windows => Env("LOCALAPPDATA") ?? JoinPath(HomeDirectory, "AppData", "Local"),
         OSKind.MacOS => JoinPath(HomeDirectory, "Library", "Application Support"),
         _ => Env("XDG_DATA_HOME") ?? JoinPath(HomeDirectory, ".local", "share"),
+    };
+
+    /// <summary>
+    /// Playwright's folder (under .playwright/node) and file name of the Node runtime for this OS and architecture,
+    /// as Microsoft.Playwright 1.64 looks them up. It has no Windows arm64 build: Windows on arm64 runs the x64 one.
+    /// </summary>
+    public (string Folder, string FileName) PlaywrightNode => OS switch
+    {
+        OSKind.Windows => ("win32_x64", "node.exe"),
+        OSKind.MacOS => (Architecture == Architecture.Arm64 ? "darwin-arm64" : "darwin-x64", "node"),
+        _ => (Architecture == Architecture.Arm64 ? "linux-arm64" : "linux-x64", "node"),
     };
 
     public string JoinPath(params string[] parts)

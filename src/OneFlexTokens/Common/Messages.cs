@@ -125,6 +125,24 @@ internal static class Messages
     public static string BrowserLaunchFailed(string browser, string reason) =>
         $"The browser '{browser}' did not start: {reason} If another Get-OneFlexToken is running with the same -ProfilePath, wait for it or pass another -ProfilePath; otherwise pick another browser with -Browser or -BrowserPath.";
 
+    private const string ReinstallAdvice =
+        "Repair the module: Install-PSResource OneFlexTokens -Reinstall (-Scope AllUsers, as root, for an install for all users; in a source build: dotnet build).";
+
+    public static string PlaywrightDriverMissing(string path) =>
+        $"The browser driver that ships with OneFlexTokens is incomplete: '{path}' is missing, so no browser can be started. {ReinstallAdvice} If PLAYWRIGHT_DRIVER_SEARCH_PATH is set, it must name a folder that holds .playwright, or be removed.";
+
+    public static string PlaywrightNodePathMissing(string variable, string path) =>
+        $"{variable} names '{path}', which does not exist, so the browser driver cannot start. Point it at a Node.js executable, or remove it to use the one that ships with OneFlexTokens.";
+
+    public static string PlaywrightDriverNotCopied(string node, string folder, string reason) =>
+        $"The browser driver's Node runtime '{node}' is not executable for this user and may not be changed, and its per-user copy could not be made in '{folder}': {reason} Make that folder writable (or free some space: the copy takes about 130 MB), or have the owner of the module run 'chmod +x {node}'. {ReinstallAdvice}";
+
+    public static string PlaywrightDriverNotExecutable(string node, string copy) =>
+        $"The per-user copy '{copy}' of the browser driver's Node runtime cannot be executed (is its folder on a noexec mount?), and the installed '{node}' is not executable for this user. Have the owner of the module run 'chmod +x {node}', or set PLAYWRIGHT_NODEJS_PATH to an executable Node.js. {ReinstallAdvice}";
+
+    public static string PlaywrightDriverFailed(string reason) =>
+        $"The browser driver that ships with OneFlexTokens did not start: {reason} {ReinstallAdvice}";
+
     public static string SignInPageFailed(string origin, int status) =>
         $"The sign-in page at {origin} answered HTTP {status}. The service or its SSO is failing: try again later, and check -BaseUrl.";
 

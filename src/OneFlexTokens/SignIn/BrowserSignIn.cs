@@ -72,6 +72,8 @@ public sealed class BrowserSignIn
         IBrowserContext? context = null;
         try
         {
+            var driver = await Task.Run(() => PlaywrightDriver.PrepareForSignIn(_platform), cancellationToken).ConfigureAwait(false);
+            ReportRepair(driver, clock.ElapsedMilliseconds);
             playwright = await CreatePlaywrightAsync(cancellationToken).ConfigureAwait(false);
             _verbose?.Invoke($"Playwright driver ready after {clock.ElapsedMilliseconds} ms.");
             context = await LaunchAsync(playwright, request, cancellationToken).ConfigureAwait(false);
@@ -141,9 +143,23 @@ public sealed class BrowserSignIn
             _ = creating.ContinueWith(t => t.Result.Dispose(), TaskContinuationOptions.OnlyOnRanToCompletion);
             throw;
         }
-        catch (PlaywrightException e)
+        catch (Exception e) when (e is PlaywrightException or System.ComponentModel.Win32Exception)
         {
-            throw new OneFlexException(ErrorIds.BrowserLaunchFailed, ErrorCategory.NotInstalled, Messages.BrowserLaunchFailed("Playwright driver", FirstLine(e.Message)), null, e);
+            // The driver (Node running Playwright's JS package) did not start or did not answer: the install, not the browser.
+            throw new OneFlexException(ErrorIds.PlaywrightDriverUnusable, ErrorCategory.ResourceUnavailable, Messages.PlaywrightDriverFailed(FirstLine(e.Message)), null, e);
+        }
+    }
+
+    private void ReportRepair(PreparedDriver driver, long elapsedMs)
+    {
+        switch (driver.Repair)
+        {
+            case DriverRepair.RestoreExecuteBit:
+                _verbose?.Invoke($"Restored the execute bit of the browser driver's Node runtime {driver.NodePath} (packages keep no file modes); driver checked after {elapsedMs} ms.");
+                break;
+            case DriverRepair.PerUserCopy:
+                _verbose?.Invoke($"Running the browser driver's Node runtime from the per-user copy {driver.NodePath}: the installed one is not executable for this user; driver checked after {elapsedMs} ms.");
+                break;
         }
     }
 

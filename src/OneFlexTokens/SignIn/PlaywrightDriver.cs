@@ -1,16 +1,50 @@
+using System.Management.Automation;
+using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
+using System.Text.Json;
+using OneFlexTokens.Common;
+
 namespace OneFlexTokens.SignIn;
 
+/// <summary>What the sign-in does so that the driver's Node runtime can run.</summary>
+public enum DriverRepair
+{
+    /// <summary>Run it where it is.</summary>
+    None,
+
+    /// <summary>Give it back its execute bit (packages keep no Unix modes), then run it where it is.</summary>
+    RestoreExecuteBit,
+
+    /// <summary>Run a per-user copy: the installed file is not executable and this user may not change it.</summary>
+    PerUserCopy,
+}
+
+/// <summary>What this user may do with the driver's Node runtime file.</summary>
+public readonly record struct NodeFileAccess(bool Executable, bool Writable);
+
+/// <summary>The Node runtime and the JS entry point of a driver folder (the folder that holds .playwright).</summary>
+public sealed record DriverLocation(string Root, string NodePath, string CliPath);
+
+/// <summary>The Node runtime the sign-in runs, and what it took to make it runnable.</summary>
+public sealed record PreparedDriver(string NodePath, DriverRepair Repair);
+
 /// <summary>
-/// Points Playwright at the driver (.playwright/) laid out with this module. Playwright otherwise looks beside the
-/// Microsoft.Playwright.dll that got loaded, which may be a host's own copy without a driver. A value the user set
-/// is left alone. No Playwright type is touched here, so importing the module stays cheap.
+/// The one place that points Playwright at its driver (.playwright/: a Node runtime per platform and the JS package).
+/// On import it only sets PLAYWRIGHT_DRIVER_SEARCH_PATH to the module folder (no Playwright type is touched, so the
+/// import stays cheap). Before a sign-in starts the driver, <see cref="PrepareForSignIn"/> makes its Node runtime
+/// runnable: an installed package has lost the execute bit, so it is restored where this user may change the file,
+/// and otherwise (an install for all users owned by root, a read-only folder) a per-user copy of the runtime is run
+/// through PLAYWRIGHT_NODEJS_PATH, while the JS package is still read from the module folder.
 /// </summary>
 public static class PlaywrightDriver
 {
     public const string SearchPathVariable = "PLAYWRIGHT_DRIVER_SEARCH_PATH";
+    public const string NodePathVariable = "PLAYWRIGHT_NODEJS_PATH";
 
     private static readonly object Gate = new();
+    private static readonly TimeSpan StaleCopyAge = TimeSpan.FromHours(1);
     private static string? _setByModule;
+    private static string? _nodeSetByModule;
 
     /// <summary>Uses <paramref name="moduleDirectory"/> when it holds a driver and the variable is unset or was set by this module.</summary>
     public static void UseModuleFolder(string? moduleDirectory)
@@ -29,5 +63,226 @@ public static class PlaywrightDriver
                 _setByModule = moduleDirectory;
             }
         }
+    }
+
+    public static DriverLocation Locate(HostPlatform platform, string root)
+    {
+        var (folder, fileName) = platform.PlaywrightNode;
+        return new DriverLocation(
+            root,
+            platform.JoinPath(root, ".playwright", "node", folder, fileName),
+            platform.JoinPath(root, ".playwright", "package", "cli.js"));
+    }
+
+    /// <summary>
+    /// A file this user may write is normally this user's own install, whose mode the user may change; one it may
+    /// neither run nor write belongs to someone else (root's install for all users) or sits on a read-only folder.
+    /// </summary>
+    public static DriverRepair Decide(HostPlatform platform, NodeFileAccess node) =>
+        !platform.HasExecuteBits || node.Executable ? DriverRepair.None
+        : node.Writable ? DriverRepair.RestoreExecuteBit
+        : DriverRepair.PerUserCopy;
+
+    /// <summary>Where this user's copy of the Node runtime lives: per driver version, so that upgrades never mix.</summary>
+    public static string PerUserCopyPath(HostPlatform platform, string driverVersion)
+    {
+        var (folder, fileName) = platform.PlaywrightNode;
+        return platform.JoinPath(platform.UserDataDirectory, "OneFlexTokens", "playwright-driver", driverVersion, folder, fileName);
+    }
+
+    /// <summary>Makes the driver in <paramref name="root"/> runnable for this user and says which Node runtime to run. Leaves the environment alone.</summary>
+    public static PreparedDriver Prepare(HostPlatform platform, string root)
+    {
+        var location = Locate(platform, root);
+        foreach (var required in new[] { location.NodePath, location.CliPath })
+        {
+            if (!File.Exists(required))
+            {
+                throw new OneFlexException(ErrorIds.PlaywrightDriverUnusable, ErrorCategory.NotInstalled, Messages.PlaywrightDriverMissing(required), required);
+            }
+        }
+
+        var repair = Decide(platform, Probe(platform, location.NodePath));
+        if (repair == DriverRepair.RestoreExecuteBit && !OperatingSystem.IsWindows())
+        {
+            if (UnixFiles.TryAddExecuteBits(location.NodePath))
+            {
+                return new PreparedDriver(location.NodePath, DriverRepair.RestoreExecuteBit);
+            }
+
+            // Writable without being ours (a group-writable file): the owner alone may change its mode.
+            repair = DriverRepair.PerUserCopy;
+        }
+
+        if (repair == DriverRepair.PerUserCopy && !OperatingSystem.IsWindows())
+        {
+            return new PreparedDriver(EnsurePerUserCopy(platform, location), DriverRepair.PerUserCopy);
+        }
+
+        return new PreparedDriver(location.NodePath, DriverRepair.None);
+    }
+
+    /// <summary>
+    /// Before Playwright starts its driver: prepares the driver Playwright will use (PLAYWRIGHT_DRIVER_SEARCH_PATH,
+    /// else the folder of this assembly) and points PLAYWRIGHT_NODEJS_PATH at a per-user copy when one is needed.
+    /// A PLAYWRIGHT_NODEJS_PATH the user set is used as it is.
+    /// </summary>
+    public static PreparedDriver PrepareForSignIn(HostPlatform platform)
+    {
+        lock (Gate)
+        {
+            var userNode = platform.Env(NodePathVariable);
+            if (userNode is not null && !string.Equals(userNode, _nodeSetByModule, StringComparison.Ordinal))
+            {
+                return File.Exists(userNode)
+                    ? new PreparedDriver(userNode, DriverRepair.None)
+                    : throw new OneFlexException(ErrorIds.PlaywrightDriverUnusable, ErrorCategory.NotInstalled, Messages.PlaywrightNodePathMissing(NodePathVariable, userNode), userNode);
+            }
+
+            var root = platform.Env(SearchPathVariable) ?? Path.GetDirectoryName(typeof(PlaywrightDriver).Assembly.Location)!;
+            var prepared = Prepare(platform, root);
+            var node = prepared.Repair == DriverRepair.PerUserCopy ? prepared.NodePath : null;
+            Environment.SetEnvironmentVariable(NodePathVariable, node);
+            _nodeSetByModule = node;
+            return prepared;
+        }
+    }
+
+    /// <summary>playwright-core's version from the driver's package.json: the key of the per-user copy.</summary>
+    public static string DriverVersion(string root)
+    {
+        try
+        {
+            using var stream = File.OpenRead(Path.Combine(root, ".playwright", "package", "package.json"));
+            using var json = JsonDocument.Parse(stream);
+            if (json.RootElement.TryGetProperty("version", out var version) && version.GetString() is { Length: > 0 and <= 64 } text
+                && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '+'))
+            {
+                return text;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        {
+            // No readable version: the size check below still keeps different runtimes apart.
+        }
+
+        return "unknown";
+    }
+
+    private static NodeFileAccess Probe(HostPlatform platform, string nodePath) =>
+        !platform.HasExecuteBits || OperatingSystem.IsWindows()
+            ? new NodeFileAccess(Executable: true, Writable: true)
+            : new NodeFileAccess(UnixFiles.CanExecute(nodePath), UnixFiles.CanWrite(nodePath));
+
+    /// <summary>
+    /// Copies the Node runtime to the per-user folder once per driver version: into a temporary file of its own,
+    /// made executable, then renamed over the final name (atomic), so two processes racing each end up with a
+    /// whole, executable copy and a running copy is never written to.
+    /// </summary>
+    [UnsupportedOSPlatform("windows")]
+    internal static string EnsurePerUserCopy(HostPlatform platform, DriverLocation location)
+    {
+        var copy = PerUserCopyPath(platform, DriverVersion(location.Root));
+        var sourceLength = new FileInfo(location.NodePath).Length;
+        if (IsWholeExecutableCopy(copy, sourceLength))
+        {
+            return copy;
+        }
+
+        var folder = Path.GetDirectoryName(copy)!;
+        string? temporary = null;
+        try
+        {
+            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            RemoveStaleTemporaries(folder);
+            temporary = Path.Combine(folder, $".{Path.GetFileName(copy)}.{Guid.NewGuid():N}.tmp");
+            File.Copy(location.NodePath, temporary);
+            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            File.Move(temporary, copy, overwrite: true);
+            temporary = null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OneFlexException(ErrorIds.PlaywrightDriverUnusable, ErrorCategory.ResourceUnavailable,
+                Messages.PlaywrightDriverNotCopied(location.NodePath, folder, BrowserSignIn.FirstLine(e.Message)), location.NodePath, e);
+        }
+        finally
+        {
+            if (temporary is not null)
+            {
+                TryDelete(temporary);
+            }
+        }
+
+        if (!IsWholeExecutableCopy(copy, sourceLength))
+        {
+            throw new OneFlexException(ErrorIds.PlaywrightDriverUnusable, ErrorCategory.ResourceUnavailable,
+                Messages.PlaywrightDriverNotExecutable(location.NodePath, copy), copy);
+        }
+
+        return copy;
+    }
+
+    [UnsupportedOSPlatform("windows")]
+    private static bool IsWholeExecutableCopy(string copy, long sourceLength)
+    {
+        var file = new FileInfo(copy);
+        return file.Exists && file.Length == sourceLength && UnixFiles.CanExecute(copy);
+    }
+
+    /// <summary>Temporary copies left by a process killed while copying (each is as large as the runtime).</summary>
+    private static void RemoveStaleTemporaries(string folder)
+    {
+        foreach (var stale in Directory.EnumerateFiles(folder, ".*.tmp"))
+        {
+            if (DateTime.UtcNow - File.GetLastWriteTimeUtc(stale) > StaleCopyAge)
+            {
+                TryDelete(stale);
+            }
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Left for the next copy's clean-up.
+        }
+    }
+
+    /// <summary>access(2) answers for this process's user, with its groups, ACLs and read-only mounts: what a chmod or an exec would meet.</summary>
+    [UnsupportedOSPlatform("windows")]
+    private static class UnixFiles
+    {
+        private const int WriteOk = 2;
+        private const int ExecuteOk = 1;
+
+        public static bool CanExecute(string path) => access(path, ExecuteOk) == 0;
+
+        public static bool CanWrite(string path) => access(path, WriteOk) == 0;
+
+        /// <summary>chmod +x for whoever may read the file; false when the OS refuses (not the owner, read-only file system).</summary>
+        public static bool TryAddExecuteBits(string path)
+        {
+            try
+            {
+                var mode = File.GetUnixFileMode(path) | UnixFileMode.UserExecute;
+                mode |= mode.HasFlag(UnixFileMode.GroupRead) ? UnixFileMode.GroupExecute : 0;
+                mode |= mode.HasFlag(UnixFileMode.OtherRead) ? UnixFileMode.OtherExecute : 0;
+                File.SetUnixFileMode(path, mode);
+                return CanExecute(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return false;
+            }
+        }
+
+        [DllImport("libc", SetLastError = true)]
+        private static extern int access([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int mode);
     }
 }

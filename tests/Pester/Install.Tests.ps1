@@ -1,0 +1,324 @@
+# The module as users get it: the package that './build.ps1 -Package' writes, published to a folder repository,
+# installed with Install-PSResource under a fresh HOME, and used from fresh pwsh processes that know nothing of this
+# checkout: import by name, a headed sign-in (under Xvfb here), a headless renewal, both files saved, the shipped
+# scheduled script run from its installed place the way cron runs it. Then the same headless renewal as another,
+# non-root account from an install for all users owned by root: that account may not give the driver back its
+# execute bit, so it runs a per-user copy.
+# The package (the driver of five platforms, ~216 MB) is built once per run, in BeforeAll.
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    $script:Pwsh = Get-PwshPath
+    $script:MinimalPath = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+    $script:RepositoryName = 'OneFlexTokensTest'
+
+    # Runs a script file in a fresh pwsh with only the environment given (as cron or a new login would), optionally as
+    # another account; returns its exit code and output. A run that outlives its bound is killed with its children.
+    function Invoke-FreshPwsh {
+        param(
+            [Parameter(Mandatory)] [string] $File,
+            [string[]] $Arguments = @(),
+            [Parameter(Mandatory)] [hashtable] $Environment,
+            [string] $Pwsh = $script:Pwsh,
+            [int] $UserId = -1,
+            [int] $GroupId = -1,
+            [TimeSpan] $Bound = [TimeSpan]::FromMinutes(4)
+        )
+        $pwshArguments = @('-NoProfile', '-NonInteractive', '-File', $File) + $Arguments
+        $start = if ($UserId -ge 0) {
+            $info = [Diagnostics.ProcessStartInfo]::new('setpriv')
+            foreach ($a in @("--reuid=$UserId", "--regid=$GroupId", '--clear-groups', '--', $Pwsh) + $pwshArguments) { $info.ArgumentList.Add($a) }
+            $info
+        }
+        else {
+            $info = [Diagnostics.ProcessStartInfo]::new($Pwsh)
+            foreach ($a in $pwshArguments) { $info.ArgumentList.Add($a) }
+            $info
+        }
+        $start.UseShellExecute = $false
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        $start.WorkingDirectory = $Environment.HOME
+        $start.Environment.Clear()
+        foreach ($name in $Environment.Keys) { $start.Environment[$name] = [string] $Environment[$name] }
+        $process = [Diagnostics.Process]::Start($start)
+        $stdout = $process.StandardOutput.ReadToEndAsync()
+        $stderr = $process.StandardError.ReadToEndAsync()
+        if (-not $process.WaitForExit([int] $Bound.TotalMilliseconds)) {
+            $process.Kill($true)
+            throw "$File did not end within $Bound. Output so far: $($stdout.Result) $($stderr.Result)"
+        }
+        $process.WaitForExit()
+        [pscustomobject]@{ ExitCode = $process.ExitCode; Output = $stdout.Result + $stderr.Result }
+    }
+
+    function New-CleanEnvironment([string] $HomeFolder, [hashtable] $More = @{}) {
+        $environment = @{
+            HOME                        = $HomeFolder
+            PATH                        = $script:MinimalPath
+            LANG                        = 'C.UTF-8'
+            POWERSHELL_TELEMETRY_OPTOUT = '1'
+            POWERSHELL_UPDATECHECK      = 'Off'
+        }
+        if ($env:DOTNET_ROOT) { $environment.DOTNET_ROOT = $env:DOTNET_ROOT }
+        foreach ($name in $More.Keys) { $environment[$name] = $More[$name] }
+        $environment
+    }
+
+    function Get-UnixMode([string] $Path) { [IO.File]::GetUnixFileMode($Path) }
+    function ConvertTo-UnixMode([string] $Octal) { [IO.UnixFileMode] [Convert]::ToInt32($Octal, 8) }
+
+    $script:BrowserMissing = if (-not (Get-Command chromium, google-chrome, msedge -CommandType Application -ErrorAction SilentlyContinue)) { 'no Chromium, Chrome or Edge installed' }
+
+    # The package, as a user gets it: './build.ps1 -Package' in the pinned pwsh.
+    $built = & $script:Pwsh -NoProfile -NonInteractive -File (Join-Path $RepoRoot 'build.ps1') -Package
+    if ($LASTEXITCODE) { throw "./build.ps1 -Package failed ($LASTEXITCODE): $built" }
+    $script:Nupkg = ($built | Select-Object -Last 1).Trim()
+    $script:Version = (Import-PowerShellDataFile -LiteralPath (Join-Path $RepoRoot 'OneFlexTokens.psd1')).ModuleVersion
+
+    # A work folder others may traverse (the second account reads the shared pwsh and the install for all users).
+    $script:Work = [IO.Directory]::CreateTempSubdirectory('oneflex-install-').FullName
+    if (-not $IsWindows) { [IO.File]::SetUnixFileMode($Work, (ConvertTo-UnixMode 755)) }
+    $script:Repository = New-Item -ItemType Directory -Path (Join-Path $Work 'repository')
+    $script:UserHome = (New-Item -ItemType Directory -Path (Join-Path $Work 'home')).FullName
+    $script:Steps = (New-Item -ItemType Directory -Path (Join-Path $Work 'steps')).FullName
+    $script:Bot = (New-Item -ItemType Directory -Path (Join-Path $UserHome 'oneflex' 'config') -Force).Parent.FullName
+    Set-Content -LiteralPath (Join-Path $Bot '.env') -Value "# réglages du bot`nDESK_ID=42`nONEFLEX_TOKEN=expired`nONEFLEX_REFRESH_TOKEN=`n" -NoNewline
+    Copy-Item -LiteralPath (Join-Path $Bot '.env') -Destination (Join-Path $Bot 'config' '.env')
+    $script:ProfilePath = Join-Path $UserHome 'browser-profile'
+    $script:InstalledBase = Join-Path $UserHome '.local' 'share' 'powershell' 'Modules' 'OneFlexTokens' $Version
+    if ($IsWindows) { $script:InstalledBase = Join-Path $UserHome 'Documents' 'PowerShell' 'Modules' 'OneFlexTokens' $Version }
+    $script:Simulator = Start-OneFlexSimulator -Arguments '--auto-sign-in'
+
+    # The steps, each a script a fresh pwsh runs. They report what they saw as JSON in -ResultPath (never a token).
+    Set-Content -LiteralPath (Join-Path $Steps 'install.ps1') -Value @'
+param([string] $Repository, [string] $Name, [string] $PublishNupkg, [string] $SavePath)
+$ErrorActionPreference = 'Stop'
+Register-PSResourceRepository -Name $Name -Uri $Repository -Trusted
+if ($PublishNupkg) { Publish-PSResource -NupkgPath $PublishNupkg -Repository $Name }
+if ($SavePath) { Save-PSResource -Name OneFlexTokens -Repository $Name -Path $SavePath }
+else { Install-PSResource -Name OneFlexTokens -Repository $Name -Scope CurrentUser }
+'@
+    Set-Content -LiteralPath (Join-Path $Steps 'renew.ps1') -Value @'
+param([string] $BaseUrl, [string] $ProfilePath, [string] $Bot, [string] $ResultPath, [switch] $SignInFirst)
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+Import-Module OneFlexTokens
+$result = [ordered]@{ ModuleBase = (Get-Module OneFlexTokens).ModuleBase; Verbose = @(); Sources = @() }
+if ($SignInFirst) {
+    $first = Get-OneFlexToken -BaseUrl $BaseUrl -ProfilePath $ProfilePath -Timeout 90 -Verbose 4>&1 | ForEach-Object {
+        if ($_ -is [Management.Automation.VerboseRecord]) { $result.Verbose += $_.Message } else { $_ }
+    }
+    $result.Sources += [string] $first.Source
+}
+$renewed = Get-OneFlexToken -BaseUrl $BaseUrl -ProfilePath $ProfilePath -Headless -Timeout 90 -Verbose 4>&1 | ForEach-Object {
+    if ($_ -is [Management.Automation.VerboseRecord]) { $result.Verbose += $_.Message } else { $_ }
+}
+$result.Sources += [string] $renewed.Source
+$result.Saved = @($renewed | Test-OneFlexToken -PassThru -Online | Save-OneFlexEnv -Path (Join-Path $Bot '.env'), (Join-Path $Bot 'config' '.env') -PassThru | ForEach-Object Path)
+$result.OnlineValid = Test-OneFlexToken -EnvPath (Join-Path $Bot 'config' '.env') -Online -BaseUrl $BaseUrl
+$result.ExpiresAt = $renewed.ExpiresAt.ToString('o')
+$result | ConvertTo-Json -Depth 3 | Set-Content -LiteralPath $ResultPath
+'@
+    Set-Content -LiteralPath (Join-Path $Steps 'damaged.ps1') -Value @'
+param([string] $BaseUrl, [string] $ProfilePath)
+Import-Module OneFlexTokens
+try { Get-OneFlexToken -BaseUrl $BaseUrl -ProfilePath $ProfilePath -Headless -Timeout 30 -ErrorAction Stop; 'NO ERROR' }
+catch { $_.FullyQualifiedErrorId; $_.CategoryInfo.Category; $_.Exception.Message }
+'@
+}
+
+AfterAll {
+    if ($script:Simulator) { $script:Simulator.Process | Stop-Process -Force -ErrorAction SilentlyContinue }
+    if ($script:Xvfb) { Stop-TestFixture $script:Xvfb }
+    if ($script:OtherUser) { & userdel $script:OtherUser.Name 2>&1 | Out-Null }
+    if ($script:Work) { Remove-Item -LiteralPath $script:Work -Recurse -Force -ErrorAction SilentlyContinue }
+}
+
+Describe 'OneFlexTokens as users get it' {
+    It 'is one package for every platform, with the scheduled script, the help and the license, under NuGet''s 250 MB limit' {
+        $package = Get-Item -LiteralPath $Nupkg
+        $package.Name | Should -Be "OneFlexTokens.$Version.nupkg"
+        $package.Length | Should -BeLessThan 250e6
+        Add-Type -AssemblyName System.IO.Compression.FileSystem
+        $zip = [IO.Compression.ZipFile]::OpenRead($package.FullName)
+        try {
+            $entries = $zip.Entries.FullName
+            foreach ($node in 'win32_x64/node.exe', 'linux-x64/node', 'linux-arm64/node', 'darwin-x64/node', 'darwin-arm64/node') {
+                $entries | Should -Contain ".playwright/node/$node"
+            }
+            foreach ($file in '.playwright/package/cli.js', 'Scripts/Update-OneFlexBot.ps1', 'en-US/about_OneFlexTokens.help.txt', 'en-US/OneFlexTokens.dll-Help.xml', 'LICENSE', 'OneFlexTokens.psd1', 'OneFlexTokens.dll') {
+                $entries | Should -Contain $file
+            }
+            $reader = [IO.StreamReader]::new($zip.GetEntry('OneFlexTokens.nuspec').Open())
+            [xml] $nuspec = $reader.ReadToEnd()
+            $reader.Dispose()
+        }
+        finally { $zip.Dispose() }
+        $nuspec.package.metadata.version | Should -Be $Version
+        $nuspec.package.metadata.tags -split ' ' | Should -Contain 'MacOS'
+        $nuspec.package.metadata.releaseNotes | Should -Match ([regex]::Escape($Version))
+    }
+
+    It 'publishes to a folder repository and installs with Install-PSResource under a fresh HOME' {
+        $run = Invoke-FreshPwsh -File (Join-Path $Steps 'install.ps1') -Arguments '-Repository', $Repository.FullName, '-Name', $RepositoryName, '-PublishNupkg', $Nupkg -Environment (New-CleanEnvironment $UserHome)
+        $run.ExitCode | Should -Be 0 -Because $run.Output
+        Get-ChildItem -LiteralPath $Repository.FullName -Name | Should -Be "OneFlexTokens.$Version.nupkg"
+        Test-Path -LiteralPath (Join-Path $InstalledBase 'OneFlexTokens.psd1') | Should -BeTrue -Because $run.Output
+        Test-Path -LiteralPath (Join-Path $InstalledBase 'Scripts' 'Update-OneFlexBot.ps1') | Should -BeTrue
+        if (-not $IsWindows) {
+            # What the driver has to repair: a package keeps no file modes.
+            $node = Join-Path $InstalledBase '.playwright' 'node' ($IsMacOS ? 'darwin-x64' : 'linux-x64') 'node'
+            (Get-UnixMode $node).HasFlag([IO.UnixFileMode]::UserExecute) | Should -BeFalse
+        }
+    }
+
+    It 'shows about_OneFlexTokens, which says where the scheduled script is, from the installed module' {
+        $topic = Join-Path $Steps 'about.ps1'
+        Set-Content -LiteralPath $topic -Value '(Get-Help about_OneFlexTokens | Out-String -Width 200)'
+        $run = Invoke-FreshPwsh -File $topic -Environment (New-CleanEnvironment $UserHome)
+        $run.ExitCode | Should -Be 0 -Because $run.Output
+        $run.Output | Should -Match 'Scripts/Update-OneFlexBot\.ps1'
+        $run.Output | Should -Match 'PlaywrightDriverUnusable'
+    }
+
+    It 'imports by name, signs in headed, renews headless on the saved session and saves both files, repairing the driver on first use' {
+        Assert-RealPart $BrowserMissing
+        $script:Xvfb = Start-TestFixture -Part xvfb
+        Assert-RealPart $Xvfb.XvfbMissing
+        $display = @{}
+        if ($Xvfb.Display) { $display.DISPLAY = $Xvfb.Display }
+        $resultPath = Join-Path $Work 'renew-result.json'
+
+        $run = Invoke-FreshPwsh -File (Join-Path $Steps 'renew.ps1') -Arguments '-BaseUrl', $Simulator.AppUrl, '-ProfilePath', $ProfilePath, '-Bot', $Bot, '-ResultPath', $resultPath, '-SignInFirst' -Environment (New-CleanEnvironment $UserHome $display)
+
+        $run.ExitCode | Should -Be 0 -Because $run.Output
+        $result = Get-Content -Raw -LiteralPath $resultPath | ConvertFrom-Json
+        $result.ModuleBase | Should -Be $InstalledBase
+        $result.Sources | Should -Be @('Browser', 'Browser')
+        $result.OnlineValid | Should -BeTrue
+        $result.Saved | Should -HaveCount 2
+        if (-not $IsWindows) {
+            $result.Verbose -join "`n" | Should -Match 'Restored the execute bit'
+            $node = Join-Path $InstalledBase '.playwright' 'node' ($IsMacOS ? 'darwin-x64' : 'linux-x64') 'node'
+            (Get-UnixMode $node).HasFlag([IO.UnixFileMode]::UserExecute) | Should -BeTrue
+        }
+        $dotenv = Get-Content -Raw -LiteralPath (Join-Path $Bot '.env')
+        $dotenv | Should -BeLikeExactly "# réglages du bot`nDESK_ID=42`nONEFLEX_TOKEN=ey*"
+        Get-Content -Raw -LiteralPath (Join-Path $Bot 'config' '.env') | Should -BeExactly $dotenv
+    }
+
+    It 'runs the shipped scheduled script from its installed place, started the way cron starts it' {
+        $tokenFile = Join-Path $Bot 'config' '.env'
+        Assert-RealPart $(if ((Get-Content -Raw -LiteralPath $tokenFile) -notmatch 'ONEFLEX_REFRESH_TOKEN=\w') { 'the sign-in test above did not save a token to renew' })
+        $script = Join-Path $InstalledBase 'Scripts' 'Update-OneFlexBot.ps1'
+        $log = Join-Path $Bot '.oneflextokens' 'renewal.log'
+
+        # Nothing due: the saved token has ~15 minutes left.
+        $quiet = Invoke-FreshPwsh -File $script -Arguments '-BotFolder', $Bot, '-BaseUrl', $Simulator.AppUrl, '-MinimumValidity', '00:05:00' -Environment (New-CleanEnvironment $UserHome)
+        $quiet.ExitCode | Should -Be 0 -Because $quiet.Output
+        Get-Content -LiteralPath $log | Select-Object -Last 1 | Should -Match 'INFO +Nothing due'
+
+        # Due: renewed with the refresh grant and saved to both files; the restart then meets no Docker engine (exit 1, said in the log).
+        $before = Get-Content -Raw -LiteralPath $tokenFile
+        $due = Invoke-FreshPwsh -File $script -Arguments '-BotFolder', $Bot, '-BaseUrl', $Simulator.AppUrl, '-MinimumValidity', '1.00:00:00', '-NoBrowser', '-DockerHost', "unix://$(Join-Path $Work 'no-engine.sock')" -Environment (New-CleanEnvironment $UserHome)
+        $due.ExitCode | Should -Be 1 -Because $due.Output
+        $lines = Get-Content -LiteralPath $log
+        ($lines -match 'INFO +New token .* from Refresh') | Should -HaveCount 1
+        ($lines -match 'INFO +Saved ') | Should -HaveCount 2
+        ($lines -match 'ERROR +DockerUnreachable \(exit 1\)') | Should -HaveCount 1
+        Get-Content -Raw -LiteralPath $tokenFile | Should -Not -BeExactly $before
+        Get-Content -Raw -LiteralPath (Join-Path $Bot '.env') | Should -BeExactly (Get-Content -Raw -LiteralPath $tokenFile)
+    }
+
+    It 'says how to repair an install whose driver is missing, with its own error id' {
+        Assert-RealPart $BrowserMissing
+        $nodeFolder = Join-Path $InstalledBase '.playwright' 'node' ($IsWindows ? 'win32_x64' : $IsMacOS ? 'darwin-x64' : 'linux-x64')
+        Rename-Item -LiteralPath $nodeFolder -NewName 'away'
+        try {
+            $run = Invoke-FreshPwsh -File (Join-Path $Steps 'damaged.ps1') -Arguments '-BaseUrl', $Simulator.AppUrl, '-ProfilePath', $ProfilePath -Environment (New-CleanEnvironment $UserHome)
+        }
+        finally { Rename-Item -LiteralPath (Join-Path (Split-Path $nodeFolder) 'away') -NewName (Split-Path -Leaf $nodeFolder) }
+        $run.ExitCode | Should -Be 0 -Because $run.Output
+        $run.Output | Should -Match '(?m)^PlaywrightDriverUnusable,OneFlexTokens\.Commands\.GetOneFlexTokenCommand$'
+        $run.Output | Should -Match '(?m)^NotInstalled$'
+        $run.Output | Should -Match 'Install-PSResource OneFlexTokens -Reinstall'
+        $run.Output | Should -Not -Match 'BrowserLaunchFailed|ProfilePath'
+    }
+
+    It 'reports a driver runtime that cannot be started with the same id, not as a raw Win32Exception' {
+        Assert-RealPart $BrowserMissing
+        # PLAYWRIGHT_NODEJS_PATH, when the user sets it, is used as it is: here a file that cannot run.
+        $notNode = Join-Path $Work 'not-node'
+        Set-Content -LiteralPath $notNode -Value 'not a program'
+        $run = Invoke-FreshPwsh -File (Join-Path $Steps 'damaged.ps1') -Arguments '-BaseUrl', $Simulator.AppUrl, '-ProfilePath', $ProfilePath -Environment (New-CleanEnvironment $UserHome @{ PLAYWRIGHT_NODEJS_PATH = $notNode })
+        $run.ExitCode | Should -Be 0 -Because $run.Output
+        $run.Output | Should -Match '(?m)^PlaywrightDriverUnusable,OneFlexTokens\.Commands\.GetOneFlexTokenCommand$'
+        $run.Output | Should -Match 'did not start'
+        $run.Output | Should -Not -Match 'Win32Exception|BrowserLaunchFailed'
+    }
+}
+
+# An install for all users, owned by root and used by another account, is a Unix matter (Windows keeps no execute
+# bit to lose); accounts are made with useradd, so this runs on Linux.
+if ($IsLinux) {
+    Describe 'OneFlexTokens installed for all users by root, used by another account' {
+        It 'renews headless from a per-user copy of the driver, leaving the install as it was' {
+            Assert-RealPart $BrowserMissing
+            Assert-RealPart $(if ((id -u) -ne '0') { 'making a second account needs root' })
+            Assert-RealPart $(if (@(Get-Command useradd, userdel, setpriv -ErrorAction SilentlyContinue).Count -ne 3) { 'useradd, userdel and setpriv are needed' })
+            Assert-RealPart $(if (-not (Test-Path -LiteralPath (Join-Path $ProfilePath 'Default'))) { 'the headed sign-in above did not leave a profile to renew from' })
+
+            # As root would for all users: Save-PSResource into a root-owned, 0755 module folder.
+            $allUsers = Join-Path $Work 'all-users' 'Modules'
+            $null = New-Item -ItemType Directory -Force -Path $allUsers, (Join-Path $Work 'root-home')
+            $run = Invoke-FreshPwsh -File (Join-Path $Steps 'install.ps1') -Arguments '-Repository', $Repository.FullName, '-Name', $RepositoryName, '-SavePath', $allUsers -Environment (New-CleanEnvironment (Join-Path $Work 'root-home'))
+            $run.ExitCode | Should -Be 0 -Because $run.Output
+            & chmod -R 'u=rwX,go=rX' (Join-Path $Work 'all-users')
+            $sharedBase = Join-Path $allUsers 'OneFlexTokens' $Version
+            $sharedNode = Join-Path $sharedBase '.playwright' 'node' 'linux-x64' 'node'
+            (Get-UnixMode $sharedNode) | Should -Be (ConvertTo-UnixMode 644)
+
+            # A pwsh the account can run, as a system-wide install would be (the pinned one sits under /root).
+            $sharedPwsh = Join-Path $Work 'pwsh'
+            Copy-Item -LiteralPath $PSHOME -Destination $sharedPwsh -Recurse
+            & chmod -R 'a+rX' $sharedPwsh
+            & chmod 'a+x' (Join-Path $sharedPwsh 'pwsh')
+
+            $name = 'oneflex-t' + [Guid]::NewGuid().ToString('N').Substring(0, 8)
+            $otherHome = Join-Path $Work $name
+            & useradd --no-create-home --home-dir $otherHome --shell /usr/sbin/nologin --user-group $name
+            $LASTEXITCODE | Should -Be 0
+            $script:OtherUser = [pscustomobject]@{ Name = $name; Id = [int] (id -u $name); Group = [int] (id -g $name) }
+            $otherBot = Join-Path $otherHome 'oneflex'
+            $null = New-Item -ItemType Directory -Force -Path (Join-Path $otherBot 'config')
+            Copy-Item -LiteralPath (Join-Path $Bot '.env') -Destination $otherBot
+            Copy-Item -LiteralPath (Join-Path $Bot 'config' '.env') -Destination (Join-Path $otherBot 'config')
+            Copy-Item -LiteralPath $ProfilePath -Destination (Join-Path $otherHome 'browser-profile') -Recurse
+            & chown -R "$($name):$($name)" $otherHome
+            & chmod 700 $otherHome
+            $renew = Join-Path $Steps 'renew.ps1'
+            & chmod 'a+rX' $Steps $renew
+            $resultPath = Join-Path $otherHome 'result.json'
+
+            $other = Invoke-FreshPwsh -Pwsh (Join-Path $sharedPwsh 'pwsh') -UserId $OtherUser.Id -GroupId $OtherUser.Group -File $renew `
+                -Arguments '-BaseUrl', $Simulator.AppUrl, '-ProfilePath', (Join-Path $otherHome 'browser-profile'), '-Bot', $otherBot, '-ResultPath', $resultPath `
+                -Environment (New-CleanEnvironment $otherHome @{ PSModulePath = $allUsers; USER = $name; LOGNAME = $name })
+
+            $other.ExitCode | Should -Be 0 -Because $other.Output
+            $result = Get-Content -Raw -LiteralPath $resultPath | ConvertFrom-Json
+            $result.ModuleBase | Should -Be $sharedBase
+            $result.Sources | Should -Be @('Browser')
+            $result.OnlineValid | Should -BeTrue
+            $copy = Join-Path $otherHome '.local' 'share' 'OneFlexTokens' 'playwright-driver' '1.64.1' 'linux-x64' 'node'
+            $result.Verbose -join "`n" | Should -Match ([regex]::Escape("per-user copy $copy"))
+            (Get-Item -LiteralPath $copy).User | Should -Be $name
+            Get-UnixMode $copy | Should -Be (ConvertTo-UnixMode 700)
+            (Get-Item -LiteralPath $copy).Length | Should -Be (Get-Item -LiteralPath $sharedNode).Length
+            # The install for all users is as root left it.
+            Get-UnixMode $sharedNode | Should -Be (ConvertTo-UnixMode 644)
+            (Get-Item -LiteralPath $sharedNode).User | Should -Be 'root'
+            Get-Content -Raw -LiteralPath (Join-Path $otherBot 'config' '.env') | Should -Not -BeExactly (Get-Content -Raw -LiteralPath (Join-Path $Bot 'config' '.env'))
+        }
+    }
+}
