@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.Versioning;
 using System.Text;
 using OneFlexTokens.EnvFiles;
 using OneFlexTokens.Tests.Harness;
@@ -55,6 +56,7 @@ public class EnvWriterProcessTests
     }
 
     [SkippableFact]
+    [UnsupportedOSPlatform("windows")]
     public void A_save_killed_at_random_points_leaves_the_complete_old_or_new_file()
     {
         Requirements.RequireUnix();

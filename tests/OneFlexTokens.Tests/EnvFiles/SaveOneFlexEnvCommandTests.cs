@@ -2,6 +2,7 @@ using System.Collections;
 using System.Diagnostics;
 using System.Management.Automation;
 using System.Text;
+using System.Runtime.Versioning;
 using OneFlexTokens.Common;
 using OneFlexTokens.EnvFiles;
 using OneFlexTokens.Tests.Harness;
@@ -191,6 +192,7 @@ public class SaveOneFlexEnvCommandTests
     }
 
     [SkippableFact]
+    [UnsupportedOSPlatform("windows")]
     public void Read_only_file_is_a_PermissionDenied_error_and_stays_as_it_was()
     {
         Requirements.RequireUnix();
