@@ -144,6 +144,12 @@ public static class RepoPaths
 
     public const string RootVariable = "ONEFLEX_BENCH_ROOT";
 
+    /// <summary>A package's version from Directory.Packages.props, where every package version lives.</summary>
+    public static string PackageVersion(string id) =>
+        System.Xml.Linq.XDocument.Load(Path.Combine(Root, "Directory.Packages.props")).Descendants("PackageVersion")
+            .FirstOrDefault(p => string.Equals((string?)p.Attribute("Include"), id, StringComparison.OrdinalIgnoreCase))?.Attribute("Version")?.Value
+        ?? throw new InvalidOperationException($"{id} has no PackageVersion in Directory.Packages.props.");
+
     private static string FindRoot()
     {
         if (Environment.GetEnvironmentVariable(RootVariable) is { Length: > 0 } root)
