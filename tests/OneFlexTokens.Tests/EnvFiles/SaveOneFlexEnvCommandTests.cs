@@ -322,28 +322,6 @@ public class SaveOneFlexEnvCommandTests
         SecretAssert.NotLeaked(result, Access, Refresh);
     }
 
-    [Fact]
-    public void Help_describes_the_command_every_parameter_and_has_examples()
-    {
-        using var session = new PowerShellSession();
-
-        var result = session.Invoke("""
-            $help = Get-Help Save-OneFlexEnv -Full
-            $help.Synopsis
-            @($help.Examples.Example).Count
-            foreach ($name in 'Path', 'InputObject', 'AccessToken', 'RefreshToken', 'PassThru') {
-                ((Get-Help Save-OneFlexEnv -Parameter $name).Description | ForEach-Object Text) -join ' '
-            }
-            """);
-
-        Assert.Empty(result.AllErrors);
-        var lines = result.Objects.Select(o => o.ToString()!).ToArray();
-        Assert.StartsWith("Saves the OneFlex access and refresh tokens", lines[0]);
-        Assert.True(int.Parse(lines[1]) >= 5);
-        Assert.All(lines.Skip(2), description => Assert.True(description.Length > 20, description));
-        Assert.Equal(7, lines.Length);
-    }
-
     private static void Git(string folder, params string[] args) => Assert.Equal(0, GitExitCode(folder, args));
 
     private static int GitExitCode(string folder, params string[] args)
