@@ -2,7 +2,7 @@
 .SYNOPSIS
 The OneFlexTokens demo: the renewal pipeline, three ways, in a bot folder, against a OneFlex service.
 .DESCRIPTION
-Run by 'dotnet run --project tests/OneFlexTokens.Demo', which prepares the OneFlex simulator, a bot folder, a browser
+Run by 'dotnet run --project demo/OneFlexTokens.Demo', which prepares the OneFlex simulator, a bot folder, a browser
 display and, where it can, a Docker engine with a bot container, and then runs this script in the pinned pwsh
 ('dotnet tool run pwsh -NoProfile -NonInteractive -File examples/demo.ps1 ...'); or by hand with pwsh against any
 OneFlex service.

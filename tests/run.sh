@@ -27,13 +27,18 @@ for trx in "$results"/*.trx; do
     skipped=$((skipped + $(value total) - $(value executed)))
 done
 xunit_failed=$failed
+xunit_skipped=$skipped
+if [ "${CI:-}" = "true" ] && [ "$xunit_skipped" -gt 0 ]; then
+    echo "CI=true: $xunit_skipped xunit test(s) were skipped, which counts as a failure here."
+    xunit_status=1
+fi
 pester_failed=0 pester_skipped=0
 if [ -f "$results/pester-counts.txt" ]; then
     read -r pester_passed pester_failed pester_skipped < "$results/pester-counts.txt"
     passed=$((passed + pester_passed)) failed=$((failed + pester_failed)) skipped=$((skipped + pester_skipped))
 fi
 # A run that failed without a failed test to show for it (a build break, a crashed runner) still counts as one.
-if [ "$xunit_status" -ne 0 ] && [ "$xunit_failed" -eq 0 ]; then
+if [ "$xunit_status" -ne 0 ] && [ "$xunit_failed" -eq 0 ] && ! { [ "${CI:-}" = "true" ] && [ "$xunit_skipped" -gt 0 ]; }; then
     failed=$((failed + 1))
 fi
 if [ "$pester_status" -ne 0 ] && [ "$pester_failed" -eq 0 ] && ! { [ "${CI:-}" = "true" ] && [ "$pester_skipped" -gt 0 ]; }; then

@@ -241,7 +241,7 @@ public class LocalDockerEngine : IAsyncDisposable
             {
                 NetworkMode = "none",
                 Init = true,
-                Binds = configDirectory is null ? null : new List<string> { $"{configDirectory}:/app/config" },
+                Binds = configDirectory is null ? new List<string>() : new List<string> { $"{configDirectory}:/app/config" },
             },
         });
         if (start)
@@ -267,14 +267,18 @@ public class LocalDockerEngine : IAsyncDisposable
 
     public Task<ContainerInspectResponse> InspectAsync(string nameOrId) => Client.Containers.InspectContainerAsync(nameOrId);
 
+    /// <summary>The container's state as the engine reports it; an engine that reports none is a broken fixture, not a test result.</summary>
+    public async Task<State> StateAsync(string nameOrId) =>
+        (await InspectAsync(nameOrId)).State ?? throw new InvalidOperationException($"The engine reported no state for container {nameOrId}.");
+
     public async Task<DateTimeOffset> StartedAtAsync(string nameOrId) =>
-        DateTimeOffset.Parse((await InspectAsync(nameOrId)).State.StartedAt, System.Globalization.CultureInfo.InvariantCulture);
+        DateTimeOffset.Parse((await StateAsync(nameOrId)).StartedAt, System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Stops a container and returns once the engine reports it exited.</summary>
     public async Task StopAsync(string nameOrId)
     {
         await Client.Containers.StopContainerAsync(nameOrId, new ContainerStopParameters { WaitBeforeKillSeconds = 5 });
-        var state = (await InspectAsync(nameOrId)).State.Status;
+        var state = (await StateAsync(nameOrId)).Status;
         if (state != "exited")
         {
             throw new InvalidOperationException($"Container {nameOrId} is '{state}' after a stop, not 'exited'.");

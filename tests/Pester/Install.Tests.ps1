@@ -310,7 +310,9 @@ if ($IsLinux) {
             $result.ModuleBase | Should -Be $sharedBase
             $result.Sources | Should -Be @('Browser')
             $result.OnlineValid | Should -BeTrue
-            $copy = Join-Path $otherHome '.local' 'share' 'OneFlexTokens' 'playwright-driver' '1.64.1' 'linux-x64' 'node'
+            # The per-user copy is kept per driver version: playwright-core's, from the installed driver's package.json.
+            $driverVersion = (Get-Content -Raw -LiteralPath (Join-Path $sharedBase '.playwright' 'package' 'package.json') | ConvertFrom-Json).version
+            $copy = Join-Path $otherHome '.local' 'share' 'OneFlexTokens' 'playwright-driver' $driverVersion 'linux-x64' 'node'
             $result.Verbose -join "`n" | Should -Match ([regex]::Escape("per-user copy $copy"))
             (Get-Item -LiteralPath $copy).User | Should -Be $name
             Get-UnixMode $copy | Should -Be (ConvertTo-UnixMode 700)

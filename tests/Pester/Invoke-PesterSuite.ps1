@@ -6,7 +6,7 @@ Pester comes from the NuGet package folder (restored by the build through a Pack
 gallery. The counts go to pester-counts.txt in -ResultsDirectory as one line 'passed failed skipped'; the NUnit report beside it.
 Exit code: 0 all passed; 1 a test failed, a container failed to run, or (with CI=true) a test was skipped.
 .PARAMETER PesterVersion
-The Pester version the build restored.
+The Pester version the build restored. Default: PesterVersion in Directory.Packages.props, where every version lives.
 .PARAMETER ResultsDirectory
 Where the NUnit report and the counts file go.
 .PARAMETER Path
@@ -19,7 +19,7 @@ started with env -i: Unix). For runners where those parts cannot exist, so that 
 #>
 [CmdletBinding()]
 param(
-    [string] $PesterVersion = '5.7.1',
+    [string] $PesterVersion = ([xml](Get-Content -Raw -LiteralPath (Join-Path $PSScriptRoot '..' '..' 'Directory.Packages.props'))).SelectSingleNode('/Project/PropertyGroup/PesterVersion').InnerText,
     [string] $ResultsDirectory = (Join-Path $PSScriptRoot '..' '..' 'TestResults'),
     [string[]] $Path = @($PSScriptRoot),
     [string[]] $FullNameFilter,

@@ -1,5 +1,5 @@
-# The module as pwsh users see it: what it exports, and Get-Help for every cmdlet and parameter (the one place that
-# checks help; the cmdlet files test behaviour).
+# The module as pwsh users see it: what it exports, and Get-Help for every cmdlet and parameter and the about topic
+# (the one place that checks help; the cmdlet files and the xunit tests test behaviour).
 BeforeDiscovery {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     Import-OneFlexTokensForTest
@@ -24,6 +24,21 @@ Describe 'What the help promises' {
         $description = (Get-Help Test-OneFlexToken -Full).description | Out-String -Width 1000
         $description | Should -BeLike "*only reads the token's claims: it does not check the signature*"
         $description | Should -BeLike '*-Online asks the service*'
+    }
+
+    It 'shows Get-OneFlexToken run interactively, from Windows Task Scheduler and from cron' {
+        $titles = (Get-Help Get-OneFlexToken -Full).examples.example.title -join "`n"
+        $titles | Should -BeLike '*interactively*'
+        $titles | Should -BeLike '*Task Scheduler*'
+        $titles | Should -BeLike '*cron*'
+    }
+}
+
+Describe 'Get-Help about_OneFlexTokens' {
+    It 'shows the about topic of the imported module' {
+        $text = Get-Help about_OneFlexTokens -ErrorAction Stop | Out-String -Width 200
+        $text | Should -BeLike '*about_OneFlexTokens*'
+        $text | Should -BeLike '*SCHEDULED RENEWAL*'
     }
 }
 

@@ -51,7 +51,7 @@ public sealed class RestartOneFlexBotTests : IDisposable
         Assert.NotNull(status.StartedAt);
         Assert.True(status.StartedAt > before, $"StartedAt {status.StartedAt:o} is not after {before:o}");
         Assert.Equal(await _engine.StartedAtAsync(RestartOneFlexBotCommand.DefaultBotName), status.StartedAt);
-        Assert.True((await _engine.InspectAsync(status.Id)).State.Running);
+        Assert.True((await _engine.StateAsync(status.Id)).Running);
         Assert.True(status.Duration > TimeSpan.Zero);
         using var session = new PowerShellSession();
         var table = session.InvokeWith("$status | Out-String -Width 200", new Dictionary<string, object> { ["status"] = status }).ThrowOnError();
@@ -75,7 +75,7 @@ public sealed class RestartOneFlexBotTests : IDisposable
         foreach (var name in statuses.Keys)
         {
             Assert.Equal("running", statuses[name].State);
-            Assert.True((await _engine.InspectAsync(name)).State.Running, name + " is not running");
+            Assert.True((await _engine.StateAsync(name)).Running, name + " is not running");
         }
     }
 
@@ -193,7 +193,7 @@ public sealed class RestartOneFlexBotTests : IDisposable
         Assert.Contains("What if: Performing the operation \"Restart\" on target \"whatif-running (running)\".", result.HostText);
         Assert.Contains("What if: Performing the operation \"Start\" on target \"whatif-created (created)\".", result.HostText);
         Assert.Equal(before, await _engine.StartedAtAsync("whatif-running"));
-        Assert.Equal("created", (await _engine.InspectAsync("whatif-created")).State.Status);
+        Assert.Equal("created", (await _engine.StateAsync("whatif-created")).Status);
     }
 
     [SkippableFact]
@@ -318,7 +318,7 @@ public sealed class RestartOneFlexBotTests : IDisposable
 
         Assert.Empty(result.Output);
         Assert.IsType<PipelineStoppedException>(result.Terminating);
-        Assert.True((await _engine.InspectAsync("never-healthy-bot")).State.Running);
+        Assert.True((await _engine.StateAsync("never-healthy-bot")).Running);
     }
 
     [SkippableFact]

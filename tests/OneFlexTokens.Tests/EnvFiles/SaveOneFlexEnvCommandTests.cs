@@ -2,6 +2,7 @@ using System.Collections;
 using System.Diagnostics;
 using System.Management.Automation;
 using System.Text;
+using System.Runtime.Versioning;
 using OneFlexTokens.Common;
 using OneFlexTokens.EnvFiles;
 using OneFlexTokens.Tests.Harness;
@@ -191,6 +192,7 @@ public class SaveOneFlexEnvCommandTests
     }
 
     [SkippableFact]
+    [UnsupportedOSPlatform("windows")]
     public void Read_only_file_is_a_PermissionDenied_error_and_stays_as_it_was()
     {
         Requirements.RequireUnix();
@@ -318,28 +320,6 @@ public class SaveOneFlexEnvCommandTests
         Assert.Equal(PSInvocationState.Stopped, script.State);
         Assert.Equal(Existing, File.ReadAllText(path));
         SecretAssert.NotLeaked(result, Access, Refresh);
-    }
-
-    [Fact]
-    public void Help_describes_the_command_every_parameter_and_has_examples()
-    {
-        using var session = new PowerShellSession();
-
-        var result = session.Invoke("""
-            $help = Get-Help Save-OneFlexEnv -Full
-            $help.Synopsis
-            @($help.Examples.Example).Count
-            foreach ($name in 'Path', 'InputObject', 'AccessToken', 'RefreshToken', 'PassThru') {
-                ((Get-Help Save-OneFlexEnv -Parameter $name).Description | ForEach-Object Text) -join ' '
-            }
-            """);
-
-        Assert.Empty(result.AllErrors);
-        var lines = result.Objects.Select(o => o.ToString()!).ToArray();
-        Assert.StartsWith("Saves the OneFlex access and refresh tokens", lines[0]);
-        Assert.True(int.Parse(lines[1]) >= 5);
-        Assert.All(lines.Skip(2), description => Assert.True(description.Length > 20, description));
-        Assert.Equal(7, lines.Length);
     }
 
     private static void Git(string folder, params string[] args) => Assert.Equal(0, GitExitCode(folder, args));

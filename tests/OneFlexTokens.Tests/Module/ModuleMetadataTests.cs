@@ -67,15 +67,4 @@ public class ModuleMetadataTests
         Assert.True(File.Exists(Path.Combine(RepoPaths.ModuleDirectory, "Scripts", "Update-OneFlexBot.ps1")));
         Assert.Contains("Install-PSResource OneFlexTokens", topic);
     }
-
-    [Fact]
-    public void Get_Help_shows_the_about_topic_of_the_imported_module()
-    {
-        using var session = new PowerShellSession();
-        var result = session.Invoke("Get-Help about_OneFlexTokens");
-        Assert.Empty(result.AllErrors);
-        var text = string.Join("\n", result.Objects.Select(o => o?.ToString()));
-        Assert.Contains("about_OneFlexTokens", text);
-        Assert.Contains("SCHEDULED RENEWAL", text);
-    }
 }

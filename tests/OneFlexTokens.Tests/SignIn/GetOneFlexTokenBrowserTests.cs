@@ -67,6 +67,7 @@ public sealed class GetOneFlexTokenBrowserTests
     }
 
     [SkippableFact]
+    [UnsupportedOSPlatform("windows")]
     public async Task Interactive_sign_in_returns_both_tokens_with_progress_and_keeps_the_session_owner_only()
     {
         await using var scope = await SignInScope.StartAsync(AutoSignIn());
@@ -270,6 +271,7 @@ public sealed class GetOneFlexTokenBrowserTests
     }
 
     [SkippableFact]
+    [UnsupportedOSPlatform("windows")]
     public async Task The_module_runs_its_own_driver_from_any_directory_though_the_host_holds_another_Playwright()
     {
         await using var scope = await SignInScope.StartAsync(new SimulatorOptions { AutoSignIn = false });
@@ -319,6 +321,7 @@ public sealed class GetOneFlexTokenBrowserTests
     }
 
     [SkippableFact]
+    [UnsupportedOSPlatform("windows")]
     public async Task A_browser_that_does_not_start_is_BrowserLaunchFailed()
     {
         await using var scope = await SignInScope.StartAsync(AutoSignIn());

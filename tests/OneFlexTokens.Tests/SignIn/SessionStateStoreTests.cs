@@ -31,6 +31,7 @@ public sealed class SessionStateStoreTests : IDisposable
     }
 
     [SkippableFact]
+    [UnsupportedOSPlatform("windows")]
     public void State_file_and_profile_folder_are_owner_only()
     {
         Requirements.RequireUnix();

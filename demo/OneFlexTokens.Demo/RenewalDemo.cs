@@ -2,22 +2,21 @@ using System.Diagnostics;
 using OneFlex.Simulator;
 using OneFlexTokens.Common;
 using OneFlexTokens.EnvFiles;
+using OneFlexTokens.TestSupport;
 
-namespace OneFlexTokens.TestSupport;
-
-/// <summary>What the demo did, for the test that runs it.</summary>
-public sealed record DemoReport(int ExitCode, string BotFolder, bool BotRestarted, bool BotLogShowsNewToken, string? DockerMissingReason);
+namespace OneFlexTokens.Demo;
 
 /// <summary>
 /// The main job: prepares the OneFlex simulator, a bot folder, a display and (where it can) a Docker engine with a
 /// bot container, then runs examples/demo.ps1 — the real renewal pipeline — in the pinned pwsh
 /// (<c>dotnet tool run pwsh</c>, .config/dotnet-tools.json), and checks that the bot restarted on the new token.
+/// Returns the exit code: 0 when all of it worked.
 /// </summary>
 public static class RenewalDemo
 {
     public const string BotName = "oneflex-bot";
 
-    public static async Task<DemoReport> RunAsync(TextWriter output, string repositoryRoot, bool keepBotFolder, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(TextWriter output, string repositoryRoot, bool keepBotFolder, CancellationToken cancellationToken)
     {
         await using var simulator = await OneFlexSimulator.StartAsync(new SimulatorOptions
         {
@@ -62,27 +61,28 @@ public static class RenewalDemo
             : new Dictionary<string, string?>();
         var exitCode = await RunDemoScriptAsync(output, repositoryRoot, script, displayVariables, cancellationToken);
 
-        var restarted = false;
-        var logShowsToken = false;
         if (exitCode == 0 && engine.MissingReason is null)
         {
             var saved = EnvFileReader.ReadValues(Path.Combine(botFolder, "config", ".env"))[EnvKeys.AccessToken];
             var log = await engine.WaitForLogAsync(BotName, saved, TimeSpan.FromSeconds(20));
-            logShowsToken = log.Contains(saved, StringComparison.Ordinal);
-            restarted = await engine.StartedAtAsync(BotName) > startedBefore;
+            var logShowsToken = log.Contains(saved, StringComparison.Ordinal);
+            var restarted = await engine.StartedAtAsync(BotName) > startedBefore;
+            output.WriteLine(restarted ? $"The bot container '{BotName}' restarted." : $"The bot container '{BotName}' did not restart.");
             output.WriteLine(logShowsToken
                 ? $"The bot's log, after its restart, shows the new token ({SecretMask.Mask(saved)})."
                 : "The bot's log does not show the new token.");
             exitCode = restarted && logShowsToken ? 0 : 1;
         }
 
-        output.WriteLine(exitCode == 0 ? "Demo finished: tokens renewed, saved and the bot restarted." : "Demo failed: see the errors above.");
+        output.WriteLine(exitCode != 0 ? "Demo failed: see the errors above."
+            : engine.MissingReason is null ? "Demo finished: tokens renewed, saved and the bot restarted."
+            : "Demo finished: tokens renewed and saved (no Docker engine, so no bot to restart).");
         if (!keepBotFolder)
         {
             TryDelete(root);
         }
 
-        return new DemoReport(exitCode, botFolder, restarted, logShowsToken, engine.MissingReason);
+        return exitCode;
     }
 
     private static bool NeedsDisplay() =>

@@ -6,7 +6,7 @@ namespace OneFlexTokens.Benchmarks;
 public sealed class BenchOptions
 {
     public const string Usage = """
-        dotnet run -c Release --project tests/OneFlexTokens.Benchmarks [-- options]
+        dotnet run -c Release --project benchmarks/OneFlexTokens.Benchmarks [-- options]
           --only a,b   run only these (import, refresh, headless, latency, restart, throughput, save, cron,
                        package, install, installed, installed-other)
           --runs N     samples per side (default: each benchmark's own)
@@ -144,6 +144,12 @@ public static class RepoPaths
 
     public const string RootVariable = "ONEFLEX_BENCH_ROOT";
 
+    /// <summary>A package's version from Directory.Packages.props, where every package version lives.</summary>
+    public static string PackageVersion(string id) =>
+        System.Xml.Linq.XDocument.Load(Path.Combine(Root, "Directory.Packages.props")).Descendants("PackageVersion")
+            .FirstOrDefault(p => string.Equals((string?)p.Attribute("Include"), id, StringComparison.OrdinalIgnoreCase))?.Attribute("Version")?.Value
+        ?? throw new InvalidOperationException($"{id} has no PackageVersion in Directory.Packages.props.");
+
     private static string FindRoot()
     {
         if (Environment.GetEnvironmentVariable(RootVariable) is { Length: > 0 } root)
@@ -235,7 +241,7 @@ public static class ReadyToRunHost
             Console.Error.WriteLine("  publishing a ReadyToRun copy of the host (once) …");
             Exec.Run("dotnet", new[]
             {
-                "publish", Path.Combine(RepoPaths.Root, "tests", "OneFlexTokens.Benchmarks"), "-c", "Release", "-r", System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier,
+                "publish", Path.Combine(RepoPaths.Root, "benchmarks", "OneFlexTokens.Benchmarks"), "-c", "Release", "-r", System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier,
                 "--self-contained", "false", "-p:PublishReadyToRun=true", "-o", Folder,
             }, bound: TimeSpan.FromMinutes(8));
             File.SetLastWriteTimeUtc(Path.Combine(Folder, "OneFlexTokens.Benchmarks.dll"), DateTime.UtcNow);

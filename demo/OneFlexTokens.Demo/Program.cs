@@ -1,4 +1,4 @@
-using OneFlexTokens.TestSupport;
+using OneFlexTokens.Demo;
 
 var keep = args.Contains("--keep");
 using var cancel = new CancellationTokenSource();
@@ -14,5 +14,4 @@ while (!File.Exists(Path.Combine(root, "OneFlexTokens.sln")))
     root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("Run the demo from the OneFlexTokens repository.");
 }
 
-var report = await RenewalDemo.RunAsync(Console.Out, root, keep, cancel.Token);
-return report.ExitCode;
+return await RenewalDemo.RunAsync(Console.Out, root, keep, cancel.Token);

@@ -27,9 +27,9 @@ public static class PackageBenchmarks
         var package = await Built.Value;
         var (packed, unpacked, nodes) = Measure(package.Nupkg);
         var (theirsPacked, theirsUnpacked, theirsNodes) = Measure(package.PlaywrightNupkg);
-        return new BenchResult("package size (packed / unpacked)", $"{Mb(packed)} / {Mb(unpacked)}", $"{Mb(theirsPacked)} / {Mb(theirsUnpacked)} (Microsoft.Playwright 1.64.1)",
+        return new BenchResult("package size (packed / unpacked)", $"{Mb(packed)} / {Mb(unpacked)}", $"{Mb(theirsPacked)} / {Mb(theirsUnpacked)} (Microsoft.Playwright {package.PlaywrightVersion})",
             $"×{(double)packed / theirsPacked:0.00} packed", "< 250 MB packed (NuGet's limit)", packed < 250_000_000,
-            $"{Path.GetFileName(package.Nupkg)}: {packed:N0} bytes, {unpacked:N0} unpacked, {nodes} Node runtimes; Microsoft.Playwright.1.64.1.nupkg: {theirsPacked:N0} bytes, {theirsUnpacked:N0} unpacked, {theirsNodes} Node runtimes; " +
+            $"{Path.GetFileName(package.Nupkg)}: {packed:N0} bytes, {unpacked:N0} unpacked, {nodes} Node runtimes; {Path.GetFileName(package.PlaywrightNupkg)}: {theirsPacked:N0} bytes, {theirsUnpacked:N0} unpacked, {theirsNodes} Node runtimes; " +
             $"'./build.ps1 -Package' took {package.BuildSeconds:0} s (Release build of the module, layout of every driver, Compress-PSResource)");
     }
 
@@ -162,6 +162,8 @@ public static class PackageBenchmarks
 
         public required string Nupkg { get; init; }
 
+        public required string PlaywrightVersion { get; init; }
+
         public required string PlaywrightNupkg { get; init; }
 
         public required string PwshPath { get; init; }
@@ -183,10 +185,12 @@ public static class PackageBenchmarks
             var psHome = Exec.Run("dotnet", new[] { "tool", "run", "pwsh", "-NoProfile", "-NonInteractive", "-Command", "$PSHOME" }, workingDirectory: root).Stdout.Trim();
             var nugetPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured ? configured
                 : Exec.Run("dotnet", new[] { "nuget", "locals", "global-packages", "--list" }, workingDirectory: root).Stdout.Trim().Replace("global-packages:", "", StringComparison.Ordinal).Trim();
+            var playwright = RepoPaths.PackageVersion("Microsoft.Playwright");
             var package = new Package
             {
                 Nupkg = nupkg,
-                PlaywrightNupkg = Path.Combine(nugetPackages, "microsoft.playwright", "1.64.1", "microsoft.playwright.1.64.1.nupkg"),
+                PlaywrightVersion = playwright,
+                PlaywrightNupkg = Path.Combine(nugetPackages, "microsoft.playwright", playwright, $"microsoft.playwright.{playwright}.nupkg"),
                 PwshPath = Path.Combine(psHome, "pwsh"),
                 BuildSeconds = ms / 1000,
             };
