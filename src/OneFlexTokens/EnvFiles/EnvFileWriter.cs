@@ -8,10 +8,10 @@ namespace OneFlexTokens.EnvFiles;
 /// Saves keys into .env files: the edit of <see cref="EnvFileEditor"/>, written whole or not at all by
 /// <see cref="AtomicFile"/> (the old file's owner, group and mode kept), while the save holds its folder's lock, so
 /// overlapping saves from any number of processes and accounts (root's cron job and the bot's user) run one after the
-/// other and none loses another's update. The lock is the folder's own (<see cref="PlatformFiles.TryLockFolder"/>, flock
-/// on Linux and macOS): no lock file lands beside the .env, in the folder the bot's container mounts or in git status;
-/// nothing is created for it, so there is nothing to follow through a link; and the OS releases it when a process dies,
-/// so a killed save never blocks the next one, which also deletes the temp file the killed one may have left. Which
+/// other and none loses another's update. The lock is the folder's own (<see cref="PlatformFiles.TryLockFolder"/>: flock
+/// on Linux and macOS, a file under %ProgramData% on Windows): no lock file lands beside the .env, in the folder the bot's
+/// container mounts or in git status, and nothing is created there that a link could redirect; the OS releases it when a
+/// process dies, so a killed save never blocks the next one, which also deletes the temp file the killed one left. Which
 /// files it reads and writes is <see cref="EnvFileAccess"/>'s policy, applied when the <see cref="EnvTarget"/> was
 /// resolved; its refusals, and those of a file that is not UTF-8 text or whose owner could not be kept, come before
 /// anything is written. Folders it creates are owner-only.
