@@ -46,6 +46,15 @@ Describe 'Save-OneFlexEnv' {
         (Get-ChildItem -LiteralPath $folder -Force).Name | Should -Be @('a.env', 'b.env')
     }
 
+    It 'matches hidden .env files with wildcards, across bot folders' {
+        $root = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'bots')
+        foreach ($bot in 'one', 'two') { New-BotFolder -Path (Join-Path $root $bot) -AccessToken 'old.token.value' | Out-Null }
+        $saved = Save-OneFlexEnv -AccessToken $access -Path (Join-Path $root '*' 'config' '.env') -PassThru
+        $saved.Path | Should -Be @((Join-Path $root 'one' 'config' '.env'), (Join-Path $root 'two' 'config' '.env'))
+        Get-EnvValue -Path (Join-Path $root 'two' 'config' '.env') -Key 'ONEFLEX_TOKEN' | Should -Be $access
+        Get-EnvValue -Path (Join-Path $root 'two' '.env') -Key 'ONEFLEX_TOKEN' | Should -Be 'old.token.value'
+    }
+
     It 'takes -LiteralPath as it is and still creates a missing file named without wildcards' {
         $folder = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'literal')
         Save-OneFlexEnv -AccessToken $access -LiteralPath (Join-Path $folder 'bot[1].env')

@@ -57,7 +57,7 @@ public sealed class SaveOneFlexEnvCommand : OneFlexCmdlet
             IReadOnlyList<string> files;
             try
             {
-                files = EnvPaths.ForSaving(SessionState.Path, path, IsLiteral);
+                files = EnvPaths.ForSaving(SessionState, path, IsLiteral);
             }
             catch (OneFlexException failure)
             {

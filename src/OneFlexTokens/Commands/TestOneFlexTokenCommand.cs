@@ -107,7 +107,7 @@ public sealed class TestOneFlexTokenCommand : OneFlexCmdlet
             default:
                 try
                 {
-                    var path = EnvPaths.ForReading(SessionState.Path, EnvPath);
+                    var path = EnvPaths.ForReading(SessionState, EnvPath);
                     var tokens = EnvFileReader.ReadTokens(path);
                     if (tokens.KeyBehindByteOrderMark == EnvKeys.AccessToken)
                     {

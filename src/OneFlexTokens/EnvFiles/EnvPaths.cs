@@ -13,36 +13,42 @@ namespace OneFlexTokens.EnvFiles;
 /// </summary>
 internal static class EnvPaths
 {
-    /// <summary>The full paths of the files that <paramref name="path"/> names; one that names no existing file still names one to create.</summary>
-    public static IReadOnlyList<string> ForSaving(PathIntrinsics paths, string path, bool literal)
+    /// <summary>
+    /// The full paths of the files that <paramref name="path"/> names; one that names no existing file still names one to
+    /// create. Wildcards match hidden files too, as Set-Content -Force's do: a .env file is hidden on Linux and macOS.
+    /// </summary>
+    public static IReadOnlyList<string> ForSaving(SessionState session, string path, bool literal)
     {
         if (literal || !WildcardPattern.ContainsWildcardCharacters(path))
         {
             // Escaped wildcard characters (`[) stand for themselves, as in the core cmdlets' -Path.
-            return new[] { Unresolved(paths, literal ? path : WildcardPattern.Unescape(path)) };
+            return new[] { Unresolved(session, literal ? path : WildcardPattern.Unescape(path)) };
         }
 
-        IReadOnlyList<string> matches;
-        ProviderInfo provider;
+        var files = new List<string>();
         try
         {
-            matches = paths.GetResolvedProviderPathFromPSPath(path, out provider);
+            session.Path.GetUnresolvedProviderPathFromPSPath(path, out var provider, out _);
+            CheckFileSystem(path, provider);
+            foreach (var item in session.InvokeProvider.Item.Get(new[] { path }, force: true, literalPath: false))
+            {
+                files.Add(((FileSystemInfo)item.BaseObject).FullName);
+            }
         }
         catch (Exception e) when (IsPathError(e))
         {
             throw NotResolved(path, e);
         }
 
-        CheckFileSystem(path, provider);
-        return matches.Count > 0
-            ? matches
+        return files.Count > 0
+            ? files
             : throw new OneFlexException(ErrorIds.EnvFileNotFound, ErrorCategory.ObjectNotFound, string.Format(Messages.EnvPathNoMatch, path), path);
     }
 
     /// <summary>The full path of the one file that a reader's -EnvPath names, taken as it is: wildcard characters are part of the name.</summary>
-    public static string ForReading(PathIntrinsics paths, string path)
+    public static string ForReading(SessionState session, string path)
     {
-        var full = Unresolved(paths, path);
+        var full = Unresolved(session, path);
         if (WildcardPattern.ContainsWildcardCharacters(path) && PlatformFiles.Inspect(full).Kind == FileKind.Missing)
         {
             throw new OneFlexException(ErrorIds.EnvFileNotFound, ErrorCategory.ObjectNotFound, string.Format(Messages.EnvFileNotFoundNoWildcards, full), full);
@@ -51,7 +57,7 @@ internal static class EnvPaths
         return full;
     }
 
-    private static string Unresolved(PathIntrinsics paths, string path)
+    private static string Unresolved(SessionState session, string path)
     {
         // A fully qualified path needs no provider; asking one costs a drive check per call (the save benchmark shows it).
         if (Path.IsPathFullyQualified(path))
@@ -63,7 +69,7 @@ internal static class EnvPaths
         ProviderInfo provider;
         try
         {
-            full = paths.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
+            full = session.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
         }
         catch (Exception e) when (IsPathError(e))
         {

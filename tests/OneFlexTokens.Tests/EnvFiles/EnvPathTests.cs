@@ -41,6 +41,23 @@ public sealed class EnvPathTests : IDisposable
     }
 
     [Fact]
+    public void Wildcards_match_hidden_files_since_every_env_file_is_one_on_Linux_and_macOS()
+    {
+        var root = TempEnv.Folder();
+        foreach (var bot in new[] { "bot1", "bot2" })
+        {
+            Directory.CreateDirectory(Path.Combine(root, bot, "config"));
+            File.WriteAllText(Path.Combine(root, bot, "config", ".env"), "ONEFLEX_TOKEN=old\n");
+        }
+
+        var result = _session.Invoke("Save-OneFlexEnv -AccessToken $args[0] -Path $args[1] -PassThru", Access, Path.Combine(root, "*", "config", ".env"));
+
+        Assert.Empty(result.AllErrors);
+        Assert.Equal(new[] { Path.Combine(root, "bot1", "config", ".env"), Path.Combine(root, "bot2", "config", ".env") }, result.OutputOf<EnvSaveResult>().Select(r => r.Path));
+        Assert.Equal(Access, EnvFileReader.ReadTokens(Path.Combine(root, "bot2", "config", ".env")).AccessToken);
+    }
+
+    [Fact]
     public void LiteralPath_and_escaped_wildcards_name_files_whose_names_have_wildcard_characters()
     {
         var folder = TempEnv.Folder();
