@@ -8,8 +8,9 @@ namespace OneFlexTokens.EnvFiles;
 /// How cmdlet parameters name .env files: by PowerShell's rules for paths, as the core cmdlets read them. Relative
 /// paths follow the current PowerShell location; PSDrives and provider-qualified paths (the PSPath of Get-Item's output)
 /// work; paths of other providers than the file system are EnvPathNotFileSystem. Save-OneFlexEnv -Path expands wildcards
-/// like Set-Content -Path (a pattern that matches nothing is EnvFileNotFound; a path without wildcards need not exist, so
-/// that the file can be created); -LiteralPath, and -EnvPath of the cmdlets that read one file, take the path as it is.
+/// like Set-Content -Path -Force (hidden files match; a pattern that matches nothing is EnvFileNotFound; a path without
+/// wildcards need not exist, so that the file can be created); -LiteralPath, and -EnvPath of the cmdlets that read one
+/// file, take the path as it is.
 /// </summary>
 internal static class EnvPaths
 {
