@@ -344,7 +344,7 @@ public static class Benchmarks
             var (access, refresh) = pairs[saves++ & 1];
             var settings = new[] { new KeyValuePair<string, string>(EnvKeys.AccessToken, access), new KeyValuePair<string, string>(EnvKeys.RefreshToken, refresh) };
             EnvSaveResult? result = null;
-            var ms = Elapsed(() => result = writer.Save(path, settings));
+            var ms = Elapsed(() => result = writer.Save(EnvFileAccess.Resolve(path), EnvSettings.Create(settings)));
             if (!result!.Changed)
             {
                 throw new InvalidOperationException("The writer did not change the file.");
@@ -356,10 +356,10 @@ public static class Benchmarks
             }
         }
 
-        // Where the time goes: the edit in memory, the writer's read-only preview, and the disk's floor for an
+        // Where the time goes: the edit in memory, a save that -WhatIf declines (no write), and the disk's floor for an
         // atomic durable replace of the same bytes (write, fsync, rename), which no correct save can go under.
         var bytes = File.ReadAllBytes(path);
-        var sample = new[] { new KeyValuePair<string, string>(EnvKeys.AccessToken, pairs[0].Item1), new KeyValuePair<string, string>(EnvKeys.RefreshToken, pairs[0].Item2) };
+        var sample = EnvSettings.Create(new[] { new KeyValuePair<string, string>(EnvKeys.AccessToken, pairs[0].Item1), new KeyValuePair<string, string>(EnvKeys.RefreshToken, pairs[0].Item2) });
         var apply = new List<double>();
         var preview = new List<double>();
         var invoke = new List<double>();
@@ -371,7 +371,7 @@ public static class Benchmarks
             apply.Add(Elapsed(() => EnvFileEditor.Apply(bytes, sample)));
             invoke.Add(Elapsed(() => session.Run("$null = $args", path, sample[0].Value, sample[1].Value)));
             unchanged.Add(Elapsed(() => session.Run("Save-OneFlexEnv -Path $args[0] -AccessToken $args[1] -RefreshToken $args[2]", path, sample[0].Value, sample[1].Value)));
-            preview.Add(Elapsed(() => writer.Preview(path, sample)));
+            preview.Add(Elapsed(() => writer.Save(EnvFileAccess.Resolve(path), sample, _ => false)));
             floor.Add(Elapsed(() => ReplaceFile(path, bytes, durable: true)));
             floorNoSync.Add(Elapsed(() => ReplaceFile(path, bytes, durable: false)));
         }
@@ -380,7 +380,7 @@ public static class Benchmarks
         TryDelete(folder);
         var median = Median(cmdlet);
         return Task.FromResult(new BenchResult("Save-OneFlexEnv (2,000-line .env)", Ms(median) + " per save", Ms(Median(floor)) + " (write+fsync+rename)", "+" + Ms(median - Median(floor)), "≤ 5 ms per save", median <= 5,
-            $"cmdlet in a warm runspace {Spread(cmdlet)}; the same invocation of an empty script {Ms(Median(invoke))}; the cmdlet on an already up-to-date file (read+compare, no write) {Ms(Median(unchanged))}; EnvFileWriter.Save alone {Ms(Median(direct))}; its parts: edit in memory {Ms(Median(apply))}, Preview (read+edit) {Ms(Median(preview))}; " +
+            $"cmdlet in a warm runspace {Spread(cmdlet)}; the same invocation of an empty script {Ms(Median(invoke))}; the cmdlet on an already up-to-date file (read+compare, no write) {Ms(Median(unchanged))}; EnvFileWriter.Save alone {Ms(Median(direct))}; its parts: edit in memory {Ms(Median(apply))}, a declined save (-WhatIf: lock, read, edit) {Ms(Median(preview))}; " +
             $"disk floor: write+fsync+rename {Ms(Median(floor))}, without fsync {Ms(Median(floorNoSync))}; file {lines} lines, {bytes.Length:N0} bytes"));
     }
 

@@ -4,15 +4,19 @@ using OneFlexTokens.EnvFiles;
 // loop <path> <first>: saves the tokens of first, first+1, ... forever; prints "ready" after the first save.
 // count <path> <writer> <saves>: saves ONEFLEX_TOKEN and WRITER_<writer>=<n> for n = 1..saves, then exits.
 // time <path> <saves>: saves new tokens <saves> times into an existing file and prints the median and worst milliseconds.
-// save <path> <n>: saves the tokens of n once and prints "saved", or the error id and category of the refusal.
+// save <path> <n>: saves the tokens of n once and prints "saved", or the error id and category of the refusal; before
+//   that, "waiting" when another save holds the folder's lock.
 // read <path>: reads the tokens as -EnvPath does and prints "read <access token>", or the error id and category of the refusal.
 var writer = new EnvFileWriter(TimeSpan.FromSeconds(60));
+EnvSaveResult? Save(string path, List<KeyValuePair<string, string>> settings, Action<string>? onWait = null) =>
+    writer.Save(EnvFileAccess.Resolve(path), EnvSettings.Create(settings), onWait: onWait);
+
 switch (args[0])
 {
     case "loop":
         for (var n = long.Parse(args[2]); ; n++)
         {
-            writer.Save(args[1], WriterTokens.For(n));
+            Save(args[1], WriterTokens.For(n));
             if (n == long.Parse(args[2]))
             {
                 Console.Out.WriteLine("ready");
@@ -25,7 +29,7 @@ switch (args[0])
         var saves = int.Parse(args[3]);
         for (var n = 1; n <= saves; n++)
         {
-            writer.Save(args[1], WriterTokens.For(id * 1_000_000L + n, ("WRITER_" + id, n.ToString())));
+            Save(args[1], WriterTokens.For(id * 1_000_000L + n, ("WRITER_" + id, n.ToString())));
         }
 
         return 0;
@@ -35,7 +39,7 @@ switch (args[0])
         for (var n = 1; n <= int.Parse(args[2]); n++)
         {
             var watch = System.Diagnostics.Stopwatch.StartNew();
-            writer.Save(args[1], WriterTokens.For(n));
+            Save(args[1], WriterTokens.For(n));
             times.Add(watch.Elapsed.TotalMilliseconds);
         }
 
@@ -46,7 +50,11 @@ switch (args[0])
     case "save":
         try
         {
-            writer.Save(args[1], WriterTokens.For(long.Parse(args[2])));
+            Save(args[1], WriterTokens.For(long.Parse(args[2])), _ =>
+            {
+                Console.Out.WriteLine("waiting");
+                Console.Out.Flush();
+            });
             Console.Out.WriteLine("saved");
         }
         catch (OneFlexException refused)

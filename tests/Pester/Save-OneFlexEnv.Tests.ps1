@@ -33,6 +33,75 @@ Describe 'Save-OneFlexEnv' {
         Get-Content -Raw -LiteralPath $file | Should -Be 'ONEFLEX_TOKEN=old'
     }
 
+    It 'expands wildcards in -Path like Set-Content, and a pattern that matches nothing is EnvFileNotFound' {
+        $folder = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'wild')
+        Set-Content -LiteralPath (Join-Path $folder 'a.env') -Value 'A=1'
+        Set-Content -LiteralPath (Join-Path $folder 'b.env') -Value 'B=2'
+        $saved = Save-OneFlexEnv -AccessToken $access -Path (Join-Path $folder '*.env') -PassThru
+        $saved.Path | Should -Be @((Join-Path $folder 'a.env'), (Join-Path $folder 'b.env'))
+        Get-EnvValue -Path (Join-Path $folder 'b.env') -Key 'ONEFLEX_TOKEN' | Should -Be $access
+        (Get-ChildItem -LiteralPath $folder -Force).Name | Should -Be @('a.env', 'b.env')
+
+        { Save-OneFlexEnv -AccessToken $access -Path (Join-Path $folder 'nomatch*.env') -ErrorAction Stop } | Should -Throw -ErrorId 'EnvFileNotFound,*'
+        (Get-ChildItem -LiteralPath $folder -Force).Name | Should -Be @('a.env', 'b.env')
+    }
+
+    It 'matches hidden .env files with wildcards, across bot folders' {
+        $root = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'bots')
+        foreach ($bot in 'one', 'two') { New-BotFolder -Path (Join-Path $root $bot) -AccessToken 'old.token.value' | Out-Null }
+        $saved = Save-OneFlexEnv -AccessToken $access -Path (Join-Path $root '*' 'config' '.env') -PassThru
+        $saved.Path | Should -Be @((Join-Path $root 'one' 'config' '.env'), (Join-Path $root 'two' 'config' '.env'))
+        Get-EnvValue -Path (Join-Path $root 'two' 'config' '.env') -Key 'ONEFLEX_TOKEN' | Should -Be $access
+        Get-EnvValue -Path (Join-Path $root 'two' '.env') -Key 'ONEFLEX_TOKEN' | Should -Be 'old.token.value'
+    }
+
+    It 'takes -LiteralPath as it is and still creates a missing file named without wildcards' {
+        $folder = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'literal')
+        Save-OneFlexEnv -AccessToken $access -LiteralPath (Join-Path $folder 'bot[1].env')
+        Save-OneFlexEnv -AccessToken $access -Path (Join-Path $folder 'plain.env')
+        (Get-ChildItem -LiteralPath $folder -Force).Name | Sort-Object | Should -Be @('bot[1].env', 'plain.env')
+        Get-EnvValue -Path (Join-Path $folder 'bot[1].env') -Key 'ONEFLEX_TOKEN' | Should -Be $access
+    }
+
+    It 'saves to the files Get-Item and Get-ChildItem output, bound through PSPath' {
+        $folder = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'piped')
+        Set-Content -LiteralPath (Join-Path $folder '.env') -Value 'ONEFLEX_TOKEN=old'
+        New-Item -ItemType Directory -Path (Join-Path $folder 'config') | Out-Null
+        Set-Content -LiteralPath (Join-Path $folder 'config' '.env') -Value 'ONEFLEX_TOKEN=old'
+        $one = Get-Item -LiteralPath (Join-Path $folder '.env') -Force | Save-OneFlexEnv -AccessToken $access -RefreshToken $refresh -PassThru
+        $one.Path | Should -Be (Join-Path $folder '.env')
+        $all = Get-ChildItem -LiteralPath $folder -Recurse -Force -Filter '.env' | Save-OneFlexEnv -AccessToken $access -RefreshToken $refresh -PassThru
+        $all.Count | Should -Be 2
+        Get-EnvValue -Path (Join-Path $folder 'config' '.env') -Key 'ONEFLEX_REFRESH_TOKEN' | Should -Be $refresh
+    }
+
+    It 'refuses a path of another PowerShell provider with EnvPathNotFileSystem' {
+        { Save-OneFlexEnv -AccessToken $access -Path 'Env:/ONEFLEXTOKENS_PESTER' -ErrorAction Stop } | Should -Throw -ErrorId 'EnvPathNotFileSystem,*'
+        Test-Path -LiteralPath 'Env:/ONEFLEXTOKENS_PESTER' | Should -BeFalse
+    }
+
+    It 'leaves no lock file in the bot folder, so git status stays clean' {
+        $bot = Join-Path $TestDrive 'gitbot'
+        New-BotFolder -Path $bot -AccessToken 'old.token.value' | Out-Null
+        Set-Content -LiteralPath (Join-Path $bot '.gitignore') -Value '.env'
+        git -C $bot init -q
+        git -C $bot add .gitignore
+        git -C $bot -c user.name=t -c user.email=t@example.com commit -q -m init
+        Save-OneFlexEnv -AccessToken $access -RefreshToken $refresh -Path (Join-Path $bot '.env'), (Join-Path $bot 'config' '.env')
+        git -C $bot status --porcelain --ignored=no | Should -BeNullOrEmpty
+        (Get-ChildItem -LiteralPath $bot -Force -Recurse -File | Where-Object FullName -NotLike '*/.git/*').Name | Sort-Object |
+            Should -Be @('.env', '.env', '.gitignore')
+    }
+
+    It 'shows the exact change with -WhatIf and changes nothing' {
+        $file = Join-Path $TestDrive 'exact.env'
+        Set-Content -LiteralPath $file -Value 'ONEFLEX_TOKEN=old' -NoNewline
+        # What if: lines go to the host, so a child pwsh shows them on its standard output, as a user sees them.
+        $shown = & (Get-PwshPath) -NoProfile -NonInteractive -Command "Import-Module '$ModuleManifest'; Save-OneFlexEnv -AccessToken $access -RefreshToken $refresh -Path '$file' -WhatIf" | Out-String
+        $shown | Should -Match ([regex]::Escape('"Update ONEFLEX_TOKEN; add ONEFLEX_REFRESH_TOKEN"'))
+        Get-Content -Raw -LiteralPath $file | Should -Be 'ONEFLEX_TOKEN=old'
+    }
+
     It 'refuses a value with a line break and leaves the file alone' {
         $file = Join-Path $TestDrive 'unsafe.env'
         Set-Content -LiteralPath $file -Value 'ONEFLEX_TOKEN=old' -NoNewline

@@ -27,6 +27,22 @@ Describe 'Test-OneFlexToken' {
         Test-OneFlexToken -EnvPath $file | Should -BeTrue
     }
 
+    It 'reads the files Get-Item and Get-ChildItem output, bound through PSPath' {
+        $folder = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'piped')
+        Set-Content -LiteralPath (Join-Path $folder 'good.env') -Value "ONEFLEX_TOKEN=$(New-TestJwt -ExpiresAt ([datetimeoffset]::UtcNow.AddMinutes(15)))"
+        Set-Content -LiteralPath (Join-Path $folder 'old.env') -Value "ONEFLEX_TOKEN=$(New-TestJwt -ExpiresAt ([datetimeoffset]::UtcNow.AddMinutes(-5)))"
+        Get-Item -LiteralPath (Join-Path $folder 'good.env') | Test-OneFlexToken | Should -BeTrue
+        (Get-ChildItem -LiteralPath $folder | Test-OneFlexToken -Detailed).Reason | Should -Be @('Valid', 'Expired')
+    }
+
+    It 'says when a byte order mark hides ONEFLEX_TOKEN from the bot' {
+        $file = Join-Path $TestDrive 'bom.env'
+        [IO.File]::WriteAllText($file, "ONEFLEX_TOKEN=$(New-TestJwt -ExpiresAt ([datetimeoffset]::UtcNow.AddMinutes(15)))`n", [Text.UTF8Encoding]::new($true))
+        $status = Test-OneFlexToken -EnvPath $file -Detailed
+        $status.Reason | Should -Be 'Empty'
+        $status.Message | Should -Match 'byte order mark'
+    }
+
     It 'never shows the whole token' {
         $token = New-TestJwt -ExpiresAt ([datetimeoffset]::UtcNow.AddMinutes(15))
         (Test-OneFlexToken -AccessToken $token -Detailed | Out-String) | Should -Not -Match ([regex]::Escape($token))

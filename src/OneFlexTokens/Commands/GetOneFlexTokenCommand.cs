@@ -67,7 +67,7 @@ public sealed class GetOneFlexTokenCommand : OneFlexCmdlet
             var refreshToken = ParameterSetName switch
             {
                 RefreshTokenSet => RefreshToken,
-                EnvPathSet => ReadRefreshTokenFromEnvFile(ResolvePath(EnvPath!)),
+                EnvPathSet => ReadRefreshTokenFromEnvFile(EnvPaths.ForReading(SessionState, EnvPath!)),
                 _ => null,
             };
 

@@ -9,53 +9,78 @@ namespace OneFlexTokens.Commands;
 [OutputType(typeof(EnvSaveResult))]
 public sealed class SaveOneFlexEnvCommand : OneFlexCmdlet
 {
+    // The token comes as an object or as values; the files as -Path (wildcards) or -LiteralPath: four sets.
     private const string TokenSet = "Token";
     private const string ValuesSet = "Values";
+    private const string TokenLiteralSet = "TokenLiteralPath";
+    private const string ValuesLiteralSet = "ValuesLiteralPath";
 
     private readonly HashSet<string> _gitChecked = new(StringComparer.Ordinal);
     private readonly EnvFileWriter _writer = new();
 
     [Parameter(ParameterSetName = TokenSet, ValueFromPipeline = true)]
+    [Parameter(ParameterSetName = TokenLiteralSet, ValueFromPipeline = true)]
     [ValidateNotNull]
     public OneFlexToken? InputObject { get; set; }
 
     [Parameter(ParameterSetName = ValuesSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = ValuesLiteralSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string? AccessToken { get; set; }
 
     [Parameter(ParameterSetName = ValuesSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = ValuesLiteralSet, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string? RefreshToken { get; set; }
 
-    [Parameter(Position = 0)]
+    [Parameter(Position = 0, ParameterSetName = TokenSet)]
+    [Parameter(Position = 0, ParameterSetName = ValuesSet)]
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = { "./.env" };
+
+    [Parameter(Mandatory = true, ParameterSetName = TokenLiteralSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, ParameterSetName = ValuesLiteralSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string[]? LiteralPath { get; set; }
 
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    private bool IsLiteral => ParameterSetName is TokenLiteralSet or ValuesLiteralSet;
+
     protected override void ProcessRecord()
     {
         var settings = Settings();
-        foreach (var path in Path)
+        foreach (var path in IsLiteral ? LiteralPath! : Path)
         {
-            var full = ResolvePath(path);
+            IReadOnlyList<string> files;
             try
             {
-                Save(full, settings);
+                files = EnvPaths.ForSaving(SessionState, path, IsLiteral);
             }
             catch (OneFlexException failure)
             {
                 WriteError(failure);
+                continue;
             }
-            catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+
+            foreach (var file in files)
             {
-                throw new PipelineStoppedException();
+                try
+                {
+                    Save(file, settings);
+                }
+                catch (OneFlexException failure)
+                {
+                    WriteError(failure);
+                }
             }
         }
     }
 
-    private List<KeyValuePair<string, string>> Settings()
+    /// <summary>The tokens to save, checked once for all files: an unsafe value ends the command before any file is touched.</summary>
+    private EnvSettings Settings()
     {
         var access = InputObject?.AccessToken ?? AccessToken;
         var refresh = InputObject?.RefreshToken ?? RefreshToken;
@@ -77,84 +102,60 @@ public sealed class SaveOneFlexEnvCommand : OneFlexCmdlet
 
         try
         {
-            foreach (var (key, value) in settings)
-            {
-                TokenValueRules.Validate(key, value);
-            }
+            return EnvSettings.Create(settings);
         }
         catch (OneFlexException unsafeValue)
         {
             ThrowTerminatingError(unsafeValue);
+            throw;
         }
-
-        return settings;
     }
 
-    private void Save(string path, List<KeyValuePair<string, string>> settings)
+    /// <param name="path">A full path; its errors go to the caller, which reports them and goes on with the next file.</param>
+    private void Save(string path, EnvSettings settings)
     {
-        // The preview reads and edits the file once more; only -WhatIf and -Confirm need it to describe the change.
-        if (ShouldProcessNeedsPreview())
+        var target = EnvFileAccess.Resolve(path);
+        EnvSaveResult? result;
+        try
         {
-            var preview = _writer.Preview(path, settings);
-            if (!preview.Changed)
-            {
-                Report(path, preview);
-                return;
-            }
-
-            if (!ShouldProcess(path, preview.Summary))
-            {
-                return;
-            }
+            // ShouldProcess decides, asked by the writer with the change it computed under the folder's lock: -WhatIf and
+            // -Confirm show exactly what would change, and a save reads and edits the file once.
+            result = _writer.Save(target, settings, change => ShouldProcess(target.Path, change.Summary), CancellationToken,
+                folder => WriteVerbose($"{target.Path}: waiting for another save in {folder} to finish."));
         }
-        else if (!ShouldProcess(path, Messages.SaveEnvAction))
+        catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+
+        if (result is null)
         {
             return;
         }
 
-        var result = _writer.Save(path, settings, CancellationToken,
-            lockPath => WriteVerbose($"{path}: waiting for another save to finish (it holds {lockPath})."));
-        Report(path, result);
-    }
-
-    private void Report(string path, EnvSaveResult result)
-    {
-        WriteVerbose($"{path}: {result.Summary}.");
-        WarnIfCommittable(path);
+        WriteVerbose($"{target.Path}: {result.Summary}.");
+        WarnIfCommittable(target);
         if (PassThru)
         {
             WriteObject(result);
         }
     }
 
-    private bool ShouldProcessNeedsPreview() =>
-        MyInvocation.BoundParameters.ContainsKey("WhatIf")
-        || MyInvocation.BoundParameters.ContainsKey("Confirm")
-        || LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"))
-        || (Enum.TryParse<ConfirmImpact>(GetVariableValue("ConfirmPreference")?.ToString(), true, out var preference)
-            && preference != ConfirmImpact.None && preference <= ConfirmImpact.Medium);
-
-    private void WarnIfCommittable(string path)
+    private void WarnIfCommittable(EnvTarget target)
     {
-        if (!_gitChecked.Add(path))
+        if (!_gitChecked.Add(target.File) || GitWorkTree.FindRoot(target.File) is not { } root)
         {
             return;
         }
 
-        var target = EnvFileWriter.ResolveTarget(path);
-        if (GitWorkTree.FindRoot(target) is not { } root)
-        {
-            return;
-        }
-
-        var ignored = GitWorkTree.IsIgnored(root, target, out var problem);
+        var ignored = GitWorkTree.IsIgnored(root, target.File, out var problem);
         if (ignored == false)
         {
-            WriteWarning(string.Format(Messages.EnvFileInGitWorkTree, path, root));
+            WriteWarning(string.Format(Messages.EnvFileInGitWorkTree, target.Path, root));
         }
         else if (ignored is null)
         {
-            WriteWarning(string.Format(Messages.EnvFileInGitWorkTreeUnchecked, path, root, problem));
+            WriteWarning(string.Format(Messages.EnvFileInGitWorkTreeUnchecked, target.Path, root, problem));
         }
     }
 }

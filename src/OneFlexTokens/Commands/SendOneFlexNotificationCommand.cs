@@ -98,7 +98,7 @@ public sealed class SendOneFlexNotificationCommand : OneFlexCmdlet
 
         if (EnvPath is not null)
         {
-            var values = EnvFileReader.ReadValues(ResolvePath(EnvPath));
+            var values = EnvFileReader.ReadValues(EnvPaths.ForReading(SessionState, EnvPath));
             if (values.TryGetValue(WebhookEnvKey, out var fromFile) && !string.IsNullOrWhiteSpace(fromFile))
             {
                 return fromFile;

@@ -22,7 +22,8 @@ public sealed class TestOneFlexTokenCommand : OneFlexCmdlet
     [AllowEmptyString]
     public string? AccessToken { get; set; }
 
-    [Parameter(Mandatory = true, ParameterSetName = EnvPathSet)]
+    [Parameter(Mandatory = true, ParameterSetName = EnvPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath")]
     [ValidateNotNullOrEmpty]
     public string EnvPath { get; set; } = "";
 
@@ -56,13 +57,18 @@ public sealed class TestOneFlexTokenCommand : OneFlexCmdlet
 
     protected override void ProcessRecord()
     {
-        var token = ReadInput();
+        var token = ReadInput(out var emptyBecause);
         if (token is null)
         {
             return;
         }
 
         var status = TokenValidator.Evaluate(token.AccessToken, MinimumValidity, DateTimeOffset.UtcNow);
+        if (status.Reason == TokenValidity.Empty && emptyBecause is not null)
+        {
+            status = status with { Message = emptyBecause };
+        }
+
         if (status.IsValid && Online)
         {
             status = ProbeOnline(token, status);
@@ -88,8 +94,10 @@ public sealed class TestOneFlexTokenCommand : OneFlexCmdlet
         }
     }
 
-    private OneFlexToken? ReadInput()
+    /// <param name="emptyBecause">Why the token is empty when a cause more specific than "none given" is known.</param>
+    private OneFlexToken? ReadInput(out string? emptyBecause)
     {
+        emptyBecause = null;
         switch (ParameterSetName)
         {
             case TokenSet:
@@ -99,7 +107,13 @@ public sealed class TestOneFlexTokenCommand : OneFlexCmdlet
             default:
                 try
                 {
-                    var tokens = EnvFileReader.ReadTokens(ResolvePath(EnvPath));
+                    var path = EnvPaths.ForReading(SessionState, EnvPath);
+                    var tokens = EnvFileReader.ReadTokens(path);
+                    if (tokens.KeyBehindByteOrderMark == EnvKeys.AccessToken)
+                    {
+                        emptyBecause = string.Format(Messages.EnvKeyAfterByteOrderMark, path, EnvKeys.AccessToken);
+                    }
+
                     return new OneFlexToken(tokens.AccessToken ?? "", tokens.RefreshToken, BaseUrl, TokenSource.EnvFile);
                 }
                 catch (OneFlexException failure)

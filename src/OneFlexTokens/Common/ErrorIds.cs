@@ -33,6 +33,7 @@ public static class ErrorIds
     public const string EnvFileTooLarge = "EnvFileTooLarge";
     public const string EnvFileOwnerNotKept = "EnvFileOwnerNotKept";
     public const string EnvLockFileRefused = "EnvLockFileRefused";
+    public const string EnvPathNotFileSystem = "EnvPathNotFileSystem";
 
     // Sign-in
     public const string BrowserNotFound = "BrowserNotFound";

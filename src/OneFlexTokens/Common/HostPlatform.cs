@@ -42,6 +42,23 @@ public sealed record HostPlatform(OSKind OS, Func<string, string?> GetEnvironmen
     };
 
     /// <summary>
+    /// Where a lock on <paramref name="folder"/> lives when the OS cannot lock a folder itself: on Windows, a file in
+    /// %ProgramData%\OneFlexTokens\locks named after the folder's full path (case-insensitive, as Windows paths are), the
+    /// same for every account on the machine. Null on Linux and macOS, which lock the folder itself (flock).
+    /// </summary>
+    public string? FolderLockFile(string folder)
+    {
+        if (!IsWindows)
+        {
+            return null;
+        }
+
+        var key = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+            folder.TrimEnd('\\', '/').ToUpperInvariant())));
+        return JoinPath(Env("ProgramData") ?? @"C:\ProgramData", "OneFlexTokens", "locks", key[..32] + ".lock");
+    }
+
+    /// <summary>
     /// Playwright's folder (under .playwright/node) and file name of the Node runtime for this OS and architecture,
     /// as Microsoft.Playwright 1.64 looks them up. It has no Windows arm64 build: Windows on arm64 runs the x64 one.
     /// </summary>

@@ -75,10 +75,9 @@ internal static class Messages
     public const string EnvFileReadOnly = "The env file '{0}' is read-only, so the tokens were not saved there. Make it writable (chmod u+w, or clear the read-only attribute) if it should hold the tokens.";
     public const string EnvFileNotWritable = "The tokens could not be saved to '{0}': {1} The file was left as it was. Check that you may write to the file and to its folder.";
     public const string EnvFolderNotCreated = "The folder of '{0}' does not exist and could not be created: {1} Create it, or fix the path.";
-    public const string EnvFileBusy = "Another save to '{0}' has held its lock file '{1}' for more than {2} seconds. Retry when it has finished; if no save is running, delete the lock file.";
+    public const string EnvFileBusy = "Another save has held the lock of the folder '{1}' for more than {2} seconds (it may be waiting at a -Confirm prompt), so '{0}' was left as it was. Retry when it has finished.";
     public const string UnsafeTokenValue = "The {0} value cannot be written to a .env file safely: it has {1}, which a token never has (tokens use only letters, digits and . - _ ~ + / =). Nothing was written. Check that the value is really a token.";
     public const string UnsafeTokenEmpty = "The {0} value is empty. Nothing was written.";
-    public const string SaveEnvAction = "Set ONEFLEX_TOKEN and ONEFLEX_REFRESH_TOKEN";
     public const string SaveEnvNoTokenInput = "No token to save. Pipe a OneFlexToken (Get-OneFlexToken | Save-OneFlexEnv), or pass -AccessToken and/or -RefreshToken.";
     public const string EnvFileInGitWorkTree = "'{0}' is inside the git work tree '{1}' and git does not ignore it: the tokens could be committed. Add it to .gitignore.";
     public const string EnvFileHasNul = "The env file '{0}' contains NUL bytes, so it is not a text file the bot can read. Check that the path names the bot's .env file; if it does, save it again as UTF-8 text.";
@@ -90,8 +89,13 @@ internal static class Messages
     public const string EnvFileLinkToCallersFileRefused = "'{0}' passes through a symbolic link of user id {1} and ends at '{2}', a file of yours. Another user's link is never followed to your own files (it could make you overwrite a file you did not name), so nothing was read or changed. If that file is the bot's .env, give its own path.";
     public const string EnvFileOwnerNotKept = "'{0}' belongs to user id {1}, and a save replaces the file: only that user or root can give the new file the same owner, so nothing was changed. Run Save-OneFlexEnv as that user (or as root), or take the file over first (chown) if it should be yours.";
     public const string EnvFileGroupNotKept = "'{0}' belongs to group id {1}, which you are not a member of, so the saved file could not keep that group: nothing was changed. Run Save-OneFlexEnv as root or as a member of that group, or change the file's group first (chgrp).";
-    public const string EnvLockFileRefused = "The lock file '{1}' of '{0}' is {2}, and a lock file is never followed through a link or opened when it is not a regular file, so nothing was changed. Delete '{1}' (the next save creates it again).";
+    public const string EnvLockFileRefused = "The lock file '{1}' for the folder of '{0}' is {2}, and a lock file is never followed through a link or opened when it is not a regular file, so nothing was changed. Delete '{1}' (the next save creates it again).";
     public const string EnvFileInGitWorkTreeUnchecked = "'{0}' is inside the git work tree '{1}', and git could not be asked whether it ignores the file ({2}). Make sure .gitignore covers it, or the tokens could be committed.";
+    public const string EnvFolderNotLockable = "The tokens could not be saved to '{0}': its folder '{1}' could not be opened to lock it ({2}). The file was left as it was. Saving needs read and write access to the folder.";
+    public const string EnvPathNoMatch = "No file matches '{0}', so nothing was saved there. Check the pattern; to name a file whose name has wildcard characters ([ ] * ?), use -LiteralPath.";
+    public const string EnvPathNotResolved = "'{0}' does not name a file: {1}";
+    public const string EnvPathNotFileSystem = "'{0}' is a path of the PowerShell {1} provider, not a file: a .env file must be on the file system. Give a file path such as ./config/.env.";
+    public const string EnvFileNotFoundNoWildcards = "The env file '{0}' does not exist. -EnvPath takes the path as it is, without expanding wildcards: give the file's own path.";
 
     // Sign-in
     public static string BrowserPathNotFound(string path) =>

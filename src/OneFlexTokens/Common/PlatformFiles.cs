@@ -25,7 +25,7 @@ internal readonly record struct FileFacts(FileKind Kind, long Size, uint? OwnerI
 /// <summary>
 /// The file system calls .NET has no API for, in one place: the type and owner of an entry without following a
 /// link (lstat), of an open handle (fstat), an open that neither follows a link nor blocks on a FIFO or device,
-/// and changing a handle's owner (fchown). On Unix they go to libSystem.Native, the shim every .NET runtime ships
+/// changing a handle's owner (fchown), and locking a folder (flock). On Unix they go to libSystem.Native, the shim every .NET runtime ships
 /// and wraps stat with one fixed layout on every OS and architecture (libc's struct stat differs on each, and
 /// glibc before 2.33 does not even export stat), and to libc for open and fchown. On Windows the same questions
 /// are answered from FileSystemInfo, as far as the OS allows: reparse points count as links, owners are not compared.
@@ -134,6 +134,58 @@ internal static class PlatformFiles
         {
             handle.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// An exclusive lock on <paramref name="folder"/>, held until it is disposed, or null when another process (or another
+    /// open in this one) holds it: the caller waits and asks again. On Linux and macOS it is flock(2) on the folder
+    /// itself, opened read-only as a folder, so it creates nothing, never opens a file, FIFO or device, and leaves
+    /// nothing behind; the OS releases it when the process dies, and flock(1) takes the same lock. As in .NET, a file
+    /// system without locks is used unlocked. On Windows, which cannot lock a folder so, it is an exclusive open of
+    /// <see cref="HostPlatform.FolderLockFile"/> (<see cref="LockFileRefusedException"/> when that is not a regular file).
+    /// </summary>
+    public static IDisposable? TryLockFolder(string folder)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return TryLockFolderOnWindows(HostPlatform.Current.FolderLockFile(folder)!);
+        }
+
+        var fd = Open(folder, FolderOpenFlags(HostPlatform.Current.OS, RuntimeInformation.ProcessArchitecture));
+        if (fd < 0)
+        {
+            throw ErrorFor(Marshal.GetLastPInvokeError(), folder);
+        }
+
+        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        if (FLock(handle, LockExclusive | LockNonBlocking) != 0 && Marshal.GetLastPInvokeError() == WouldBlockError)
+        {
+            handle.Dispose();
+            return null;
+        }
+
+        return handle;
+    }
+
+    private static FileStream? TryLockFolderOnWindows(string lockFile)
+    {
+        var kind = Inspect(lockFile).Kind;
+        if (kind is not (FileKind.Missing or FileKind.Regular))
+        {
+            throw new LockFileRefusedException(lockFile, kind);
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(lockFile)!);
+        try
+        {
+            // Read access is enough to hold it, so an account that did not create the file (SYSTEM's task, a user) can lock it too.
+            return new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.Read, FileShare.None);
+        }
+        catch (IOException e) when (e.HResult is unchecked((int)0x80070020) or unchecked((int)0x80070021))
+        {
+            // ERROR_SHARING_VIOLATION or ERROR_LOCK_VIOLATION: another save holds it.
+            return null;
         }
     }
 
@@ -247,6 +299,20 @@ internal static class PlatformFiles
         return accessMode | linuxNonBlocking | linuxNoFollow | linuxNoControllingTerminal | linuxCloseOnExec;
     }
 
+    /// <summary>open(2) flags for a folder to lock: read-only, a folder only (never a file, FIFO or device), not inherited.</summary>
+    internal static int FolderOpenFlags(OSKind os, Architecture architecture)
+    {
+        if (os == OSKind.MacOS)
+        {
+            const int directory = 0x100000, closeOnExec = 0x1000000;
+            return directory | closeOnExec;
+        }
+
+        const int linuxCloseOnExec = 0x80000;
+        var linuxDirectory = architecture is Architecture.Arm or Architecture.Arm64 or Architecture.Ppc64le ? 0x4000 : 0x10000;
+        return linuxDirectory | linuxCloseOnExec;
+    }
+
     private static int LinkLoopError => OperatingSystem.IsMacOS() ? 62 : 40;
 
     private static int WouldBlockError => OperatingSystem.IsMacOS() ? 35 : 11;
@@ -333,6 +399,21 @@ internal static class PlatformFiles
 
     [DllImport(LibC, EntryPoint = "fchown", SetLastError = true)]
     private static extern int FChown(int fd, uint owner, uint group);
+}
+
+/// <summary>The file that stands for a folder's lock (on Windows) is there but is not a regular file: a link, a folder, a device.</summary>
+internal sealed class LockFileRefusedException : IOException
+{
+    public LockFileRefusedException(string path, FileKind kind)
+        : base($"'{path}' is not a regular file.")
+    {
+        Path = path;
+        Kind = kind;
+    }
+
+    public string Path { get; }
+
+    public FileKind Kind { get; }
 }
 
 /// <summary>An open refused because the last component of the path is a symbolic link.</summary>

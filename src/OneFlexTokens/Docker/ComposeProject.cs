@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Text;
 using OneFlexTokens.Common;
+using OneFlexTokens.EnvFiles;
 
 namespace OneFlexTokens.Docker;
 
@@ -27,7 +28,7 @@ public static class ComposeProject
         }
 
         var composeFile = ComposeFileNames.Select(name => Path.Combine(full, name)).FirstOrDefault(File.Exists) ?? throw NotFound(full);
-        var fromEnvironment = platform.Env(ProjectNameVariable) ?? ReadDotEnvValue(Path.Combine(full, ".env"), ProjectNameVariable);
+        var fromEnvironment = platform.Env(ProjectNameVariable) ?? ProjectNameFromDotEnv(Path.Combine(full, ".env"));
         var chosen = fromEnvironment
             ?? ReadTopLevelName(File.ReadAllText(composeFile))
             ?? Path.GetFileName(full.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
@@ -123,39 +124,12 @@ public static class ComposeProject
         return value[..cut].TrimEnd(' ', '\t');
     }
 
-    /// <summary>One key of a dotenv file (compose reads COMPOSE_PROJECT_NAME there); other values are never read out.</summary>
-    internal static string? ReadDotEnvValue(string path, string key)
-    {
-        if (!File.Exists(path))
-        {
-            return null;
-        }
-
-        foreach (var rawLine in File.ReadLines(path))
-        {
-            var line = rawLine.Trim();
-            if (line.StartsWith("export ", StringComparison.Ordinal))
-            {
-                line = line[7..].TrimStart();
-            }
-
-            if (!line.StartsWith(key, StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var afterKey = line[key.Length..].TrimStart();
-            if (!afterKey.StartsWith('='))
-            {
-                continue;
-            }
-
-            var value = ScalarValue(afterKey[1..]);
-            return string.IsNullOrEmpty(value) ? null : value;
-        }
-
-        return null;
-    }
+    /// <summary>
+    /// COMPOSE_PROJECT_NAME from the folder's .env (where compose reads it), by the module's one .env reader and its file
+    /// policy; null when the file or the key is missing. The file is the bot's, with its tokens: no other value is used.
+    /// </summary>
+    private static string? ProjectNameFromDotEnv(string path) =>
+        EnvFileReader.TryReadValues(path)?.GetValueOrDefault(ProjectNameVariable) is { Length: > 0 } name ? name : null;
 
     private static OneFlexException NotFound(string directory) =>
         new(ErrorIds.ComposeFileNotFound, ErrorCategory.ObjectNotFound, string.Format(Messages.ComposeFileNotFound, directory, string.Join(", ", ComposeFileNames)), directory);

@@ -23,12 +23,16 @@ internal static class EnvFileAccess
 
     private const int MaxLinks = 40;
 
-    /// <summary>The full path of the file that <paramref name="path"/> names: itself, or the final target of a link that the policy lets us follow.</summary>
-    public static string ResolveTarget(string path)
+    /// <summary>
+    /// The .env file that <paramref name="path"/> names, under the policy: itself, or the final target of a link that the
+    /// policy lets us follow; it may not exist yet. Errors and results name <paramref name="path"/>.
+    /// </summary>
+    public static EnvTarget Resolve(string path)
     {
         try
         {
-            return Resolve(path);
+            var file = FollowLinks(path, out var viaLink);
+            return new EnvTarget(path, file, viaLink);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -36,11 +40,12 @@ internal static class EnvFileAccess
         }
     }
 
-    private static string Resolve(string path)
+    private static string FollowLinks(string path, out bool viaLink)
     {
         var full = Path.GetFullPath(path);
         var facts = PlatformFiles.Inspect(full);
-        if (facts.Kind != FileKind.SymbolicLink)
+        viaLink = facts.Kind == FileKind.SymbolicLink;
+        if (!viaLink)
         {
             CheckKind(facts.Kind, path, full, viaLink: false);
             return full;
@@ -91,16 +96,16 @@ internal static class EnvFileAccess
     }
 
     /// <summary>
-    /// The bytes of <paramref name="file"/> (a path from <see cref="ResolveTarget"/>), or null when it does not exist;
-    /// failures name <paramref name="shownPath"/>. Memory stays within <see cref="MaxBytes"/> whatever the file holds.
+    /// The bytes of <paramref name="target"/>'s file, or null when it does not exist. Memory stays within
+    /// <see cref="MaxBytes"/> whatever the file holds.
     /// </summary>
-    public static EnvFileContent? TryRead(string file, string shownPath)
+    public static EnvFileContent? TryRead(EnvTarget target)
     {
         SafeFileHandle handle;
         FileFacts facts;
         try
         {
-            handle = PlatformFiles.OpenExisting(file, FileAccess.Read, FileShare.Read, out facts);
+            handle = PlatformFiles.OpenExisting(target.File, FileAccess.Read, FileShare.Read, out facts);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -108,19 +113,19 @@ internal static class EnvFileAccess
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw Unreadable(shownPath, e);
+            throw Unreadable(target.Path, e);
         }
 
         using (handle)
         {
-            CheckKind(facts.Kind, shownPath, file, viaLink: file != Path.GetFullPath(shownPath));
+            CheckKind(facts.Kind, target.Path, target.File, target.ViaLink);
             try
             {
-                return PlatformFiles.ReadAtMost(handle, facts.Size, MaxBytes) is { } bytes ? new EnvFileContent(bytes, facts) : throw TooLarge(shownPath);
+                return PlatformFiles.ReadAtMost(handle, facts.Size, MaxBytes) is { } bytes ? new EnvFileContent(bytes, facts) : throw TooLarge(target.Path);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw Unreadable(shownPath, e);
+                throw Unreadable(target.Path, e);
             }
         }
     }

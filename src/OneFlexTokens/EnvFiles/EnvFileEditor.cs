@@ -3,11 +3,7 @@ using System.Buffers;
 namespace OneFlexTokens.EnvFiles;
 
 /// <summary>What setting keys in a file's bytes gives: the new bytes and which keys were updated or appended.</summary>
-internal sealed record EnvEdit(ReadOnlyMemory<byte> Bytes, bool Changed, string[] KeysUpdated, string[] KeysAdded)
-{
-    /// <summary>A copy of <see cref="Bytes"/>; the writer uses the bytes as they are, without this copy of a large buffer.</summary>
-    public byte[] Content => Bytes.ToArray();
-}
+internal sealed record EnvEdit(ReadOnlyMemory<byte> Bytes, bool Changed, string[] KeysUpdated, string[] KeysAdded);
 
 /// <summary>
 /// Sets keys in .env content without touching any other byte. Every statement python-dotenv reads as one of
@@ -17,20 +13,10 @@ internal sealed record EnvEdit(ReadOnlyMemory<byte> Bytes, bool Changed, string[
 /// </summary>
 internal static class EnvFileEditor
 {
-    public static EnvEdit Apply(ReadOnlySpan<byte> original, IReadOnlyList<KeyValuePair<string, string>> settings, string path = "")
+    /// <param name="original">The file's bytes, edited as bytes: only the keys' values change, whatever the other bytes are. The writer
+    /// refuses files that are not UTF-8 text before it edits (<see cref="EnvFileReader.EnsureUtf8"/>): UTF-16 would come out broken.</param>
+    public static EnvEdit Apply(ReadOnlySpan<byte> original, EnvSettings settings)
     {
-        foreach (var (key, value) in settings)
-        {
-            if (!IsKeyName(key))
-            {
-                throw new ArgumentException($"'{key}' is not a .env key name.", nameof(settings));
-            }
-
-            TokenValueRules.Validate(key, value);
-        }
-
-        EnvFileReader.RejectUtf16(original, path);
-
         var bindings = DotenvSyntax.Parse(original);
         var found = new bool[settings.Count];
         var updated = new bool[settings.Count];
@@ -133,10 +119,7 @@ internal static class EnvFileEditor
         }
     }
 
-    public static bool IsKeyName(string key) =>
-        key.Length > 0 && !char.IsAsciiDigit(key[0]) && key.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
-
-    private static int IndexOf(IReadOnlyList<KeyValuePair<string, string>> settings, string key)
+    private static int IndexOf(EnvSettings settings, string key)
     {
         for (var i = 0; i < settings.Count; i++)
         {

@@ -5,7 +5,14 @@ using OneFlexTokens.Common;
 namespace OneFlexTokens.EnvFiles;
 
 /// <summary>The tokens a .env file holds; null when the file does not set one.</summary>
-public sealed record EnvTokens(string? AccessToken, string? RefreshToken);
+public sealed record EnvTokens(string? AccessToken, string? RefreshToken)
+{
+    /// <summary>
+    /// The token key that the file sets on its first line right after a UTF-8 byte order mark, which python-dotenv (and so
+    /// the bot) reads as part of the key's name: the file does not set that token for the bot. Null when no key is hidden so.
+    /// </summary>
+    public string? KeyBehindByteOrderMark { get; init; }
+}
 
 /// <summary>
 /// The one .env reader: the keys and values the bot gets from a file, by python-dotenv's rules
@@ -15,28 +22,28 @@ public sealed record EnvTokens(string? AccessToken, string? RefreshToken);
 /// </summary>
 public static class EnvFileReader
 {
-    /// <param name="path">A full file-system path (cmdlets resolve it first).</param>
-    public static IReadOnlyDictionary<string, string> ReadValues(string path) => ParseValues(ReadBytes(path).Span, path);
+    private const string ByteOrderMark = "\uFEFF";
+
+    /// <param name="path">A full file-system path (cmdlets resolve it first); EnvFileNotFound when the file does not exist.</param>
+    public static IReadOnlyDictionary<string, string> ReadValues(string path) =>
+        TryReadValues(path) ?? throw new OneFlexException(ErrorIds.EnvFileNotFound, ErrorCategory.ObjectNotFound, string.Format(Messages.EnvFileNotFound, path), path);
+
+    /// <summary>The values of <paramref name="path"/>, or null when the file does not exist.</summary>
+    public static IReadOnlyDictionary<string, string>? TryReadValues(string path)
+    {
+        var target = EnvFileAccess.Resolve(path);
+        return EnvFileAccess.TryRead(target) is { } content ? ParseValues(content.Bytes.Span, target.Path) : null;
+    }
 
     public static EnvTokens ReadTokens(string path)
     {
         var values = ReadValues(path);
-        return new EnvTokens(
-            values.TryGetValue(EnvKeys.AccessToken, out var access) && access.Length > 0 ? access : null,
-            values.TryGetValue(EnvKeys.RefreshToken, out var refresh) && refresh.Length > 0 ? refresh : null);
-    }
-
-    /// <summary>The non-empty value of <paramref name="key"/>, or EnvKeyMissing.</summary>
-    public static string ReadRequired(string path, string key)
-    {
-        var values = ReadValues(path);
-        if (values.TryGetValue(key, out var value) && value.Length > 0)
+        string? Token(string key) => values.TryGetValue(key, out var value) && value.Length > 0 ? value : null;
+        return new EnvTokens(Token(EnvKeys.AccessToken), Token(EnvKeys.RefreshToken))
         {
-            return value;
-        }
-
-        var message = values.ContainsKey("\uFEFF" + key) ? Messages.EnvKeyAfterByteOrderMark : Messages.EnvKeyMissing;
-        throw new OneFlexException(ErrorIds.EnvKeyMissing, ErrorCategory.ObjectNotFound, string.Format(message, path, key), path);
+            KeyBehindByteOrderMark = new[] { EnvKeys.AccessToken, EnvKeys.RefreshToken }
+                .FirstOrDefault(key => Token(key) is null && values.ContainsKey(ByteOrderMark + key)),
+        };
     }
 
     /// <summary>Parses file content; <paramref name="path"/> only names the file in errors.</summary>
@@ -86,7 +93,7 @@ public static class EnvFileReader
     }
 
     /// <summary>UTF-16 and UTF-32 files (as Windows PowerShell 5's redirections write) cannot be read or edited as bytes of UTF-8.</summary>
-    internal static void RejectUtf16(ReadOnlySpan<byte> content, string path)
+    private static void RejectUtf16(ReadOnlySpan<byte> content, string path)
     {
         if (content.StartsWith(stackalloc byte[] { 0xFF, 0xFE }) || content.StartsWith(stackalloc byte[] { 0xFE, 0xFF })
             || content.StartsWith(stackalloc byte[] { 0x00, 0x00, 0xFE, 0xFF }))
@@ -110,8 +117,4 @@ public static class EnvFileReader
         var pairs = sample.Length / 2;
         return pairs > 0 && (even == 0 || odd == 0) && Math.Max(even, odd) * 2 >= pairs;
     }
-
-    internal static ReadOnlyMemory<byte> ReadBytes(string path) =>
-        EnvFileAccess.TryRead(EnvFileAccess.ResolveTarget(path), path)?.Bytes
-        ?? throw new OneFlexException(ErrorIds.EnvFileNotFound, ErrorCategory.ObjectNotFound, string.Format(Messages.EnvFileNotFound, path), path);
 }

@@ -1,272 +1,173 @@
 using System.Diagnostics;
 using System.Management.Automation;
-using System.Runtime.Versioning;
-using Microsoft.Win32.SafeHandles;
 using OneFlexTokens.Common;
 
 namespace OneFlexTokens.EnvFiles;
 
 /// <summary>
-/// Saves keys into .env files: the edit of <see cref="EnvFileEditor"/>, written atomically (a 0600 temp file in
-/// the same folder, given the old file's owner, group and mode, flushed to disk, renamed over the file) while
-/// holding an exclusive lock on <c>&lt;file&gt;.lock</c> beside it, so overlapping saves from any number of
-/// processes run one after the other. Which files it reads and writes is <see cref="EnvFileAccess"/>'s policy;
-/// every refusal of that policy, of a file that is not UTF-8 text, or of an owner it could not keep comes before
-/// anything is created. The lock file is created without following a link, never opened through one, and left in
-/// place, empty: deleting it while another save holds it would let a third save lock a new file of the same name
-/// and run alongside. The OS releases the lock when a process dies, so a killed save never blocks the next one,
-/// which also deletes the temp file the killed one may have left. Folders it creates are owner-only.
+/// Saves keys into .env files: the edit of <see cref="EnvFileEditor"/>, written whole or not at all by
+/// <see cref="AtomicFile"/> (the old file's owner, group and mode kept), while the save holds its folder's lock, so
+/// overlapping saves from any number of processes and accounts (root's cron job and the bot's user) run one after the
+/// other and none loses another's update. The lock is the folder's own (<see cref="PlatformFiles.TryLockFolder"/>: flock
+/// on Linux and macOS, a file under %ProgramData% on Windows): no lock file lands beside the .env, in the folder the bot's
+/// container mounts or in git status, and nothing is created there that a link could redirect; the OS releases it when a
+/// process dies, so a killed save never blocks the next one, which also deletes the temp file the killed one left. Which
+/// files it reads and writes is <see cref="EnvFileAccess"/>'s policy, applied when the <see cref="EnvTarget"/> was
+/// resolved; its refusals, and those of a file that is not UTF-8 text or whose owner could not be kept, come before
+/// anything is written. Folders it creates are owner-only.
 /// </summary>
 internal sealed class EnvFileWriter
 {
-    public const string LockSuffix = ".lock";
-    private const string TempInfix = ".oneflex-";
-    private const string TempSuffix = ".tmp";
-    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const UnixFileMode AnyWrite = UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite;
 
     public EnvFileWriter(TimeSpan? lockTimeout = null) => LockTimeout = lockTimeout ?? TimeSpan.FromSeconds(30);
 
     public TimeSpan LockTimeout { get; }
 
-    /// <summary>What <see cref="Save"/> would do now, without writing or locking anything.</summary>
-    public EnvSaveResult Preview(string path, IReadOnlyList<KeyValuePair<string, string>> settings)
+    /// <summary>
+    /// Sets <paramref name="settings"/> in <paramref name="target"/>'s file: under the folder's lock it reads the file once,
+    /// edits it, and writes it when that changes it and <paramref name="confirm"/> agrees. Returns what the save did (a
+    /// file that already holds the settings is left alone), or null when <paramref name="confirm"/> said no: then nothing
+    /// was written or created.
+    /// </summary>
+    /// <param name="confirm">
+    /// Asked once, with the change, before the file is changed or its folder created. For a file whose folder exists it
+    /// is asked while the lock is held, so the change it is shown is the change made (and other saves to the folder wait).
+    /// </param>
+    /// <param name="onWait">Called once, with the folder, when another save holds its lock and this one starts waiting.</param>
+    public EnvSaveResult? Save(EnvTarget target, EnvSettings settings, Func<EnvSaveResult, bool>? confirm = null,
+        CancellationToken cancellationToken = default, Action<string>? onWait = null)
     {
-        ValidateValues(settings);
-        var target = ResolveTarget(path);
-        var (existing, edit) = Plan(target, path, settings);
-        return new EnvSaveResult(path, existing is null, edit.Changed, edit.KeysUpdated, edit.KeysAdded);
-    }
-
-    /// <param name="path">A full path; a symbolic link is followed (as <see cref="EnvFileAccess"/> allows) and its final target written, so the link stays.</param>
-    /// <param name="onWait">Called once, with the lock file's path, when another save holds the lock and this one starts waiting.</param>
-    public EnvSaveResult Save(string path, IReadOnlyList<KeyValuePair<string, string>> settings, CancellationToken cancellationToken = default, Action<string>? onWait = null)
-    {
-        ValidateValues(settings);
-        var target = ResolveTarget(path);
-
-        // Planned once before the folder or lock is created, so a refused file leaves nothing new behind, and again under the lock.
-        var (before, _) = Plan(target, path, settings);
-        if (before is null)
+        var confirmed = false;
+        if (!Directory.Exists(target.Folder))
         {
-            EnsureFolder(target, path);
+            // Nothing to read or lock yet: the save creates the file, and first its folder, which only a yes may create.
+            if (confirm is not null && !confirm(Result(target, null, EnvFileEditor.Apply(ReadOnlySpan<byte>.Empty, settings))))
+            {
+                return null;
+            }
+
+            confirmed = true;
+            CreateFolder(target);
         }
 
-        using var held = AcquireLock(target, path, before?.Facts, cancellationToken, onWait);
-        RemoveStaleTempFiles(target);
-        var (existing, edit) = Plan(target, path, settings);
-        if (edit.Changed)
+        using var held = AcquireLock(target, cancellationToken, onWait);
+        var existing = EnvFileAccess.TryRead(target);
+        var edit = Plan(target, existing, settings);
+        var result = Result(target, existing, edit);
+        if (!edit.Changed)
         {
-            WriteAtomically(target, path, edit.Bytes.Span, existing?.Facts);
+            return result;
         }
 
-        return new EnvSaveResult(path, existing is null, edit.Changed, edit.KeysUpdated, edit.KeysAdded);
+        if (!confirmed && confirm is not null && !confirm(result))
+        {
+            return null;
+        }
+
+        AtomicFile.RemoveLeftovers(target.File);
+        Write(target, edit, existing?.Facts);
+        return result;
     }
 
-    public static string ResolveTarget(string path) => EnvFileAccess.ResolveTarget(path);
+    private static EnvSaveResult Result(EnvTarget target, EnvFileContent? existing, EnvEdit edit) =>
+        new(target.Path, existing is null, edit.Changed, edit.KeysUpdated, edit.KeysAdded);
 
     /// <summary>
-    /// The file as it is and the edit that sets <paramref name="settings"/>, or the refusal: a file that is not UTF-8
-    /// text, not writable, or whose owner the save could not keep; a lock file that is not a regular file; an edit
-    /// too large to be read again.
+    /// The edit that sets <paramref name="settings"/>, or the refusal: a file that is not UTF-8 text, not writable, or
+    /// whose owner the save could not keep; an edit too large to be read again.
     /// </summary>
-    private static (EnvFileContent? Existing, EnvEdit Edit) Plan(string target, string path, IReadOnlyList<KeyValuePair<string, string>> settings)
+    private static EnvEdit Plan(EnvTarget target, EnvFileContent? existing, EnvSettings settings)
     {
-        var existing = EnvFileAccess.TryRead(target, path);
         if (existing is not null)
         {
-            EnvFileReader.EnsureUtf8(existing.Bytes.Span, path);
-            CheckWritable(target, path, existing.Facts);
-            CheckOwnerCanBeKept(path, existing.Facts);
+            EnvFileReader.EnsureUtf8(existing.Bytes.Span, target.Path);
+            CheckWritable(target, existing.Facts);
+            CheckOwnerCanBeKept(target.Path, existing.Facts);
         }
 
-        CheckLockFile(target, path);
-        var edit = EnvFileEditor.Apply(existing is null ? ReadOnlySpan<byte>.Empty : existing.Bytes.Span, settings, path);
-        return edit.Bytes.Length > EnvFileAccess.MaxBytes ? throw EnvFileAccess.TooLarge(path) : (existing, edit);
+        var edit = EnvFileEditor.Apply(existing is null ? ReadOnlySpan<byte>.Empty : existing.Bytes.Span, settings);
+        return edit.Bytes.Length > EnvFileAccess.MaxBytes ? throw EnvFileAccess.TooLarge(target.Path) : edit;
     }
 
-    private static void ValidateValues(IReadOnlyList<KeyValuePair<string, string>> settings)
+    private static void CreateFolder(EnvTarget target)
     {
-        foreach (var (key, value) in settings)
-        {
-            TokenValueRules.Validate(key, value);
-        }
-    }
-
-    private static void EnsureFolder(string target, string path)
-    {
-        var folder = Path.GetDirectoryName(target)!;
-        if (Directory.Exists(folder))
-        {
-            return;
-        }
-
         try
         {
-            PlatformFiles.CreateFolders(folder);
+            PlatformFiles.CreateFolders(target.Folder);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new OneFlexException(ErrorIds.EnvFileNotWritable,
                 e is UnauthorizedAccessException ? ErrorCategory.PermissionDenied : ErrorCategory.WriteError,
-                string.Format(Messages.EnvFolderNotCreated, path, e.Message), path, e);
+                string.Format(Messages.EnvFolderNotCreated, target.Path, e.Message), target.Path, e);
         }
     }
 
-    /// <param name="targetFacts">The target's owner and group, which a lock file this save creates gets too, so the file's owner can save later.</param>
-    private IDisposable AcquireLock(string target, string path, FileFacts? targetFacts, CancellationToken cancellationToken, Action<string>? onWait)
+    private IDisposable AcquireLock(EnvTarget target, CancellationToken cancellationToken, Action<string>? onWait)
     {
-        var lockPath = target + LockSuffix;
         var waited = Stopwatch.StartNew();
         var pause = 1;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            IDisposable? held;
             try
             {
-                if (TryOpenLock(lockPath, path, targetFacts) is { } held)
-                {
-                    return held;
-                }
-
-                continue;
+                held = PlatformFiles.TryLockFolder(target.Folder);
             }
-            catch (IOException e) when (IsHeldByAnother(e))
+            catch (LockFileRefusedException e)
             {
-                if (pause == 1)
-                {
-                    onWait?.Invoke(lockPath);
-                }
-
-                if (waited.Elapsed >= LockTimeout)
-                {
-                    throw new OneFlexException(ErrorIds.EnvFileBusy, ErrorCategory.ResourceBusy,
-                        string.Format(Messages.EnvFileBusy, path, lockPath, (int)LockTimeout.TotalSeconds), path, e);
-                }
-
-                if (cancellationToken.WaitHandle.WaitOne(Random.Shared.Next(1, pause + 1)))
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                }
-
-                pause = Math.Min(pause * 2, 50);
-            }
-            catch (SymbolicLinkException e)
-            {
-                throw LockRefused(path, lockPath, FileKind.SymbolicLink, e);
+                throw new OneFlexException(ErrorIds.EnvLockFileRefused, ErrorCategory.SecurityError,
+                    string.Format(Messages.EnvLockFileRefused, target.Path, e.Path, EnvFileAccess.Describe(e.Kind)), target.Path, e);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw NotWritable(path, e);
+                throw new OneFlexException(ErrorIds.EnvFileNotWritable,
+                    e is UnauthorizedAccessException ? ErrorCategory.PermissionDenied : ErrorCategory.WriteError,
+                    string.Format(Messages.EnvFolderNotLockable, target.Path, target.Folder, e.Message), target.Path, e);
             }
+
+            if (held is not null)
+            {
+                return held;
+            }
+
+            if (pause == 1)
+            {
+                onWait?.Invoke(target.Folder);
+            }
+
+            if (waited.Elapsed >= LockTimeout)
+            {
+                throw new OneFlexException(ErrorIds.EnvFileBusy, ErrorCategory.ResourceBusy,
+                    string.Format(Messages.EnvFileBusy, target.Path, target.Folder, (int)LockTimeout.TotalSeconds), target.Path);
+            }
+
+            if (cancellationToken.WaitHandle.WaitOne(Random.Shared.Next(1, pause + 1)))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            pause = Math.Min(pause * 2, 50);
         }
     }
 
-    /// <summary>
-    /// The held lock, or null when the lock file appeared or vanished between looking and opening (the caller looks again).
-    /// A missing lock file is created with O_CREAT|O_EXCL, which never follows a link; an existing one is opened without following one.
-    /// </summary>
-    private static IDisposable? TryOpenLock(string lockPath, string path, FileFacts? targetFacts)
+    private static void Write(EnvTarget target, EnvEdit edit, FileFacts? keep)
     {
-        var facts = PlatformFiles.Inspect(lockPath);
-        switch (facts.Kind)
-        {
-            case FileKind.Missing:
-                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite, Share = FileShare.None };
-                if (!OperatingSystem.IsWindows())
-                {
-                    options.UnixCreateMode = OwnerOnly;
-                }
-
-                FileStream created;
-                try
-                {
-                    created = new FileStream(lockPath, options);
-                }
-                catch (IOException e) when (!IsHeldByAnother(e) && PlatformFiles.Inspect(lockPath).Kind != FileKind.Missing)
-                {
-                    return null;
-                }
-
-                GiveLockTheTargetOwner(created, lockPath, targetFacts);
-                return created;
-
-            case FileKind.Regular:
-                var handle = PlatformFiles.OpenExisting(lockPath, FileAccess.ReadWrite, FileShare.None, out var opened);
-                if (opened.Kind != FileKind.Regular)
-                {
-                    handle.Dispose();
-                    throw LockRefused(path, lockPath, opened.Kind);
-                }
-
-                return handle;
-
-            default:
-                throw LockRefused(path, lockPath, facts.Kind);
-        }
-    }
-
-    /// <summary>Refuses a lock file that is there but is not a regular file (a link, a FIFO …) before anything is created.</summary>
-    private static void CheckLockFile(string target, string path)
-    {
-        var lockPath = target + LockSuffix;
-        FileFacts facts;
         try
         {
-            facts = PlatformFiles.Inspect(lockPath);
+            AtomicFile.Write(target.File, stream => stream.Write(edit.Bytes.Span), keep);
+        }
+        catch (OwnerNotKeptException e)
+        {
+            throw new OneFlexException(ErrorIds.EnvFileOwnerNotKept, ErrorCategory.PermissionDenied,
+                e.OwnerKept ? string.Format(Messages.EnvFileGroupNotKept, target.Path, e.Group) : string.Format(Messages.EnvFileOwnerNotKept, target.Path, e.Owner),
+                target.Path, e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw NotWritable(path, e);
-        }
-
-        if (facts.Kind is not (FileKind.Missing or FileKind.Regular))
-        {
-            throw LockRefused(path, lockPath, facts.Kind);
-        }
-    }
-
-    private static void GiveLockTheTargetOwner(FileStream created, string lockPath, FileFacts? targetFacts)
-    {
-        if (targetFacts is { OwnerId: { } owner, GroupId: { } group } && PlatformFiles.IsRoot && (owner != 0 || group != 0))
-        {
-            try
-            {
-                PlatformFiles.SetOwner(created.SafeFileHandle, owner, group, lockPath);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // Best effort: the lock still works for this save; only a later save by the file's owner could not open it.
-            }
-        }
-    }
-
-    private static OneFlexException LockRefused(string path, string lockPath, FileKind kind, Exception? inner = null) =>
-        new(ErrorIds.EnvLockFileRefused, ErrorCategory.SecurityError,
-            string.Format(Messages.EnvLockFileRefused, path, lockPath, EnvFileAccess.Describe(kind)), path, inner);
-
-    /// <summary>EWOULDBLOCK from flock on Linux (11) and macOS (35); sharing or lock violation on Windows.</summary>
-    private static bool IsHeldByAnother(IOException e) =>
-        e.HResult is 11 or 35 or unchecked((int)0x80070020) or unchecked((int)0x80070021);
-
-    private static void RemoveStaleTempFiles(string target)
-    {
-        var name = Path.GetFileName(target);
-        if (name.AsSpan().IndexOfAny('*', '?') >= 0)
-        {
-            return;
-        }
-
-        try
-        {
-            foreach (var stale in Directory.EnumerateFiles(Path.GetDirectoryName(target)!, name + TempInfix + "*" + TempSuffix))
-            {
-                TryDelete(stale);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Leftovers of a killed save are harmless; failing to list them must not stop this one.
+            throw NotWritable(target.Path, e);
         }
     }
 
@@ -274,28 +175,28 @@ internal sealed class EnvFileWriter
     /// A rename would replace a read-only file (and root may write anything), so a file whose mode has no write
     /// bit, or that this user cannot open for writing, is refused.
     /// </summary>
-    private static void CheckWritable(string target, string path, FileFacts facts)
+    private static void CheckWritable(EnvTarget target, FileFacts facts)
     {
         var readOnly = OperatingSystem.IsWindows()
-            ? File.GetAttributes(target).HasFlag(FileAttributes.ReadOnly)
+            ? File.GetAttributes(target.File).HasFlag(FileAttributes.ReadOnly)
             : (facts.Mode & AnyWrite) == 0;
         if (readOnly)
         {
             throw new OneFlexException(ErrorIds.EnvFileNotWritable, ErrorCategory.PermissionDenied,
-                string.Format(Messages.EnvFileReadOnly, path), path);
+                string.Format(Messages.EnvFileReadOnly, target.Path), target.Path);
         }
 
         try
         {
-            EnvFileAccess.ProbeWritable(target);
+            EnvFileAccess.ProbeWritable(target.File);
         }
         catch (SymbolicLinkException e)
         {
-            throw EnvFileAccess.Unreadable(path, e);
+            throw EnvFileAccess.Unreadable(target.Path, e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw NotWritable(path, e);
+            throw NotWritable(target.Path, e);
         }
     }
 
@@ -310,82 +211,8 @@ internal sealed class EnvFileWriter
         }
     }
 
-    /// <param name="keep">The replaced file's owner, group and mode, which the new file gets before it takes its place; null for a new file (owner-only).</param>
-    private static void WriteAtomically(string target, string path, ReadOnlySpan<byte> content, FileFacts? keep)
-    {
-        var temp = target + TempInfix + Guid.NewGuid().ToString("N") + TempSuffix;
-        try
-        {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = OwnerOnly;
-            }
-
-            using (var stream = new FileStream(temp, options))
-            {
-                stream.Write(content);
-                if (keep is { } old && !OperatingSystem.IsWindows())
-                {
-                    KeepOwnerAndMode(stream.SafeFileHandle, temp, path, old);
-                }
-
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, target, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            TryDelete(temp);
-            throw NotWritable(path, e);
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
-    }
-
-    [UnsupportedOSPlatform("windows")]
-    private static void KeepOwnerAndMode(SafeFileHandle handle, string temp, string path, FileFacts old)
-    {
-        // Owner first: a chown may clear set-id bits, which the mode then puts back.
-        var now = PlatformFiles.Inspect(handle, temp);
-        if (old.OwnerId is { } owner && old.GroupId is { } group && (owner != now.OwnerId || group != now.GroupId))
-        {
-            try
-            {
-                PlatformFiles.SetOwner(handle, owner, group, temp);
-            }
-            catch (UnauthorizedAccessException e)
-            {
-                var ownerKept = owner == now.OwnerId;
-                throw new OneFlexException(ErrorIds.EnvFileOwnerNotKept, ErrorCategory.PermissionDenied,
-                    ownerKept ? string.Format(Messages.EnvFileGroupNotKept, path, group) : string.Format(Messages.EnvFileOwnerNotKept, path, owner), path, e);
-            }
-        }
-
-        if (old.Mode is { } mode)
-        {
-            File.SetUnixFileMode(handle, mode);
-        }
-    }
-
     private static OneFlexException NotWritable(string path, Exception e) =>
         new(ErrorIds.EnvFileNotWritable,
             e is UnauthorizedAccessException ? ErrorCategory.PermissionDenied : ErrorCategory.WriteError,
             string.Format(Messages.EnvFileNotWritable, path, e.Message), path, e);
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Best effort: the next save removes what is left.
-        }
-    }
 }

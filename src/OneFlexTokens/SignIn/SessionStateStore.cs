@@ -28,8 +28,6 @@ public sealed class SessionStateStore
     /// <summary>A few SSO cookies take a few kilobytes.</summary>
     private const int MaxStateBytes = 1024 * 1024;
 
-    private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-
     private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
 
     public SessionStateStore(string profileDirectory)
@@ -135,34 +133,12 @@ public sealed class SessionStateStore
         return facts.Kind != FileKind.Regular || ownedByAnother ? null : PlatformFiles.ReadAtMost(handle, facts.Size, MaxStateBytes);
     }
 
-    /// <summary>Replaces the saved state atomically: an owner-only temp file renamed over the old one.</summary>
+    /// <summary>Replaces the saved state atomically, in an owner-only file (<see cref="AtomicFile"/>).</summary>
     public void Save(IEnumerable<SavedCookie> cookies)
     {
         EnsureProfileDirectory();
-        var temp = Path.Combine(ProfileDirectory, $".{FileName}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = OwnerOnlyFile;
-            }
-
-            using (var stream = new FileStream(temp, options))
-            {
-                JsonSerializer.Serialize(stream, cookies.ToArray(), Json);
-                stream.Flush(true);
-            }
-
-            File.Move(temp, FilePath, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
+        var state = cookies.ToArray();
+        AtomicFile.Write(FilePath, stream => JsonSerializer.Serialize(stream, state, Json));
     }
 
     public void Delete()

@@ -82,6 +82,30 @@ public sealed class ComposeProjectTests : IDisposable
         Assert.Equal("fromenvironment", ComposeProject.NameFor(Platform(("COMPOSE_PROJECT_NAME", "fromenvironment")), folder));
     }
 
+    [SkippableFact]
+    public void The_folder_env_file_is_read_by_the_one_env_reader_under_its_file_policy()
+    {
+        Harness.Requirements.RequireUnix();
+        var folder = Folder("policy", content: "name: fromfile\n");
+        var elsewhere = Folder("elsewhere", composeFile: null);
+        File.WriteAllText(Path.Combine(elsewhere, "other.env"), "COMPOSE_PROJECT_NAME=Elsewhere\n");
+        File.CreateSymbolicLink(Path.Combine(folder, ".env"), Path.Combine(elsewhere, "other.env"));
+        Assert.Equal("elsewhere", ComposeProject.NameFor(Platform(), folder));
+
+        // A FIFO in place of the .env: refused at once with the policy's id, never opened (reading it would block).
+        File.Delete(Path.Combine(folder, ".env"));
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", Path.Combine(folder, ".env"))!)
+        {
+            Assert.True(mkfifo.WaitForExit(30_000) && mkfifo.ExitCode == 0, "mkfifo failed");
+        }
+
+        var failure = Assert.Throws<OneFlexException>(() => ComposeProject.NameFor(Platform(), folder));
+        Assert.Equal(ErrorIds.EnvFileNotRegular, failure.ErrorId);
+
+        // The environment still wins without the file being read.
+        Assert.Equal("fromenvironment", ComposeProject.NameFor(Platform(("COMPOSE_PROJECT_NAME", "fromenvironment")), folder));
+    }
+
     [Fact]
     public void A_folder_without_a_compose_file_is_ComposeFileNotFound()
     {

@@ -43,7 +43,7 @@ public class DotenvDifferentialTests
             var original = generator.File();
             var settings = EnvFileEditorPropertyTests.Settings(generator);
             files.Add((Path.Combine(folder, $"before{seed}.env"), original, null));
-            files.Add((Path.Combine(folder, $"after{seed}.env"), EnvFileEditor.Apply(original, settings).Content, settings));
+            files.Add((Path.Combine(folder, $"after{seed}.env"), EnvSaves.Edit(original, settings).Bytes.ToArray(), settings));
         }
 
         foreach (var file in files)

@@ -54,14 +54,14 @@ public class EnvFileEditorPropertyTests
             var settings = Settings(generator);
             File.WriteAllBytes(path, original);
 
-            var result = writer.Save(path, settings);
+            var result = writer.SaveTo(path, settings);
 
-            var expected = EnvFileEditor.Apply(original, settings);
-            Assert.True(expected.Content.AsSpan().SequenceEqual(File.ReadAllBytes(path)), $"seed {200_000 + seed}");
+            var expected = EnvSaves.Edit(original, settings);
+            Assert.True(expected.Bytes.ToArray().AsSpan().SequenceEqual(File.ReadAllBytes(path)), $"seed {200_000 + seed}");
             Assert.Equal(expected.Changed, result.Changed);
             Assert.Equal(expected.KeysAdded, result.KeysAdded);
             Assert.Equal(expected.KeysUpdated, result.KeysUpdated);
-            Assert.Equal(new[] { ".env", ".env.lock" }, EnvFileWriterTests.FilesIn(folder));
+            Assert.Equal(new[] { ".env" }, EnvFileWriterTests.FilesIn(folder));
         }
     }
 
@@ -78,9 +78,9 @@ public class EnvFileEditorPropertyTests
 
     internal static void CheckOneSave(byte[] original, List<KeyValuePair<string, string>> settings)
     {
-        var edit = EnvFileEditor.Apply(original, settings);
+        var edit = EnvSaves.Edit(original, settings);
         var before = Encoding.UTF8.GetString(original);
-        var after = Encoding.UTF8.GetString(edit.Content);
+        var after = Encoding.UTF8.GetString(edit.Bytes.ToArray());
         var keys = settings.Select(s => s.Key).ToHashSet();
 
         // The bot's parser reads the new tokens, and every other key as it was.
@@ -94,7 +94,7 @@ public class EnvFileEditorPropertyTests
         }
 
         Assert.True(Same(Without(valuesBefore, keys), Without(valuesAfter, keys)), "a key other than the tokens changed value");
-        Assert.True(Same(valuesAfter, EnvFileReader.ParseValues(edit.Content)), "EnvFileReader disagrees with the oracle on the saved file");
+        Assert.True(Same(valuesAfter, EnvFileReader.ParseValues(edit.Bytes.ToArray())), "EnvFileReader disagrees with the oracle on the saved file");
 
         // Every statement of a token key holds the new value, not just the last one.
         foreach (var statement in parsedAfter.Where(s => s.Key is not null && keys.Contains(s.Key)))
@@ -119,9 +119,9 @@ public class EnvFileEditorPropertyTests
             Assert.True(expected == actual, $"line {i} changed: [{Escape(expected)}] -> [{Escape(actual)}]");
         }
 
-        Assert.Equal(original.AsSpan().StartsWith(Encoding.UTF8.GetPreamble()), edit.Content.AsSpan().StartsWith(Encoding.UTF8.GetPreamble()));
+        Assert.Equal(original.AsSpan().StartsWith(Encoding.UTF8.GetPreamble()), edit.Bytes.ToArray().AsSpan().StartsWith(Encoding.UTF8.GetPreamble()));
         Assert.Equal(EndsWithNewline(before) || before.Length == 0, EndsWithNewline(after));
-        Assert.Equal(edit.Changed, !original.AsSpan().SequenceEqual(edit.Content));
+        Assert.Equal(edit.Changed, !original.AsSpan().SequenceEqual(edit.Bytes.ToArray()));
         Assert.Equal(settings.Where(s => !parsedBefore.Any(p => p.Key == s.Key)).Select(s => s.Key), edit.KeysAdded);
 
         // Missing keys are appended as KEY=value lines in the file's first line-ending style.
@@ -136,9 +136,9 @@ public class EnvFileEditorPropertyTests
         }
 
         // Saving the same values again changes no byte.
-        var again = EnvFileEditor.Apply(edit.Content, settings);
+        var again = EnvSaves.Edit(edit.Bytes.ToArray(), settings);
         Assert.False(again.Changed);
-        Assert.True(edit.Content.AsSpan().SequenceEqual(again.Content), "a second save changed bytes");
+        Assert.True(edit.Bytes.ToArray().AsSpan().SequenceEqual(again.Bytes.ToArray()), "a second save changed bytes");
         Assert.Empty(again.KeysAdded);
         Assert.Empty(again.KeysUpdated);
     }

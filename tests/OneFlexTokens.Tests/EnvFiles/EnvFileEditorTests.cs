@@ -15,7 +15,7 @@ public class EnvFileEditorTests
         new(EnvKeys.RefreshToken, Refresh),
     };
 
-    private static string Apply(string text) => Encoding.UTF8.GetString(EnvFileEditor.Apply(Encoding.UTF8.GetBytes(text), Both).Content);
+    private static string Apply(string text) => Encoding.UTF8.GetString(EnvSaves.Edit(Encoding.UTF8.GetBytes(text), Both).Bytes.ToArray());
 
     [Theory]
     [InlineData("ONEFLEX_TOKEN=old\n", "ONEFLEX_TOKEN=" + Access + "\n")]
@@ -50,8 +50,8 @@ public class EnvFileEditorTests
     public void Appends_missing_keys_in_the_file_style(string text, string expected)
     {
         var settings = new List<KeyValuePair<string, string>> { new(EnvKeys.AccessToken, "A"), new(EnvKeys.RefreshToken, "R") };
-        var edit = EnvFileEditor.Apply(Encoding.UTF8.GetBytes(text), settings);
-        Assert.Equal(expected, Encoding.UTF8.GetString(edit.Content));
+        var edit = EnvSaves.Edit(Encoding.UTF8.GetBytes(text), settings);
+        Assert.Equal(expected, Encoding.UTF8.GetString(edit.Bytes.ToArray()));
         Assert.Equal(new[] { EnvKeys.AccessToken, EnvKeys.RefreshToken }, edit.KeysAdded);
         Assert.True(edit.Changed);
     }
@@ -60,19 +60,19 @@ public class EnvFileEditorTests
     public void Bytes_that_are_not_UTF8_elsewhere_in_the_file_are_kept()
     {
         var latin1 = Encoding.Latin1.GetBytes("# r\u00e9servation caf\u00e9\nONEFLEX_TOKEN=old\nNOTE=cr\u00e8me\n");
-        var edit = EnvFileEditor.Apply(latin1, Both);
+        var edit = EnvSaves.Edit(latin1, Both);
         var expected = Encoding.Latin1.GetBytes($"# r\u00e9servation caf\u00e9\nONEFLEX_TOKEN={Access}\nNOTE=cr\u00e8me\nONEFLEX_REFRESH_TOKEN={Refresh}\n");
-        Assert.Equal(expected, edit.Content);
+        Assert.Equal(expected, edit.Bytes.ToArray());
     }
 
     [Fact]
     public void Reports_updated_added_and_unchanged_keys()
     {
-        var edit = EnvFileEditor.Apply(Encoding.UTF8.GetBytes($"ONEFLEX_TOKEN={Access}\n"), Both);
+        var edit = EnvSaves.Edit(Encoding.UTF8.GetBytes($"ONEFLEX_TOKEN={Access}\n"), Both);
         Assert.Empty(edit.KeysUpdated);
         Assert.Equal(new[] { EnvKeys.RefreshToken }, edit.KeysAdded);
 
-        edit = EnvFileEditor.Apply(Encoding.UTF8.GetBytes("ONEFLEX_TOKEN=old\nONEFLEX_REFRESH_TOKEN=" + Refresh), Both);
+        edit = EnvSaves.Edit(Encoding.UTF8.GetBytes("ONEFLEX_TOKEN=old\nONEFLEX_REFRESH_TOKEN=" + Refresh), Both);
         Assert.Equal(new[] { EnvKeys.AccessToken }, edit.KeysUpdated);
         Assert.Empty(edit.KeysAdded);
     }

@@ -71,24 +71,25 @@ public class EnvFileReaderTests
         Assert.Null(tokens.RefreshToken);
     }
 
-    [Fact]
-    public void ReadRequired_fails_with_EnvKeyMissing_naming_the_key()
+    [Theory]
+    [InlineData("\uFEFFONEFLEX_TOKEN=aaa.bbb.ccc\nONEFLEX_REFRESH_TOKEN=r\n", null, "r", EnvKeys.AccessToken)]
+    [InlineData("\uFEFFONEFLEX_REFRESH_TOKEN=r\nONEFLEX_TOKEN=aaa.bbb.ccc\n", "aaa.bbb.ccc", null, EnvKeys.RefreshToken)]
+    [InlineData("\uFEFFONEFLEX_TOKEN=x.y.z\nONEFLEX_TOKEN=aaa.bbb.ccc\n", "aaa.bbb.ccc", null, null)]
+    [InlineData("\uFEFF# bot\nONEFLEX_TOKEN=aaa.bbb.ccc\n", "aaa.bbb.ccc", null, null)]
+    public void ReadTokens_names_a_token_key_that_a_byte_order_mark_hides_from_the_bot(string text, string? access, string? refresh, string? hidden)
     {
-        var path = TempEnv.Write("ONEFLEX_TOKEN=\n");
-        var e = Assert.Throws<OneFlexException>(() => EnvFileReader.ReadRequired(path, EnvKeys.RefreshToken));
-        Assert.Equal(ErrorIds.EnvKeyMissing, e.ErrorId);
-        Assert.Equal(ErrorCategory.ObjectNotFound, e.Category);
-        Assert.Contains(EnvKeys.RefreshToken, e.Message);
-        Assert.Throws<OneFlexException>(() => EnvFileReader.ReadRequired(path, EnvKeys.AccessToken));
+        var tokens = EnvFileReader.ReadTokens(TempEnv.Write(text));
+
+        Assert.Equal(new EnvTokens(access, refresh) { KeyBehindByteOrderMark = hidden }, tokens);
     }
 
     [Fact]
-    public void ReadRequired_explains_a_key_hidden_behind_a_byte_order_mark()
+    public void TryReadValues_is_null_for_a_missing_file_and_applies_the_policy_to_the_rest()
     {
-        var path = TempEnv.Write("\uFEFFONEFLEX_TOKEN=aaa.bbb.ccc\n");
-        var e = Assert.Throws<OneFlexException>(() => EnvFileReader.ReadRequired(path, EnvKeys.AccessToken));
-        Assert.Equal(ErrorIds.EnvKeyMissing, e.ErrorId);
-        Assert.Contains("byte order mark", e.Message);
+        var folder = TempEnv.Folder();
+        Assert.Null(EnvFileReader.TryReadValues(Path.Combine(folder, ".env")));
+        Assert.Equal(ErrorIds.EnvPathIsDirectory, Assert.Throws<OneFlexException>(() => EnvFileReader.TryReadValues(folder)).ErrorId);
+        Assert.Equal("1", EnvFileReader.TryReadValues(TempEnv.Write("A=1\n"))!["A"]);
     }
 
     [Fact]

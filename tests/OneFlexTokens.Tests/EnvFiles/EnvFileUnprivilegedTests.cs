@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Runtime.Versioning;
+using OneFlexTokens.Common;
 using OneFlexTokens.EnvFiles;
 using OneFlexTokens.Tests.Harness;
 using Xunit;
@@ -65,7 +67,7 @@ public sealed class EnvFileUnprivilegedTests : IClassFixture<ThrowawayUser>
         Assert.Equal($"read {AccessTokenOf(7)}", Read(link));
         Assert.Equal((_user.Uid, _user.Gid, Mode640), FileScene.OwnerOf(own));
         Assert.Equal(own, new FileInfo(link).LinkTarget);
-        Assert.Equal(new[] { ".env", ".env.lock" }, EnvFileWriterTests.FilesIn(scene["user"]));
+        Assert.Equal(new[] { ".env" }, EnvFileWriterTests.FilesIn(scene["user"]));
     }
 
     [SkippableFact]
@@ -83,7 +85,7 @@ public sealed class EnvFileUnprivilegedTests : IClassFixture<ThrowawayUser>
     }
 
     [SkippableFact]
-    public void A_fifo_and_a_linked_lock_file_are_refused_for_the_user_too()
+    public void A_fifo_is_refused_for_the_user_too_and_a_linked_old_lock_file_is_never_followed()
     {
         using var scene = Scene();
         scene.Folder("user", _user.Uid);
@@ -96,9 +98,48 @@ public sealed class EnvFileUnprivilegedTests : IClassFixture<ThrowawayUser>
 
         Assert.Equal("EnvFileNotRegular InvalidArgument", Save(fifo));
         Assert.Equal("EnvFileNotRegular InvalidArgument", Read(fifo));
-        Assert.Equal("EnvLockFileRefused SecurityError", Save(own));
-
         Assert.Equal(before, scene.Snapshot());
+
+        Assert.Equal("saved", Save(own));
+        Assert.Equal($"read {AccessTokenOf(7)}", Read(own));
+        Assert.Equal("root's file\n", File.ReadAllText(rootFile));
+        Assert.Equal(rootFile, new FileInfo(scene["user/.env.lock"]).LinkTarget);
+        Assert.Equal((_user.Uid, _user.Gid, Mode640), FileScene.OwnerOf(own));
+    }
+
+    [SkippableFact]
+    public void Roots_save_and_the_users_save_of_one_file_wait_for_each_other()
+    {
+        using var scene = Scene();
+        var folder = scene.Folder("user", _user.Uid);
+        var own = scene.Write("user/.env", Original, _user.Uid, _user.Gid, Mode640);
+
+        // Root holds the folder's lock: the user's save waits for it, then saves.
+        using (var held = new FlockHolder(folder))
+        using (var userSave = Process.Start(_user.StartInfo("dotnet", EnvWriterProcessTests.HelperDll, "save", own, "7"))!)
+        {
+            var waiting = userSave.StandardOutput.ReadLineAsync();
+            Assert.True(waiting.Wait(ProcessTimeout), "the user's save did not start");
+            Assert.Equal("waiting", waiting.Result);
+            Assert.Equal("read old", Read(own));
+            held.Dispose();
+            Assert.True(userSave.WaitForExit(ProcessTimeout), "the user's save did not end after the lock was released");
+            Assert.Equal("saved", userSave.StandardOutput.ReadToEnd().Trim());
+        }
+
+        Assert.Equal($"read {AccessTokenOf(7)}", Read(own));
+
+        // The user holds it: root's save waits, and gives up with EnvFileBusy, the file untouched.
+        using (new FlockHolder(folder, _user.StartInfo))
+        {
+            var e = Assert.Throws<OneFlexException>(() => new EnvFileWriter(TimeSpan.FromMilliseconds(300)).SaveTo(own, WriterTokens.For(8)));
+            Assert.Equal(ErrorIds.EnvFileBusy, e.ErrorId);
+        }
+
+        Assert.Equal($"read {AccessTokenOf(7)}", Read(own));
+        new EnvFileWriter().SaveTo(own, WriterTokens.For(8));
+        Assert.Equal($"read {AccessTokenOf(8)}", Read(own));
+        Assert.Equal((_user.Uid, _user.Gid, Mode640), FileScene.OwnerOf(own));
     }
 
     [SkippableFact]

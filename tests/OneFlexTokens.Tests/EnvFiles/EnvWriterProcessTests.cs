@@ -78,7 +78,7 @@ public class EnvWriterProcessTests
 
             var bytes = File.ReadAllBytes(path);
             var n = WriterTokens.CounterOf(EnvFileReader.ParseValues(bytes)[EnvKeys.AccessToken]);
-            var expected = EnvFileEditor.Apply(original, WriterTokens.For(n)).Content;
+            var expected = EnvSaves.Edit(original, WriterTokens.For(n)).Bytes.ToArray();
             Assert.True(expected.AsSpan().SequenceEqual(bytes), $"kill {kill}: the file is not the complete content of save {n}");
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead, File.GetUnixFileMode(path));
             Assert.InRange(n, next, long.MaxValue);
@@ -90,9 +90,9 @@ public class EnvWriterProcessTests
         _output.WriteLine($"{kills} kills after 0..{seen.Max()} saves; temp files seen after a kill: {leftovers}");
         Assert.True(seen.Count > 5, "the kills did not land at varied points");
 
-        new EnvFileWriter().Save(path, WriterTokens.For(next));
-        Assert.Equal(new[] { ".env", ".env.lock" }, EnvFileWriterTests.FilesIn(Path.GetDirectoryName(path)!));
-        Assert.Equal(EnvFileEditor.Apply(original, WriterTokens.For(next)).Content, File.ReadAllBytes(path));
+        new EnvFileWriter().SaveTo(path, WriterTokens.For(next));
+        Assert.Equal(new[] { ".env" }, EnvFileWriterTests.FilesIn(Path.GetDirectoryName(path)!));
+        Assert.Equal(EnvSaves.Edit(original, WriterTokens.For(next)).Bytes.ToArray(), File.ReadAllBytes(path));
     }
 
     [SkippableFact]
@@ -127,11 +127,11 @@ public class EnvWriterProcessTests
 
         var last = WriterTokens.CounterOf(values[EnvKeys.AccessToken]);
         Assert.Equal(saves, last % 1_000_000);
-        var head = EnvFileEditor.Apply(original, WriterTokens.For(last)).Content;
+        var head = EnvSaves.Edit(original, WriterTokens.For(last)).Bytes.ToArray();
         Assert.True(bytes.AsSpan().StartsWith(head), "the original lines or the tokens are not intact");
         var tail = Encoding.UTF8.GetString(bytes.AsSpan(head.Length));
         var appended = tail.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Order().ToArray();
         Assert.Equal(Enumerable.Range(1, writers).Select(id => $"WRITER_{id}={saves}").ToArray(), appended);
-        Assert.Equal(new[] { ".env", ".env.lock" }, EnvFileWriterTests.FilesIn(Path.GetDirectoryName(path)!));
+        Assert.Equal(new[] { ".env" }, EnvFileWriterTests.FilesIn(Path.GetDirectoryName(path)!));
     }
 }

@@ -1,8 +1,8 @@
 using System.Collections;
 using System.Diagnostics;
 using System.Management.Automation;
-using System.Text;
 using System.Runtime.Versioning;
+using System.Text;
 using OneFlexTokens.Common;
 using OneFlexTokens.EnvFiles;
 using OneFlexTokens.Tests.Harness;
@@ -294,12 +294,14 @@ public class SaveOneFlexEnvCommandTests
         SecretAssert.NotLeaked(result, Access, Refresh);
     }
 
-    [Fact]
+    [SkippableFact]
+    [UnsupportedOSPlatform("windows")]
     public void Ctrl_C_stops_a_save_waiting_for_the_lock_and_the_file_stays_as_it_was()
     {
+        Requirements.RequireUnix();
         var path = TempEnv.Write(Existing);
         using var session = new PowerShellSession();
-        using var held = new FileStream(path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        using var held = new FlockHolder(Path.GetDirectoryName(path)!);
         using var waiting = new ManualResetEventSlim();
 
         var script = session.Start("$token | Save-OneFlexEnv -Path $args[0] -Verbose", With(Token()), path);

@@ -54,16 +54,7 @@ public sealed class ThrowawayUser : IDisposable
     /// <summary>Runs <paramref name="program"/> as this user and returns its standard output; fails the test if it does not end in time or exits non-zero.</summary>
     public string Run(TimeSpan timeout, string program, params string[] args)
     {
-        var start = new ProcessStartInfo("setpriv") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { $"--reuid={Uid}", $"--regid={Gid}", "--clear-groups", "--", program }.Concat(args))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["HOME"] = Home;
-        start.Environment["DOTNET_CLI_HOME"] = Home;
-        start.Environment["DOTNET_EnableDiagnostics"] = "0";
-        using var process = Process.Start(start)!;
+        using var process = Process.Start(StartInfo(program, args))!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(timeout))
@@ -74,6 +65,21 @@ public sealed class ThrowawayUser : IDisposable
 
         Assert.True(process.ExitCode == 0, $"{program} as {Name} exited with {process.ExitCode}: {errors.Result}");
         return output.Result;
+    }
+
+    /// <summary>How to start <paramref name="program"/> as this user (setpriv), standard output and error redirected, for a caller that talks to it.</summary>
+    public ProcessStartInfo StartInfo(string program, params string[] args)
+    {
+        var start = new ProcessStartInfo("setpriv") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { $"--reuid={Uid}", $"--regid={Gid}", "--clear-groups", "--", program }.Concat(args))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["HOME"] = Home;
+        start.Environment["DOTNET_CLI_HOME"] = Home;
+        start.Environment["DOTNET_EnableDiagnostics"] = "0";
+        return start;
     }
 
     public void Dispose()
