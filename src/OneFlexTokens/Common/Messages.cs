@@ -201,9 +201,6 @@ internal static class Messages
     public static string NotificationWebhookInsecure(string masked) =>
         $"The webhook '{masked}' uses http://, which would send the message and the webhook secret in clear. Use its https:// address.";
 
-    public static string NotificationNoAnswer(TimeSpan timeout) =>
-        $"no answer within {timeout.TotalSeconds:0} seconds.";
-
     public static string NotificationRetrying(string masked, string reason, TimeSpan wait, int attempt) =>
         $"The webhook {masked} answered {reason} on attempt {attempt}; trying again in {wait.TotalSeconds:0.#} s.";
 

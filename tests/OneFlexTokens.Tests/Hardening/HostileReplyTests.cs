@@ -168,7 +168,7 @@ public sealed class HostileReplyTests
             hung.Url + "api/webhooks/1/hook-secret", limited.Url + "api/webhooks/1/hook-secret");
 
         Assert.Equal(new[] { ErrorIds.NotificationUnreachable, ErrorIds.NotificationRateLimited }, result.Errors.Select(ModuleErrors.IdOf));
-        Assert.Contains("3 seconds", result.Errors[0].Exception.Message);
+        Assert.Contains("no answer within 3 s", result.Errors[0].Exception.Message);
         Assert.Single(hung.Received);
         Assert.True(elapsed < TimeSpan.FromSeconds(3 + 10), $"took {elapsed.TotalSeconds:0.0} s");
         Assert.True(allocated < AllocationBound, $"{allocated / 1048576} MB allocated");
