@@ -94,11 +94,9 @@ public sealed class WebhookSender
         {
             var body = await ReplyLimits.ReadBodyAsync(response, ReplyLimits.Webhook, cancellationToken).ConfigureAwait(false);
             using var json = JsonDocument.Parse(body);
-            if (json.RootElement.ValueKind == JsonValueKind.Object
-                && json.RootElement.TryGetProperty("retry_after", out var field) && field.ValueKind == JsonValueKind.Number
-                && field.TryGetDouble(out var fromBody) && fromBody >= 0)
+            if (JsonFields.Number(json.RootElement, "retry_after") is double seconds && seconds >= 0)
             {
-                return RetryAfter.FromSeconds(fromBody);
+                return RetryAfter.FromSeconds(seconds);
             }
         }
         catch (Exception e) when (e is JsonException || ReplyLimits.Find(e) is not null)

@@ -125,20 +125,12 @@ public sealed class RefreshGrantClient
         try
         {
             using var document = JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return (null, null);
-            }
-
-            return (StringProperty(document.RootElement, "access_token"), StringProperty(document.RootElement, "refresh_token"));
+            return (JsonFields.String(document.RootElement, "access_token"), JsonFields.String(document.RootElement, "refresh_token"));
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        catch (JsonException)
         {
-            // Not JSON, or strings that are not text (invalid UTF-8, lone surrogates): no usable token.
+            // Not JSON: no usable token.
             return (null, null);
         }
     }
-
-    private static string? StringProperty(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }
