@@ -112,7 +112,7 @@ public sealed class TestOneFlexTokenCommand : OneFlexCmdlet
 
     private TokenStatus ProbeOnline(OneFlexToken token, TokenStatus offline)
     {
-        Uri baseUrl;
+        OneFlexBaseUrl baseUrl;
         try
         {
             baseUrl = OneFlexBaseUrl.Resolve(BaseUrl ?? token.BaseUrl, HostPlatform.Current);
@@ -132,7 +132,7 @@ public sealed class TestOneFlexTokenCommand : OneFlexCmdlet
             Email = probe.Email ?? offline.Email,
             CheckedOnline = true,
             User = probe.FullName,
-            BaseUrl = baseUrl.ToString().TrimEnd('/'),
+            BaseUrl = baseUrl.Text,
         };
     }
 

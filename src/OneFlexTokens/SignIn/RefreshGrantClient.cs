@@ -45,12 +45,12 @@ public sealed class RefreshGrantClient
     /// <summary>The whole grant: every attempt and every pause between them.</summary>
     public TimeSpan Timeout { get; }
 
-    public static Uri TokenEndpoint(Uri baseUrl) => new(baseUrl, "api/auth/token");
+    public static Uri TokenEndpoint(OneFlexBaseUrl baseUrl) => baseUrl.Endpoint("api/auth/token");
 
-    public async Task<RefreshGrantResult> RequestAsync(Uri baseUrl, string refreshToken, Action<string>? verbose, CancellationToken cancellationToken)
+    public async Task<RefreshGrantResult> RequestAsync(OneFlexBaseUrl baseUrl, string refreshToken, Action<string>? verbose, CancellationToken cancellationToken)
     {
         var endpoint = TokenEndpoint(baseUrl);
-        var shownUrl = UrlPolicy.Display(new Uri(endpoint.GetLeftPart(UriPartial.Path)));
+        var shownUrl = endpoint.ToString();
         var retry = new RetryPolicy(MaxAttempts, FirstBackoff, Timeout, AttemptTimeout);
         return await retry.RunAsync(
             attempt => GrantOnceAsync(endpoint, shownUrl, refreshToken, attempt, verbose),

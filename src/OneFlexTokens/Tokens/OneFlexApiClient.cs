@@ -17,12 +17,12 @@ public static partial class OneFlexApiClient
         """{"query":"query { me(languages: [\"fr-FR\", \"fr\"], defaultTimezone: \"Europe/Paris\") { id email firstName lastName fullName } }"}""";
 
     /// <summary>Asks /api/gql 'me' with the token; <paramref name="timeout"/> bounds the whole exchange, reply included.</summary>
-    public static async Task<ProbeResult> ProbeMeAsync(Uri baseUrl, string accessToken, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<ProbeResult> ProbeMeAsync(OneFlexBaseUrl baseUrl, string accessToken, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout);
-        var shown = UrlPolicy.Display(baseUrl);
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseUrl, "/api/gql"))
+        var shown = baseUrl.Text;
+        using var request = new HttpRequestMessage(HttpMethod.Post, baseUrl.Endpoint("api/gql"))
         {
             Content = new StringContent(MeQuery, Encoding.UTF8, "application/json"),
         };

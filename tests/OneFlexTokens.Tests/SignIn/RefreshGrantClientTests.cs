@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using OneFlexTokens.Common;
 using OneFlexTokens.SignIn;
+using OneFlexTokens.Tokens;
 using Xunit;
 
 namespace OneFlexTokens.Tests.SignIn;
@@ -94,7 +95,7 @@ public sealed class RefreshGrantClientTests : IDisposable
     [Fact]
     public async Task Unreachable_service_ends_in_ServiceUnreachable()
     {
-        var closedPort = new Uri($"http://127.0.0.1:{ScriptedEndpoint.FreePort()}/");
+        var closedPort = OneFlexBaseUrl.Validate($"http://127.0.0.1:{ScriptedEndpoint.FreePort()}");
         var failure = await Assert.ThrowsAsync<OneFlexException>(() => Client(attempts: 2).RequestAsync(closedPort, RefreshToken, null, CancellationToken.None));
         Assert.Equal(ErrorIds.ServiceUnreachable, failure.ErrorId);
         Assert.Contains("2 attempt", failure.Message);
@@ -135,13 +136,13 @@ public sealed class RefreshGrantClientTests : IDisposable
         public ScriptedEndpoint()
         {
             var port = FreePort();
-            BaseUrl = new Uri($"http://127.0.0.1:{port}/");
-            _listener.Prefixes.Add(BaseUrl.ToString());
+            _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            BaseUrl = OneFlexBaseUrl.Validate($"http://127.0.0.1:{port}");
             _listener.Start();
             _loop = Task.Run(LoopAsync);
         }
 
-        public Uri BaseUrl { get; }
+        public OneFlexBaseUrl BaseUrl { get; }
 
         public void Answer(int status, string body, string? retryAfter = null) => _answers.Enqueue((status, body, retryAfter));
 
