@@ -90,7 +90,7 @@ internal sealed class SignInWatch
     private void OnMainFrameNavigated(IPage page, string url)
     {
         CheckCookies();
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !UrlPolicy.IsWebUrl(uri))
         {
             return;
         }
