@@ -95,17 +95,11 @@ public sealed class RestartOneFlexBotCommand : OneFlexCmdlet
 
     private void RestartSelected(DockerBotService service, BotSelection selection)
     {
-        var (all, found) = RunAsync(async ct =>
+        var found = RunAsync(async ct =>
         {
             await service.PingAsync(ct).ConfigureAwait(false);
-            var listed = await service.ListAsync(ct).ConfigureAwait(false);
-            return (listed, listed.Where(selection.Matches).ToArray());
+            return await service.FindAsync(selection, ct).ConfigureAwait(false);
         });
-
-        if (found.Length == 0)
-        {
-            ThrowTerminatingError(service.NotFound(selection, all));
-        }
 
         foreach (var missing in selection.Unmatched(found))
         {

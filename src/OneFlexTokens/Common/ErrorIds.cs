@@ -61,6 +61,7 @@ public static class ErrorIds
     public const string ContainerExited = "ContainerExited";
     public const string DockerTlsCertificatesMissing = "DockerTlsCertificatesMissing";
     public const string DockerNotAnEngine = "DockerNotAnEngine";
+    public const string ComposeProjectNameInvalid = "ComposeProjectNameInvalid";
 
     // Notifications
     public const string NotificationWebhookMissing = "NotificationWebhookMissing";

@@ -56,7 +56,7 @@ internal static class Messages
     public const string ContainerUnhealthy = "'{0}' runs but was not healthy after {1} s (health: {2}{3}). See its healthcheck log with 'docker inspect {0}' (State.Health) and 'docker logs {0}'; pass a larger -WaitTimeoutSeconds if its healthcheck is slow.";
     public const string ContainerExited = "'{0}' exited (code {1}) right after it was started. See 'docker logs {0}': the bot exits when its token is expired or invalid.";
     public const string ComposeFileNotFound = "No compose file in {0} (looked for {1}). Pass the folder that holds the bot's compose file, or use -ComposeProject or -Name.";
-    public const string ComposeProjectNameEmpty = "The compose project name '{0}' for {1} has no letters or digits. Set name: in the compose file or pass -ComposeProject.";
+    public const string ComposeProjectNameInvalid = "The compose project name '{0}' for {1} has no letters or digits, so no container can belong to it. Set name: in the compose file (or COMPOSE_PROJECT_NAME), or pass -ComposeProject.";
     public static string BotTokensInEnvironment(string name, IReadOnlyList<string> keys, string? composeFolder) =>
         $"'{name}' gets {string.Join(" and ", keys)} from its container environment (compose env_file: or environment:), which a restart does not change: "
         + $"the bot keeps running with the old token. After each save, recreate it instead: 'docker compose up -d --force-recreate' in {composeFolder ?? "the bot folder"}; "
@@ -97,9 +97,10 @@ internal static class Messages
     public static string BrowserPathNotFound(string path) =>
         $"No browser executable at '{path}'. Pass the full path of an installed Chrome, Edge or Chromium to -BrowserPath, or leave it out to use the one found on this machine.";
 
-    public static string BrowserNotFound(OSKind os, SignIn.BrowserKind kind)
+    /// <param name="browser">The browser asked for (Chrome, Edge...), or null for any.</param>
+    public static string BrowserNotFound(OSKind os, string? browser)
     {
-        var which = kind == SignIn.BrowserKind.Auto ? "No Chromium, Chrome or Edge browser" : $"No {kind} browser";
+        var which = browser is null ? "No Chromium, Chrome or Edge browser" : $"No {browser} browser";
         var install = os switch
         {
             OSKind.Windows => "Install Microsoft Edge or Google Chrome",
@@ -118,6 +119,9 @@ internal static class Messages
     public static string SignInTimeout(TimeSpan timeout, bool headless) => headless
         ? $"No tokens after {timeout.TotalSeconds:0} seconds of headless sign-in. Check that -BaseUrl is right and that the service answers; run once without -Headless to see what the browser shows, or raise -Timeout."
         : $"The sign-in did not finish within {timeout.TotalSeconds:0} seconds. Run Get-OneFlexToken again and complete the sign-in in the browser window, or raise -Timeout.";
+
+    public static string BrowserCouldNotOpen(string url, string reason) =>
+        $"The browser could not open {url}: {reason} Check the network and -BaseUrl.";
 
     public const string BrowserClosed =
         "The browser window was closed before the sign-in finished, so there are no tokens. Run Get-OneFlexToken again and leave the window open until it closes by itself.";

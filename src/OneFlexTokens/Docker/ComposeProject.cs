@@ -34,7 +34,7 @@ public static class ComposeProject
         var normalised = Normalise(chosen);
         if (normalised.Length == 0)
         {
-            throw new OneFlexException(ErrorIds.ComposeFileNotFound, ErrorCategory.InvalidData, string.Format(Messages.ComposeProjectNameEmpty, chosen, full), full);
+            throw new OneFlexException(ErrorIds.ComposeProjectNameInvalid, ErrorCategory.InvalidData, string.Format(Messages.ComposeProjectNameInvalid, chosen, full), full);
         }
 
         return normalised;

@@ -72,7 +72,7 @@ public sealed class DockerBotService : IDisposable
         return matching;
     }
 
-    public OneFlexException NotFound(BotSelection selection, IReadOnlyList<BotContainer> all)
+    private OneFlexException NotFound(BotSelection selection, IReadOnlyList<BotContainer> all)
     {
         var botLike = all.Where(LooksLikeTheBot).Select(c => c.Describe()).ToArray();
         var existing = botLike.Length > 0

@@ -164,12 +164,4 @@ public sealed class SessionStateStore
             }
         }
     }
-
-    public void Delete()
-    {
-        if (File.Exists(FilePath))
-        {
-            File.Delete(FilePath);
-        }
-    }
 }

@@ -68,7 +68,7 @@ internal sealed class SignInWatch
                     Fail(new OneFlexException(
                         ErrorIds.ServiceUnreachable,
                         ErrorCategory.ConnectionError,
-                        $"The browser could not open {_appOrigin}: {BrowserSignIn.FirstLine(message)} Check the network and -BaseUrl.",
+                        Messages.BrowserCouldNotOpen(_appOrigin, BrowserSignIn.FirstLine(message)),
                         _appOrigin));
                 }
             },

@@ -95,6 +95,21 @@ public sealed class ComposeProjectTests : IDisposable
     }
 
     [Fact]
+    public void A_project_name_without_letters_or_digits_is_ComposeProjectNameInvalid_not_a_missing_file()
+    {
+        var fromFolder = Assert.Throws<OneFlexException>(() => ComposeProject.NameFor(Platform(), Folder("___")));
+        var fromFile = Assert.Throws<OneFlexException>(() => ComposeProject.NameFor(Platform(), Folder("named", content: "name: '...'\n")));
+
+        Assert.All(new[] { fromFolder, fromFile }, failure =>
+        {
+            Assert.Equal(ErrorIds.ComposeProjectNameInvalid, failure.ErrorId);
+            Assert.Equal(System.Management.Automation.ErrorCategory.InvalidData, failure.Category);
+            Assert.Contains("-ComposeProject", failure.Message);
+        });
+        Assert.Contains("'...'", fromFile.Message);
+    }
+
+    [Fact]
     public void Selection_by_project_accepts_the_unnormalised_name_and_filters_services()
     {
         var bot = new BotContainer("a1", "oneflex-bot-1", "oneflex", "bot", "running", null);
