@@ -72,9 +72,9 @@ public sealed class GetOneFlexTokenCommand : OneFlexCmdlet
             };
 
             var timeoutGiven = MyInvocation.BoundParameters.ContainsKey(nameof(Timeout));
-            if (timeoutGiven && Timeout <= TimeSpan.Zero)
+            if (timeoutGiven)
             {
-                throw new OneFlexException(ErrorIds.InvalidTimeout, ErrorCategory.InvalidArgument, Messages.TimeoutNotPositive, Timeout);
+                TimeoutRange.Wait.Check(nameof(Timeout), Timeout);
             }
 
             if (refreshToken is not null)

@@ -26,7 +26,22 @@ internal static class Messages
     public const string InvalidBaseUrl = "'{0}' is not an absolute http(s) URL. Pass the OneFlex address, e.g. https://oneflex.myworldline.com.";
     public const string BaseUrlHasUserInfo = "'{0}' (shown without it) has a user name or password before the host. The OneFlex address never takes credentials, and they would be sent and shown: pass the address alone, e.g. https://oneflex.myworldline.com, in -BaseUrl or ONEFLEX_BASE_URL.";
     public const string InsecureBaseUrl = "'{0}' is not https. Tokens are only sent over https, except to a loopback address (127.0.0.1, ::1, localhost) for local testing.";
-    public const string TimeoutNotPositive = "-Timeout must be positive: give seconds (e.g. 90) or a TimeSpan (e.g. '00:05:00').";
+    public static string TimeoutOutOfRange(string parameter, TimeSpan value, TimeSpan maximum, bool zeroAllowed) =>
+        $"-{parameter} is {Duration(value)}; it must be {(zeroAllowed ? "from 0" : "more than 0")} and at most {Duration(maximum)}. {DurationForms}";
+
+    public static string NotADuration(object? value) => $"'{value}' is not a duration. {DurationForms}";
+
+    private const string DurationForms = "Give seconds (e.g. 90) or a TimeSpan (e.g. '00:05:00').";
+
+    /// <summary>A duration as people say it: "90 s", "5 min", "24 h".</summary>
+    public static string Duration(TimeSpan value)
+    {
+        var sign = value < TimeSpan.Zero ? "-" : "";
+        var size = value.Duration();
+        return size.TotalHours >= 1 && size.Ticks % TimeSpan.TicksPerHour == 0 ? $"{sign}{size.TotalHours:0} h"
+            : size.TotalMinutes >= 1 && size.Ticks % TimeSpan.TicksPerMinute == 0 ? $"{sign}{size.TotalMinutes:0} min"
+            : $"{sign}{size.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} s";
+    }
     public const string DetailedAndPassThru = "-Detailed and -PassThru cannot be used together: -PassThru passes valid tokens on, -Detailed reports on each.";
 
     // Docker
@@ -52,8 +67,8 @@ internal static class Messages
     public const string NoBotLikeContainers = "The engine has {0} container(s), none of them looks like the bot.";
     public const string ContainerGone = "The container '{0}' disappeared from {1} while it was being restarted. Run 'docker ps -a' and 'docker compose up -d' in the bot folder.";
     public const string DockerEngineError = "The Docker engine at {1} refused to restart or start {0} (HTTP {2}): {3}. See 'docker logs {0}' and 'docker inspect {0}' on the engine host.";
-    public const string ContainerStartTimeout = "'{0}' was not running again after {1} s (state: {2}). See 'docker logs {0}'; pass a larger -WaitTimeoutSeconds if it is slow to start.";
-    public const string ContainerUnhealthy = "'{0}' runs but was not healthy after {1} s (health: {2}{3}). See its healthcheck log with 'docker inspect {0}' (State.Health) and 'docker logs {0}'; pass a larger -WaitTimeoutSeconds if its healthcheck is slow.";
+    public const string ContainerStartTimeout = "'{0}' was not running again after {1} s, the whole -Timeout (state: {2}). See 'docker logs {0}'; pass a larger -Timeout if it is slow to stop or start.";
+    public const string ContainerUnhealthy = "'{0}' runs but was not healthy after {1} s, the whole -Timeout (health: {2}{3}). See its healthcheck log with 'docker inspect {0}' (State.Health) and 'docker logs {0}'; pass a larger -Timeout if its healthcheck is slow.";
     public const string ContainerExited = "'{0}' exited (code {1}) right after it was started. See 'docker logs {0}': the bot exits when its token is expired or invalid.";
     public const string ComposeFileNotFound = "No compose file in {0} (looked for {1}). Pass the folder that holds the bot's compose file, or use -ComposeProject or -Name.";
     public const string ComposeProjectNameInvalid = "The compose project name '{0}' for {1} has no letters or digits, so no container can belong to it. Set name: in the compose file (or COMPOSE_PROJECT_NAME), or pass -ComposeProject.";
@@ -209,7 +224,7 @@ internal static class Messages
         $"The webhook {masked} answered {reason} on attempt {attempt}; trying again in {wait.TotalSeconds:0.#} s.";
 
     public static string NotificationUnreachable(string masked, string reason, int attempts) =>
-        $"The webhook {masked} could not be reached after {attempts} attempt(s): {reason} Check the network and a proxy; raise -TimeoutSeconds (all attempts share it) if the link is slow.";
+        $"The webhook {masked} could not be reached after {attempts} attempt(s): {reason} Check the network and a proxy; raise -Timeout (all attempts share it) if the link is slow.";
 
     public static string NotificationRateLimited(string masked, TimeSpan wait, int attempts) =>
         $"The webhook {masked} is rate limited (HTTP 429, retry after {wait.TotalSeconds:0.#} s) after {attempts} attempt(s). Send fewer notifications, or try again later.";

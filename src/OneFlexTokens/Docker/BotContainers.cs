@@ -51,6 +51,19 @@ public sealed record BotSelection(IReadOnlyList<string> Names, string? ComposePr
     }
 }
 
+/// <summary>
+/// How long a restart may take: the engine's stop grace period (whole seconds, rounded up), and the whole wait shared by
+/// every container, from now (the restart requests) until each runs, and is healthy, again.
+/// </summary>
+public sealed record RestartLimits(TimeSpan StopGracePeriod, TimeSpan Timeout)
+{
+    public DateTimeOffset Deadline { get; } = DateTimeOffset.UtcNow + Timeout;
+
+    public uint StopGraceSeconds => (uint)Math.Ceiling(StopGracePeriod.TotalSeconds);
+
+    public TimeSpan Remaining => Deadline - DateTimeOffset.UtcNow is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
+}
+
 /// <summary>What Restart-OneFlexBot did to one container.</summary>
 public sealed class BotContainerStatus
 {

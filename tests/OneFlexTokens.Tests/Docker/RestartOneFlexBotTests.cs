@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using OneFlexTokens.Commands;
+using OneFlexTokens.Common;
 using OneFlexTokens.Docker;
 using OneFlexTokens.Tests.Harness;
 using Xunit;
@@ -226,7 +227,7 @@ public sealed class RestartOneFlexBotTests : IDisposable
         await Bot("sick-bot", healthcheck: new[] { "CMD", "false" });
 
         var healthy = Run("Restart-OneFlexBot -DockerHost $args[0] -Name healthy-bot");
-        var sick = Run("Restart-OneFlexBot -DockerHost $args[0] -Name sick-bot -WaitTimeoutSeconds 2");
+        var sick = Run("Restart-OneFlexBot -DockerHost $args[0] -Name sick-bot -Timeout 2");
 
         Assert.Empty(healthy.AllErrors);
         Assert.Equal("healthy", Assert.Single(healthy.OutputOf<BotContainerStatus>()).Health);
@@ -235,7 +236,29 @@ public sealed class RestartOneFlexBotTests : IDisposable
         var error = Assert.Single(sick.AllErrors);
         Assert.StartsWith("ContainerUnhealthy", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.OperationTimeout, error.CategoryInfo.Category);
-        Assert.Contains("-WaitTimeoutSeconds", error.Exception.Message);
+        Assert.Contains("-Timeout", error.Exception.Message);
+    }
+
+    [SkippableFact]
+    public async Task Timeout_is_the_whole_wait_the_stop_included_and_StopGracePeriod_is_what_the_engine_grants()
+    {
+        _engine.Require();
+        // It ignores SIGTERM, as a bot busy booking may: the engine stops it only by killing it at the end of the grace period.
+        await Bot("stubborn-bot-1", command: "trap '' TERM; exec sleep 3600");
+        await Bot("stubborn-bot-2", command: "trap '' TERM; exec sleep 3600");
+
+        var cut = Run("Restart-OneFlexBot -DockerHost $args[0] -Name stubborn-bot-1 -StopGracePeriod 60 -Timeout 3");
+        var killed = Run("Restart-OneFlexBot -DockerHost $args[0] -Name stubborn-bot-2 -StopGracePeriod 1 -Timeout 60");
+
+        var error = Assert.Single(cut.AllErrors);
+        Assert.StartsWith(ErrorIds.ContainerStartTimeout, error.FullyQualifiedErrorId);
+        Assert.Contains("after 3 s, the whole -Timeout", error.Exception.Message);
+        Assert.Contains("state: running", error.Exception.Message);
+        Assert.Empty(cut.Output);
+        Assert.Empty(killed.AllErrors);
+        var status = Assert.Single(killed.OutputOf<BotContainerStatus>());
+        Assert.Equal("running", status.State);
+        Assert.InRange(status.Duration, TimeSpan.FromSeconds(1), RestartOneFlexBotCommand.DefaultStopGracePeriod);
     }
 
     [SkippableFact]
@@ -311,7 +334,7 @@ public sealed class RestartOneFlexBotTests : IDisposable
         await Bot("never-healthy-bot", healthcheck: new[] { "CMD", "false" });
         using var session = new PowerShellSession();
 
-        var running = session.Start("Restart-OneFlexBot -DockerHost $args[0] -Name never-healthy-bot -WaitTimeoutSeconds 600", null, _engine.DockerHost);
+        var running = session.Start("Restart-OneFlexBot -DockerHost $args[0] -Name never-healthy-bot -Timeout 600", null, _engine.DockerHost);
         Assert.True(SpinWait.SpinUntil(() => running.HostTextSoFar.Contains("Waiting for never-healthy-bot"), TimeSpan.FromSeconds(60)), running.HostTextSoFar);
         running.Stop();
         var result = running.Wait(TimeSpan.FromSeconds(20));
