@@ -35,6 +35,7 @@ public sealed class RestartOneFlexBotCommand : OneFlexCmdlet
     [Parameter(ParameterSetName = ByComposeProjectSet)]
     [Parameter(ParameterSetName = ByProjectDirectorySet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ComposeServiceCompleter))]
     public string[] Service { get; set; } = Array.Empty<string>();
 
     [Parameter]

@@ -71,6 +71,9 @@ internal static class Messages
     public const string ContainerUnhealthy = "'{0}' runs but was not healthy after {1} s, the whole -Timeout (health: {2}{3}). See its healthcheck log with 'docker inspect {0}' (State.Health) and 'docker logs {0}'; pass a larger -Timeout if its healthcheck is slow.";
     public const string ContainerExited = "'{0}' exited (code {1}) right after it was started. See 'docker logs {0}': the bot exits when its token is expired or invalid.";
     public const string ComposeFileNotFound = "No compose file in {0} (looked for {1}). Pass the folder that holds the bot's compose file, or use -ComposeProject or -Name.";
+    public const string ComposeFileUnreadable = "The compose file '{0}' cannot be read: {1} It must be a regular text file the bot's compose project is defined in; fix it, or pass -ComposeProject or -Name instead of -ProjectDirectory.";
+    public const string ComposeFileNotRegular = "it is not a regular file (a FIFO, device or socket stands there).";
+    public const string ComposeFileTooLarge = "it is larger than {0}, far more than a compose file holds.";
     public const string ComposeProjectNameInvalid = "The compose project name '{0}' for {1} has no letters or digits, so no container can belong to it. Set name: in the compose file (or COMPOSE_PROJECT_NAME), or pass -ComposeProject.";
     public static string BotTokensInEnvironment(string name, IReadOnlyList<string> keys, string? composeFolder) =>
         $"'{name}' gets {string.Join(" and ", keys)} from its container environment (compose env_file: or environment:), which a restart does not change: "

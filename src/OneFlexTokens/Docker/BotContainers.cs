@@ -2,8 +2,11 @@ using System.Management.Automation;
 
 namespace OneFlexTokens.Docker;
 
-/// <summary>A container as the engine listed it, in the module's own terms (no Docker.DotNet type leaks out).</summary>
-public sealed record BotContainer(string Id, string Name, string? Project, string? Service, string State, string? Status)
+/// <summary>
+/// A container as the engine listed it, in the module's own terms (no Docker.DotNet type leaks out). Project, Service
+/// and WorkingDirectory are its compose labels (the folder it was created from, on the engine's host).
+/// </summary>
+public sealed record BotContainer(string Id, string Name, string? Project, string? Service, string State, string? Status, string? WorkingDirectory = null)
 {
     public string ShortId => Id.Length > 12 ? Id[..12] : Id;
 

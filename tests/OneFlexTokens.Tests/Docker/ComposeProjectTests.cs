@@ -45,7 +45,7 @@ public sealed class ComposeProjectTests : IDisposable
     [InlineData("name:\n", null)]
     [InlineData("services: {}\n", null)]
     public void ReadTopLevelName_reads_only_the_top_level_key(string yaml, string? expected) =>
-        Assert.Equal(expected, ComposeProject.ReadTopLevelName(yaml));
+        Assert.Equal(expected, ComposeFile.ReadTopLevelName(yaml));
 
     [Theory]
     [InlineData("compose.yaml")]

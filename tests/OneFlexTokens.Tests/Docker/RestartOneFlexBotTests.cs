@@ -20,12 +20,12 @@ public sealed class RestartOneFlexBotTests : IDisposable
         _engine = engine;
     }
 
-    private async Task<string> Bot(string name, string? config = null, string? project = null, string? service = null, bool start = true, IList<string>? healthcheck = null, string? command = null, IList<string>? environment = null)
+    private async Task<string> Bot(string name, string? config = null, string? project = null, string? service = null, bool start = true, IList<string>? healthcheck = null, string? command = null, IList<string>? environment = null, string? workingDirectory = null)
     {
         _containers.Add(name);
         return command is null
-            ? await _engine.CreateBotAsync(name, config, project, service, start, healthcheck, environment: environment)
-            : await _engine.CreateBotAsync(name, config, project, service, start, healthcheck, command, environment);
+            ? await _engine.CreateBotAsync(name, config, project, service, start, healthcheck, environment: environment, workingDirectory: workingDirectory)
+            : await _engine.CreateBotAsync(name, config, project, service, start, healthcheck, command, environment, workingDirectory);
     }
 
     private ScriptResult Run(string script, params object?[] args)
@@ -376,10 +376,12 @@ public sealed class RestartOneFlexBotTests : IDisposable
     }
 
     [SkippableFact]
-    public async Task Tab_completion_offers_the_engine_containers_and_compose_projects()
+    public async Task Tab_completion_offers_the_engine_containers_compose_projects_and_the_services_of_the_project_folder()
     {
         _engine.Require();
-        await Bot("complete-me-bot", project: "completion-project", service: "bot");
+        var projectFolder = Directory.CreateDirectory(Path.Combine(_temp, "completion-project")).FullName;
+        File.WriteAllText(Path.Combine(projectFolder, "docker-compose.yml"), "services:\n  bot:\n    image: busybox\n  backup:\n    image: busybox\n  web:\n    image: nginx\n");
+        await Bot("complete-me-bot", project: "completion-project", service: "bot", workingDirectory: projectFolder);
         using var session = new PowerShellSession();
 
         string[] Complete(string line) => session.Invoke("(TabExpansion2 -inputScript $args[0] -cursorColumn $args[0].Length).CompletionMatches.CompletionText", line)
@@ -387,6 +389,7 @@ public sealed class RestartOneFlexBotTests : IDisposable
 
         Assert.Contains("complete-me-bot", Complete($"Restart-OneFlexBot -DockerHost {_engine.DockerHost} -Name complete-m"));
         Assert.Contains("completion-project", Complete($"Restart-OneFlexBot -DockerHost {_engine.DockerHost} -ComposeProject completion-"));
+        Assert.Equal(new[] { "backup", "bot" }, Complete($"Restart-OneFlexBot -DockerHost {_engine.DockerHost} -ComposeProject completion-project -Service b"));
         Assert.Empty(Complete("Restart-OneFlexBot -DockerHost unix:///nonexistent/docker.sock -Name complete-m"));
     }
 
