@@ -43,12 +43,12 @@ public sealed class ComposeServiceCompleter : IArgumentCompleter
 
     private static string? ComposeFolder(IDictionary fakeBoundParameters)
     {
-        var current = Completion.CurrentFolder();
         if (Completion.Text(fakeBoundParameters, "ProjectDirectory") is { } directory)
         {
-            return Path.GetFullPath(directory, current);
+            return Completion.FileSystemPath(directory);
         }
 
+        var current = Completion.CurrentFolder();
         if (Completion.Text(fakeBoundParameters, "ComposeProject") is not { } project)
         {
             return current;
@@ -106,15 +106,18 @@ internal static class Completion
         (fakeBoundParameters[name] is PSObject wrapped ? wrapped.BaseObject : fakeBoundParameters[name]) is string { Length: > 0 } text ? text : null;
 
     /// <summary>The session's current file-system folder ($PWD), which relative paths on the command line mean.</summary>
-    public static string CurrentFolder()
+    public static string CurrentFolder() => FileSystemPath(".");
+
+    /// <summary>A path as a cmdlet would take it (relative to $PWD, ~ expanded); as .NET takes it when no session answers.</summary>
+    public static string FileSystemPath(string path)
     {
         try
         {
             using var shell = PowerShell.Create(RunspaceMode.CurrentRunspace);
-            shell.AddScript("$ExecutionContext.SessionState.Path.CurrentFileSystemLocation.ProviderPath");
-            if (shell.Invoke().FirstOrDefault()?.BaseObject is string { Length: > 0 } folder)
+            shell.AddScript("$ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($args[0])").AddArgument(path);
+            if (shell.Invoke().FirstOrDefault()?.BaseObject is string { Length: > 0 } resolved)
             {
-                return folder;
+                return resolved;
             }
         }
         catch (Exception e) when (e is PSInvalidOperationException or InvalidOperationException or RuntimeException)
@@ -122,7 +125,7 @@ internal static class Completion
             // No runspace on this thread: the process's folder is the best guess.
         }
 
-        return Environment.CurrentDirectory;
+        return Path.GetFullPath(path);
     }
 
     private static string Quote(string value) =>
