@@ -30,6 +30,9 @@
 - One package for Windows x64, Linux x64 and arm64, macOS x64 and arm64: it carries the Playwright driver of each and uses an installed Chrome, Edge or Chromium (never a browser download).
 - The driver works right after Install-PSResource: its lost execute bit is restored, or a per-user copy is run when the module belongs to another account (AllUsers) or sits on a read-only folder.
 - The scheduled renewal script ships in the module: Scripts/Update-OneFlexBot.ps1. Get-Help about_OneFlexTokens says how to schedule it on Windows, Linux and Synology.
+- One timeout convention: -Timeout is the whole wait of every cmdlet, in seconds or as a TimeSpan (-TimeoutSeconds, -WaitTimeoutSeconds and -WaitTimeout still bind to it).
+- Changed: Restart-OneFlexBot -Timeout used to be the stop grace period in seconds; it is now the whole wait until the containers run again, and the grace period is -StopGracePeriod (default 10 s).
+- Restart-OneFlexBot -Service completes the service names of the compose file (of -ProjectDirectory, the current folder, or the project's folder as the engine knows it).
 '@
         }
     }

@@ -202,6 +202,7 @@ public class LocalDockerEngine : IAsyncDisposable
     /// <summary>
     /// A bot-like container: prints its bind-mounted config/.env on start, then sleeps. Started unless <paramref name="start"/>
     /// is false. <paramref name="environment"/> (KEY=value) is its own environment, as compose env_file: or environment: set it.
+    /// A compose project's folder (its working_dir label) is <paramref name="workingDirectory"/>, else /volume1/docker/project.
     /// </summary>
     public async Task<string> CreateBotAsync(
         string name,
@@ -211,7 +212,8 @@ public class LocalDockerEngine : IAsyncDisposable
         bool start = true,
         IList<string>? healthcheck = null,
         string command = "cat /app/config/.env 2>/dev/null; exec sleep 3600",
-        IList<string>? environment = null)
+        IList<string>? environment = null,
+        string? workingDirectory = null)
     {
         await RemoveAsync(name);
         var labels = new Dictionary<string, string>();
@@ -220,7 +222,7 @@ public class LocalDockerEngine : IAsyncDisposable
             labels["com.docker.compose.project"] = project;
             labels["com.docker.compose.service"] = service ?? name;
             labels["com.docker.compose.container-number"] = "1";
-            labels["com.docker.compose.project.working_dir"] = "/volume1/docker/" + project;
+            labels["com.docker.compose.project.working_dir"] = workingDirectory ?? "/volume1/docker/" + project;
         }
 
         var created = await Client.Containers.CreateContainerAsync(new CreateContainerParameters

@@ -72,9 +72,9 @@ public sealed class GetOneFlexTokenCommand : OneFlexCmdlet
             };
 
             var timeoutGiven = MyInvocation.BoundParameters.ContainsKey(nameof(Timeout));
-            if (timeoutGiven && Timeout <= TimeSpan.Zero)
+            if (timeoutGiven)
             {
-                throw new OneFlexException(ErrorIds.InvalidTimeout, ErrorCategory.InvalidArgument, Messages.TimeoutNotPositive, Timeout);
+                TimeoutRange.Wait.Check(nameof(Timeout), Timeout);
             }
 
             if (refreshToken is not null)
@@ -83,13 +83,13 @@ public sealed class GetOneFlexTokenCommand : OneFlexCmdlet
                 var grant = RunAsync(ct => grantClient.RequestAsync(baseUrl, refreshToken, PostVerbose, ct));
                 if (grant.Granted)
                 {
-                    WriteObject(new OneFlexToken(grant.AccessToken!, grant.RefreshToken, baseUrl.ToString().TrimEnd('/'), TokenSource.Refresh));
+                    WriteObject(new OneFlexToken(grant.AccessToken!, grant.RefreshToken, baseUrl.Text, TokenSource.Refresh));
                     return;
                 }
 
                 if (NoBrowser)
                 {
-                    ThrowTerminatingError(new OneFlexException(ErrorIds.RefreshTokenRejected, ErrorCategory.AuthenticationError, Messages.RefreshTokenRejected, baseUrl.ToString()));
+                    ThrowTerminatingError(new OneFlexException(ErrorIds.RefreshTokenRejected, ErrorCategory.AuthenticationError, Messages.RefreshTokenRejected, baseUrl.Text));
                 }
 
                 WriteWarning(Messages.RefreshTokenRejectedFallingBack(grant.StatusCode));
@@ -111,7 +111,7 @@ public sealed class GetOneFlexTokenCommand : OneFlexCmdlet
         }
     }
 
-    private void SignInWithBrowser(HostPlatform platform, Uri baseUrl)
+    private void SignInWithBrowser(HostPlatform platform, OneFlexBaseUrl baseUrl)
     {
         SignInEnvironment.EnsureDisplay(platform, Headless);
         var profile = ProfilePath is null ? SignInEnvironment.DefaultProfilePath(platform) : ResolvePath(ProfilePath);
@@ -135,12 +135,12 @@ public sealed class GetOneFlexTokenCommand : OneFlexCmdlet
                 {
                     SecondsRemaining = (int)Math.Ceiling(p.Remaining.TotalSeconds),
                     PercentComplete = (int)Math.Clamp(100 * (1 - (p.Remaining / p.Timeout)), 0, 100),
-                    CurrentOperation = $"{UrlPolicy.Origin(baseUrl)} — {(int)Math.Ceiling(p.Remaining.TotalSeconds)} s left",
+                    CurrentOperation = $"{baseUrl.Text} — {(int)Math.Ceiling(p.Remaining.TotalSeconds)} s left",
                 }),
                 tokens =>
                 {
                     // Out at once, before the browser has closed: the rest of the pipeline need not wait for it.
-                    var token = new OneFlexToken(tokens.AccessToken, tokens.RefreshToken, baseUrl.ToString().TrimEnd('/'), TokenSource.Browser);
+                    var token = new OneFlexToken(tokens.AccessToken, tokens.RefreshToken, baseUrl.Text, TokenSource.Browser);
                     written = true;
                     Post(() => WriteObject(token));
                 },

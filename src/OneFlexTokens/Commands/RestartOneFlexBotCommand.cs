@@ -12,6 +12,8 @@ public sealed class RestartOneFlexBotCommand : OneFlexCmdlet
     private const string ByComposeProjectSet = "ByComposeProject";
     private const string ByProjectDirectorySet = "ByProjectDirectory";
     public const string DefaultBotName = "oneflex-bot";
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(90);
+    public static readonly TimeSpan DefaultStopGracePeriod = TimeSpan.FromSeconds(10);
 
     private int _inputCount;
 
@@ -33,28 +35,35 @@ public sealed class RestartOneFlexBotCommand : OneFlexCmdlet
     [Parameter(ParameterSetName = ByComposeProjectSet)]
     [Parameter(ParameterSetName = ByProjectDirectorySet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(ComposeServiceCompleter))]
     public string[] Service { get; set; } = Array.Empty<string>();
 
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? DockerHost { get; set; }
 
-    /// <summary>Seconds the engine lets a running container stop before it kills it.</summary>
+    /// <summary>The whole wait: from the restart requests until every container runs (and is healthy) again.</summary>
     [Parameter]
-    [ValidateRange(0, 3600)]
-    public int Timeout { get; set; } = 10;
+    [Alias("WaitTimeoutSeconds", "WaitTimeout")]
+    [TimeoutTransformation]
+    public TimeSpan Timeout { get; set; } = DefaultTimeout;
 
-    /// <summary>Seconds to wait until each container runs (and is healthy) again.</summary>
+    /// <summary>How long the engine lets a running container stop before it kills it.</summary>
     [Parameter]
-    [ValidateRange(1, 86400)]
-    [Alias("WaitTimeout")]
-    public int WaitTimeoutSeconds { get; set; } = 60;
+    [TimeoutTransformation]
+    public TimeSpan StopGracePeriod { get; set; } = DefaultStopGracePeriod;
 
     /// <summary>Anything from the pipeline (tokens, Save-OneFlexEnv results): it only says that the pipeline ran.</summary>
     [Parameter(ValueFromPipeline = true)]
     [AllowNull]
     [AllowEmptyString]
     public object? InputObject { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        CheckDuration(TimeoutRange.Wait, nameof(Timeout), Timeout);
+        CheckDuration(TimeoutRange.StopGrace, nameof(StopGracePeriod), StopGracePeriod);
+    }
 
     protected override void ProcessRecord()
     {
@@ -77,7 +86,7 @@ public sealed class RestartOneFlexBotCommand : OneFlexCmdlet
             var endpoint = DockerEndpointResolver.Resolve(HostPlatform.Current, DockerHost);
             var selection = ResolveSelection();
             WriteVerbose($"Docker engine: {endpoint}; selecting {selection}.");
-            using var service = new DockerBotService(endpoint, TimeSpan.FromSeconds(Timeout + 60));
+            using var service = new DockerBotService(endpoint, StopGracePeriod + TimeSpan.FromSeconds(60));
             RestartSelected(service, selection);
         }
         catch (OneFlexException failure)
@@ -95,17 +104,11 @@ public sealed class RestartOneFlexBotCommand : OneFlexCmdlet
 
     private void RestartSelected(DockerBotService service, BotSelection selection)
     {
-        var (all, found) = RunAsync(async ct =>
+        var found = RunAsync(async ct =>
         {
             await service.PingAsync(ct).ConfigureAwait(false);
-            var listed = await service.ListAsync(ct).ConfigureAwait(false);
-            return (listed, listed.Where(selection.Matches).ToArray());
+            return await service.FindAsync(selection, ct).ConfigureAwait(false);
         });
-
-        if (found.Length == 0)
-        {
-            ThrowTerminatingError(service.NotFound(selection, all));
-        }
 
         foreach (var missing in selection.Unmatched(found))
         {
@@ -121,7 +124,8 @@ public sealed class RestartOneFlexBotCommand : OneFlexCmdlet
             return;
         }
 
-        var results = RunAsync(ct => Task.WhenAll(approved.Select((container, index) => RestartOne(service, container, index + 1, ct))));
+        var limits = new RestartLimits(StopGracePeriod, Timeout);
+        var results = RunAsync(ct => Task.WhenAll(approved.Select((container, index) => RestartOne(service, container, limits, index + 1, ct))));
         foreach (var (status, failure) in results)
         {
             if (failure is not null)
@@ -135,13 +139,13 @@ public sealed class RestartOneFlexBotCommand : OneFlexCmdlet
         }
     }
 
-    private async Task<(BotContainerStatus? Status, OneFlexException? Failure)> RestartOne(DockerBotService service, BotContainer container, int activityId, CancellationToken ct)
+    private async Task<(BotContainerStatus? Status, OneFlexException? Failure)> RestartOne(DockerBotService service, BotContainer container, RestartLimits limits, int activityId, CancellationToken ct)
     {
         var activity = $"Restarting {container.Name}";
         void Report(string text) => PostProgress(new ProgressRecord(activityId, activity, text));
         try
         {
-            var status = await service.RestartAsync(container, Timeout, TimeSpan.FromSeconds(WaitTimeoutSeconds), Report, PostWarning, ct).ConfigureAwait(false);
+            var status = await service.RestartAsync(container, limits, Report, PostWarning, ct).ConfigureAwait(false);
             PostVerbose($"{status.Name}: {status.PreviousState} -> {status.State} in {status.Duration.TotalSeconds:0.0} s.");
             return (status, null);
         }

@@ -37,9 +37,11 @@ public sealed class SendOneFlexNotificationCommand : OneFlexCmdlet
     [ValidateRange(0, 10)]
     public int MaxRetries { get; set; } = 3;
 
+    /// <summary>The whole send: every attempt and every pause between them.</summary>
     [Parameter]
-    [ValidateRange(1, 300)]
-    public int TimeoutSeconds { get; set; } = 30;
+    [Alias("TimeoutSeconds")]
+    [TimeoutTransformation]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -48,6 +50,7 @@ public sealed class SendOneFlexNotificationCommand : OneFlexCmdlet
 
     protected override void BeginProcessing()
     {
+        CheckDuration(TimeoutRange.Wait, nameof(Timeout), Timeout);
         try
         {
             _webhook = WebhookAddress.Parse(ResolveWebhookText());
@@ -76,7 +79,7 @@ public sealed class SendOneFlexNotificationCommand : OneFlexCmdlet
         try
         {
             var (status, attempts) = RunAsync(ct => new WebhookSender().SendAsync(
-                webhook, payload, MaxRetries, TimeSpan.FromSeconds(TimeoutSeconds), PostVerbose, ct));
+                webhook, payload, MaxRetries, Timeout, PostVerbose, ct));
             PostVerbose($"The webhook {masked} accepted it (HTTP {status}, attempt {attempts}).");
             if (PassThru)
             {

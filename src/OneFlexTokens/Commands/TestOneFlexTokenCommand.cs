@@ -37,9 +37,11 @@ public sealed class TestOneFlexTokenCommand : OneFlexCmdlet
     [ValidateNotNullOrEmpty]
     public string? BaseUrl { get; set; }
 
+    /// <summary>The whole online check, reply included.</summary>
     [Parameter]
-    [ValidateRange(1, 600)]
-    public int TimeoutSeconds { get; set; } = 30;
+    [Alias("TimeoutSeconds")]
+    [TimeoutTransformation]
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
     [Parameter]
     public SwitchParameter Detailed { get; set; }
@@ -49,6 +51,7 @@ public sealed class TestOneFlexTokenCommand : OneFlexCmdlet
 
     protected override void BeginProcessing()
     {
+        CheckDuration(TimeoutRange.Wait, nameof(Timeout), Timeout);
         if (Detailed && PassThru)
         {
             ThrowTerminatingError(new OneFlexException(ErrorIds.DetailedAndPassThru, ErrorCategory.InvalidArgument, Messages.DetailedAndPassThru));
@@ -126,7 +129,7 @@ public sealed class TestOneFlexTokenCommand : OneFlexCmdlet
 
     private TokenStatus ProbeOnline(OneFlexToken token, TokenStatus offline)
     {
-        Uri baseUrl;
+        OneFlexBaseUrl baseUrl;
         try
         {
             baseUrl = OneFlexBaseUrl.Resolve(BaseUrl ?? token.BaseUrl, HostPlatform.Current);
@@ -138,7 +141,7 @@ public sealed class TestOneFlexTokenCommand : OneFlexCmdlet
         }
 
         PostVerbose($"Asking {baseUrl} who token {token.AccessTokenMasked} belongs to.");
-        var probe = RunAsync(ct => OneFlexApiClient.ProbeMeAsync(baseUrl, token.AccessToken, TimeSpan.FromSeconds(TimeoutSeconds), ct));
+        var probe = RunAsync(ct => OneFlexApiClient.ProbeMeAsync(baseUrl, token.AccessToken, Timeout, ct));
         return offline with
         {
             Reason = probe.Validity,
@@ -146,7 +149,7 @@ public sealed class TestOneFlexTokenCommand : OneFlexCmdlet
             Email = probe.Email ?? offline.Email,
             CheckedOnline = true,
             User = probe.FullName,
-            BaseUrl = baseUrl.ToString().TrimEnd('/'),
+            BaseUrl = baseUrl.Text,
         };
     }
 

@@ -62,6 +62,8 @@ public static class ErrorIds
     public const string ContainerExited = "ContainerExited";
     public const string DockerTlsCertificatesMissing = "DockerTlsCertificatesMissing";
     public const string DockerNotAnEngine = "DockerNotAnEngine";
+    public const string ComposeProjectNameInvalid = "ComposeProjectNameInvalid";
+    public const string ComposeFileUnreadable = "ComposeFileUnreadable";
 
     // Notifications
     public const string NotificationWebhookMissing = "NotificationWebhookMissing";

@@ -74,6 +74,4 @@ public sealed record HostPlatform(OSKind OS, Func<string, string?> GetEnvironmen
         var separator = IsWindows ? '\\' : '/';
         return string.Join(separator, parts.Select((p, i) => i == 0 ? p.TrimEnd('/', '\\') : p.Trim('/', '\\')));
     }
-
-    public static bool IsArm64 => RuntimeInformation.OSArchitecture == Architecture.Arm64;
 }

@@ -26,7 +26,22 @@ internal static class Messages
     public const string InvalidBaseUrl = "'{0}' is not an absolute http(s) URL. Pass the OneFlex address, e.g. https://oneflex.myworldline.com.";
     public const string BaseUrlHasUserInfo = "'{0}' (shown without it) has a user name or password before the host. The OneFlex address never takes credentials, and they would be sent and shown: pass the address alone, e.g. https://oneflex.myworldline.com, in -BaseUrl or ONEFLEX_BASE_URL.";
     public const string InsecureBaseUrl = "'{0}' is not https. Tokens are only sent over https, except to a loopback address (127.0.0.1, ::1, localhost) for local testing.";
-    public const string TimeoutNotPositive = "-Timeout must be positive: give seconds (e.g. 90) or a TimeSpan (e.g. '00:05:00').";
+    public static string TimeoutOutOfRange(string parameter, TimeSpan value, TimeSpan maximum, bool zeroAllowed) =>
+        $"-{parameter} is {Duration(value)}; it must be {(zeroAllowed ? "from 0" : "more than 0")} and at most {Duration(maximum)}. {DurationForms}";
+
+    public static string NotADuration(object? value) => $"'{value}' is not a duration. {DurationForms}";
+
+    private const string DurationForms = "Give seconds (e.g. 90) or a TimeSpan (e.g. '00:05:00').";
+
+    /// <summary>A duration as people say it: "90 s", "5 min", "24 h".</summary>
+    public static string Duration(TimeSpan value)
+    {
+        var sign = value < TimeSpan.Zero ? "-" : "";
+        var size = value.Duration();
+        return size.TotalHours >= 1 && size.Ticks % TimeSpan.TicksPerHour == 0 ? $"{sign}{size.TotalHours:0} h"
+            : size.TotalMinutes >= 1 && size.Ticks % TimeSpan.TicksPerMinute == 0 ? $"{sign}{size.TotalMinutes:0} min"
+            : $"{sign}{size.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} s";
+    }
     public const string DetailedAndPassThru = "-Detailed and -PassThru cannot be used together: -PassThru passes valid tokens on, -Detailed reports on each.";
 
     // Docker
@@ -52,11 +67,14 @@ internal static class Messages
     public const string NoBotLikeContainers = "The engine has {0} container(s), none of them looks like the bot.";
     public const string ContainerGone = "The container '{0}' disappeared from {1} while it was being restarted. Run 'docker ps -a' and 'docker compose up -d' in the bot folder.";
     public const string DockerEngineError = "The Docker engine at {1} refused to restart or start {0} (HTTP {2}): {3}. See 'docker logs {0}' and 'docker inspect {0}' on the engine host.";
-    public const string ContainerStartTimeout = "'{0}' was not running again after {1} s (state: {2}). See 'docker logs {0}'; pass a larger -WaitTimeoutSeconds if it is slow to start.";
-    public const string ContainerUnhealthy = "'{0}' runs but was not healthy after {1} s (health: {2}{3}). See its healthcheck log with 'docker inspect {0}' (State.Health) and 'docker logs {0}'; pass a larger -WaitTimeoutSeconds if its healthcheck is slow.";
+    public const string ContainerStartTimeout = "'{0}' was not running again after {1} s, the whole -Timeout (state: {2}). See 'docker logs {0}'; pass a larger -Timeout if it is slow to stop or start.";
+    public const string ContainerUnhealthy = "'{0}' runs but was not healthy after {1} s, the whole -Timeout (health: {2}{3}). See its healthcheck log with 'docker inspect {0}' (State.Health) and 'docker logs {0}'; pass a larger -Timeout if its healthcheck is slow.";
     public const string ContainerExited = "'{0}' exited (code {1}) right after it was started. See 'docker logs {0}': the bot exits when its token is expired or invalid.";
     public const string ComposeFileNotFound = "No compose file in {0} (looked for {1}). Pass the folder that holds the bot's compose file, or use -ComposeProject or -Name.";
-    public const string ComposeProjectNameEmpty = "The compose project name '{0}' for {1} has no letters or digits. Set name: in the compose file or pass -ComposeProject.";
+    public const string ComposeFileUnreadable = "The compose file '{0}' cannot be read: {1} It must be a regular text file the bot's compose project is defined in; fix it, or pass -ComposeProject or -Name instead of -ProjectDirectory.";
+    public const string ComposeFileNotRegular = "it is not a regular file (a FIFO, device or socket stands there).";
+    public const string ComposeFileTooLarge = "it is larger than {0}, far more than a compose file holds.";
+    public const string ComposeProjectNameInvalid = "The compose project name '{0}' for {1} has no letters or digits, so no container can belong to it. Set name: in the compose file (or COMPOSE_PROJECT_NAME), or pass -ComposeProject.";
     public static string BotTokensInEnvironment(string name, IReadOnlyList<string> keys, string? composeFolder) =>
         $"'{name}' gets {string.Join(" and ", keys)} from its container environment (compose env_file: or environment:), which a restart does not change: "
         + $"the bot keeps running with the old token. After each save, recreate it instead: 'docker compose up -d --force-recreate' in {composeFolder ?? "the bot folder"}; "
@@ -101,9 +119,10 @@ internal static class Messages
     public static string BrowserPathNotFound(string path) =>
         $"No browser executable at '{path}'. Pass the full path of an installed Chrome, Edge or Chromium to -BrowserPath, or leave it out to use the one found on this machine.";
 
-    public static string BrowserNotFound(OSKind os, SignIn.BrowserKind kind)
+    /// <param name="browser">The browser asked for (Chrome, Edge...), or null for any.</param>
+    public static string BrowserNotFound(OSKind os, string? browser)
     {
-        var which = kind == SignIn.BrowserKind.Auto ? "No Chromium, Chrome or Edge browser" : $"No {kind} browser";
+        var which = browser is null ? "No Chromium, Chrome or Edge browser" : $"No {browser} browser";
         var install = os switch
         {
             OSKind.Windows => "Install Microsoft Edge or Google Chrome",
@@ -122,6 +141,9 @@ internal static class Messages
     public static string SignInTimeout(TimeSpan timeout, bool headless) => headless
         ? $"No tokens after {timeout.TotalSeconds:0} seconds of headless sign-in. Check that -BaseUrl is right and that the service answers; run once without -Headless to see what the browser shows, or raise -Timeout."
         : $"The sign-in did not finish within {timeout.TotalSeconds:0} seconds. Run Get-OneFlexToken again and complete the sign-in in the browser window, or raise -Timeout.";
+
+    public static string BrowserCouldNotOpen(string url, string reason) =>
+        $"The browser could not open {url}: {reason} Check the network and -BaseUrl.";
 
     public const string BrowserClosed =
         "The browser window was closed before the sign-in finished, so there are no tokens. Run Get-OneFlexToken again and leave the window open until it closes by itself.";
@@ -205,14 +227,11 @@ internal static class Messages
     public static string NotificationWebhookInsecure(string masked) =>
         $"The webhook '{masked}' uses http://, which would send the message and the webhook secret in clear. Use its https:// address.";
 
-    public static string NotificationNoAnswer(TimeSpan timeout) =>
-        $"no answer within {timeout.TotalSeconds:0} seconds.";
-
     public static string NotificationRetrying(string masked, string reason, TimeSpan wait, int attempt) =>
         $"The webhook {masked} answered {reason} on attempt {attempt}; trying again in {wait.TotalSeconds:0.#} s.";
 
     public static string NotificationUnreachable(string masked, string reason, int attempts) =>
-        $"The webhook {masked} could not be reached after {attempts} attempt(s): {reason} Check the network and a proxy; raise -TimeoutSeconds (all attempts share it) if the link is slow.";
+        $"The webhook {masked} could not be reached after {attempts} attempt(s): {reason} Check the network and a proxy; raise -Timeout (all attempts share it) if the link is slow.";
 
     public static string NotificationRateLimited(string masked, TimeSpan wait, int attempts) =>
         $"The webhook {masked} is rate limited (HTTP 429, retry after {wait.TotalSeconds:0.#} s) after {attempts} attempt(s). Send fewer notifications, or try again later.";

@@ -102,6 +102,15 @@ public abstract class OneFlexCmdlet : PSCmdlet, IDisposable
 
     protected void WriteError(OneFlexException failure) => WriteError(failure.ToErrorRecord());
 
+    /// <summary>The one duration rule (<see cref="TimeoutRange"/>), as a terminating InvalidTimeout error before any work starts.</summary>
+    protected void CheckDuration(TimeoutRange range, string parameter, TimeSpan value)
+    {
+        if (!range.Contains(value))
+        {
+            ThrowTerminatingError(range.Refusal(parameter, value));
+        }
+    }
+
     protected void ThrowTerminatingError(OneFlexException failure) => ThrowTerminatingError(failure.ToErrorRecord());
 
     /// <summary>A file-system path as the user meant it: relative to PowerShell's location, not the process's.</summary>

@@ -23,20 +23,26 @@ public static partial class UrlPolicy
         uri = null;
         if (string.IsNullOrWhiteSpace(text)
             || !Uri.TryCreate(text.Trim(), UriKind.Absolute, out var parsed)
-            || (parsed.Scheme != Uri.UriSchemeHttps && parsed.Scheme != Uri.UriSchemeHttp)
-            || string.IsNullOrEmpty(parsed.Host))
+            || !IsWebUrl(parsed))
         {
             return UserInfoPattern().Match(text?.Trim() ?? "") is { Success: true, Index: 0 } ? UrlVerdict.HasUserInfo : UrlVerdict.NotHttpUrl;
         }
 
         uri = parsed;
-        if (parsed.UserInfo.Length > 0 || UserInfoPattern().IsMatch(AuthorityText(text!.Trim())))
+        if (parsed.UserInfo.Length > 0 || HasUserInfo(text!))
         {
             return UrlVerdict.HasUserInfo;
         }
 
         return parsed.Scheme == Uri.UriSchemeHttp && !IsLoopback(parsed) ? UrlVerdict.Insecure : UrlVerdict.Ok;
     }
+
+    /// <summary>An absolute http or https URL with a host: a web page or API address.</summary>
+    public static bool IsWebUrl(Uri uri) =>
+        uri.IsAbsoluteUri && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp) && !string.IsNullOrEmpty(uri.Host);
+
+    /// <summary>Whether scheme://user[:password]@ stands before the host of <paramref name="text"/>, whatever the scheme (tcp:// too).</summary>
+    public static bool HasUserInfo(string text) => UserInfoPattern().IsMatch(AuthorityText(text.Trim()));
 
     /// <summary>127.0.0.0/8, ::1 and localhost: the only hosts plain http may be used with.</summary>
     public static bool IsLoopback(Uri uri) =>

@@ -2,8 +2,11 @@ using System.Management.Automation;
 
 namespace OneFlexTokens.Docker;
 
-/// <summary>A container as the engine listed it, in the module's own terms (no Docker.DotNet type leaks out).</summary>
-public sealed record BotContainer(string Id, string Name, string? Project, string? Service, string State, string? Status)
+/// <summary>
+/// A container as the engine listed it, in the module's own terms (no Docker.DotNet type leaks out). Project, Service
+/// and WorkingDirectory are its compose labels (the folder it was created from, on the engine's host).
+/// </summary>
+public sealed record BotContainer(string Id, string Name, string? Project, string? Service, string State, string? Status, string? WorkingDirectory = null)
 {
     public string ShortId => Id.Length > 12 ? Id[..12] : Id;
 
@@ -49,6 +52,19 @@ public sealed record BotSelection(IReadOnlyList<string> Names, string? ComposePr
         return string.Equals(wanted, container.Name, StringComparison.Ordinal)
             || (wanted.Length >= 12 && container.Id.StartsWith(wanted, StringComparison.OrdinalIgnoreCase));
     }
+}
+
+/// <summary>
+/// How long a restart may take: the engine's stop grace period (whole seconds, rounded up), and the whole wait shared by
+/// every container, from now (the restart requests) until each runs, and is healthy, again.
+/// </summary>
+public sealed record RestartLimits(TimeSpan StopGracePeriod, TimeSpan Timeout)
+{
+    public DateTimeOffset Deadline { get; } = DateTimeOffset.UtcNow + Timeout;
+
+    public uint StopGraceSeconds => (uint)Math.Ceiling(StopGracePeriod.TotalSeconds);
+
+    public TimeSpan Remaining => Deadline - DateTimeOffset.UtcNow is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
 }
 
 /// <summary>What Restart-OneFlexBot did to one container.</summary>

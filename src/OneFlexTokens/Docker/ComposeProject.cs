@@ -7,8 +7,8 @@ namespace OneFlexTokens.Docker;
 
 /// <summary>
 /// The compose project name that <c>docker compose</c> would use in a folder, with compose's own precedence:
-/// COMPOSE_PROJECT_NAME (environment, then the folder's .env), then the compose file's top-level <c>name:</c>,
-/// then the folder name; normalised like compose.
+/// COMPOSE_PROJECT_NAME (environment, then the folder's .env), then the top-level <c>name:</c> of its compose files
+/// (the override's first), then the folder name; normalised like compose.
 /// </summary>
 public static class ComposeProject
 {
@@ -17,25 +17,23 @@ public static class ComposeProject
     public const string WorkingDirectoryLabel = "com.docker.compose.project.working_dir";
     public const string ProjectNameVariable = "COMPOSE_PROJECT_NAME";
 
-    public static readonly IReadOnlyList<string> ComposeFileNames = new[] { "compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml" };
-
     public static string NameFor(HostPlatform platform, string directory)
     {
         var full = Path.GetFullPath(directory);
-        if (!Directory.Exists(full))
+        var composeFiles = Directory.Exists(full) ? ComposeFile.FindAll(full) : Array.Empty<string>();
+        if (composeFiles.Count == 0)
         {
             throw NotFound(full);
         }
 
-        var composeFile = ComposeFileNames.Select(name => Path.Combine(full, name)).FirstOrDefault(File.Exists) ?? throw NotFound(full);
-        var fromEnvironment = platform.Env(ProjectNameVariable) ?? ProjectNameFromDotEnv(Path.Combine(full, ".env"));
-        var chosen = fromEnvironment
-            ?? ReadTopLevelName(File.ReadAllText(composeFile))
+        var chosen = platform.Env(ProjectNameVariable)
+            ?? ProjectNameFromDotEnv(Path.Combine(full, ".env"))
+            ?? composeFiles.Select(file => ComposeFile.ReadTopLevelName(ComposeFile.Read(file))).LastOrDefault(name => name is not null)
             ?? Path.GetFileName(full.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar));
         var normalised = Normalise(chosen);
         if (normalised.Length == 0)
         {
-            throw new OneFlexException(ErrorIds.ComposeFileNotFound, ErrorCategory.InvalidData, string.Format(Messages.ComposeProjectNameEmpty, chosen, full), full);
+            throw new OneFlexException(ErrorIds.ComposeProjectNameInvalid, ErrorCategory.InvalidData, string.Format(Messages.ComposeProjectNameInvalid, chosen, full), full);
         }
 
         return normalised;
@@ -56,74 +54,6 @@ public static class ComposeProject
         return kept.ToString().TrimStart('_', '-');
     }
 
-    /// <summary>The value of the top-level <c>name:</c> key of a compose file, or null; handles quotes and comments.</summary>
-    public static string? ReadTopLevelName(string yaml)
-    {
-        foreach (var rawLine in yaml.Split('\n'))
-        {
-            var line = rawLine.TrimEnd('\r');
-            if (!line.StartsWith("name", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var afterKey = line[4..].TrimStart(' ', '\t');
-            if (!afterKey.StartsWith(':'))
-            {
-                continue;
-            }
-
-            var value = ScalarValue(afterKey[1..]);
-            return string.IsNullOrEmpty(value) ? null : value;
-        }
-
-        return null;
-    }
-
-    private static string? ScalarValue(string text)
-    {
-        var value = text.Trim(' ', '\t');
-        if (value.Length == 0 || value[0] == '#' || value[0] is '|' or '>' or '&' or '*' or '{' or '[')
-        {
-            return null;
-        }
-
-        if (value[0] == '\'')
-        {
-            var single = new StringBuilder();
-            for (var i = 1; i < value.Length; i++)
-            {
-                if (value[i] == '\'')
-                {
-                    if (i + 1 < value.Length && value[i + 1] == '\'') { single.Append('\''); i++; continue; }
-                    return single.ToString();
-                }
-
-                single.Append(value[i]);
-            }
-
-            return null;
-        }
-
-        if (value[0] == '"')
-        {
-            var quoted = new StringBuilder();
-            for (var i = 1; i < value.Length; i++)
-            {
-                if (value[i] == '\\' && i + 1 < value.Length) { quoted.Append(value[++i]); continue; }
-                if (value[i] == '"') { return quoted.ToString(); }
-                quoted.Append(value[i]);
-            }
-
-            return null;
-        }
-
-        var comment = value.IndexOf(" #", StringComparison.Ordinal);
-        var tabComment = value.IndexOf("\t#", StringComparison.Ordinal);
-        var cut = new[] { comment, tabComment }.Where(i => i >= 0).DefaultIfEmpty(value.Length).Min();
-        return value[..cut].TrimEnd(' ', '\t');
-    }
-
     /// <summary>
     /// COMPOSE_PROJECT_NAME from the folder's .env (where compose reads it), by the module's one .env reader and its file
     /// policy; null when the file or the key is missing. The file is the bot's, with its tokens: no other value is used.
@@ -132,5 +62,5 @@ public static class ComposeProject
         EnvFileReader.TryReadValues(path)?.GetValueOrDefault(ProjectNameVariable) is { Length: > 0 } name ? name : null;
 
     private static OneFlexException NotFound(string directory) =>
-        new(ErrorIds.ComposeFileNotFound, ErrorCategory.ObjectNotFound, string.Format(Messages.ComposeFileNotFound, directory, string.Join(", ", ComposeFileNames)), directory);
+        new(ErrorIds.ComposeFileNotFound, ErrorCategory.ObjectNotFound, string.Format(Messages.ComposeFileNotFound, directory, string.Join(", ", ComposeFile.FileNames)), directory);
 }

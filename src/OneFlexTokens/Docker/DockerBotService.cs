@@ -72,7 +72,7 @@ public sealed class DockerBotService : IDisposable
         return matching;
     }
 
-    public OneFlexException NotFound(BotSelection selection, IReadOnlyList<BotContainer> all)
+    private OneFlexException NotFound(BotSelection selection, IReadOnlyList<BotContainer> all)
     {
         var botLike = all.Where(LooksLikeTheBot).Select(c => c.Describe()).ToArray();
         var existing = botLike.Length > 0
@@ -82,13 +82,18 @@ public sealed class DockerBotService : IDisposable
             string.Format(Messages.ContainerNotFound, selection, Endpoint, existing), selection.ToString());
     }
 
-    /// <summary>Restarts a running container, starts a stopped one, then waits until it runs (and is healthy).</summary>
+    /// <summary>
+    /// Restarts a running container, starts a stopped one, then waits until it runs (and is healthy), all before
+    /// <see cref="RestartLimits.Deadline"/>: past it, ContainerStartTimeout or ContainerUnhealthy.
+    /// </summary>
     /// <param name="warn">Gets a warning when the container's own environment holds the tokens: a restart keeps those.</param>
-    public async Task<BotContainerStatus> RestartAsync(BotContainer container, int stopGraceSeconds, TimeSpan waitTimeout, Action<string> report, Action<string> warn, CancellationToken cancellation)
+    public async Task<BotContainerStatus> RestartAsync(BotContainer container, RestartLimits limits, Action<string> report, Action<string> warn, CancellationToken cancellation)
     {
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        bounded.CancelAfter(limits.Remaining);
         try
         {
-            var before = await _client.Containers.InspectContainerAsync(container.Id, cancellation).ConfigureAwait(false);
+            var before = await _client.Containers.InspectContainerAsync(container.Id, bounded.Token).ConfigureAwait(false);
             var tokenKeys = TokenKeysIn(before.Config?.Env);
             if (tokenKeys.Count > 0)
             {
@@ -100,15 +105,15 @@ public sealed class DockerBotService : IDisposable
             if (before.State is { Running: true } || previousState is "restarting")
             {
                 report($"Restarting {container.Name}");
-                await _client.Containers.RestartContainerAsync(container.Id, new ContainerRestartParameters { WaitBeforeKillSeconds = (uint)stopGraceSeconds }, cancellation).ConfigureAwait(false);
+                await _client.Containers.RestartContainerAsync(container.Id, new ContainerRestartParameters { WaitBeforeKillSeconds = limits.StopGraceSeconds }, bounded.Token).ConfigureAwait(false);
             }
             else
             {
                 report($"Starting {container.Name} ({previousState})");
-                await _client.Containers.StartContainerAsync(container.Id, new ContainerStartParameters(), cancellation).ConfigureAwait(false);
+                await _client.Containers.StartContainerAsync(container.Id, new ContainerStartParameters(), bounded.Token).ConfigureAwait(false);
             }
 
-            var ready = await WaitUntilReadyAsync(container, ParseTime(before.State?.StartedAt), requested, waitTimeout, report, cancellation).ConfigureAwait(false);
+            var ready = await WaitUntilReadyAsync(container, ParseTime(before.State?.StartedAt), requested, limits, report, cancellation).ConfigureAwait(false);
             return new BotContainerStatus
             {
                 Name = container.Name,
@@ -124,15 +129,19 @@ public sealed class DockerBotService : IDisposable
                 TokensInEnvironment = tokenKeys.Count > 0,
             };
         }
+        catch (OperationCanceledException) when (bounded.IsCancellationRequested && !cancellation.IsCancellationRequested)
+        {
+            // The deadline passed while the engine was still stopping or starting it: say what state it is in now.
+            throw TimedOut(container, await StateNowAsync(container, cancellation).ConfigureAwait(false), limits);
+        }
         catch (Exception e) when (!cancellation.IsCancellationRequested)
         {
             throw DockerFailures.Map(e, Endpoint, container.Name);
         }
     }
 
-    private async Task<ContainerInspectResponse> WaitUntilReadyAsync(BotContainer container, DateTimeOffset? startedBefore, DateTimeOffset requested, TimeSpan waitTimeout, Action<string> report, CancellationToken cancellation)
+    private async Task<ContainerInspectResponse> WaitUntilReadyAsync(BotContainer container, DateTimeOffset? startedBefore, DateTimeOffset requested, RestartLimits limits, Action<string> report, CancellationToken cancellation)
     {
-        var deadline = requested + waitTimeout;
         while (true)
         {
             var now = await _client.Containers.InspectContainerAsync(container.Id, cancellation).ConfigureAwait(false);
@@ -152,26 +161,49 @@ public sealed class DockerBotService : IDisposable
                     string.Format(Messages.ContainerExited, container.Name, state.ExitCode), container.Name);
             }
 
-            var waited = DateTimeOffset.UtcNow - requested;
-            if (DateTimeOffset.UtcNow >= deadline)
+            if (limits.Remaining == TimeSpan.Zero)
             {
-                var seconds = (int)Math.Round(waitTimeout.TotalSeconds);
-                if (state is { Running: true } && hasHealthcheck)
-                {
-                    var lastCheck = state.Health?.Log?.LastOrDefault()?.Output?.Trim();
-                    var detail = string.IsNullOrEmpty(lastCheck) ? "" : $", last check: {Shorten(lastCheck)}";
-                    throw new OneFlexException(ErrorIds.ContainerUnhealthy, ErrorCategory.OperationTimeout,
-                        string.Format(Messages.ContainerUnhealthy, container.Name, seconds, health, detail), container.Name);
-                }
-
-                throw new OneFlexException(ErrorIds.ContainerStartTimeout, ErrorCategory.OperationTimeout,
-                    string.Format(Messages.ContainerStartTimeout, container.Name, seconds, state?.Status ?? "unknown"), container.Name);
+                throw TimedOut(container, now, limits);
             }
 
+            var waited = DateTimeOffset.UtcNow - requested;
             report(hasHealthcheck
                 ? $"Waiting for {container.Name}: {state?.Status}, health {health} ({waited.TotalSeconds:0} s)"
                 : $"Waiting for {container.Name}: {state?.Status} ({waited.TotalSeconds:0} s)");
-            await Task.Delay(PollInterval, cancellation).ConfigureAwait(false);
+            await Task.Delay(limits.Remaining < PollInterval ? limits.Remaining : PollInterval, cancellation).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>ContainerUnhealthy when it runs but its healthcheck has not passed, else ContainerStartTimeout with its state.</summary>
+    private static OneFlexException TimedOut(BotContainer container, ContainerInspectResponse? now, RestartLimits limits)
+    {
+        var state = now?.State;
+        var seconds = (int)Math.Round(limits.Timeout.TotalSeconds);
+        var health = state?.Health?.Status;
+        if (state is { Running: true } && !string.IsNullOrEmpty(health) && health != "none")
+        {
+            var lastCheck = state.Health?.Log?.LastOrDefault()?.Output?.Trim();
+            var detail = string.IsNullOrEmpty(lastCheck) ? "" : $", last check: {Shorten(lastCheck)}";
+            return new OneFlexException(ErrorIds.ContainerUnhealthy, ErrorCategory.OperationTimeout,
+                string.Format(Messages.ContainerUnhealthy, container.Name, seconds, health, detail), container.Name);
+        }
+
+        return new OneFlexException(ErrorIds.ContainerStartTimeout, ErrorCategory.OperationTimeout,
+            string.Format(Messages.ContainerStartTimeout, container.Name, seconds, state?.Status ?? "unknown"), container.Name);
+    }
+
+    /// <summary>The container as the engine sees it now, asked within a few seconds; null when it does not say.</summary>
+    private async Task<ContainerInspectResponse?> StateNowAsync(BotContainer container, CancellationToken cancellation)
+    {
+        using var quick = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        quick.CancelAfter(ConnectTimeout);
+        try
+        {
+            return await _client.Containers.InspectContainerAsync(container.Id, quick.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellation.IsCancellationRequested)
+        {
+            return null;
         }
     }
 
@@ -192,7 +224,8 @@ public sealed class DockerBotService : IDisposable
     {
         string? Label(string key) => listed.Labels is not null && listed.Labels.TryGetValue(key, out var value) ? value : null;
         var name = listed.Names?.FirstOrDefault()?.TrimStart('/') ?? listed.ID;
-        return new BotContainer(listed.ID, name, Label(ComposeProject.ProjectLabel), Label(ComposeProject.ServiceLabel), listed.State ?? "unknown", listed.Status);
+        return new BotContainer(listed.ID, name, Label(ComposeProject.ProjectLabel), Label(ComposeProject.ServiceLabel), listed.State ?? "unknown", listed.Status,
+            Label(ComposeProject.WorkingDirectoryLabel));
     }
 
     private static DateTimeOffset? ParseTime(string? text) =>

@@ -98,7 +98,7 @@ public static class DockerEndpointResolver
     private static DockerEndpoint ParseTcp(HostPlatform platform, string value, string scheme, string rest)
     {
         var hostPort = rest.TrimEnd('/');
-        if (hostPort.Contains('@'))
+        if (UrlPolicy.HasUserInfo(value))
         {
             throw new OneFlexException(ErrorIds.InvalidDockerHost, ErrorCategory.InvalidArgument, string.Format(Messages.DockerHostHasUserInfo, Shown(value)), Shown(value));
         }

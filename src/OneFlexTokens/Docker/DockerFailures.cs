@@ -85,13 +85,12 @@ internal static class DockerFailures
         try
         {
             using var json = System.Text.Json.JsonDocument.Parse(api.ResponseBody ?? "");
-            if (json.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
-                && json.RootElement.TryGetProperty("message", out var message) && message.ValueKind == System.Text.Json.JsonValueKind.String)
+            if (JsonFields.String(json.RootElement, "message") is { } message)
             {
-                return SecretScrubber.Quote(message.GetString(), 500);
+                return SecretScrubber.Quote(message, 500);
             }
         }
-        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
+        catch (System.Text.Json.JsonException)
         {
         }
 

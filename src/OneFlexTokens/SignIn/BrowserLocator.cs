@@ -44,7 +44,7 @@ public sealed class BrowserLocator
             }
         }
 
-        throw new OneFlexException(ErrorIds.BrowserNotFound, ErrorCategory.NotInstalled, Messages.BrowserNotFound(_platform.OS, kind), kind);
+        throw new OneFlexException(ErrorIds.BrowserNotFound, ErrorCategory.NotInstalled, Messages.BrowserNotFound(_platform.OS, kind == BrowserKind.Auto ? null : kind.ToString()), kind);
     }
 
     public IEnumerable<BrowserKind> SearchOrder(BrowserKind kind) => kind switch

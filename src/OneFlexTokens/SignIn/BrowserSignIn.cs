@@ -1,10 +1,11 @@
 using System.Management.Automation;
 using Microsoft.Playwright;
 using OneFlexTokens.Common;
+using OneFlexTokens.Tokens;
 
 namespace OneFlexTokens.SignIn;
 
-public sealed record SignInRequest(Uri BaseUrl, BrowserChoice Browser, string ProfilePath, bool Headless, TimeSpan Timeout);
+public sealed record SignInRequest(OneFlexBaseUrl BaseUrl, BrowserChoice Browser, string ProfilePath, bool Headless, TimeSpan Timeout);
 
 public sealed record SignInTokens(string AccessToken, string RefreshToken);
 
@@ -97,7 +98,7 @@ public sealed class BrowserSignIn
                 var remaining = deadline - DateTimeOffset.UtcNow;
                 if (remaining <= TimeSpan.Zero)
                 {
-                    throw new OneFlexException(ErrorIds.SignInTimeout, ErrorCategory.OperationTimeout, Messages.SignInTimeout(request.Timeout, request.Headless), request.BaseUrl.ToString());
+                    throw new OneFlexException(ErrorIds.SignInTimeout, ErrorCategory.OperationTimeout, Messages.SignInTimeout(request.Timeout, request.Headless), request.BaseUrl.Text);
                 }
 
                 progress?.Invoke(new SignInProgress(remaining, request.Timeout, watch.Status));
@@ -249,11 +250,11 @@ public sealed class BrowserSignIn
     /// removed before the browser closes, so its cookie store (whose key is public on Linux) never keeps them. The app
     /// gets no more requests first (an answer could set them again) and the pages leave it.
     /// </summary>
-    private async Task LeaveOnlyTheSessionAsync(IBrowserContext context, Uri baseUrl)
+    private async Task LeaveOnlyTheSessionAsync(IBrowserContext context, OneFlexBaseUrl baseUrl)
     {
         try
         {
-            await context.RouteAsync(UrlPolicy.Origin(baseUrl) + "/**", route => route.AbortAsync()).ConfigureAwait(false);
+            await context.RouteAsync(baseUrl.Text + "/**", route => route.AbortAsync()).ConfigureAwait(false);
             foreach (var page in context.Pages)
             {
                 try
@@ -288,7 +289,7 @@ public sealed class BrowserSignIn
     }
 
     /// <summary>Drops the app's token cookies (any path); token cookies a previous run left would look like a finished sign-in.</summary>
-    private static async Task<int> ForgetTokenCookiesAsync(IBrowserContext context, Uri baseUrl)
+    private static async Task<int> ForgetTokenCookiesAsync(IBrowserContext context, OneFlexBaseUrl baseUrl)
     {
         var tokens = (await context.CookiesAsync().ConfigureAwait(false)).Where(c => IsTokenCookie(c, baseUrl)).ToArray();
         foreach (var cookie in tokens)
@@ -300,17 +301,17 @@ public sealed class BrowserSignIn
     }
 
     /// <summary>A cookie the app origin gets (host or parent-domain cookie, any path): the app's, never the SSO session's.</summary>
-    private static bool IsAppCookie(BrowserContextCookiesResult cookie, Uri baseUrl)
+    private static bool IsAppCookie(BrowserContextCookiesResult cookie, OneFlexBaseUrl baseUrl)
     {
         var domain = cookie.Domain.TrimStart('.');
         return string.Equals(domain, baseUrl.Host, StringComparison.OrdinalIgnoreCase)
             || baseUrl.Host.EndsWith("." + domain, StringComparison.OrdinalIgnoreCase);
     }
 
-    private static bool IsTokenCookie(BrowserContextCookiesResult cookie, Uri baseUrl) =>
+    private static bool IsTokenCookie(BrowserContextCookiesResult cookie, OneFlexBaseUrl baseUrl) =>
         cookie.Name is AccessTokenCookie or RefreshTokenCookie && IsAppCookie(cookie, baseUrl);
 
-    private async Task SaveSessionAsync(IBrowserContext context, Uri baseUrl, SessionStateStore store)
+    private async Task SaveSessionAsync(IBrowserContext context, OneFlexBaseUrl baseUrl, SessionStateStore store)
     {
         try
         {

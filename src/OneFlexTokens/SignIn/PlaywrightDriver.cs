@@ -155,7 +155,7 @@ public static class PlaywrightDriver
         {
             using var stream = File.OpenRead(Path.Combine(root, ".playwright", "package", "package.json"));
             using var json = JsonDocument.Parse(stream);
-            if (json.RootElement.TryGetProperty("version", out var version) && version.GetString() is { Length: > 0 and <= 64 } text
+            if (JsonFields.String(json.RootElement, "version") is { Length: > 0 and <= 64 } text
                 && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '+'))
             {
                 return text;

@@ -15,8 +15,8 @@ public sealed record RefreshGrantResult(bool Granted, string? AccessToken, strin
 
 /// <summary>
 /// POST {base}/api/auth/token with the refresh token. 400/401/403 are a rejection (the caller may fall back to the
-/// browser); network failures, timeouts and 5xx are retried a bounded number of times, all within one total deadline,
-/// then reported. The reply is read up to <see cref="ReplyLimits.Json"/> and the tokens in it are checked before
+/// browser); network failures, timeouts, 429 and 5xx are retried by <see cref="RetryPolicy"/> (a bounded number of
+/// times, Retry-After honoured, all within one total deadline), then reported. The reply is read up to <see cref="ReplyLimits.Json"/> and the tokens in it are checked before
 /// they are returned. Token text never goes into an exception or a message.
 /// </summary>
 public sealed class RefreshGrantClient
@@ -45,97 +45,78 @@ public sealed class RefreshGrantClient
     /// <summary>The whole grant: every attempt and every pause between them.</summary>
     public TimeSpan Timeout { get; }
 
-    public static Uri TokenEndpoint(Uri baseUrl) => new(baseUrl, "api/auth/token");
+    public static Uri TokenEndpoint(OneFlexBaseUrl baseUrl) => baseUrl.Endpoint("api/auth/token");
 
-    public async Task<RefreshGrantResult> RequestAsync(Uri baseUrl, string refreshToken, Action<string>? verbose, CancellationToken cancellationToken)
+    public async Task<RefreshGrantResult> RequestAsync(OneFlexBaseUrl baseUrl, string refreshToken, Action<string>? verbose, CancellationToken cancellationToken)
     {
         var endpoint = TokenEndpoint(baseUrl);
-        var shownUrl = UrlPolicy.Display(new Uri(endpoint.GetLeftPart(UriPartial.Path)));
-        using var whole = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        whole.CancelAfter(Timeout);
-        OneFlexException NoAnswerInTime(int attempts) => new(
-            ErrorIds.ServiceUnreachable, ErrorCategory.OperationTimeout,
-            Messages.RefreshServiceUnreachable(shownUrl, Messages.NoAnswerWithin(Timeout), attempts), shownUrl);
+        var shownUrl = endpoint.ToString();
+        var retry = new RetryPolicy(MaxAttempts, FirstBackoff, Timeout, AttemptTimeout);
+        return await retry.RunAsync(
+            attempt => GrantOnceAsync(endpoint, shownUrl, refreshToken, attempt, verbose),
+            attempts => new OneFlexException(ErrorIds.ServiceUnreachable, ErrorCategory.OperationTimeout,
+                Messages.RefreshServiceUnreachable(shownUrl, Messages.NoAnswerWithin(Timeout), attempts), shownUrl),
+            notice => verbose?.Invoke($"Refresh grant attempt {notice.Attempt} of {notice.MaxAttempts} failed ({notice.Reason}); retrying in {notice.Wait.TotalMilliseconds:0} ms."),
+            cancellationToken).ConfigureAwait(false);
+    }
 
-        for (var attempt = 1; ; attempt++)
+    private async Task<AttemptOutcome<RefreshGrantResult>> GrantOnceAsync(Uri endpoint, string shownUrl, string refreshToken, RetryAttempt attempt, Action<string>? verbose)
+    {
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            OneFlexException lastFailure;
-            string failure;
-            try
+            using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
             {
-                using var attemptCancellation = CancellationTokenSource.CreateLinkedTokenSource(whole.Token);
-                attemptCancellation.CancelAfter(AttemptTimeout);
-                using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
+                Content = JsonContent.Create(new Dictionary<string, string> { ["grant_type"] = "refresh_token", ["refresh_token"] = refreshToken }),
+            };
+            request.Headers.Accept.ParseAdd("application/json");
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attempt.Token).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            if (response.IsSuccessStatusCode)
+            {
+                var body = await ReplyLimits.ReadBodyAsync(response, ReplyLimits.Json, attempt.Token).ConfigureAwait(false);
+                var (access, rotated) = ReadTokens(body);
+                if (string.IsNullOrEmpty(access))
                 {
-                    Content = JsonContent.Create(new Dictionary<string, string> { ["grant_type"] = "refresh_token", ["refresh_token"] = refreshToken }),
-                };
-                request.Headers.Accept.ParseAdd("application/json");
-                using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptCancellation.Token).ConfigureAwait(false);
-                var status = (int)response.StatusCode;
-                if (response.IsSuccessStatusCode)
-                {
-                    var body = await ReplyLimits.ReadBodyAsync(response, ReplyLimits.Json, attemptCancellation.Token).ConfigureAwait(false);
-                    var (access, rotated) = ReadTokens(body);
-                    if (string.IsNullOrEmpty(access))
-                    {
-                        throw new OneFlexException(ErrorIds.ServiceError, ErrorCategory.InvalidResult, Messages.RefreshBadResponse(shownUrl), shownUrl);
-                    }
-
-                    IssuedTokens.Check(access, rotated, Messages.RefreshGrantAt(shownUrl));
-                    verbose?.Invoke($"Refresh grant at {shownUrl}: HTTP {status}, new access token {SecretMask.Mask(access)}.");
-                    return new RefreshGrantResult(true, access, rotated ?? refreshToken, status);
+                    throw new OneFlexException(ErrorIds.ServiceError, ErrorCategory.InvalidResult, Messages.RefreshBadResponse(shownUrl), shownUrl);
                 }
 
-                if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
-                {
-                    verbose?.Invoke($"Refresh grant at {shownUrl}: HTTP {status}, the refresh token was rejected.");
-                    return RefreshGrantResult.Rejected(status);
-                }
-
-                if (status < 500 && response.StatusCode != HttpStatusCode.TooManyRequests)
-                {
-                    throw new OneFlexException(ErrorIds.ServiceError, ErrorCategory.InvalidResult, Messages.RefreshServiceError(shownUrl, status, attempt), shownUrl);
-                }
-
-                failure = $"HTTP {status}";
-                lastFailure = new OneFlexException(ErrorIds.ServiceError, ErrorCategory.ConnectionError, Messages.RefreshServiceError(shownUrl, status, attempt), shownUrl);
-            }
-            catch (Exception e) when (ReplyLimits.Find(e) is { } tooLarge)
-            {
-                throw new OneFlexException(ErrorIds.ServiceError, ErrorCategory.InvalidResult, Messages.ReplyTooLarge(Messages.RefreshGrantAt(shownUrl), tooLarge.Limit), shownUrl);
-            }
-            catch (HttpRequestException e)
-            {
-                failure = e.Message;
-                lastFailure = new OneFlexException(ErrorIds.ServiceUnreachable, ErrorCategory.ConnectionError, Messages.RefreshServiceUnreachable(shownUrl, e.Message, attempt), shownUrl);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                if (whole.IsCancellationRequested)
-                {
-                    throw NoAnswerInTime(attempt);
-                }
-
-                failure = Messages.NoAnswerWithin(AttemptTimeout).TrimEnd('.');
-                lastFailure = new OneFlexException(ErrorIds.ServiceUnreachable, ErrorCategory.OperationTimeout, Messages.RefreshServiceUnreachable(shownUrl, failure + ".", attempt), shownUrl);
+                IssuedTokens.Check(access, rotated, Messages.RefreshGrantAt(shownUrl));
+                verbose?.Invoke($"Refresh grant at {shownUrl}: HTTP {status}, new access token {SecretMask.Mask(access)}.");
+                return AttemptOutcome<RefreshGrantResult>.Success(new RefreshGrantResult(true, access, rotated ?? refreshToken, status));
             }
 
-            if (attempt >= MaxAttempts)
+            if (response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
-                throw lastFailure;
+                verbose?.Invoke($"Refresh grant at {shownUrl}: HTTP {status}, the refresh token was rejected.");
+                return AttemptOutcome<RefreshGrantResult>.Success(RefreshGrantResult.Rejected(status));
             }
 
-            var backoff = FirstBackoff * Math.Pow(2, attempt - 1);
-            verbose?.Invoke($"Refresh grant attempt {attempt} of {MaxAttempts} failed ({failure}); retrying in {backoff.TotalMilliseconds:0} ms.");
-            try
+            if (status < 500 && response.StatusCode != HttpStatusCode.TooManyRequests)
             {
-                await Task.Delay(backoff, whole.Token).ConfigureAwait(false);
+                throw new OneFlexException(ErrorIds.ServiceError, ErrorCategory.InvalidResult, Messages.RefreshServiceError(shownUrl, status, attempt.Number), shownUrl);
             }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw lastFailure;
-            }
+
+            return AttemptOutcome<RefreshGrantResult>.Retry(
+                new OneFlexException(ErrorIds.ServiceError, ErrorCategory.ConnectionError, Messages.RefreshServiceError(shownUrl, status, attempt.Number), shownUrl),
+                $"HTTP {status}",
+                RetryAfter.Of(response));
+        }
+        catch (Exception e) when (ReplyLimits.Find(e) is { } tooLarge)
+        {
+            throw new OneFlexException(ErrorIds.ServiceError, ErrorCategory.InvalidResult, Messages.ReplyTooLarge(Messages.RefreshGrantAt(shownUrl), tooLarge.Limit), shownUrl);
+        }
+        catch (HttpRequestException e)
+        {
+            return AttemptOutcome<RefreshGrantResult>.Retry(
+                new OneFlexException(ErrorIds.ServiceUnreachable, ErrorCategory.ConnectionError, Messages.RefreshServiceUnreachable(shownUrl, e.Message, attempt.Number), shownUrl),
+                e.Message);
+        }
+        catch (OperationCanceledException) when (attempt.TimedOut)
+        {
+            var noAnswer = Messages.NoAnswerWithin(AttemptTimeout);
+            return AttemptOutcome<RefreshGrantResult>.Retry(
+                new OneFlexException(ErrorIds.ServiceUnreachable, ErrorCategory.OperationTimeout, Messages.RefreshServiceUnreachable(shownUrl, noAnswer, attempt.Number), shownUrl),
+                noAnswer.TrimEnd('.'));
         }
     }
 
@@ -144,20 +125,12 @@ public sealed class RefreshGrantClient
         try
         {
             using var document = JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return (null, null);
-            }
-
-            return (StringProperty(document.RootElement, "access_token"), StringProperty(document.RootElement, "refresh_token"));
+            return (JsonFields.String(document.RootElement, "access_token"), JsonFields.String(document.RootElement, "refresh_token"));
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        catch (JsonException)
         {
-            // Not JSON, or strings that are not text (invalid UTF-8, lone surrogates): no usable token.
+            // Not JSON: no usable token.
             return (null, null);
         }
     }
-
-    private static string? StringProperty(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

@@ -140,12 +140,4 @@ public sealed class SessionStateStore
         var state = cookies.ToArray();
         AtomicFile.Write(FilePath, stream => JsonSerializer.Serialize(stream, state, Json));
     }
-
-    public void Delete()
-    {
-        if (File.Exists(FilePath))
-        {
-            File.Delete(FilePath);
-        }
-    }
 }

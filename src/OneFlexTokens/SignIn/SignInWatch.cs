@@ -14,7 +14,6 @@ internal sealed class SignInWatch
     private readonly SignInRequest _request;
     private readonly Action<string>? _verbose;
     private readonly string _appOrigin;
-    private readonly string _appUrl;
     private readonly TaskCompletionSource<SignInTokens> _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _checksRunning;
     private int _checkAgain;
@@ -24,8 +23,7 @@ internal sealed class SignInWatch
         _context = context;
         _request = request;
         _verbose = verbose;
-        _appUrl = request.BaseUrl.ToString();
-        _appOrigin = Origin(request.BaseUrl);
+        _appOrigin = request.BaseUrl.Text;
         Status = request.Headless ? "Renewing the tokens from the SSO session in the profile" : "Complete the sign-in in the browser window";
 
         context.Response += (_, response) => OnResponse(response);
@@ -60,8 +58,8 @@ internal sealed class SignInWatch
 
     public void Navigate(IPage page)
     {
-        _verbose?.Invoke($"Opening {_appUrl}.");
-        page.GotoAsync(_appUrl, new PageGotoOptions { WaitUntil = WaitUntilState.Commit, Timeout = 0 }).ContinueWith(
+        _verbose?.Invoke($"Opening {_appOrigin}.");
+        page.GotoAsync(_appOrigin, new PageGotoOptions { WaitUntil = WaitUntilState.Commit, Timeout = 0 }).ContinueWith(
             t =>
             {
                 var message = t.Exception?.GetBaseException().Message ?? string.Empty;
@@ -70,8 +68,8 @@ internal sealed class SignInWatch
                     Fail(new OneFlexException(
                         ErrorIds.ServiceUnreachable,
                         ErrorCategory.ConnectionError,
-                        $"The browser could not open {_appUrl}: {BrowserSignIn.FirstLine(message)} Check the network and -BaseUrl.",
-                        _appUrl));
+                        Messages.BrowserCouldNotOpen(_appOrigin, BrowserSignIn.FirstLine(message)),
+                        _appOrigin));
                 }
             },
             TaskContinuationOptions.OnlyOnFaulted);
@@ -92,7 +90,7 @@ internal sealed class SignInWatch
     private void OnMainFrameNavigated(IPage page, string url)
     {
         CheckCookies();
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !UrlPolicy.IsWebUrl(uri))
         {
             return;
         }
@@ -174,7 +172,7 @@ internal sealed class SignInWatch
         {
             while (Interlocked.Exchange(ref _checkAgain, 0) == 1 && !_outcome.Task.IsCompleted)
             {
-                var cookies = await _context.CookiesAsync(new[] { _appUrl }).ConfigureAwait(false);
+                var cookies = await _context.CookiesAsync(new[] { _appOrigin }).ConfigureAwait(false);
                 var access = cookies.FirstOrDefault(c => c.Name == BrowserSignIn.AccessTokenCookie && c.Value.Length > 0)?.Value;
                 var refresh = cookies.FirstOrDefault(c => c.Name == BrowserSignIn.RefreshTokenCookie && c.Value.Length > 0)?.Value;
                 if (access is not null && refresh is not null)

@@ -17,12 +17,12 @@ public static partial class OneFlexApiClient
         """{"query":"query { me(languages: [\"fr-FR\", \"fr\"], defaultTimezone: \"Europe/Paris\") { id email firstName lastName fullName } }"}""";
 
     /// <summary>Asks /api/gql 'me' with the token; <paramref name="timeout"/> bounds the whole exchange, reply included.</summary>
-    public static async Task<ProbeResult> ProbeMeAsync(Uri baseUrl, string accessToken, TimeSpan timeout, CancellationToken cancellationToken)
+    public static async Task<ProbeResult> ProbeMeAsync(OneFlexBaseUrl baseUrl, string accessToken, TimeSpan timeout, CancellationToken cancellationToken)
     {
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeoutSource.CancelAfter(timeout);
-        var shown = UrlPolicy.Display(baseUrl);
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseUrl, "/api/gql"))
+        var shown = baseUrl.Text;
+        using var request = new HttpRequestMessage(HttpMethod.Post, baseUrl.Endpoint("api/gql"))
         {
             Content = new StringContent(MeQuery, Encoding.UTF8, "application/json"),
         };
@@ -65,13 +65,9 @@ public static partial class OneFlexApiClient
         {
             using var document = JsonDocument.Parse(body);
             var root = document.RootElement;
-            if (root.ValueKind == JsonValueKind.Object
-                && root.TryGetProperty("data", out var data)
-                && data.ValueKind == JsonValueKind.Object
-                && data.TryGetProperty("me", out var me)
-                && me.ValueKind == JsonValueKind.Object)
+            if (JsonFields.Object(root, "data") is { } data && JsonFields.Object(data, "me") is { } me)
             {
-                return new ProbeResult(TokenValidity.Valid, Messages.TokenValid, StringOf(me, "fullName"), StringOf(me, "email"));
+                return new ProbeResult(TokenValidity.Valid, Messages.TokenValid, JsonFields.String(me, "fullName"), JsonFields.String(me, "email"));
             }
 
             // GraphQL reports failures as 'errors' with HTTP 200: an unauthenticated call is a rejection, anything else the service's problem.
@@ -85,7 +81,7 @@ public static partial class OneFlexApiClient
 
             return new ProbeResult(TokenValidity.ServiceError, string.Format(Messages.ServiceBadAnswer, shown));
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        catch (JsonException)
         {
             return new ProbeResult(TokenValidity.ServiceError, string.Format(Messages.ServiceBadAnswer, shown));
         }
@@ -103,8 +99,8 @@ public static partial class OneFlexApiClient
                 continue;
             }
 
-            var message = StringOf(error, "message");
-            var code = error.TryGetProperty("extensions", out var extensions) && extensions.ValueKind == JsonValueKind.Object ? StringOf(extensions, "code") : null;
+            var message = JsonFields.String(error, "message");
+            var code = JsonFields.Object(error, "extensions") is { } extensions ? JsonFields.String(extensions, "code") : null;
             isAuthError |= (code is not null && AuthCodePattern().IsMatch(code)) || (message is not null && AuthMessagePattern().IsMatch(message));
             if (message is not null)
             {
@@ -122,7 +118,4 @@ public static partial class OneFlexApiClient
 
     [GeneratedRegex(@"unauthori[sz]ed|unauthenticated|not authenticated|not authori[sz]ed|forbidden|invalid (access )?token|(token|jwt) (is )?(expired|invalid|malformed)|invalid jwt", RegexOptions.IgnoreCase)]
     private static partial Regex AuthMessagePattern();
-
-    private static string? StringOf(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

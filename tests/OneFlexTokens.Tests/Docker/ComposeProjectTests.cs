@@ -45,7 +45,7 @@ public sealed class ComposeProjectTests : IDisposable
     [InlineData("name:\n", null)]
     [InlineData("services: {}\n", null)]
     public void ReadTopLevelName_reads_only_the_top_level_key(string yaml, string? expected) =>
-        Assert.Equal(expected, ComposeProject.ReadTopLevelName(yaml));
+        Assert.Equal(expected, ComposeFile.ReadTopLevelName(yaml));
 
     [Theory]
     [InlineData("compose.yaml")]
@@ -116,6 +116,21 @@ public sealed class ComposeProjectTests : IDisposable
         Assert.Equal(ErrorIds.ComposeFileNotFound, failure.ErrorId);
         Assert.Contains("compose.yaml", failure.Message);
         Assert.Equal(ErrorIds.ComposeFileNotFound, Assert.Throws<OneFlexException>(() => ComposeProject.NameFor(Platform(), Path.Combine(_root, "missing"))).ErrorId);
+    }
+
+    [Fact]
+    public void A_project_name_without_letters_or_digits_is_ComposeProjectNameInvalid_not_a_missing_file()
+    {
+        var fromFolder = Assert.Throws<OneFlexException>(() => ComposeProject.NameFor(Platform(), Folder("___")));
+        var fromFile = Assert.Throws<OneFlexException>(() => ComposeProject.NameFor(Platform(), Folder("named", content: "name: '...'\n")));
+
+        Assert.All(new[] { fromFolder, fromFile }, failure =>
+        {
+            Assert.Equal(ErrorIds.ComposeProjectNameInvalid, failure.ErrorId);
+            Assert.Equal(System.Management.Automation.ErrorCategory.InvalidData, failure.Category);
+            Assert.Contains("-ComposeProject", failure.Message);
+        });
+        Assert.Contains("'...'", fromFile.Message);
     }
 
     [Fact]

@@ -117,4 +117,18 @@ public class DockerEndpointResolverTests
         Assert.Equal(System.Management.Automation.ErrorCategory.InvalidArgument, failure.Category);
         Assert.Contains("-DockerHost", failure.Message);
     }
+
+    [Theory]
+    [InlineData("tcp://admin:SECRET@nas:2376")]
+    [InlineData("https://SECRET@nas")]
+    [InlineData("tcp://a:SECRET@b@nas:2375/")]
+    public void A_tcp_host_with_user_info_is_refused_and_shown_without_it(string value)
+    {
+        var failure = Assert.Throws<OneFlexException>(() => DockerEndpointResolver.Parse(Platform(OSKind.Linux), value));
+
+        Assert.Equal(ErrorIds.InvalidDockerHost, failure.ErrorId);
+        Assert.Contains("user name or password", failure.Message);
+        Assert.DoesNotContain("SECRET", failure.Message);
+        Assert.DoesNotContain("SECRET", failure.TargetObject?.ToString());
+    }
 }

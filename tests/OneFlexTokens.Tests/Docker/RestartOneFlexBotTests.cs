@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using OneFlexTokens.Commands;
+using OneFlexTokens.Common;
 using OneFlexTokens.Docker;
 using OneFlexTokens.Tests.Harness;
 using Xunit;
@@ -19,12 +20,12 @@ public sealed class RestartOneFlexBotTests : IDisposable
         _engine = engine;
     }
 
-    private async Task<string> Bot(string name, string? config = null, string? project = null, string? service = null, bool start = true, IList<string>? healthcheck = null, string? command = null, IList<string>? environment = null)
+    private async Task<string> Bot(string name, string? config = null, string? project = null, string? service = null, bool start = true, IList<string>? healthcheck = null, string? command = null, IList<string>? environment = null, string? workingDirectory = null)
     {
         _containers.Add(name);
         return command is null
-            ? await _engine.CreateBotAsync(name, config, project, service, start, healthcheck, environment: environment)
-            : await _engine.CreateBotAsync(name, config, project, service, start, healthcheck, command, environment);
+            ? await _engine.CreateBotAsync(name, config, project, service, start, healthcheck, environment: environment, workingDirectory: workingDirectory)
+            : await _engine.CreateBotAsync(name, config, project, service, start, healthcheck, command, environment, workingDirectory);
     }
 
     private ScriptResult Run(string script, params object?[] args)
@@ -226,7 +227,7 @@ public sealed class RestartOneFlexBotTests : IDisposable
         await Bot("sick-bot", healthcheck: new[] { "CMD", "false" });
 
         var healthy = Run("Restart-OneFlexBot -DockerHost $args[0] -Name healthy-bot");
-        var sick = Run("Restart-OneFlexBot -DockerHost $args[0] -Name sick-bot -WaitTimeoutSeconds 2");
+        var sick = Run("Restart-OneFlexBot -DockerHost $args[0] -Name sick-bot -Timeout 2");
 
         Assert.Empty(healthy.AllErrors);
         Assert.Equal("healthy", Assert.Single(healthy.OutputOf<BotContainerStatus>()).Health);
@@ -235,7 +236,29 @@ public sealed class RestartOneFlexBotTests : IDisposable
         var error = Assert.Single(sick.AllErrors);
         Assert.StartsWith("ContainerUnhealthy", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.OperationTimeout, error.CategoryInfo.Category);
-        Assert.Contains("-WaitTimeoutSeconds", error.Exception.Message);
+        Assert.Contains("-Timeout", error.Exception.Message);
+    }
+
+    [SkippableFact]
+    public async Task Timeout_is_the_whole_wait_the_stop_included_and_StopGracePeriod_is_what_the_engine_grants()
+    {
+        _engine.Require();
+        // It ignores SIGTERM, as a bot busy booking may: the engine stops it only by killing it at the end of the grace period.
+        await Bot("stubborn-bot-1", command: "trap '' TERM; exec sleep 3600");
+        await Bot("stubborn-bot-2", command: "trap '' TERM; exec sleep 3600");
+
+        var cut = Run("Restart-OneFlexBot -DockerHost $args[0] -Name stubborn-bot-1 -StopGracePeriod 60 -Timeout 3");
+        var killed = Run("Restart-OneFlexBot -DockerHost $args[0] -Name stubborn-bot-2 -StopGracePeriod 1 -Timeout 60");
+
+        var error = Assert.Single(cut.AllErrors);
+        Assert.StartsWith(ErrorIds.ContainerStartTimeout, error.FullyQualifiedErrorId);
+        Assert.Contains("after 3 s, the whole -Timeout", error.Exception.Message);
+        Assert.Contains("state: running", error.Exception.Message);
+        Assert.Empty(cut.Output);
+        Assert.Empty(killed.AllErrors);
+        var status = Assert.Single(killed.OutputOf<BotContainerStatus>());
+        Assert.Equal("running", status.State);
+        Assert.InRange(status.Duration, TimeSpan.FromSeconds(1), RestartOneFlexBotCommand.DefaultStopGracePeriod);
     }
 
     [SkippableFact]
@@ -311,7 +334,7 @@ public sealed class RestartOneFlexBotTests : IDisposable
         await Bot("never-healthy-bot", healthcheck: new[] { "CMD", "false" });
         using var session = new PowerShellSession();
 
-        var running = session.Start("Restart-OneFlexBot -DockerHost $args[0] -Name never-healthy-bot -WaitTimeoutSeconds 600", null, _engine.DockerHost);
+        var running = session.Start("Restart-OneFlexBot -DockerHost $args[0] -Name never-healthy-bot -Timeout 600", null, _engine.DockerHost);
         Assert.True(SpinWait.SpinUntil(() => running.HostTextSoFar.Contains("Waiting for never-healthy-bot"), TimeSpan.FromSeconds(60)), running.HostTextSoFar);
         running.Stop();
         var result = running.Wait(TimeSpan.FromSeconds(20));
@@ -353,10 +376,12 @@ public sealed class RestartOneFlexBotTests : IDisposable
     }
 
     [SkippableFact]
-    public async Task Tab_completion_offers_the_engine_containers_and_compose_projects()
+    public async Task Tab_completion_offers_the_engine_containers_compose_projects_and_the_services_of_the_project_folder()
     {
         _engine.Require();
-        await Bot("complete-me-bot", project: "completion-project", service: "bot");
+        var projectFolder = Directory.CreateDirectory(Path.Combine(_temp, "completion-project")).FullName;
+        File.WriteAllText(Path.Combine(projectFolder, "docker-compose.yml"), "services:\n  bot:\n    image: busybox\n  backup:\n    image: busybox\n  web:\n    image: nginx\n");
+        await Bot("complete-me-bot", project: "completion-project", service: "bot", workingDirectory: projectFolder);
         using var session = new PowerShellSession();
 
         string[] Complete(string line) => session.Invoke("(TabExpansion2 -inputScript $args[0] -cursorColumn $args[0].Length).CompletionMatches.CompletionText", line)
@@ -364,6 +389,7 @@ public sealed class RestartOneFlexBotTests : IDisposable
 
         Assert.Contains("complete-me-bot", Complete($"Restart-OneFlexBot -DockerHost {_engine.DockerHost} -Name complete-m"));
         Assert.Contains("completion-project", Complete($"Restart-OneFlexBot -DockerHost {_engine.DockerHost} -ComposeProject completion-"));
+        Assert.Equal(new[] { "backup", "bot" }, Complete($"Restart-OneFlexBot -DockerHost {_engine.DockerHost} -ComposeProject completion-project -Service b"));
         Assert.Empty(Complete("Restart-OneFlexBot -DockerHost unix:///nonexistent/docker.sock -Name complete-m"));
     }
 

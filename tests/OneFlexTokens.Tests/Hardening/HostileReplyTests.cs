@@ -119,7 +119,7 @@ public sealed class HostileReplyTests
         var token = TestJwt.Valid();
 
         var (result, allocated, elapsed) = Measure(
-            "foreach ($url in $args[1]) { Test-OneFlexToken -AccessToken $args[0] -Online -BaseUrl $url -TimeoutSeconds 3 -PassThru }",
+            "foreach ($url in $args[1]) { Test-OneFlexToken -AccessToken $args[0] -Online -BaseUrl $url -Timeout 3 -PassThru }",
             token, new[] { declared.Origin, endless.Origin, hung.Origin });
 
         Assert.Empty(result.Output);
@@ -164,11 +164,11 @@ public sealed class HostileReplyTests
         await using var limited = new FaultServer(FaultServer.Endless(429, "{\"retry_after\":"));
 
         var (result, allocated, elapsed) = Measure(
-            "Send-OneFlexNotification -WebhookUrl $args[0] -Message m -TimeoutSeconds 3 -MaxRetries 3; Send-OneFlexNotification -WebhookUrl $args[1] -Message m -MaxRetries 0",
+            "Send-OneFlexNotification -WebhookUrl $args[0] -Message m -Timeout 3 -MaxRetries 3; Send-OneFlexNotification -WebhookUrl $args[1] -Message m -MaxRetries 0",
             hung.Url + "api/webhooks/1/hook-secret", limited.Url + "api/webhooks/1/hook-secret");
 
         Assert.Equal(new[] { ErrorIds.NotificationUnreachable, ErrorIds.NotificationRateLimited }, result.Errors.Select(ModuleErrors.IdOf));
-        Assert.Contains("3 seconds", result.Errors[0].Exception.Message);
+        Assert.Contains("no answer within 3 s", result.Errors[0].Exception.Message);
         Assert.Single(hung.Received);
         Assert.True(elapsed < TimeSpan.FromSeconds(3 + 10), $"took {elapsed.TotalSeconds:0.0} s");
         Assert.True(allocated < AllocationBound, $"{allocated / 1048576} MB allocated");

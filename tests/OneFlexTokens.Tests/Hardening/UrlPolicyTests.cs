@@ -30,12 +30,27 @@ public class UrlPolicyTests
     public void Check_allows_https_and_loopback_http_without_user_info(string text, UrlVerdict expected) =>
         Assert.Equal(expected, UrlPolicy.Check(text, out _));
 
+    [Theory]
+    [InlineData("https://OneFlex.Example.com", "https://oneflex.example.com")]
+    [InlineData("https://oneflex.example.com/", "https://oneflex.example.com")]
+    [InlineData(" https://oneflex.example.com:8443/app/home?x=1 ", "https://oneflex.example.com:8443")]
+    public void The_base_url_is_one_origin_without_trailing_slash_and_names_endpoints_on_it(string given, string origin)
+    {
+        var baseUrl = OneFlexBaseUrl.Validate(given);
+
+        Assert.Equal(origin, baseUrl.Text);
+        Assert.Equal(origin, baseUrl.ToString());
+        Assert.Equal(origin + "/api/auth/token", baseUrl.Endpoint("api/auth/token").ToString());
+        Assert.Equal(origin + "/api/gql", baseUrl.Endpoint("/api/gql").ToString());
+        Assert.Equal(baseUrl, OneFlexBaseUrl.Validate(origin + "/"));
+    }
+
     [Fact]
     public void Base_url_and_webhook_follow_the_same_loopback_rule()
     {
         foreach (var host in new[] { "127.0.0.1", "127.0.0.2", "localhost", "[::1]" })
         {
-            Assert.Equal($"http://{host}:8080", OneFlexBaseUrl.Validate($"http://{host}:8080/some/path").ToString().TrimEnd('/'));
+            Assert.Equal($"http://{host}:8080", OneFlexBaseUrl.Validate($"http://{host}:8080/some/path").Text);
             Assert.Equal(host.Trim('[', ']'), WebhookAddress.Parse($"http://{host}:8080/hook").Host.Trim('[', ']'));
         }
     }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using OneFlexTokens.Common;
 using OneFlexTokens.SignIn;
+using OneFlexTokens.Tokens;
 using Xunit;
 
 namespace OneFlexTokens.Tests.SignIn;
@@ -22,7 +23,7 @@ public sealed class RefreshGrantClientTests : IDisposable
     [Fact]
     public async Task Success_sends_the_grant_as_json_and_keeps_the_refresh_token()
     {
-        _endpoint.Answers.Enqueue((200, $"{{\"token_type\":\"bearer\",\"access_token\":\"{GrantedJwt}\"}}"));
+        _endpoint.Answer(200, $"{{\"token_type\":\"bearer\",\"access_token\":\"{GrantedJwt}\"}}");
         var result = await Client().RequestAsync(_endpoint.BaseUrl, RefreshToken, null, CancellationToken.None);
         Assert.True(result.Granted);
         Assert.Equal(GrantedJwt, result.AccessToken);
@@ -39,7 +40,7 @@ public sealed class RefreshGrantClientTests : IDisposable
     [InlineData(401)]
     public async Task Rejection_is_a_result_not_retried(int status)
     {
-        _endpoint.Answers.Enqueue((status, "{\"error\":\"invalid_grant\"}"));
+        _endpoint.Answer(status, "{\"error\":\"invalid_grant\"}");
         var result = await Client().RequestAsync(_endpoint.BaseUrl, RefreshToken, null, CancellationToken.None);
         Assert.False(result.Granted);
         Assert.Equal(status, result.StatusCode);
@@ -49,9 +50,9 @@ public sealed class RefreshGrantClientTests : IDisposable
     [Fact]
     public async Task Server_errors_are_retried_then_succeed()
     {
-        _endpoint.Answers.Enqueue((503, "busy"));
-        _endpoint.Answers.Enqueue((500, "oops"));
-        _endpoint.Answers.Enqueue((200, $"{{\"access_token\":\"{GrantedJwt}\",\"refresh_token\":\"fedcba9876543210fedc\"}}"));
+        _endpoint.Answer(503, "busy");
+        _endpoint.Answer(500, "oops");
+        _endpoint.Answer(200, $"{{\"access_token\":\"{GrantedJwt}\",\"refresh_token\":\"fedcba9876543210fedc\"}}");
         var verbose = new List<string>();
         var result = await Client().RequestAsync(_endpoint.BaseUrl, RefreshToken, verbose.Add, CancellationToken.None);
         Assert.True(result.Granted);
@@ -62,11 +63,25 @@ public sealed class RefreshGrantClientTests : IDisposable
     }
 
     [Fact]
+    public async Task A_rate_limit_is_retried_after_the_pause_its_Retry_After_asks_for()
+    {
+        _endpoint.Answer(429, "slow down", retryAfter: "0.3");
+        _endpoint.Answer(200, $"{{\"access_token\":\"{GrantedJwt}\"}}");
+        var verbose = new List<string>();
+
+        var result = await Client().RequestAsync(_endpoint.BaseUrl, RefreshToken, verbose.Add, CancellationToken.None);
+
+        Assert.True(result.Granted);
+        Assert.Equal(2, _endpoint.Requests.Count);
+        Assert.Contains(verbose, v => v.Contains("(HTTP 429); retrying in 300 ms", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Persistent_server_errors_end_in_ServiceError_after_a_bounded_number_of_attempts()
     {
         for (var i = 0; i < 5; i++)
         {
-            _endpoint.Answers.Enqueue((500, "oops " + RefreshToken));
+            _endpoint.Answer(500, "oops " + RefreshToken);
         }
 
         var failure = await Assert.ThrowsAsync<OneFlexException>(() => Client(attempts: 2).RequestAsync(_endpoint.BaseUrl, RefreshToken, null, CancellationToken.None));
@@ -80,7 +95,7 @@ public sealed class RefreshGrantClientTests : IDisposable
     [Fact]
     public async Task Unreachable_service_ends_in_ServiceUnreachable()
     {
-        var closedPort = new Uri($"http://127.0.0.1:{ScriptedEndpoint.FreePort()}/");
+        var closedPort = OneFlexBaseUrl.Validate($"http://127.0.0.1:{ScriptedEndpoint.FreePort()}");
         var failure = await Assert.ThrowsAsync<OneFlexException>(() => Client(attempts: 2).RequestAsync(closedPort, RefreshToken, null, CancellationToken.None));
         Assert.Equal(ErrorIds.ServiceUnreachable, failure.ErrorId);
         Assert.Contains("2 attempt", failure.Message);
@@ -90,7 +105,7 @@ public sealed class RefreshGrantClientTests : IDisposable
     [Fact]
     public async Task A_200_without_an_access_token_is_a_clear_error()
     {
-        _endpoint.Answers.Enqueue((200, "<html>a login page</html>"));
+        _endpoint.Answer(200, "<html>a login page</html>");
         var failure = await Assert.ThrowsAsync<OneFlexException>(() => Client().RequestAsync(_endpoint.BaseUrl, RefreshToken, null, CancellationToken.None));
         Assert.Equal(ErrorIds.ServiceError, failure.ErrorId);
         Assert.Contains("-BaseUrl", failure.Message);
@@ -101,11 +116,11 @@ public sealed class RefreshGrantClientTests : IDisposable
     {
         for (var i = 0; i < 5; i++)
         {
-            _endpoint.Answers.Enqueue((500, "oops"));
+            _endpoint.Answer(500, "oops");
         }
 
         using var cancel = new CancellationTokenSource();
-        var client = new RefreshGrantClient(maxAttempts: 5, firstBackoff: TimeSpan.FromMinutes(1));
+        var client = new RefreshGrantClient(maxAttempts: 5, firstBackoff: TimeSpan.FromMinutes(1), timeout: TimeSpan.FromMinutes(10));
         var running = client.RequestAsync(_endpoint.BaseUrl, RefreshToken, _ => cancel.Cancel(), cancel.Token);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running);
         Assert.Single(_endpoint.Requests);
@@ -116,19 +131,20 @@ public sealed class RefreshGrantClientTests : IDisposable
     {
         private readonly HttpListener _listener = new();
         private readonly Task _loop;
+        private readonly System.Collections.Concurrent.ConcurrentQueue<(int Status, string Body, string? RetryAfter)> _answers = new();
 
         public ScriptedEndpoint()
         {
             var port = FreePort();
-            BaseUrl = new Uri($"http://127.0.0.1:{port}/");
-            _listener.Prefixes.Add(BaseUrl.ToString());
+            _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            BaseUrl = OneFlexBaseUrl.Validate($"http://127.0.0.1:{port}");
             _listener.Start();
             _loop = Task.Run(LoopAsync);
         }
 
-        public Uri BaseUrl { get; }
+        public OneFlexBaseUrl BaseUrl { get; }
 
-        public System.Collections.Concurrent.ConcurrentQueue<(int Status, string Body)> Answers { get; } = new();
+        public void Answer(int status, string body, string? retryAfter = null) => _answers.Enqueue((status, body, retryAfter));
 
         public List<(string Path, string Body)> Requests { get; } = new();
 
@@ -160,8 +176,13 @@ public sealed class RefreshGrantClientTests : IDisposable
                     Requests.Add((context.Request.Url!.AbsolutePath, body));
                 }
 
-                var (status, text) = Answers.TryDequeue(out var answer) ? answer : (404, "");
+                var (status, text, retryAfter) = _answers.TryDequeue(out var answer) ? answer : (404, "", null);
                 context.Response.StatusCode = status;
+                if (retryAfter is not null)
+                {
+                    context.Response.Headers["Retry-After"] = retryAfter;
+                }
+
                 context.Response.ContentType = text.StartsWith('{') ? "application/json" : "text/html";
                 var bytes = Encoding.UTF8.GetBytes(text);
                 await context.Response.OutputStream.WriteAsync(bytes);

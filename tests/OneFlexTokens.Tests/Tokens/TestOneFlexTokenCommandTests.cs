@@ -166,7 +166,7 @@ public class TestOneFlexTokenCommandTests : IDisposable
         simulator.Options.ApiFails = true;
         var closedPort = ClosedLoopbackUrl();
         var result = _session.Invoke(
-            "Test-OneFlexToken -AccessToken $args[0] -Online -BaseUrl $args[1] -PassThru; Test-OneFlexToken -AccessToken $args[0] -Online -BaseUrl $args[2] -PassThru -TimeoutSeconds 5",
+            "Test-OneFlexToken -AccessToken $args[0] -Online -BaseUrl $args[1] -PassThru; Test-OneFlexToken -AccessToken $args[0] -Online -BaseUrl $args[2] -PassThru -Timeout 5",
             access, simulator.AppUrl.ToString(), closedPort);
         Assert.Empty(result.Output);
         Assert.Equal(new[] { "ServiceError", "ServiceUnreachable" }, result.Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]));
