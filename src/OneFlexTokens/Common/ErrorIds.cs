@@ -72,4 +72,7 @@ public static class ErrorIds
     public const string NotificationRateLimited = "NotificationRateLimited";
     public const string NotificationServiceError = "NotificationServiceError";
     public const string NotificationUnreachable = "NotificationUnreachable";
+
+    // Scheduled renewal
+    public const string RenewalIntervalInvalid = "RenewalIntervalInvalid";
 }

@@ -244,4 +244,8 @@ internal static class Messages
         404 or 401 or 403 => $"The webhook {masked} refused the message (HTTP {status}): the webhook was deleted or the URL is wrong. Create a new webhook and update -WebhookUrl or NOTIFICATION_WEBHOOK_URL.",
         _ => $"The webhook {masked} refused the message (HTTP {status}). Check that -Format matches the service (Discord or Slack) and that the title and message are not empty.",
     };
+
+    // Scheduled renewal
+    public static string RenewalIntervalInvalid(TimeSpan every, string minutes, string hours) =>
+        $"-Every {every} cannot be scheduled evenly: give a number of minutes that divides an hour ({minutes}) or of hours that divides a day ({hours}), e.g. '00:10:00'.";
 }

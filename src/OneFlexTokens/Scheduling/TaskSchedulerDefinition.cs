@@ -1,0 +1,99 @@
+using System.Text;
+using System.Xml;
+
+namespace OneFlexTokens.Scheduling;
+
+/// <summary>How a Windows task signs in: S4U runs it whether or not the user is signed in, without a stored password.</summary>
+public enum TaskLogonType
+{
+    S4U,
+    InteractiveToken,
+}
+
+/// <summary>What a Windows scheduled task runs, how often, and as whom.</summary>
+public sealed record TaskSchedulerRequest(
+    string TaskPath,
+    string Description,
+    string Command,
+    IReadOnlyList<string> Arguments,
+    string WorkingDirectory,
+    RenewalInterval Interval,
+    string UserId,
+    TaskLogonType LogonType,
+    DateTime StartBoundary);
+
+/// <summary>
+/// The task definition (Task Scheduler schema 1.2) that <c>schtasks.exe /Create /XML</c> registers: a time trigger
+/// repeating forever, no overlapping runs, runs on battery, catches up after a missed start, bounded run time.
+/// </summary>
+public static class TaskSchedulerDefinition
+{
+    public const string Namespace = "http://schemas.microsoft.com/windows/2004/02/mit/task";
+
+    public static readonly TimeSpan ExecutionTimeLimit = TimeSpan.FromMinutes(15);
+
+    public static string ToXml(TaskSchedulerRequest request)
+    {
+        var text = new StringBuilder();
+        var settings = new XmlWriterSettings { Indent = true, Encoding = Encoding.Unicode, OmitXmlDeclaration = true };
+        using (var xml = XmlWriter.Create(text, settings))
+        {
+            xml.WriteStartElement("Task", Namespace);
+            xml.WriteAttributeString("version", "1.2");
+
+            xml.WriteStartElement("RegistrationInfo", Namespace);
+            xml.WriteElementString("Author", Namespace, "OneFlexTokens");
+            xml.WriteElementString("Description", Namespace, request.Description);
+            xml.WriteElementString("URI", Namespace, request.TaskPath);
+            xml.WriteEndElement();
+
+            xml.WriteStartElement("Triggers", Namespace);
+            xml.WriteStartElement("TimeTrigger", Namespace);
+            xml.WriteStartElement("Repetition", Namespace);
+            xml.WriteElementString("Interval", Namespace, request.Interval.Iso8601);
+            xml.WriteElementString("StopAtDurationEnd", Namespace, "false");
+            xml.WriteEndElement();
+            xml.WriteElementString("StartBoundary", Namespace, request.StartBoundary.ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
+            xml.WriteElementString("Enabled", Namespace, "true");
+            xml.WriteEndElement();
+            xml.WriteEndElement();
+
+            xml.WriteStartElement("Principals", Namespace);
+            xml.WriteStartElement("Principal", Namespace);
+            xml.WriteAttributeString("id", "Author");
+            xml.WriteElementString("UserId", Namespace, request.UserId);
+            xml.WriteElementString("LogonType", Namespace, request.LogonType.ToString());
+            xml.WriteElementString("RunLevel", Namespace, "LeastPrivilege");
+            xml.WriteEndElement();
+            xml.WriteEndElement();
+
+            xml.WriteStartElement("Settings", Namespace);
+            xml.WriteElementString("MultipleInstancesPolicy", Namespace, "IgnoreNew");
+            xml.WriteElementString("DisallowStartIfOnBatteries", Namespace, "false");
+            xml.WriteElementString("StopIfGoingOnBatteries", Namespace, "false");
+            xml.WriteElementString("StartWhenAvailable", Namespace, "true");
+            xml.WriteElementString("RunOnlyIfNetworkAvailable", Namespace, "false");
+            xml.WriteElementString("ExecutionTimeLimit", Namespace, XmlConvert.ToString(ExecutionTimeLimit));
+            xml.WriteElementString("Enabled", Namespace, "true");
+            xml.WriteEndElement();
+
+            xml.WriteStartElement("Actions", Namespace);
+            xml.WriteAttributeString("Context", "Author");
+            xml.WriteStartElement("Exec", Namespace);
+            xml.WriteElementString("Command", Namespace, request.Command);
+            xml.WriteElementString("Arguments", Namespace, WindowsCommandLine.Join(request.Arguments));
+            xml.WriteElementString("WorkingDirectory", Namespace, request.WorkingDirectory);
+            xml.WriteEndElement();
+            xml.WriteEndElement();
+
+            xml.WriteEndElement();
+        }
+
+        // schtasks reads a UTF-16 file; the declaration must say so.
+        return "<?xml version=\"1.0\" encoding=\"UTF-16\"?>" + Environment.NewLine + text;
+    }
+
+    /// <summary>The bytes of the file handed to schtasks: UTF-16 LE with its byte order mark.</summary>
+    public static byte[] ToFileBytes(TaskSchedulerRequest request) =>
+        Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes(ToXml(request))).ToArray();
+}
