@@ -75,4 +75,6 @@ public static class ErrorIds
 
     // Scheduled renewal
     public const string RenewalIntervalInvalid = "RenewalIntervalInvalid";
+    public const string CrontabUnavailable = "CrontabUnavailable";
+    public const string CrontabFailed = "CrontabFailed";
 }
