@@ -77,4 +77,8 @@ public static class ErrorIds
     public const string RenewalIntervalInvalid = "RenewalIntervalInvalid";
     public const string CrontabUnavailable = "CrontabUnavailable";
     public const string CrontabFailed = "CrontabFailed";
+    public const string TaskSchedulerFailed = "TaskSchedulerFailed";
+    public const string RenewalNotRegistered = "RenewalNotRegistered";
+    public const string RenewalBotFolderNotFound = "RenewalBotFolderNotFound";
+    public const string RenewalScriptNotFound = "RenewalScriptNotFound";
 }

@@ -26,6 +26,15 @@ public sealed record HostPlatform(OSKind OS, Func<string, string?> GetEnvironmen
 
     public bool IsWindows => OS == OSKind.Windows;
 
+    /// <summary>The account this runs as (what a crontab or a task is registered for); tests pass another.</summary>
+    public string UserName { get; init; } = Environment.UserName;
+
+    /// <summary>The text of a small system file (e.g. /etc.defaults/VERSION), or null when it is missing or unreadable; tests pass another system's.</summary>
+    public Func<string, string?> ReadSystemFile { get; init; } = ReadSmallFile;
+
+    /// <summary>An executable's file name here: pwsh.exe on Windows, pwsh elsewhere.</summary>
+    public string ExecutableName(string name) => IsWindows ? name + ".exe" : name;
+
     /// <summary>Files carry Unix permission bits (an execute bit that a package can lose).</summary>
     public bool HasExecuteBits => !IsWindows;
 
@@ -68,6 +77,19 @@ public sealed record HostPlatform(OSKind OS, Func<string, string?> GetEnvironmen
         OSKind.MacOS => (Architecture == Architecture.Arm64 ? "darwin-arm64" : "darwin-x64", "node"),
         _ => (Architecture == Architecture.Arm64 ? "linux-arm64" : "linux-x64", "node"),
     };
+
+    private static string? ReadSmallFile(string path)
+    {
+        try
+        {
+            var file = new FileInfo(path);
+            return file.Exists && file.Length <= 64 * 1024 ? File.ReadAllText(path) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
 
     public string JoinPath(params string[] parts)
     {

@@ -260,4 +260,31 @@ internal static class Messages
 
     public static string CrontabTooLarge(int maxBytes) =>
         $"The crontab is larger than {maxBytes / 1024} KB, which a crontab never needs to be. Check it with 'crontab -l'; nothing was changed.";
+
+    public static string TaskSchedulerFailed(string argument, string reason) =>
+        $"'schtasks {argument}' failed: {reason} Nothing else was changed. Check that the Task Scheduler service runs, then try again (as administrator if it says access is denied).";
+
+    public const string TaskSchedulerTimedOut = "it did not finish within 60 seconds.";
+
+    public static string TaskSchedulerAnswerTooLarge(int maxBytes) => $"its answer was larger than {maxBytes / (1024 * 1024)} MB.";
+
+    public static string TaskRunsOnlyWhileSignedIn(string taskPath, string reason) =>
+        $"The task '{taskPath}' runs only while you are signed in: a task that runs whether or not you are signed in (without storing a password) could not be registered ({reason}). To change it, run Register-OneFlexRenewal again from an elevated PowerShell (Run as administrator), or in Task Scheduler open the task and select 'Run whether user is logged on or not' and 'Do not store password'.";
+
+    public static string RenewalTaskDescription(string botFolder) => $"Renews the OneFlex bot tokens in {botFolder} (OneFlexTokens, Update-OneFlexBot.ps1).";
+
+    public static string CrontabOf(string user) => $"crontab of {user}";
+
+    public static string TaskOf(string taskPath, string user) => $"Task Scheduler {taskPath} (as {user})";
+
+    public static string DsmTaskOf(string taskName, string user) => $"Synology DSM Task Scheduler, task '{taskName}' (as {user}), to create by hand";
+
+    public static string RenewalNotRegistered(string what) =>
+        $"No scheduled renewal is registered for {what} here. Check the bot folder's path (a registration is found by its full path) and, for cron, that you are the user who registered it.";
+
+    public static string RenewalBotFolderNotFound(string path) =>
+        $"The bot folder '{path}' does not exist or is not a folder. Pass the folder that holds the bot's .env and config/.env.";
+
+    public static string RenewalScriptNotFound(string path) =>
+        $"The renewal script '{path}' is missing from the module. Reinstall OneFlexTokens (Install-PSResource OneFlexTokens -Reinstall) and try again.";
 }

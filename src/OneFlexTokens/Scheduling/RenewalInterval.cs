@@ -33,6 +33,31 @@ public sealed record RenewalInterval
         return new RenewalInterval(every);
     }
 
+    /// <summary>Every interval this rule allows.</summary>
+    public static IEnumerable<RenewalInterval> All =>
+        MinuteSteps.Select(m => new RenewalInterval(TimeSpan.FromMinutes(m))).Concat(HourSteps.Select(h => new RenewalInterval(TimeSpan.FromHours(h))));
+
+    /// <summary>The interval whose <see cref="CronFields"/> these are (as this module writes them), or null.</summary>
+    public static RenewalInterval? FromCronFields(string fields)
+    {
+        var normal = string.Join(' ', fields.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return All.FirstOrDefault(interval => interval.CronFields == normal);
+    }
+
+    /// <summary>The interval of an ISO 8601 duration (PT10M) that this rule allows, or null.</summary>
+    public static RenewalInterval? FromIso8601(string duration)
+    {
+        try
+        {
+            var every = XmlConvert.ToTimeSpan(duration);
+            return All.FirstOrDefault(interval => interval.Every == every);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The five time fields of a crontab line.</summary>
     public string CronFields
     {

@@ -35,9 +35,14 @@ public static class SynologyDsm
             "  4. Task Settings: Send run details by email: only when the script terminates abnormally (exit 2: sign in again; exit 1: failed).",
             "     User-defined script (paste as one line):",
             "     " + command,
-            "  5. OK, then select the task and click Run once to check it; Get-OneFlexRenewal shows the run.",
+            "  5. OK, then select the task and click Run once to check it: the run adds a line to renewal.log in the bot folder's .oneflextokens folder.",
         });
     }
+
+    /// <summary>The Control Panel steps to delete the task that <see cref="Steps"/> had the user create.</summary>
+    public static string RemovalSteps(string taskName) =>
+        "Synology DSM keeps its own schedule, so nothing was removed here. Delete the task in DSM: Control Panel > Task Scheduler, select '"
+        + taskName + "', then Delete.";
 
     private static string? Value(string file, string key)
     {
