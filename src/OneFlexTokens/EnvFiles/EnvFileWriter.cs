@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Management.Automation;
 using System.Runtime.Versioning;
 using Microsoft.Win32.SafeHandles;
@@ -12,10 +11,9 @@ namespace OneFlexTokens.EnvFiles;
 /// holding an exclusive lock on <c>&lt;file&gt;.lock</c> beside it, so overlapping saves from any number of
 /// processes run one after the other. Which files it reads and writes is <see cref="EnvFileAccess"/>'s policy;
 /// every refusal of that policy, of a file that is not UTF-8 text, or of an owner it could not keep comes before
-/// anything is created. The lock file is created without following a link, never opened through one, and left in
-/// place, empty: deleting it while another save holds it would let a third save lock a new file of the same name
-/// and run alongside. The OS releases the lock when a process dies, so a killed save never blocks the next one,
-/// which also deletes the temp file the killed one may have left. Folders it creates are owner-only.
+/// anything is created. The lock is <see cref="LockFile"/>'s (never followed through a link, left in place, released
+/// by the OS when a process dies), so a killed save never blocks the next one, which also deletes the temp file the
+/// killed one may have left. Folders it creates are owner-only.
 /// </summary>
 internal sealed class EnvFileWriter
 {
@@ -117,112 +115,41 @@ internal sealed class EnvFileWriter
     private IDisposable AcquireLock(string target, string path, FileFacts? targetFacts, CancellationToken cancellationToken, Action<string>? onWait)
     {
         var lockPath = target + LockSuffix;
-        var waited = Stopwatch.StartNew();
-        var pause = 1;
-        while (true)
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            try
-            {
-                if (TryOpenLock(lockPath, path, targetFacts) is { } held)
-                {
-                    return held;
-                }
-
-                continue;
-            }
-            catch (IOException e) when (IsHeldByAnother(e))
-            {
-                if (pause == 1)
-                {
-                    onWait?.Invoke(lockPath);
-                }
-
-                if (waited.Elapsed >= LockTimeout)
-                {
-                    throw new OneFlexException(ErrorIds.EnvFileBusy, ErrorCategory.ResourceBusy,
-                        string.Format(Messages.EnvFileBusy, path, lockPath, (int)LockTimeout.TotalSeconds), path, e);
-                }
-
-                if (cancellationToken.WaitHandle.WaitOne(Random.Shared.Next(1, pause + 1)))
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                }
-
-                pause = Math.Min(pause * 2, 50);
-            }
-            catch (SymbolicLinkException e)
-            {
-                throw LockRefused(path, lockPath, FileKind.SymbolicLink, e);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw NotWritable(path, e);
-            }
+            return LockFile.Acquire(lockPath, LockTimeout, cancellationToken,
+                () => onWait?.Invoke(lockPath),
+                created => GiveLockTheTargetOwner(created, lockPath, targetFacts));
         }
-    }
-
-    /// <summary>
-    /// The held lock, or null when the lock file appeared or vanished between looking and opening (the caller looks again).
-    /// A missing lock file is created with O_CREAT|O_EXCL, which never follows a link; an existing one is opened without following one.
-    /// </summary>
-    private static IDisposable? TryOpenLock(string lockPath, string path, FileFacts? targetFacts)
-    {
-        var facts = PlatformFiles.Inspect(lockPath);
-        switch (facts.Kind)
+        catch (LockFileHeldException e)
         {
-            case FileKind.Missing:
-                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite, Share = FileShare.None };
-                if (!OperatingSystem.IsWindows())
-                {
-                    options.UnixCreateMode = OwnerOnly;
-                }
-
-                FileStream created;
-                try
-                {
-                    created = new FileStream(lockPath, options);
-                }
-                catch (IOException e) when (!IsHeldByAnother(e) && PlatformFiles.Inspect(lockPath).Kind != FileKind.Missing)
-                {
-                    return null;
-                }
-
-                GiveLockTheTargetOwner(created, lockPath, targetFacts);
-                return created;
-
-            case FileKind.Regular:
-                var handle = PlatformFiles.OpenExisting(lockPath, FileAccess.ReadWrite, FileShare.None, out var opened);
-                if (opened.Kind != FileKind.Regular)
-                {
-                    handle.Dispose();
-                    throw LockRefused(path, lockPath, opened.Kind);
-                }
-
-                return handle;
-
-            default:
-                throw LockRefused(path, lockPath, facts.Kind);
+            throw new OneFlexException(ErrorIds.EnvFileBusy, ErrorCategory.ResourceBusy,
+                string.Format(Messages.EnvFileBusy, path, lockPath, (int)LockTimeout.TotalSeconds), path, e);
+        }
+        catch (LockFileRefusedException e)
+        {
+            throw LockRefused(path, lockPath, e.Kind, e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw NotWritable(path, e);
         }
     }
 
     /// <summary>Refuses a lock file that is there but is not a regular file (a link, a FIFO …) before anything is created.</summary>
     private static void CheckLockFile(string target, string path)
     {
-        var lockPath = target + LockSuffix;
-        FileFacts facts;
         try
         {
-            facts = PlatformFiles.Inspect(lockPath);
+            LockFile.CheckKind(target + LockSuffix);
+        }
+        catch (LockFileRefusedException e)
+        {
+            throw LockRefused(path, e.LockPath, e.Kind);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw NotWritable(path, e);
-        }
-
-        if (facts.Kind is not (FileKind.Missing or FileKind.Regular))
-        {
-            throw LockRefused(path, lockPath, facts.Kind);
         }
     }
 
@@ -244,10 +171,6 @@ internal sealed class EnvFileWriter
     private static OneFlexException LockRefused(string path, string lockPath, FileKind kind, Exception? inner = null) =>
         new(ErrorIds.EnvLockFileRefused, ErrorCategory.SecurityError,
             string.Format(Messages.EnvLockFileRefused, path, lockPath, EnvFileAccess.Describe(kind)), path, inner);
-
-    /// <summary>EWOULDBLOCK from flock on Linux (11) and macOS (35); sharing or lock violation on Windows.</summary>
-    private static bool IsHeldByAnother(IOException e) =>
-        e.HResult is 11 or 35 or unchecked((int)0x80070020) or unchecked((int)0x80070021);
 
     private static void RemoveStaleTempFiles(string target)
     {
