@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using OneFlexTokens.Common;
-using OneFlexTokens.EnvFiles;
 using OneFlexTokens.Notifications;
 
 namespace OneFlexTokens.Commands;
@@ -9,8 +8,6 @@ namespace OneFlexTokens.Commands;
 [OutputType(typeof(NotificationResult))]
 public sealed class SendOneFlexNotificationCommand : OneFlexCmdlet
 {
-    public const string WebhookEnvKey = "NOTIFICATION_WEBHOOK_URL";
-
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string Message { get; set; } = "";
@@ -50,7 +47,7 @@ public sealed class SendOneFlexNotificationCommand : OneFlexCmdlet
     {
         try
         {
-            _webhook = WebhookAddress.Parse(ResolveWebhookText());
+            _webhook = WebhookNotification.ResolveWebhook(WebhookUrl, EnvPath is null ? null : ResolvePath(EnvPath));
         }
         catch (OneFlexException failure)
         {
@@ -61,50 +58,23 @@ public sealed class SendOneFlexNotificationCommand : OneFlexCmdlet
     protected override void ProcessRecord()
     {
         var webhook = _webhook!;
-        var masked = WebhookAddress.Mask(webhook);
-        var format = WebhookAddress.Detect(webhook, Format);
-        var title = SecretScrubber.Scrub(Title);
-        var message = SecretScrubber.Scrub(Message);
-        if (!ShouldProcess(masked, $"Send {Level} notification '{title}' ({format})"))
+        var text = new WebhookMessage(Level, Title, Message);
+        if (!ShouldProcess(WebhookAddress.Mask(webhook), $"Send {Level} notification '{text.Title}' ({WebhookAddress.Detect(webhook, Format)})"))
         {
             return;
         }
 
-        var sentAt = DateTimeOffset.UtcNow;
-        var payload = WebhookPayload.Build(format, Level, title, message, sentAt);
-        PostVerbose($"Posting a {format} {Level} notification '{title}' to {masked}.");
         try
         {
-            var (status, attempts) = RunAsync(ct => new WebhookSender().SendAsync(
-                webhook, payload, MaxRetries, TimeSpan.FromSeconds(TimeoutSeconds), PostVerbose, ct));
-            PostVerbose($"The webhook {masked} accepted it (HTTP {status}, attempt {attempts}).");
+            var result = RunAsync(ct => WebhookNotification.SendAsync(webhook, Format, text, MaxRetries, TimeSpan.FromSeconds(TimeoutSeconds), PostVerbose, ct));
             if (PassThru)
             {
-                WriteObject(new NotificationResult(format, Level, title, status, attempts, masked, sentAt));
+                WriteObject(result);
             }
         }
         catch (OneFlexException failure)
         {
             WriteError(failure);
         }
-    }
-
-    private string ResolveWebhookText()
-    {
-        if (!string.IsNullOrWhiteSpace(WebhookUrl))
-        {
-            return WebhookUrl;
-        }
-
-        if (EnvPath is not null)
-        {
-            var values = EnvFileReader.ReadValues(ResolvePath(EnvPath));
-            if (values.TryGetValue(WebhookEnvKey, out var fromFile) && !string.IsNullOrWhiteSpace(fromFile))
-            {
-                return fromFile;
-            }
-        }
-
-        throw new OneFlexException(ErrorIds.NotificationWebhookMissing, ErrorCategory.InvalidArgument, Messages.NotificationWebhookMissing);
     }
 }
