@@ -15,6 +15,7 @@
         'Save-OneFlexEnv'
         'Restart-OneFlexBot'
         'Send-OneFlexNotification'
+        'Invoke-OneFlexRenewal'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
@@ -30,6 +31,7 @@
 - One package for Windows x64, Linux x64 and arm64, macOS x64 and arm64: it carries the Playwright driver of each and uses an installed Chrome, Edge or Chromium (never a browser download).
 - The driver works right after Install-PSResource: its lost execute bit is restored, or a per-user copy is run when the module belongs to another account (AllUsers) or sits on a read-only folder.
 - The scheduled renewal script ships in the module: Scripts/Update-OneFlexBot.ps1. Get-Help about_OneFlexTokens says how to schedule it on Windows, Linux and Synology.
+- Invoke-OneFlexRenewal: one run of the scheduled renewal (due check, renewal, both files, restart, log, alerts), returning the outcome, the exit code and the command that signs in again; the script only calls it.
 '@
         }
     }
