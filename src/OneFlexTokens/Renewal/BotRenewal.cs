@@ -38,7 +38,7 @@ public sealed class BotRenewal
     /// <summary>One run; only Ctrl+C (<paramref name="cancellationToken"/>) ends it with an exception.</summary>
     public async Task<RenewalResult> RunAsync(RenewalOptions options, WorkCallbacks callbacks, CancellationToken cancellationToken)
     {
-        var run = new Run(options, callbacks, SignInCommand.For(options, _platform));
+        var run = new Run(options, callbacks, () => SignInCommand.For(options, _platform));
         IDisposable? held = null;
         try
         {
@@ -111,7 +111,6 @@ public sealed class BotRenewal
     private async Task<RenewalResult> RenewWhenDueAsync(Run run, CancellationToken cancellationToken)
     {
         var options = run.Options;
-        run.Step("Checking the token in config/.env");
         var current = EnvFileReader.ReadTokens(options.ConfigEnvFile);
         var status = TokenValidator.Evaluate(current.AccessToken, options.MinimumValidity, DateTimeOffset.UtcNow);
         run.ExpiresAt = status.ExpiresAt;
@@ -159,7 +158,7 @@ public sealed class BotRenewal
             Headless = true,
             ProfilePath = run.Options.ProfilePath,
         };
-        var callbacks = new SignInCallbacks { Verbose = run.Callbacks.Verbose, Warning = run.Warn, Progress = run.Callbacks.Progress };
+        var callbacks = new SignInCallbacks { Verbose = run.Callbacks.Verbose, Warning = run.Warn, Progress = run.Progress };
         return new TokenAcquisition(_platform).GetAsync(request, callbacks, cancellationToken);
     }
 
@@ -268,10 +267,11 @@ public sealed class BotRenewal
     }
 
     /// <summary>One run's log, state and what it did so far (a failure still reports the files it saved).</summary>
-    private sealed class Run(RenewalOptions options, WorkCallbacks callbacks, string signInCommand)
+    private sealed class Run(RenewalOptions options, WorkCallbacks callbacks, Func<string> signInCommand)
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private readonly DateTimeOffset _started = DateTimeOffset.Now;
+        private bool _progressShown;
 
         public RenewalOptions Options { get; } = options;
 
@@ -314,7 +314,18 @@ public sealed class BotRenewal
             }
         }
 
-        public void Step(string status) => Callbacks.Progress?.Invoke(new ProgressReport(Activity, status));
+        /// <summary>Progress for the steps that take time (a nothing-due run shows none).</summary>
+        public void Progress(ProgressReport report)
+        {
+            _progressShown = true;
+            Callbacks.Progress?.Invoke(report);
+        }
+
+        public void Step(string status)
+        {
+            _progressShown = true;
+            Callbacks.Progress?.Invoke(new ProgressReport(Activity, status));
+        }
 
         public RenewalResult Result(RenewalOutcome outcome, string message, OneFlexException? failure = null) => new()
         {
@@ -327,7 +338,7 @@ public sealed class BotRenewal
             ContainersRestarted = Restarted.ToArray(),
             BotFolder = Options.BotFolder,
             LogPath = Options.LogFile,
-            SignInCommand = signInCommand,
+            SignInCommandSource = signInCommand,
             StartedAt = _started,
             Duration = _clock.Elapsed,
             Failure = failure,
@@ -345,7 +356,14 @@ public sealed class BotRenewal
         {
             try
             {
-                Log.Outcome(result.Outcome, result.ErrorId, result.Message);
+                if (result.Outcome == RenewalOutcome.NothingDue)
+                {
+                    Log.NothingDue(result.ExpiresAt, Options.MinimumValidity);
+                }
+                else
+                {
+                    Log.Outcome(result.Outcome, result.ErrorId, result.Message);
+                }
             }
             catch (OneFlexException unwritable)
             {
@@ -353,7 +371,11 @@ public sealed class BotRenewal
             }
 
             Callbacks.Verbose?.Invoke(result.ToString());
-            Callbacks.Progress?.Invoke(new ProgressReport(Activity, result.Outcome.ToString(), Completed: true));
+            if (_progressShown)
+            {
+                Callbacks.Progress?.Invoke(new ProgressReport(Activity, result.Outcome.ToString(), Completed: true));
+            }
+
             return result;
         }
     }

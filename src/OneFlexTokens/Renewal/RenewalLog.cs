@@ -13,8 +13,8 @@ public sealed record RenewalRun(DateTimeOffset Time, RenewalOutcome Outcome, int
 /// <summary>
 /// The renewal log, written and read here only. Each run appends detail lines (<c>time LEVEL text</c>) and ends with one
 /// machine-readable outcome line: <c>time RESULT &lt;Outcome&gt; exit=&lt;code&gt; error=&lt;id or -&gt; &lt;short message&gt;</c>.
-/// Every line is scrubbed (<see cref="SecretScrubber"/>: no token, no URL user info, no webhook path) and kept on one
-/// line. The log is bounded: a line that would take it past <see cref="MaxBytes"/> first moves it to
+/// Every line that carries text is scrubbed (<see cref="SecretScrubber"/>: no token, no URL user info, no webhook path)
+/// and kept on one line; only the nothing-due line, made of a time and a duration, is not (<see cref="NothingDue"/>). The log is bounded: a line that would take it past <see cref="MaxBytes"/> first moves it to
 /// <c>&lt;log&gt;.1</c> (replacing the older one), so at most two files of that size exist. Files are created
 /// owner-only (an existing one is made so), opened without following a link, and appended one line per write, so a
 /// reader (or a waiting run) sees each line at once.
@@ -58,6 +58,13 @@ public sealed partial class RenewalLog
         Append(DateTimeOffset.Now, OutcomeLevel,
             $"{outcome} exit={RenewalResult.ExitCodeOf(outcome)} error={(string.IsNullOrEmpty(errorId) ? "-" : errorId)} {Shorten(OneLine(message), MaxOutcomeText)}");
 
+    /// <summary>
+    /// The outcome line of a run that found nothing due. Its text is made of a time and a duration only, so nothing in it
+    /// can be a secret and it skips the scrubber: the scrubber's patterns would be most of what a nothing-due run costs.
+    /// </summary>
+    public void NothingDue(DateTimeOffset? expiresAt, TimeSpan minimumValidity) =>
+        Append(DateTimeOffset.Now, OutcomeLevel, $"{RenewalOutcome.NothingDue} exit=0 error=- {Messages.RenewalNothingDue(expiresAt, minimumValidity)}", scrub: false);
+
     /// <exception cref="OneFlexException">RenewalStateNotWritable: the log cannot be created or written.</exception>
     public void Write(string level, string text) => Append(DateTimeOffset.Now, level, Shorten(OneLine(text), MaxLineText));
 
@@ -97,9 +104,9 @@ public sealed partial class RenewalLog
 
     private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:sszzz";
 
-    private void Append(DateTimeOffset time, string level, string text)
+    private void Append(DateTimeOffset time, string level, string text, bool scrub = true)
     {
-        var line = Encoding.UTF8.GetBytes($"{time.ToString(TimeFormat, CultureInfo.InvariantCulture)} {level,-5} {SecretScrubber.Scrub(text)}\n");
+        var line = Encoding.UTF8.GetBytes($"{time.ToString(TimeFormat, CultureInfo.InvariantCulture)} {level,-5} {(scrub ? SecretScrubber.Scrub(text) : text)}\n");
         try
         {
             using var file = Open();

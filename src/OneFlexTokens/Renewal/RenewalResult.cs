@@ -48,8 +48,20 @@ public sealed class RenewalResult
 
     public required string LogPath { get; init; }
 
+    private Lazy<string> _signInCommand = new(string.Empty);
+
     /// <summary>The one command a human runs on this machine (in pwsh) to sign in again, with this bot's paths and profile.</summary>
-    public required string SignInCommand { get; init; }
+    public string SignInCommand
+    {
+        get => _signInCommand.Value;
+        init => _signInCommand = new Lazy<string>(value);
+    }
+
+    /// <summary>Makes <see cref="SignInCommand"/> when first read: a nothing-due run never needs it.</summary>
+    internal Func<string> SignInCommandSource
+    {
+        init => _signInCommand = new Lazy<string>(value);
+    }
 
     public DateTimeOffset StartedAt { get; init; }
 

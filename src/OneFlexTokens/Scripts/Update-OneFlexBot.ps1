@@ -38,6 +38,7 @@ The OneFlexTokens module (folder or .psd1) to import instead of the one this scr
 .EXAMPLE
 pwsh -NoProfile -NonInteractive -File (Join-Path (Get-Module OneFlexTokens -ListAvailable)[0].ModuleBase 'Scripts' 'Update-OneFlexBot.ps1') -BotFolder /volume1/docker/oneflex
 #>
+#Requires -Version 7.4
 [CmdletBinding()]
 param(
     [Parameter(Mandatory)] [string] $BotFolder,
@@ -55,15 +56,18 @@ param(
     [string] $ModulePath
 )
 
+# Cheap when nothing is due, since this pwsh compiles each piece of PowerShell it uses on first use: the module's
+# binary is imported directly (the manifest's processing and its display formats cost about a tenth of a bare pwsh
+# start, and a script prints no objects; #Requires keeps the manifest's version rule), no cmdlet of another module
+# (each would be loaded first: [IO.Path], not Join-Path), and the summary goes to the host, not through formatting.
 $ProgressPreference = 'SilentlyContinue'
-$renewal = @{} + $PSBoundParameters
-$renewal.Remove('ModulePath')
+foreach ($own in 'ModulePath', 'ErrorAction', 'WarningAction') { $null = $PSBoundParameters.Remove($own) }
 try {
-    Import-Module -Name $(if ($ModulePath) { $ModulePath } else { Join-Path $PSScriptRoot '..' 'OneFlexTokens.psd1' }) -ErrorAction Stop
+    Import-Module -Name $(if ($ModulePath) { $ModulePath } else { [IO.Path]::Combine($PSScriptRoot, '..', 'OneFlexTokens.dll') }) -ErrorAction Stop
     # The log has every warning and error; the summary line below says how the run ended.
-    $result = Invoke-OneFlexRenewal @renewal -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+    $result = Invoke-OneFlexRenewal @PSBoundParameters -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
     if (-not $result) { throw 'Invoke-OneFlexRenewal returned no result.' }
-    "$result"
+    $Host.UI.WriteLine("$result")
     exit $result.ExitCode
 }
 catch {
@@ -76,6 +80,6 @@ catch {
         Add-Content -LiteralPath $LogPath -Value ('{0} RESULT Failed exit=1 error={1} {2}' -f (Get-Date -Format 'yyyy-MM-ddTHH:mm:sszzz'), $errorId, $message) -ErrorAction Stop
     }
     catch { }
-    "Failed (exit 1): $errorId`: $message"
+    $Host.UI.WriteLine("Failed (exit 1): $errorId`: $message")
     exit 1
 }

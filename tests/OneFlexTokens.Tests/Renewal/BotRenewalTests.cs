@@ -92,7 +92,7 @@ public sealed class BotRenewalTests : IAsyncLifetime
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(LogPath));
         }
 
-        Assert.Contains(seen.Progress, p => p.Completed && p.Status == "NothingDue");
+        Assert.Empty(seen.Progress);
         SecretAssert.NotIn(File.ReadAllText(LogPath) + result, fresh.AccessToken, fresh.RefreshToken);
     }
 
@@ -127,6 +127,8 @@ public sealed class BotRenewalTests : IAsyncLifetime
         Assert.Contains("INFO  Restarted container " + bot + ": running.", log);
         Assert.Equal(RenewalOutcome.Renewed, Assert.Single(RenewalLog.ReadRuns(LogPath)).Outcome);
         Assert.Contains(seen.Verbose, v => v.StartsWith("Saved " + RootEnv, StringComparison.Ordinal));
+        Assert.Contains(seen.Progress, p => p.Status == "Saving .env and config/.env");
+        Assert.True(seen.Progress.Last() is { Completed: true, Status: "Renewed" }, string.Join(", ", seen.Progress));
         Assert.Empty(_webhook.Received);
         SecretAssert.NotIn(log + result + string.Join("\n", seen.Verbose), expired, refresh, saved.AccessToken, saved.RefreshToken, _webhook.Url.AbsolutePath);
         await _engine.RemoveAsync(bot);

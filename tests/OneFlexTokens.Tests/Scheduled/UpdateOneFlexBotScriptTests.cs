@@ -86,7 +86,7 @@ public sealed class UpdateOneFlexBotScriptTests : IAsyncLifetime
         Assert.Contains("Restarted container " + bot, log);
         Assert.Contains("Nothing due", log);
         Assert.Equal(new[] { RenewalOutcome.NothingDue, RenewalOutcome.Renewed }, RenewalLog.ReadRuns(LogPath).Select(r => r.Outcome).Order());
-        Assert.Contains(runs, run => run.Result.Objects.First() is string summary && summary.StartsWith("Renewed (exit 0): Renewed with Refresh: valid until ", StringComparison.Ordinal));
+        Assert.Contains(runs, run => run.Result.HostText.StartsWith("Renewed (exit 0): Renewed with Refresh: valid until ", StringComparison.Ordinal));
 
         // Nothing due: no grant, no browser, no restart, exit 0.
         var startedAfterRenewal = await _engine.StartedAtAsync(bot);
@@ -131,7 +131,7 @@ public sealed class UpdateOneFlexBotScriptTests : IAsyncLifetime
         Assert.Equal(configBefore, File.ReadAllBytes(ConfigEnv));
         Assert.Contains("ERROR InteractiveLoginRequired (exit 2)", run.Log);
         Assert.Contains(" RESULT SignInRequired exit=2 error=InteractiveLoginRequired ", run.Log);
-        Assert.Contains("Sign in again, in pwsh on this machine: Import-Module ", Assert.IsType<string>(run.Result.Objects.First()));
+        Assert.Contains("Sign in again, in pwsh on this machine: Import-Module ", run.Result.HostText);
         Assert.Empty(ProcessTable.WithCommandLineContaining(ProfilePath));
 
         var again = RenewalScriptRun.Run(Parameters("oneflex-not-restarted"));
@@ -253,7 +253,7 @@ public sealed class UpdateOneFlexBotScriptTests : IAsyncLifetime
         var failed = Assert.Single(RenewalLog.ReadRuns(LogPath));
         Assert.Equal((RenewalOutcome.Failed, 1), (failed.Outcome, failed.ExitCode));
         Assert.False(string.IsNullOrEmpty(failed.ErrorId));
-        Assert.StartsWith("Failed (exit 1): " + failed.ErrorId + ": ", Assert.IsType<string>(run.Result.Objects.First()));
+        Assert.StartsWith("Failed (exit 1): " + failed.ErrorId + ": ", run.Result.HostText);
         Assert.Empty(_webhook.Received);
     }
 
