@@ -97,7 +97,18 @@ public sealed class InvokeOneFlexRenewalCommand : OneFlexCmdlet
             Warning = PostWarning,
             Progress = report => PostProgress(report),
         };
-        var result = RunAsync(ct => new BotRenewal(HostPlatform.Current).RunAsync(options, callbacks, ct));
+        RenewalResult result;
+        try
+        {
+            result = RunAsync(ct => new BotRenewal(HostPlatform.Current).RunAsync(options, callbacks, ct));
+        }
+        catch (OneFlexException unexpected)
+        {
+            // The service turns failures into results; this is only a safety net, so that none surfaces as a .NET type.
+            ThrowTerminatingError(unexpected);
+            throw;
+        }
+
         WriteObject(result);
         if (result.Failure is { } failure)
         {

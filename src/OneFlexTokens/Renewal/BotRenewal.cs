@@ -45,13 +45,13 @@ public sealed class BotRenewal
             RenewalResult result;
             try
             {
+                RenewalState.EnsureFolder(options.StateFolder);
+                RenewalState.EnsureFolder(Path.GetDirectoryName(options.LogFile)!);
                 if (options.LockTimeout <= TimeSpan.Zero)
                 {
                     throw new OneFlexException(ErrorIds.InvalidTimeout, ErrorCategory.InvalidArgument, Messages.TimeoutNotPositive, options.LockTimeout);
                 }
 
-                RenewalState.EnsureFolder(options.StateFolder);
-                RenewalState.EnsureFolder(Path.GetDirectoryName(options.LogFile)!);
                 held = AcquireLock(run, cancellationToken);
                 run.Log.MayRotate = true;
                 result = await RenewWhenDueAsync(run, cancellationToken).ConfigureAwait(false);
@@ -219,32 +219,44 @@ public sealed class BotRenewal
         }
     }
 
-    /// <summary>One alert per problem (the same problem on later runs is only logged), and one when it works again.</summary>
+    /// <summary>
+    /// One alert per problem (the same problem on later runs is only logged), and one when it works again. Alerting never
+    /// fails the run: whatever goes wrong here is logged (when the log can take it) and said as a warning.
+    /// </summary>
     private static async Task AlertAsync(Run run, RenewalResult result, CancellationToken cancellationToken)
     {
-        var last = run.State.LastAlert;
-        if (result.ErrorId is null)
+        try
         {
-            if (last is not null && await SendAlertAsync(run, new WebhookMessage(NotificationLevel.Success, Messages.RenewalRecoveredTitle, Messages.RenewalRecoveredAlert(last)), cancellationToken).ConfigureAwait(false))
+            var last = run.State.LastAlert;
+            if (result.ErrorId is null)
             {
-                run.State.SetLastAlert(null);
+                if (last is not null && await SendAlertAsync(run, new WebhookMessage(NotificationLevel.Success, Messages.RenewalRecoveredTitle, Messages.RenewalRecoveredAlert(last)), cancellationToken).ConfigureAwait(false))
+                {
+                    run.State.SetLastAlert(null);
+                }
+
+                return;
             }
 
-            return;
-        }
+            if (last == result.ErrorId)
+            {
+                run.TryInfo($"Already alerted about {last}; no new alert.");
+                return;
+            }
 
-        if (last == result.ErrorId)
-        {
-            run.Info($"Already alerted about {last}; no new alert.");
-            return;
+            var alert = result.Outcome == RenewalOutcome.SignInRequired
+                ? new WebhookMessage(NotificationLevel.Error, Messages.RenewalSignInTitle, Messages.RenewalSignInAlert(result.ErrorId, Environment.MachineName, result.LogPath), result.SignInCommand)
+                : new WebhookMessage(NotificationLevel.Error, Messages.RenewalFailedTitle, Messages.RenewalFailedAlert(result.ErrorId, Environment.MachineName, result.Message, result.LogPath));
+            if (await SendAlertAsync(run, alert, cancellationToken).ConfigureAwait(false))
+            {
+                run.State.SetLastAlert(result.ErrorId);
+            }
         }
-
-        var alert = result.Outcome == RenewalOutcome.SignInRequired
-            ? new WebhookMessage(NotificationLevel.Error, Messages.RenewalSignInTitle, Messages.RenewalSignInAlert(result.ErrorId, Environment.MachineName, result.LogPath), result.SignInCommand)
-            : new WebhookMessage(NotificationLevel.Error, Messages.RenewalFailedTitle, Messages.RenewalFailedAlert(result.ErrorId, Environment.MachineName, result.Message, result.LogPath));
-        if (await SendAlertAsync(run, alert, cancellationToken).ConfigureAwait(false))
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            run.State.SetLastAlert(result.ErrorId);
+            var id = (e as OneFlexException)?.ErrorId ?? ErrorIds.RenewalUnexpectedFailure;
+            run.TryLog("WARN", $"Alerting failed ({id}): {e.Message}");
+            run.Callbacks.Warning?.Invoke($"Alerting failed ({id}): {SecretScrubber.Scrub(e.Message)}");
         }
     }
 
@@ -255,7 +267,7 @@ public sealed class BotRenewal
         {
             var webhook = WebhookNotification.ResolveWebhook(run.Options.WebhookUrl, run.Options.WebhookUrl is null ? run.Options.ConfigEnvFile : null);
             await WebhookNotification.SendAsync(webhook, WebhookFormat.Auto, alert, AlertRetries, AlertTimeout, run.Callbacks.Verbose, cancellationToken).ConfigureAwait(false);
-            run.Info($"Alert sent: {alert.Title}");
+            run.TryInfo($"Alert sent: {alert.Title}");
             return true;
         }
         catch (OneFlexException failure)
@@ -299,6 +311,13 @@ public sealed class BotRenewal
         {
             Log.Warn(text);
             Callbacks.Warning?.Invoke(text);
+        }
+
+        /// <summary><see cref="Info"/> where a log that cannot take the line must not change what happens.</summary>
+        public void TryInfo(string text)
+        {
+            TryLog("INFO", text);
+            Callbacks.Verbose?.Invoke(text);
         }
 
         /// <summary>For lines that must not turn a run's own failure into another one.</summary>

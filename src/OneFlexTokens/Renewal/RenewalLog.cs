@@ -122,7 +122,7 @@ public sealed partial class RenewalLog
 
             RandomAccess.Write(file, line, length);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             throw NotWritable(Path, e);
         }
@@ -174,7 +174,14 @@ public sealed partial class RenewalLog
 
             if (opened.Mode is { } mode && (mode & OthersAny) != 0 && !OperatingSystem.IsWindows())
             {
-                File.SetUnixFileMode(handle, mode & ~OthersAny);
+                try
+                {
+                    File.SetUnixFileMode(handle, mode & ~OthersAny);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Best effort: a log of another owner keeps its mode, and the line is still written.
+                }
             }
 
             return handle;

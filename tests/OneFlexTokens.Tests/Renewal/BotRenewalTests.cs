@@ -347,6 +347,18 @@ public sealed class BotRenewalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_lock_timeout_that_is_not_positive_fails_with_its_id_in_the_log_of_a_first_run()
+    {
+        var fresh = _simulator.IssueTokens();
+        WriteBotFolder(fresh.AccessToken, fresh.RefreshToken);
+
+        var (result, _) = await RunAsync(Options() with { LockTimeout = TimeSpan.Zero });
+
+        Assert.Equal((RenewalOutcome.Failed, 1, ErrorIds.InvalidTimeout), (result.Outcome, result.ExitCode, result.ErrorId));
+        Assert.Equal(ErrorIds.InvalidTimeout, Assert.Single(RenewalLog.ReadRuns(LogPath)).ErrorId);
+    }
+
+    [Fact]
     public async Task A_log_that_is_a_link_is_refused_exit_1_and_its_target_is_not_written()
     {
         Requirements.RequireUnix();

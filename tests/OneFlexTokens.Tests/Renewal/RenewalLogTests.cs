@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using OneFlexTokens.Common;
 using OneFlexTokens.Renewal;
 using OneFlexTokens.Tests.Harness;
@@ -92,6 +93,7 @@ public sealed class RenewalLogTests : IDisposable
     }
 
     [Fact]
+    [UnsupportedOSPlatform("windows")]
     public void The_log_is_created_owner_only_and_an_existing_one_is_made_so()
     {
         Requirements.RequireUnix();
@@ -106,6 +108,7 @@ public sealed class RenewalLogTests : IDisposable
     }
 
     [Fact]
+    [UnsupportedOSPlatform("windows")]
     public void A_log_that_is_a_link_or_a_fifo_is_refused_with_its_id_and_nothing_is_written_through_it()
     {
         Requirements.RequireUnix();
