@@ -58,14 +58,16 @@ param(
 
 # Cheap when nothing is due, since this pwsh compiles each piece of PowerShell it uses on first use: the module's
 # binary is imported directly (the manifest's processing and its display formats cost about a tenth of a bare pwsh
-# start, and a script prints no objects; #Requires keeps the manifest's version rule), no cmdlet of another module
-# (each would be loaded first: [IO.Path], not Join-Path), and the summary goes to the host, not through formatting.
-$ProgressPreference = 'SilentlyContinue'
-foreach ($own in 'ModulePath', 'ErrorAction', 'WarningAction') { $null = $PSBoundParameters.Remove($own) }
+# start, and a script shows no objects; #Requires keeps the manifest's version rule); no cmdlet of another module (each
+# would be loaded first), no loop, and the summary goes to the host, not through formatting.
+$null = $PSBoundParameters.Remove('ModulePath')
+$null = $PSBoundParameters.Remove('ErrorAction')
+$null = $PSBoundParameters.Remove('WarningAction')
+$null = $PSBoundParameters.Remove('ProgressAction')
 try {
-    Import-Module -Name $(if ($ModulePath) { $ModulePath } else { [IO.Path]::Combine($PSScriptRoot, '..', 'OneFlexTokens.dll') }) -ErrorAction Stop
+    Import-Module -Name $(if ($ModulePath) { $ModulePath } else { "$PSScriptRoot/../OneFlexTokens.dll" }) -ErrorAction Stop
     # The log has every warning and error; the summary line below says how the run ended.
-    $result = Invoke-OneFlexRenewal @PSBoundParameters -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+    $result = Invoke-OneFlexRenewal @PSBoundParameters -ErrorAction SilentlyContinue -WarningAction SilentlyContinue -ProgressAction SilentlyContinue
     if (-not $result) { throw 'Invoke-OneFlexRenewal returned no result.' }
     $Host.UI.WriteLine("$result")
     exit $result.ExitCode
