@@ -72,4 +72,9 @@ public static class ErrorIds
     public const string NotificationRateLimited = "NotificationRateLimited";
     public const string NotificationServiceError = "NotificationServiceError";
     public const string NotificationUnreachable = "NotificationUnreachable";
+
+    // Scheduled renewal
+    public const string RenewalLockTimeout = "RenewalLockTimeout";
+    public const string RenewalStateNotWritable = "RenewalStateNotWritable";
+    public const string RenewalUnexpectedFailure = "RenewalUnexpectedFailure";
 }
