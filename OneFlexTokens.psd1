@@ -15,6 +15,7 @@
         'Save-OneFlexEnv'
         'Restart-OneFlexBot'
         'Send-OneFlexNotification'
+        'Invoke-OneFlexRenewal'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
@@ -33,6 +34,7 @@
 - One timeout convention: -Timeout is the whole wait of every cmdlet, in seconds or as a TimeSpan (-TimeoutSeconds, -WaitTimeoutSeconds and -WaitTimeout still bind to it).
 - Changed: Restart-OneFlexBot -Timeout used to be the stop grace period in seconds; it is now the whole wait until the containers run again, and the grace period is -StopGracePeriod (default 10 s).
 - Restart-OneFlexBot -Service completes the service names of the compose file (of -ProjectDirectory, the current folder, or the project's folder as the engine knows it).
+- Invoke-OneFlexRenewal: one run of the scheduled renewal (due check, renewal, both files, restart, log, alerts), returning the outcome, the exit code and the command that signs in again; the script only calls it.
 '@
         }
     }

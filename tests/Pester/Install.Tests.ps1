@@ -217,7 +217,7 @@ Describe 'OneFlexTokens as users get it' {
         # Nothing due: the saved token has ~15 minutes left.
         $quiet = Invoke-FreshPwsh -File $script -Arguments '-BotFolder', $Bot, '-BaseUrl', $Simulator.AppUrl, '-MinimumValidity', '00:05:00' -Environment (New-CleanEnvironment $UserHome)
         $quiet.ExitCode | Should -Be 0 -Because $quiet.Output
-        Get-Content -LiteralPath $log | Select-Object -Last 1 | Should -Match 'INFO +Nothing due'
+        Get-Content -LiteralPath $log | Select-Object -Last 1 | Should -Match 'RESULT NothingDue exit=0 error=- Nothing due'
 
         # Due: renewed with the refresh grant and saved to both files; the restart then meets no Docker engine (exit 1, said in the log).
         $before = Get-Content -Raw -LiteralPath $tokenFile
@@ -227,6 +227,7 @@ Describe 'OneFlexTokens as users get it' {
         ($lines -match 'INFO +New token .* from Refresh') | Should -HaveCount 1
         ($lines -match 'INFO +Saved ') | Should -HaveCount 2
         ($lines -match 'ERROR +DockerUnreachable \(exit 1\)') | Should -HaveCount 1
+        $lines[-1] | Should -Match 'RESULT Failed exit=1 error=DockerUnreachable '
         Get-Content -Raw -LiteralPath $tokenFile | Should -Not -BeExactly $before
         Get-Content -Raw -LiteralPath (Join-Path $Bot '.env') | Should -BeExactly (Get-Content -Raw -LiteralPath $tokenFile)
     }

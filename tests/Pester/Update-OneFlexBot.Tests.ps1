@@ -11,7 +11,7 @@ BeforeAll {
     $script:Pwsh = Get-PwshPath
     $script:RenewalScript = Join-Path (Split-Path $ModuleManifest) 'Scripts' 'Update-OneFlexBot.ps1'
     $script:CronHome = (New-Item -ItemType Directory -Path (Join-Path $TestDrive 'home')).FullName
-    $script:LogLine = '(?m)^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d (INFO |WARN |ERROR) '
+    $script:LogLine = '(?m)^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d (INFO |WARN |ERROR|RESULT) '
 
     # The SSO session a human left in the browser profile: one window sign-in under Xvfb, as on a desktop.
     $script:ProfilePath = Join-Path $TestDrive 'profile'
@@ -83,7 +83,9 @@ Describe 'Scripts/Update-OneFlexBot.ps1 started by cron (env -i, minimal PATH an
         $run = Invoke-CronRun $bot
         $run.ExitCode | Should -Be 0 -Because ($run.Log + $run.Printed)
         $run.Log.TrimEnd().Split("`n") | Should -HaveCount 1
-        $run.Log | Should -Match "$($LogLine)Nothing due: the token in config/\.env is valid until "
+        $run.Log | Should -Match "$($LogLine)NothingDue exit=0 error=- Nothing due: the token in config/\.env is valid until "
+        $run.Printed.Trim() | Should -Match '^NothingDue \(exit 0\): Nothing due: '
+        Get-ChildItem -LiteralPath (Join-Path $bot '.oneflextokens') -Name | Sort-Object | Should -Be @('renewal.lock', 'renewal.log')
         Assert-NoSecret ($run.Printed + $run.Log) $token
     }
 
@@ -94,6 +96,8 @@ Describe 'Scripts/Update-OneFlexBot.ps1 started by cron (env -i, minimal PATH an
         $run = Invoke-CronRun $bot
         $run.ExitCode | Should -Be 1
         $run.Log | Should -Match "$($LogLine)Already alerted about "
+        $run.Log | Should -Match "$($LogLine)Failed exit=1 error=EnvFileNotFound "
+        $run.Printed.Trim() | Should -Match '^Failed \(exit 1\): '
         $Receiver.Received.Count | Should -Be 1
     }
 
@@ -113,19 +117,43 @@ Describe 'Scripts/Update-OneFlexBot.ps1 started by cron (env -i, minimal PATH an
         Assert-CronRenewal $run $bot -Source Browser -StartedBefore $startedBefore
     }
 
-    It 'exits 2 and alerts "sign in again" when no SSO session is left' {
-        Assert-RealPart $BrowserMissing
+    It 'exits 2 with a "sign in again" alert whose command, run by a human, signs in, saves and restarts the bot' -Tag Docker {
+        Assert-RealPart $BrowserMissing, $Parts.XvfbMissing, $Parts.DockerMissing
         $refresh = '0123456789abcdef0123'
-        $bot = New-DueBotFolder 'cron-signed-out' -RefreshToken $refresh
+        $bot = New-DueBotFolder 'cron-signed-out' -RefreshToken $refresh -WithBot
         $expired = Get-EnvValue (Join-Path $bot 'config' '.env') ONEFLEX_TOKEN
         $before = [IO.File]::ReadAllText((Join-Path $bot 'config' '.env'))
-        $parameters = @{ BaseUrl = $Simulator.AppUrl; ProfilePath = (Join-Path $TestDrive 'never-signed-in') }
+        $profileFolder = Join-Path $TestDrive "never signed in, l'été"
+        $parameters = @{ BaseUrl = $Simulator.AppUrl; ProfilePath = $profileFolder; DockerHost = $Parts.DockerHost; BotName = 'cron-signed-out' }
         $run = Invoke-CronRun $bot $parameters
         $run.ExitCode | Should -Be 2 -Because ($run.Log + $run.Printed)
         $run.Log | Should -Match "$($LogLine)InteractiveLoginRequired \(exit 2\): "
+        $run.Log | Should -Match "$($LogLine)SignInRequired exit=2 error=InteractiveLoginRequired "
         $Receiver.Received.Count | Should -Be 1
-        ($Receiver.Received[0] | ConvertFrom-Json).embeds[0].title | Should -Be 'OneFlex bot: sign in again'
+        $alert = ($Receiver.Received[0] | ConvertFrom-Json).embeds[0]
+        $alert.title | Should -Be 'OneFlex bot: sign in again'
         [IO.File]::ReadAllText((Join-Path $bot 'config' '.env')) | Should -BeExactly $before
         Assert-NoSecret ($run.Printed + $run.Log + ($Receiver.Received -join "`n")) $expired, $refresh
+
+        # The human runs the alert's command on this machine, on a desktop (here Xvfb; the simulator signs itself in).
+        $alert.description -match '(?s)```\n(?<command>[^\n]+)\n```$' | Should -BeTrue -Because $alert.description
+        $command = $Matches.command
+        $command | Should -BeLike "*Get-OneFlexToken -ProfilePath '*'* | Save-OneFlexEnv -Path * | Restart-OneFlexBot -Name 'cron-signed-out' -DockerHost *"
+        $startedBefore = (Invoke-TestFixture $Parts @{ Command = 'StartedAt'; Name = 'cron-signed-out' }).StartedAt
+        $signedIn = & /usr/bin/env -i PATH=/usr/bin:/bin "HOME=$CronHome" "DISPLAY=$($Parts.Display)" $Pwsh -NoProfile -NonInteractive -Command $command 2>&1 | Out-String
+        $LASTEXITCODE | Should -Be 0 -Because $signedIn
+        Test-Path -LiteralPath $profileFolder | Should -BeTrue
+        $access = Get-EnvValue (Join-Path $bot 'config' '.env') ONEFLEX_TOKEN
+        Get-EnvValue (Join-Path $bot '.env') ONEFLEX_TOKEN | Should -BeExactly $access
+        Test-OneFlexToken -AccessToken $access -MinimumValidity '00:05:00' | Should -BeTrue
+        (Invoke-TestFixture $Parts @{ Command = 'StartedAt'; Name = 'cron-signed-out' }).StartedAt | Should -BeGreaterThan $startedBefore
+
+        # The next scheduled run finds nothing due and says once that all is well again.
+        $next = Invoke-CronRun $bot $parameters
+        $next.ExitCode | Should -Be 0 -Because ($next.Log + $next.Printed)
+        $next.Log | Should -Match "$($LogLine)NothingDue exit=0 error=- "
+        $Receiver.Received.Count | Should -Be 2
+        ($Receiver.Received[1] | ConvertFrom-Json).embeds[0].title | Should -Be 'OneFlex bot tokens renewed again'
+        Assert-NoSecret ($signedIn + $next.Printed + $next.Log + ($Receiver.Received -join "`n")) $access
     }
 }

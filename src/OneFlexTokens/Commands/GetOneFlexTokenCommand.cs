@@ -14,9 +14,6 @@ public sealed class GetOneFlexTokenCommand : OneFlexCmdlet
     private const string RefreshTokenSet = "RefreshToken";
     private const string EnvPathSet = "EnvPath";
 
-    public static readonly TimeSpan DefaultInteractiveTimeout = TimeSpan.FromMinutes(5);
-    public static readonly TimeSpan DefaultHeadlessTimeout = TimeSpan.FromSeconds(60);
-
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string? BaseUrl { get; set; }
@@ -60,97 +57,33 @@ public sealed class GetOneFlexTokenCommand : OneFlexCmdlet
 
     protected override void ProcessRecord()
     {
+        var callbacks = new SignInCallbacks
+        {
+            Verbose = PostVerbose,
+            Warning = PostWarning,
+            Progress = report => PostProgress(report),
+            Token = token => Post(() => WriteObject(token)),
+        };
+
         try
         {
-            var platform = HostPlatform.Current;
-            var baseUrl = OneFlexBaseUrl.Resolve(BaseUrl, platform);
-            var refreshToken = ParameterSetName switch
+            var request = new TokenRequest
             {
-                RefreshTokenSet => RefreshToken,
-                EnvPathSet => ReadRefreshTokenFromEnvFile(EnvPaths.ForReading(SessionState, EnvPath!)),
-                _ => null,
+                BaseUrl = BaseUrl,
+                RefreshToken = ParameterSetName == RefreshTokenSet ? RefreshToken : null,
+                EnvPath = ParameterSetName == EnvPathSet ? EnvPaths.ForReading(SessionState, EnvPath!) : null,
+                NoBrowser = NoBrowser,
+                Headless = Headless,
+                ProfilePath = ProfilePath is null ? null : ResolvePath(ProfilePath),
+                Browser = Browser,
+                BrowserPath = BrowserPath is null ? null : ResolvePath(BrowserPath),
+                Timeout = MyInvocation.BoundParameters.ContainsKey(nameof(Timeout)) ? Timeout : null,
             };
-
-            var timeoutGiven = MyInvocation.BoundParameters.ContainsKey(nameof(Timeout));
-            if (timeoutGiven)
-            {
-                TimeoutRange.Wait.Check(nameof(Timeout), Timeout);
-            }
-
-            if (refreshToken is not null)
-            {
-                var grantClient = new RefreshGrantClient(timeout: timeoutGiven ? Timeout : RefreshGrantClient.DefaultTimeout);
-                var grant = RunAsync(ct => grantClient.RequestAsync(baseUrl, refreshToken, PostVerbose, ct));
-                if (grant.Granted)
-                {
-                    WriteObject(new OneFlexToken(grant.AccessToken!, grant.RefreshToken, baseUrl.Text, TokenSource.Refresh));
-                    return;
-                }
-
-                if (NoBrowser)
-                {
-                    ThrowTerminatingError(new OneFlexException(ErrorIds.RefreshTokenRejected, ErrorCategory.AuthenticationError, Messages.RefreshTokenRejected, baseUrl.Text));
-                }
-
-                WriteWarning(Messages.RefreshTokenRejectedFallingBack(grant.StatusCode));
-            }
-            else if (NoBrowser)
-            {
-                ThrowTerminatingError(new OneFlexException(ErrorIds.EnvKeyMissing, ErrorCategory.ObjectNotFound, Messages.RefreshTokenMissingInEnvFile, EnvPath));
-            }
-            else if (ParameterSetName == EnvPathSet)
-            {
-                WriteVerbose($"'{EnvPath}' has no {EnvKeys.RefreshToken}; signing in with the browser.");
-            }
-
-            SignInWithBrowser(platform, baseUrl);
+            RunAsync(ct => new TokenAcquisition(HostPlatform.Current).GetAsync(request, callbacks, ct));
         }
         catch (OneFlexException failure)
         {
             ThrowTerminatingError(failure);
         }
     }
-
-    private void SignInWithBrowser(HostPlatform platform, OneFlexBaseUrl baseUrl)
-    {
-        SignInEnvironment.EnsureDisplay(platform, Headless);
-        var profile = ProfilePath is null ? SignInEnvironment.DefaultProfilePath(platform) : ResolvePath(ProfilePath);
-        if (new SessionStateStore(profile).CheckProfilePath() is { } sharedFolder)
-        {
-            WriteWarning(sharedFolder);
-        }
-
-        var browser = new BrowserLocator(platform).Locate(Browser, BrowserPath is null ? null : ResolvePath(BrowserPath));
-        var timeout = MyInvocation.BoundParameters.ContainsKey(nameof(Timeout)) ? Timeout : Headless ? DefaultHeadlessTimeout : DefaultInteractiveTimeout;
-
-        var request = new SignInRequest(baseUrl, browser, profile, Headless, timeout);
-        var activity = Headless ? "Renewing OneFlex tokens (headless)" : "Signing in to OneFlex";
-        var signIn = new BrowserSignIn(platform, PostVerbose);
-        var written = false;
-        try
-        {
-            RunAsync(ct => signIn.SignInAsync(
-                request,
-                p => PostProgress(new ProgressRecord(1, activity, p.Status)
-                {
-                    SecondsRemaining = (int)Math.Ceiling(p.Remaining.TotalSeconds),
-                    PercentComplete = (int)Math.Clamp(100 * (1 - (p.Remaining / p.Timeout)), 0, 100),
-                    CurrentOperation = $"{baseUrl.Text} — {(int)Math.Ceiling(p.Remaining.TotalSeconds)} s left",
-                }),
-                tokens =>
-                {
-                    // Out at once, before the browser has closed: the rest of the pipeline need not wait for it.
-                    var token = new OneFlexToken(tokens.AccessToken, tokens.RefreshToken, baseUrl.Text, TokenSource.Browser);
-                    written = true;
-                    Post(() => WriteObject(token));
-                },
-                ct));
-        }
-        finally
-        {
-            WriteProgress(new ProgressRecord(1, activity, written ? "Signed in" : "Stopped") { RecordType = ProgressRecordType.Completed });
-        }
-    }
-
-    private static string? ReadRefreshTokenFromEnvFile(string path) => EnvFileReader.ReadTokens(path).RefreshToken;
 }

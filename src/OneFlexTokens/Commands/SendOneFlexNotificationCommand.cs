@@ -9,8 +9,6 @@ namespace OneFlexTokens.Commands;
 [OutputType(typeof(NotificationResult))]
 public sealed class SendOneFlexNotificationCommand : OneFlexCmdlet
 {
-    public const string WebhookEnvKey = "NOTIFICATION_WEBHOOK_URL";
-
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     public string Message { get; set; } = "";
@@ -53,7 +51,7 @@ public sealed class SendOneFlexNotificationCommand : OneFlexCmdlet
         CheckDuration(TimeoutRange.Wait, nameof(Timeout), Timeout);
         try
         {
-            _webhook = WebhookAddress.Parse(ResolveWebhookText());
+            _webhook = WebhookNotification.ResolveWebhook(WebhookUrl, EnvPath is null ? null : EnvPaths.ForReading(SessionState, EnvPath));
         }
         catch (OneFlexException failure)
         {
@@ -64,50 +62,23 @@ public sealed class SendOneFlexNotificationCommand : OneFlexCmdlet
     protected override void ProcessRecord()
     {
         var webhook = _webhook!;
-        var masked = WebhookAddress.Mask(webhook);
-        var format = WebhookAddress.Detect(webhook, Format);
-        var title = SecretScrubber.Scrub(Title);
-        var message = SecretScrubber.Scrub(Message);
-        if (!ShouldProcess(masked, $"Send {Level} notification '{title}' ({format})"))
+        var text = new WebhookMessage(Level, Title, Message);
+        if (!ShouldProcess(WebhookAddress.Mask(webhook), $"Send {Level} notification '{text.Title}' ({WebhookAddress.Detect(webhook, Format)})"))
         {
             return;
         }
 
-        var sentAt = DateTimeOffset.UtcNow;
-        var payload = WebhookPayload.Build(format, Level, title, message, sentAt);
-        PostVerbose($"Posting a {format} {Level} notification '{title}' to {masked}.");
         try
         {
-            var (status, attempts) = RunAsync(ct => new WebhookSender().SendAsync(
-                webhook, payload, MaxRetries, Timeout, PostVerbose, ct));
-            PostVerbose($"The webhook {masked} accepted it (HTTP {status}, attempt {attempts}).");
+            var result = RunAsync(ct => WebhookNotification.SendAsync(webhook, Format, text, MaxRetries, Timeout, PostVerbose, ct));
             if (PassThru)
             {
-                WriteObject(new NotificationResult(format, Level, title, status, attempts, masked, sentAt));
+                WriteObject(result);
             }
         }
         catch (OneFlexException failure)
         {
             WriteError(failure);
         }
-    }
-
-    private string ResolveWebhookText()
-    {
-        if (!string.IsNullOrWhiteSpace(WebhookUrl))
-        {
-            return WebhookUrl;
-        }
-
-        if (EnvPath is not null)
-        {
-            var values = EnvFileReader.ReadValues(EnvPaths.ForReading(SessionState, EnvPath));
-            if (values.TryGetValue(WebhookEnvKey, out var fromFile) && !string.IsNullOrWhiteSpace(fromFile))
-            {
-                return fromFile;
-            }
-        }
-
-        throw new OneFlexException(ErrorIds.NotificationWebhookMissing, ErrorCategory.InvalidArgument, Messages.NotificationWebhookMissing);
     }
 }

@@ -74,6 +74,10 @@ public static class ErrorIds
     public const string NotificationUnreachable = "NotificationUnreachable";
 
     // Scheduled renewal
+    public const string RenewalLockTimeout = "RenewalLockTimeout";
+    public const string RenewalStateNotWritable = "RenewalStateNotWritable";
+    public const string RenewalUnexpectedFailure = "RenewalUnexpectedFailure";
+
     public const string RenewalIntervalInvalid = "RenewalIntervalInvalid";
     public const string CrontabUnavailable = "CrontabUnavailable";
     public const string CrontabFailed = "CrontabFailed";

@@ -246,6 +246,40 @@ internal static class Messages
     };
 
     // Scheduled renewal
+    public static string RenewalAction(string botFolder, bool noBrowser) =>
+        $"Renew the tokens in {botFolder}/.env and config/.env when due ({(noBrowser ? "refresh grant only" : "refresh grant, then a headless browser")}), and restart the bot";
+
+    public static string RenewalNothingDue(DateTimeOffset? expiresAt, TimeSpan minimumValidity) =>
+        $"Nothing due: the token in config/.env is valid until {expiresAt:u} (more than {minimumValidity} left).";
+
+    public static string RenewalRenewed(string source, DateTimeOffset? expiresAt, IEnumerable<string> restarted) =>
+        $"Renewed with {source}: valid until {expiresAt:u}; saved .env and config/.env; restarted {string.Join(", ", restarted)}.";
+
+    public static string RenewalRestartedOnly(DateTimeOffset? expiresAt, IEnumerable<string> restarted) =>
+        $"Restarted {string.Join(", ", restarted)} with the token an earlier run saved but could not restart the bot with (valid until {expiresAt:u}).";
+
+    public static string RenewalLockTimeout(string stateFolder, string lockPath, TimeSpan waited) =>
+        $"Another renewal held the lock {lockPath} for more than {waited.TotalSeconds:0} s, so this run changed nothing. If no renewal is running, a stuck one holds it: stop that process (the lock goes with it). Otherwise raise -LockTimeout, or give each bot its own -StatePath (now {stateFolder}).";
+
+    public static string RenewalStateNotWritable(string path, string reason) =>
+        $"The renewal cannot use '{path}' for its lock, state or log: {reason} Make sure the user running the scheduled renewal can write there and that it is a folder or regular file, not a link (-StatePath, -LogPath).";
+
+    public static string RenewalUnexpectedFailure(string reason) =>
+        $"The renewal stopped on an unexpected error: {reason} Nothing more was changed and the next run tries again; if it keeps happening, report it with the log.";
+
+    public const string RenewalSignInTitle = "OneFlex bot: sign in again";
+    public const string RenewalFailedTitle = "OneFlex bot: token renewal failed";
+    public const string RenewalRecoveredTitle = "OneFlex bot tokens renewed again";
+
+    public static string RenewalSignInAlert(string errorId, string machine, string logPath) =>
+        $"The bot's token could not be renewed unattended: the SSO session has ended ({errorId}). Sign in again on {machine}: run the command below in pwsh, on a desktop session (or under xvfb-run), then the scheduled renewal carries on by itself. Log: {logPath}";
+
+    public static string RenewalFailedAlert(string errorId, string machine, string message, string logPath) =>
+        $"{errorId} on {machine}: {message} The next scheduled run tries again. Log: {logPath}";
+
+    public static string RenewalRecoveredAlert(string problem) =>
+        $"The previous problem ({problem}) is solved: the bot has a valid token.";
+
     public static string RenewalIntervalInvalid(TimeSpan every, string minutes, string hours) =>
         $"-Every {every} cannot be scheduled evenly: give a number of minutes that divides an hour ({minutes}) or of hours that divides a day ({hours}), e.g. '00:10:00'.";
 

@@ -100,6 +100,27 @@ public abstract class OneFlexCmdlet : PSCmdlet, IDisposable
 
     protected void PostProgress(ProgressRecord record) => Post(() => WriteProgress(record));
 
+    /// <summary>Shows a report of the core as a progress record of <paramref name="activityId"/>.</summary>
+    protected void PostProgress(ProgressReport report, int activityId = 1)
+    {
+        var record = new ProgressRecord(activityId, report.Activity, report.Status)
+        {
+            RecordType = report.Completed ? ProgressRecordType.Completed : ProgressRecordType.Processing,
+            CurrentOperation = report.CurrentOperation,
+        };
+        if (report.SecondsRemaining is { } seconds)
+        {
+            record.SecondsRemaining = seconds;
+        }
+
+        if (report.PercentComplete is { } percent)
+        {
+            record.PercentComplete = percent;
+        }
+
+        PostProgress(record);
+    }
+
     protected void WriteError(OneFlexException failure) => WriteError(failure.ToErrorRecord());
 
     /// <summary>The one duration rule (<see cref="TimeoutRange"/>), as a terminating InvalidTimeout error before any work starts.</summary>

@@ -10,7 +10,15 @@ namespace OneFlexTokens.Common;
 /// </summary>
 public static class SharedHttp
 {
-    public static HttpClient Client { get; } = new(new LimitedReplyHandler(ReplyLimits.Backstop, new SocketsHttpHandler
+    private static HttpClient? _client;
+
+    /// <summary>Made on first use, so that work without HTTP (a nothing-due renewal, an offline check) never builds one.</summary>
+    public static HttpClient Client => LazyInitializer.EnsureInitialized(ref _client, Create);
+
+    /// <summary>Whether anything has asked for <see cref="Client"/> yet in this process.</summary>
+    internal static bool IsCreated => Volatile.Read(ref _client) is not null;
+
+    private static HttpClient Create() => new(new LimitedReplyHandler(ReplyLimits.Backstop, new SocketsHttpHandler
     {
         AllowAutoRedirect = false,
         UseCookies = false,

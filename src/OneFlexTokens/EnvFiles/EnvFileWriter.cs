@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Management.Automation;
 using OneFlexTokens.Common;
 
@@ -106,50 +105,25 @@ internal sealed class EnvFileWriter
 
     private IDisposable AcquireLock(EnvTarget target, CancellationToken cancellationToken, Action<string>? onWait)
     {
-        var waited = Stopwatch.StartNew();
-        var pause = 1;
-        while (true)
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            IDisposable? held;
-            try
-            {
-                held = PlatformFiles.TryLockFolder(target.Folder);
-            }
-            catch (LockFileRefusedException e)
-            {
-                throw new OneFlexException(ErrorIds.EnvLockFileRefused, ErrorCategory.SecurityError,
-                    string.Format(Messages.EnvLockFileRefused, target.Path, e.Path, EnvFileAccess.Describe(e.Kind)), target.Path, e);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new OneFlexException(ErrorIds.EnvFileNotWritable,
-                    e is UnauthorizedAccessException ? ErrorCategory.PermissionDenied : ErrorCategory.WriteError,
-                    string.Format(Messages.EnvFolderNotLockable, target.Path, target.Folder, e.Message), target.Path, e);
-            }
-
-            if (held is not null)
-            {
-                return held;
-            }
-
-            if (pause == 1)
-            {
-                onWait?.Invoke(target.Folder);
-            }
-
-            if (waited.Elapsed >= LockTimeout)
-            {
-                throw new OneFlexException(ErrorIds.EnvFileBusy, ErrorCategory.ResourceBusy,
-                    string.Format(Messages.EnvFileBusy, target.Path, target.Folder, (int)LockTimeout.TotalSeconds), target.Path);
-            }
-
-            if (cancellationToken.WaitHandle.WaitOne(Random.Shared.Next(1, pause + 1)))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
-            pause = Math.Min(pause * 2, 50);
+            return LockFile.AcquireFolder(target.Folder, LockTimeout, cancellationToken, () => onWait?.Invoke(target.Folder));
+        }
+        catch (LockFileHeldException)
+        {
+            throw new OneFlexException(ErrorIds.EnvFileBusy, ErrorCategory.ResourceBusy,
+                string.Format(Messages.EnvFileBusy, target.Path, target.Folder, (int)LockTimeout.TotalSeconds), target.Path);
+        }
+        catch (LockFileRefusedException e)
+        {
+            throw new OneFlexException(ErrorIds.EnvLockFileRefused, ErrorCategory.SecurityError,
+                string.Format(Messages.EnvLockFileRefused, target.Path, e.Path, EnvFileAccess.Describe(e.Kind)), target.Path, e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OneFlexException(ErrorIds.EnvFileNotWritable,
+                e is UnauthorizedAccessException ? ErrorCategory.PermissionDenied : ErrorCategory.WriteError,
+                string.Format(Messages.EnvFolderNotLockable, target.Path, target.Folder, e.Message), target.Path, e);
         }
     }
 

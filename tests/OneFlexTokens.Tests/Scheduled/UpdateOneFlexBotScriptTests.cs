@@ -1,6 +1,8 @@
 using System.Collections;
 using OneFlex.Simulator;
+using OneFlexTokens.Common;
 using OneFlexTokens.EnvFiles;
+using OneFlexTokens.Renewal;
 using OneFlexTokens.Tests.Docker;
 using OneFlexTokens.Tests.Harness;
 using OneFlexTokens.Tests.Notifications;
@@ -83,6 +85,8 @@ public sealed class UpdateOneFlexBotScriptTests : IAsyncLifetime
         Assert.Matches(@"(?m)^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-Z][\d:]* INFO  Saved ", log);
         Assert.Contains("Restarted container " + bot, log);
         Assert.Contains("Nothing due", log);
+        Assert.Equal(new[] { RenewalOutcome.NothingDue, RenewalOutcome.Renewed }, RenewalLog.ReadRuns(LogPath).Select(r => r.Outcome).Order());
+        Assert.Contains(runs, run => run.Result.HostText.StartsWith("Renewed (exit 0): Renewed with Refresh: valid until ", StringComparison.Ordinal));
 
         // Nothing due: no grant, no browser, no restart, exit 0.
         var startedAfterRenewal = await _engine.StartedAtAsync(bot);
@@ -126,6 +130,8 @@ public sealed class UpdateOneFlexBotScriptTests : IAsyncLifetime
         Assert.Equal(rootBefore, File.ReadAllBytes(RootEnv));
         Assert.Equal(configBefore, File.ReadAllBytes(ConfigEnv));
         Assert.Contains("ERROR InteractiveLoginRequired (exit 2)", run.Log);
+        Assert.Contains(" RESULT SignInRequired exit=2 error=InteractiveLoginRequired ", run.Log);
+        Assert.Contains("Sign in again, in pwsh on this machine: Import-Module ", run.Result.HostText);
         Assert.Empty(ProcessTable.WithCommandLineContaining(ProfilePath));
 
         var again = RenewalScriptRun.Run(Parameters("oneflex-not-restarted"));
@@ -196,6 +202,7 @@ public sealed class UpdateOneFlexBotScriptTests : IAsyncLifetime
 
             Assert.Equal(1, timedOut.ExitCode);
             Assert.Contains("ERROR RenewalLockTimeout (exit 1)", timedOut.Log);
+            Assert.Equal((RenewalOutcome.Failed, 1, ErrorIds.RenewalLockTimeout), RenewalLog.ReadRuns(LogPath).Select(r => (r.Outcome, r.ExitCode, r.ErrorId)).Last());
             Assert.Single(_webhook.Received);
             SecretAssert.NotLeaked(timedOut.Result, fresh.AccessToken, fresh.RefreshToken);
         }
@@ -230,6 +237,24 @@ public sealed class UpdateOneFlexBotScriptTests : IAsyncLifetime
         Assert.Contains("Nothing due", recovered.Log);
         SecretAssert.NotLeaked(recovered.Result, fresh.AccessToken, fresh.RefreshToken);
         SecretAssert.NotIn(recovered.Log, fresh.AccessToken, fresh.RefreshToken, _webhook.Url.AbsolutePath);
+    }
+
+    [Fact]
+    public void A_module_that_cannot_be_imported_still_exits_1_with_an_outcome_line_in_the_log()
+    {
+        var fresh = _simulator.IssueTokens();
+        WriteBotFolder(fresh.RefreshToken, fresh.AccessToken);
+        var parameters = Parameters("oneflex-not-restarted");
+        parameters["ModulePath"] = Path.Combine(_root, "no-such-module", "OneFlexTokens.psd1");
+
+        var run = RenewalScriptRun.Run(parameters);
+
+        Assert.Equal(1, run.ExitCode);
+        var failed = Assert.Single(RenewalLog.ReadRuns(LogPath));
+        Assert.Equal((RenewalOutcome.Failed, 1), (failed.Outcome, failed.ExitCode));
+        Assert.False(string.IsNullOrEmpty(failed.ErrorId));
+        Assert.StartsWith("Failed (exit 1): " + failed.ErrorId + ": ", run.Result.HostText);
+        Assert.Empty(_webhook.Received);
     }
 
     private string LogText()

@@ -1,0 +1,402 @@
+using System.Diagnostics;
+using System.Management.Automation;
+using OneFlexTokens.Common;
+using OneFlexTokens.Docker;
+using OneFlexTokens.EnvFiles;
+using OneFlexTokens.Notifications;
+using OneFlexTokens.SignIn;
+using OneFlexTokens.Tokens;
+
+namespace OneFlexTokens.Renewal;
+
+/// <summary>
+/// The scheduled renewal, decided in one place (Invoke-OneFlexRenewal and Scripts/Update-OneFlexBot.ps1 only call it).
+/// One run: takes the state folder's lock (<see cref="LockFile"/>, waiting up to the lock timeout for another run);
+/// reads the token in config/.env and, when it has more than the minimum validity left (and no restart is pending),
+/// ends there: nothing due, one log line, no browser, Docker or HTTP code loaded. Otherwise gets new tokens the way
+/// Get-OneFlexToken does (<see cref="TokenAcquisition"/>: the refresh grant, then a headless browser unless NoBrowser),
+/// checks them, saves .env and config/.env (<see cref="EnvFileWriter"/>), restarts the bot (<see cref="DockerBotService"/>)
+/// and says in the log what it did. Any failure becomes a result with its error id and exit code (2 when only a human
+/// can help: <see cref="NeedsSignIn"/>), never an exception; it alerts once per problem and once when it works again.
+/// </summary>
+public sealed class BotRenewal
+{
+    public static readonly TimeSpan StopGracePeriod = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan RestartWaitTimeout = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan AlertTimeout = TimeSpan.FromSeconds(30);
+    public const int AlertRetries = 3;
+    public const string Activity = "Renewing the OneFlex bot's tokens";
+
+    private readonly HostPlatform _platform;
+
+    public BotRenewal(HostPlatform platform) => _platform = platform;
+
+    /// <summary>The failures only a human can end: the SSO session behind the tokens is gone (exit 2).</summary>
+    public static bool NeedsSignIn(string errorId) =>
+        errorId is ErrorIds.InteractiveLoginRequired or ErrorIds.RefreshTokenRejected or ErrorIds.NoDisplay;
+
+    /// <summary>One run; only Ctrl+C (<paramref name="cancellationToken"/>) ends it with an exception.</summary>
+    public async Task<RenewalResult> RunAsync(RenewalOptions options, WorkCallbacks callbacks, CancellationToken cancellationToken)
+    {
+        var run = new Run(options, callbacks, () => SignInCommand.For(options, _platform));
+        IDisposable? held = null;
+        try
+        {
+            RenewalResult result;
+            try
+            {
+                RenewalState.EnsureFolder(options.StateFolder);
+                RenewalState.EnsureFolder(Path.GetDirectoryName(options.LogFile)!);
+                TimeoutRange.Wait.Check("LockTimeout", options.LockTimeout);
+
+                held = AcquireLock(run, cancellationToken);
+                run.Log.MayRotate = true;
+                result = await RenewWhenDueAsync(run, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OneFlexException failure)
+            {
+                result = run.Failed(failure);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                run.TryLog("WARN", "Stopped (Ctrl+C) before the run finished; what it did so far stays.");
+                throw;
+            }
+            catch (Exception unexpected)
+            {
+                result = run.Failed(new OneFlexException(ErrorIds.RenewalUnexpectedFailure, ErrorCategory.NotSpecified,
+                    Messages.RenewalUnexpectedFailure(SecretScrubber.Scrub(unexpected.Message)), options.BotFolder, unexpected));
+            }
+
+            await AlertAsync(run, result, cancellationToken).ConfigureAwait(false);
+            return run.Finish(result);
+        }
+        finally
+        {
+            held?.Dispose();
+        }
+    }
+
+    private static IDisposable AcquireLock(Run run, CancellationToken cancellationToken)
+    {
+        var lockPath = run.State.LockPath;
+        try
+        {
+            return LockFile.Acquire(lockPath, run.Options.LockTimeout, cancellationToken, onWait: () =>
+            {
+                run.Info("Another renewal is running; waiting for it.");
+                run.Step("Waiting for another renewal to finish");
+            });
+        }
+        catch (LockFileHeldException)
+        {
+            throw new OneFlexException(ErrorIds.RenewalLockTimeout, ErrorCategory.ResourceBusy,
+                Messages.RenewalLockTimeout(run.Options.StateFolder, lockPath, run.Options.LockTimeout), lockPath);
+        }
+        catch (LockFileRefusedException e)
+        {
+            throw new OneFlexException(ErrorIds.RenewalStateNotWritable, ErrorCategory.SecurityError,
+                Messages.RenewalStateNotWritable(lockPath, $"it is not a regular file ({e.Kind})."), lockPath, e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw RenewalLog.NotWritable(lockPath, e);
+        }
+    }
+
+    /// <summary>The decision: nothing due, a restart an earlier run could not do, or a renewal.</summary>
+    private async Task<RenewalResult> RenewWhenDueAsync(Run run, CancellationToken cancellationToken)
+    {
+        var options = run.Options;
+        var current = EnvFileReader.ReadTokens(options.ConfigEnvFile);
+        var status = TokenValidator.Evaluate(current.AccessToken, options.MinimumValidity, DateTimeOffset.UtcNow);
+        run.ExpiresAt = status.ExpiresAt;
+        var restartPending = run.State.RestartPending;
+        if (status.IsValid && !restartPending)
+        {
+            return run.Result(RenewalOutcome.NothingDue, Messages.RenewalNothingDue(status.ExpiresAt, options.MinimumValidity));
+        }
+
+        if (status.IsValid)
+        {
+            run.Info($"The token in config/.env is valid until {status.ExpiresAt:u}, but an earlier run saved it and could not restart the bot: restarting it now.");
+            await RestartBotAsync(run, cancellationToken).ConfigureAwait(false);
+            run.State.SetRestartPending(false);
+            return run.Result(RenewalOutcome.Renewed, Messages.RenewalRestartedOnly(status.ExpiresAt, run.Restarted.Select(c => c.Name)));
+        }
+
+        run.Info($"Renewal due: {status.Reason}.");
+        var token = await GetTokenAsync(run, current.RefreshToken, cancellationToken).ConfigureAwait(false);
+        var issued = TokenValidator.Evaluate(token.AccessToken, TimeSpan.Zero, DateTimeOffset.UtcNow);
+        if (!issued.IsValid)
+        {
+            throw new OneFlexException(TokenValidator.ErrorIdOf(issued.Reason), ErrorCategory.InvalidResult, issued.Message, options.BotFolder);
+        }
+
+        run.Info($"New token {token.AccessTokenMasked} from {token.Source}, valid until {token.ExpiresAt:u}.");
+        run.ExpiresAt = token.ExpiresAt;
+        run.Source = token.Source;
+        SaveTokens(run, token, cancellationToken);
+        run.State.SetRestartPending(true);
+        await RestartBotAsync(run, cancellationToken).ConfigureAwait(false);
+        run.State.SetRestartPending(false);
+        return run.Result(RenewalOutcome.Renewed, Messages.RenewalRenewed(token.Source.ToString(), token.ExpiresAt, run.Restarted.Select(c => c.Name)));
+    }
+
+    private Task<OneFlexToken> GetTokenAsync(Run run, string? refreshToken, CancellationToken cancellationToken)
+    {
+        run.Step(run.Options.NoBrowser ? "Getting new tokens (refresh grant)" : "Getting new tokens (refresh grant, then a headless browser)");
+        var request = new TokenRequest
+        {
+            BaseUrl = run.Options.BaseUrl,
+            RefreshToken = refreshToken,
+            EnvPath = run.Options.ConfigEnvFile,
+            NoBrowser = run.Options.NoBrowser,
+            Headless = true,
+            ProfilePath = run.Options.ProfilePath,
+        };
+        var callbacks = new SignInCallbacks { Verbose = run.Callbacks.Verbose, Warning = run.Warn, Progress = run.Progress };
+        return new TokenAcquisition(_platform).GetAsync(request, callbacks, cancellationToken);
+    }
+
+    /// <summary>Both files, .env first (the user's copy), then config/.env (the bot's); the first that fails stops the save.</summary>
+    private static void SaveTokens(Run run, OneFlexToken token, CancellationToken cancellationToken)
+    {
+        run.Step("Saving .env and config/.env");
+        var pairs = new List<KeyValuePair<string, string>> { new(EnvKeys.AccessToken, token.AccessToken) };
+        if (!string.IsNullOrEmpty(token.RefreshToken))
+        {
+            pairs.Add(new(EnvKeys.RefreshToken, token.RefreshToken));
+        }
+
+        var settings = EnvSettings.Create(pairs);
+
+        var writer = new EnvFileWriter();
+        foreach (var path in new[] { run.Options.RootEnvFile, run.Options.ConfigEnvFile })
+        {
+            var saved = writer.Save(EnvFileAccess.Resolve(path), settings, cancellationToken: cancellationToken,
+                onWait: folder => run.Info($"{path}: waiting for another save in {folder} to finish."))!;
+            run.Saved.Add(saved);
+            run.Info($"Saved {saved}");
+        }
+    }
+
+    /// <summary>Restarts (or starts) every selected container; one that fails does not keep the others from it.</summary>
+    private async Task RestartBotAsync(Run run, CancellationToken cancellationToken)
+    {
+        var options = run.Options;
+        var endpoint = DockerEndpointResolver.Resolve(_platform, options.DockerHost);
+        var selection = options.ProjectDirectory is { } folder
+            ? BotSelection.ByProject(ComposeProject.NameFor(_platform, folder), null)
+            : BotSelection.ByName(new[] { options.BotName });
+        run.Step($"Restarting {selection}");
+        run.Callbacks.Verbose?.Invoke($"Docker engine: {endpoint}; selecting {selection}.");
+        var limits = new RestartLimits(StopGracePeriod, RestartWaitTimeout);
+        using var service = new DockerBotService(endpoint, StopGracePeriod + TimeSpan.FromSeconds(60));
+        await service.PingAsync(cancellationToken).ConfigureAwait(false);
+        OneFlexException? firstFailure = null;
+        foreach (var container in await service.FindAsync(selection, cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                var restarted = await service.RestartAsync(container, limits, run.Step, run.Warn, cancellationToken).ConfigureAwait(false);
+                run.Restarted.Add(restarted);
+                run.Info($"Restarted container {restarted.Name}: {restarted.State}.");
+            }
+            catch (OneFlexException failure)
+            {
+                if (firstFailure is not null)
+                {
+                    run.Warn($"{failure.ErrorId}: {failure.Message}");
+                }
+
+                firstFailure ??= failure;
+            }
+        }
+
+        if (firstFailure is not null)
+        {
+            throw firstFailure;
+        }
+    }
+
+    /// <summary>
+    /// One alert per problem (the same problem on later runs is only logged), and one when it works again. Alerting never
+    /// fails the run: whatever goes wrong here is logged (when the log can take it) and said as a warning.
+    /// </summary>
+    private static async Task AlertAsync(Run run, RenewalResult result, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var last = run.State.LastAlert;
+            if (result.ErrorId is null)
+            {
+                if (last is not null && await SendAlertAsync(run, new WebhookMessage(NotificationLevel.Success, Messages.RenewalRecoveredTitle, Messages.RenewalRecoveredAlert(last)), cancellationToken).ConfigureAwait(false))
+                {
+                    run.State.SetLastAlert(null);
+                }
+
+                return;
+            }
+
+            if (last == result.ErrorId)
+            {
+                run.TryInfo($"Already alerted about {last}; no new alert.");
+                return;
+            }
+
+            var alert = result.Outcome == RenewalOutcome.SignInRequired
+                ? new WebhookMessage(NotificationLevel.Error, Messages.RenewalSignInTitle, Messages.RenewalSignInAlert(result.ErrorId, Environment.MachineName, result.LogPath), result.SignInCommand)
+                : new WebhookMessage(NotificationLevel.Error, Messages.RenewalFailedTitle, Messages.RenewalFailedAlert(result.ErrorId, Environment.MachineName, result.Message, result.LogPath));
+            if (await SendAlertAsync(run, alert, cancellationToken).ConfigureAwait(false))
+            {
+                run.State.SetLastAlert(result.ErrorId);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var id = (e as OneFlexException)?.ErrorId ?? ErrorIds.RenewalUnexpectedFailure;
+            run.TryLog("WARN", $"Alerting failed ({id}): {e.Message}");
+            run.Callbacks.Warning?.Invoke($"Alerting failed ({id}): {SecretScrubber.Scrub(e.Message)}");
+        }
+    }
+
+    /// <summary>True when the webhook took it; a failure to alert is logged, never the run's failure.</summary>
+    private static async Task<bool> SendAlertAsync(Run run, WebhookMessage alert, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var webhook = WebhookNotification.ResolveWebhook(run.Options.WebhookUrl, run.Options.WebhookUrl is null ? run.Options.ConfigEnvFile : null);
+            await WebhookNotification.SendAsync(webhook, WebhookFormat.Auto, alert, AlertRetries, AlertTimeout, run.Callbacks.Verbose, cancellationToken).ConfigureAwait(false);
+            run.TryInfo($"Alert sent: {alert.Title}");
+            return true;
+        }
+        catch (OneFlexException failure)
+        {
+            run.TryLog("WARN", $"Alert not sent ({failure.ErrorId}): {failure.Message}");
+            run.Callbacks.Warning?.Invoke($"Alert not sent ({failure.ErrorId}): {failure.Message}");
+            return false;
+        }
+    }
+
+    /// <summary>One run's log, state and what it did so far (a failure still reports the files it saved).</summary>
+    private sealed class Run(RenewalOptions options, WorkCallbacks callbacks, Func<string> signInCommand)
+    {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly DateTimeOffset _started = DateTimeOffset.Now;
+        private bool _progressShown;
+
+        public RenewalOptions Options { get; } = options;
+
+        public WorkCallbacks Callbacks { get; } = callbacks;
+
+        public RenewalLog Log { get; } = new(options.LogFile);
+
+        public RenewalState State { get; } = new(options.StateFolder);
+
+        public DateTimeOffset? ExpiresAt { get; set; }
+
+        public TokenSource? Source { get; set; }
+
+        public List<EnvSaveResult> Saved { get; } = new();
+
+        public List<BotContainerStatus> Restarted { get; } = new();
+
+        public void Info(string text)
+        {
+            Log.Info(text);
+            Callbacks.Verbose?.Invoke(text);
+        }
+
+        public void Warn(string text)
+        {
+            Log.Warn(text);
+            Callbacks.Warning?.Invoke(text);
+        }
+
+        /// <summary><see cref="Info"/> where a log that cannot take the line must not change what happens.</summary>
+        public void TryInfo(string text)
+        {
+            TryLog("INFO", text);
+            Callbacks.Verbose?.Invoke(text);
+        }
+
+        /// <summary>For lines that must not turn a run's own failure into another one.</summary>
+        public void TryLog(string level, string text)
+        {
+            try
+            {
+                Log.Write(level, text);
+            }
+            catch (OneFlexException)
+            {
+                // The outcome line says the log cannot be written, if it still cannot be.
+            }
+        }
+
+        /// <summary>Progress for the steps that take time (a nothing-due run shows none).</summary>
+        public void Progress(ProgressReport report)
+        {
+            _progressShown = true;
+            Callbacks.Progress?.Invoke(report);
+        }
+
+        public void Step(string status)
+        {
+            _progressShown = true;
+            Callbacks.Progress?.Invoke(new ProgressReport(Activity, status));
+        }
+
+        public RenewalResult Result(RenewalOutcome outcome, string message, OneFlexException? failure = null) => new()
+        {
+            Outcome = outcome,
+            ErrorId = failure?.ErrorId,
+            Message = message,
+            ExpiresAt = ExpiresAt,
+            Source = Source,
+            FilesSaved = Saved.ToArray(),
+            ContainersRestarted = Restarted.ToArray(),
+            BotFolder = Options.BotFolder,
+            LogPath = Options.LogFile,
+            SignInCommandSource = signInCommand,
+            StartedAt = _started,
+            Duration = _clock.Elapsed,
+            Failure = failure,
+        };
+
+        public RenewalResult Failed(OneFlexException failure)
+        {
+            var outcome = NeedsSignIn(failure.ErrorId) ? RenewalOutcome.SignInRequired : RenewalOutcome.Failed;
+            TryLog("ERROR", $"{failure.ErrorId} (exit {RenewalResult.ExitCodeOf(outcome)}): {failure.Message}");
+            return Result(outcome, failure.Message, failure);
+        }
+
+        /// <summary>Writes the outcome line; a log that cannot take it makes the run fail (exit 1), so a broken log is noticed.</summary>
+        public RenewalResult Finish(RenewalResult result)
+        {
+            try
+            {
+                if (result.Outcome == RenewalOutcome.NothingDue)
+                {
+                    Log.NothingDue(result.ExpiresAt, Options.MinimumValidity);
+                }
+                else
+                {
+                    Log.Outcome(result.Outcome, result.ErrorId, result.Message);
+                }
+            }
+            catch (OneFlexException unwritable)
+            {
+                result = Result(RenewalOutcome.Failed, unwritable.Message, unwritable);
+            }
+
+            Callbacks.Verbose?.Invoke(result.ToString());
+            if (_progressShown)
+            {
+                Callbacks.Progress?.Invoke(new ProgressReport(Activity, result.Outcome.ToString(), Completed: true));
+            }
+
+            return result;
+        }
+    }
+}

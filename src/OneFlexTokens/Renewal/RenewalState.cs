@@ -1,0 +1,111 @@
+using System.Text;
+using OneFlexTokens.Common;
+
+namespace OneFlexTokens.Renewal;
+
+/// <summary>
+/// What one run leaves for the next in the state folder: the lock file, the id of the last problem an alert was sent
+/// about (so the same problem is alerted once, and its end once), and a marker saying that new tokens were saved but
+/// the bot could not be restarted (so the next run restarts it even though nothing is due). The folder is created
+/// owner-only; its small files are never read through a link nor from a FIFO.
+/// </summary>
+internal sealed class RenewalState
+{
+    public const string LockFileName = "renewal.lock";
+    public const string LastAlertFileName = "last-alert.txt";
+    public const string RestartPendingFileName = "restart-pending";
+
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    public RenewalState(string folder) => Folder = folder;
+
+    public string Folder { get; }
+
+    public string LockPath => Path.Combine(Folder, LockFileName);
+
+    private string LastAlertPath => Path.Combine(Folder, LastAlertFileName);
+
+    private string RestartPendingPath => Path.Combine(Folder, RestartPendingFileName);
+
+    /// <summary>Creates <paramref name="folder"/> (and its parents) owner-only when missing.</summary>
+    public static void EnsureFolder(string folder)
+    {
+        if (Directory.Exists(folder))
+        {
+            return;
+        }
+
+        try
+        {
+            PlatformFiles.CreateFolders(folder);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw RenewalLog.NotWritable(folder, e);
+        }
+    }
+
+    /// <summary>The error id of the problem the last alert was about; null when the last alert (if any) said all is well.</summary>
+    public string? LastAlert
+    {
+        get
+        {
+            if (!File.Exists(LastAlertPath))
+            {
+                return null;
+            }
+
+            var text = ReadSmall(LastAlertPath)?.Trim();
+            return string.IsNullOrEmpty(text) ? null : text;
+        }
+    }
+
+    public void SetLastAlert(string? errorId) => SetMarker(LastAlertPath, errorId);
+
+    public bool RestartPending => File.Exists(RestartPendingPath);
+
+    public void SetRestartPending(bool pending) => SetMarker(RestartPendingPath, pending ? "The tokens were saved; the bot still needs a restart.\n" : null);
+
+    /// <summary>Writes <paramref name="content"/> to a new owner-only file (O_EXCL: never through a link), or removes the file for null.</summary>
+    private static void SetMarker(string path, string? content)
+    {
+        try
+        {
+            // Delete removes a link itself, never its target.
+            File.Delete(path);
+            if (content is null)
+            {
+                return;
+            }
+
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = OwnerOnly;
+            }
+
+            using var file = new FileStream(path, options);
+            file.Write(Encoding.UTF8.GetBytes(content));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw RenewalLog.NotWritable(path, e);
+        }
+    }
+
+    /// <summary>At most 1 KB of a regular file; null when it is anything else or unreadable.</summary>
+    private static string? ReadSmall(string path)
+    {
+        try
+        {
+            using var handle = PlatformFiles.OpenExisting(path, FileAccess.Read, FileShare.ReadWrite, out var facts);
+            return facts.Kind == FileKind.Regular && PlatformFiles.ReadAtMost(handle, facts.Size, 1024) is { } bytes
+                ? Encoding.UTF8.GetString(bytes.Span)
+                : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}

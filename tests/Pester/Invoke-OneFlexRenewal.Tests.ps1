@@ -1,0 +1,124 @@
+# Invoke-OneFlexRenewal as a pwsh user calls it: the object it returns and how it reads, its errors and exit codes,
+# -WhatIf, its parameters, and what a nothing-due run loads in a fresh pwsh (no browser driver, Docker or HTTP client).
+# The scheduled script that calls it is tested the way cron runs it in Update-OneFlexBot.Tests.ps1.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    Import-OneFlexTokensForTest
+    $script:Simulator = Start-OneFlexSimulator
+    $script:Pwsh = Get-PwshPath
+
+    function New-TestBot([string] $Name, [timespan] $Left, [string] $RefreshToken = '0123456789abcdef0123') {
+        $folder = Join-Path $TestDrive $Name
+        $null = New-BotFolder -Path $folder -AccessToken (New-TestJwt -ExpiresAt ([datetimeoffset]::UtcNow + $Left)) -RefreshToken $RefreshToken
+        $folder
+    }
+}
+
+AfterAll {
+    if ($script:Simulator) { $script:Simulator.Process | Stop-Process -Force -ErrorAction SilentlyContinue }
+}
+
+Describe 'Invoke-OneFlexRenewal' {
+    It 'finds nothing due, says until when, and in a fresh pwsh loads no browser driver, Docker client or HTTP client for it' {
+        $bot = New-TestBot 'fresh' -Left '01:00:00'
+        $token = Get-EnvValue (Join-Path $bot 'config' '.env') ONEFLEX_TOKEN
+
+        $result = Invoke-OneFlexRenewal -BotFolder $bot
+
+        $result.Outcome | Should -Be 'NothingDue'
+        $result.ExitCode | Should -Be 0
+        $result.ErrorId | Should -BeNullOrEmpty
+        $result.ExpiresAt | Should -Be (Test-OneFlexToken -EnvPath (Join-Path $bot 'config' '.env') -Detailed).ExpiresAt
+        $result.LogPath | Should -Be (Join-Path $bot '.oneflextokens' 'renewal.log')
+        $shown = $result | Out-String -Width 300
+        $shown | Should -Match '(?m)^Outcome\s+: NothingDue$'
+        $shown | Should -Match '(?m)^Message\s+: Nothing due: the token in config/\.env is valid until '
+        $shown | Should -Not -Match 'SignInCommand|ErrorId|FilesSaved'
+        ($result | Format-Table | Out-String -Width 300) | Should -Match 'StartedAt\s+Outcome\s+Exit\s+ErrorId\s+ExpiresAt\s+Message'
+        Assert-NoSecret ($shown + ($result | ConvertTo-Json -Depth 3)) $token
+
+        $probe = Join-Path $TestDrive 'probe.ps1'
+        Set-Content -LiteralPath $probe -Value @'
+param($Manifest, $Bot)
+Import-Module $Manifest
+$run = Invoke-OneFlexRenewal -BotFolder $Bot
+$loaded = [AppDomain]::CurrentDomain.GetAssemblies().GetName().Name
+$http = [OneFlexTokens.Common.SharedHttp].GetProperty('IsCreated', [Reflection.BindingFlags]'NonPublic, Static').GetValue($null)
+[pscustomobject]@{ Outcome = "$($run.Outcome)"; Playwright = $loaded -contains 'Microsoft.Playwright'; Docker = $loaded -contains 'Docker.DotNet'; HttpClient = $http } | ConvertTo-Json -Compress
+'@
+        $fresh = & $Pwsh -NoProfile -NonInteractive -File $probe $ModuleManifest $bot | ConvertFrom-Json
+        $fresh.Outcome | Should -Be 'NothingDue'
+        $fresh.Playwright | Should -BeFalse
+        $fresh.Docker | Should -BeFalse
+        $fresh.HttpClient | Should -BeFalse
+    }
+
+    It 'binds -BotFolder by property name from the pipeline' {
+        $bot = New-TestBot 'piped' -Left '01:00:00'
+        ([pscustomobject]@{ BotFolder = $bot } | Invoke-OneFlexRenewal).Outcome | Should -Be 'NothingDue'
+    }
+
+    It 'with -WhatIf says what it would do and takes no lock, reads nothing and writes nothing' {
+        $bot = New-TestBot 'what-if' -Left '-01:00:00'
+        $before = Get-Content -Raw -LiteralPath (Join-Path $bot 'config' '.env')
+        $printed = & $Pwsh -NoProfile -NonInteractive -Command "Import-Module '$ModuleManifest'; Invoke-OneFlexRenewal -BotFolder '$bot' -BaseUrl '$($Simulator.AppUrl)' -WhatIf" 2>&1 | Out-String
+        $LASTEXITCODE | Should -Be 0
+        $printed | Should -Match 'What if: Performing the operation "Renew the tokens in .+ when due \(refresh grant, then a headless browser\), and restart the bot" on target ".+what-if"'
+        Test-Path -LiteralPath (Join-Path $bot '.oneflextokens') | Should -BeFalse
+        Get-Content -Raw -LiteralPath (Join-Path $bot 'config' '.env') | Should -BeExactly $before
+    }
+
+    It 'ends Failed with the error id of what failed, writes that error, and -ErrorAction Stop makes it terminating' {
+        $bot = Join-Path $TestDrive 'no-config'
+        $null = New-Item -ItemType Directory -Path $bot
+
+        $result = Invoke-OneFlexRenewal -BotFolder $bot -ErrorVariable failures -ErrorAction SilentlyContinue
+
+        $result.Outcome | Should -Be 'Failed'
+        $result.ExitCode | Should -Be 1
+        $result.ErrorId | Should -Be 'EnvFileNotFound'
+        $failures | Should -HaveCount 1
+        $failures[0].FullyQualifiedErrorId | Should -Be 'EnvFileNotFound,OneFlexTokens.Commands.InvokeOneFlexRenewalCommand'
+        { Invoke-OneFlexRenewal -BotFolder $bot -ErrorAction Stop } | Should -Throw -ErrorId 'EnvFileNotFound,OneFlexTokens.Commands.InvokeOneFlexRenewalCommand'
+        (Get-Content -LiteralPath $result.LogPath) -match ' RESULT Failed exit=1 error=EnvFileNotFound ' | Should -HaveCount 2
+        ($result | Out-String -Width 300) | Should -Match '(?m)^ErrorId\s+: EnvFileNotFound$'
+    }
+
+    It 'ends SignInRequired (exit 2) for a refused refresh token without a browser, and shows the command that signs in again' {
+        $bot = New-TestBot "sign in again, l'été" -Left '-01:00:00'
+        $before = Get-Content -Raw -LiteralPath (Join-Path $bot 'config' '.env')
+        $profileFolder = Join-Path $TestDrive "profile d'été"
+
+        $result = Invoke-OneFlexRenewal -BotFolder $bot -BaseUrl $Simulator.AppUrl -ProfilePath $profileFolder -NoBrowser -ErrorAction SilentlyContinue
+
+        $result.Outcome | Should -Be 'SignInRequired'
+        $result.ExitCode | Should -Be 2
+        $result.ErrorId | Should -Be 'RefreshTokenRejected'
+        Get-Content -Raw -LiteralPath (Join-Path $bot 'config' '.env') | Should -BeExactly $before
+        ($result | Out-String -Width 1000) | Should -Match '(?m)^SignInCommand\s+: Import-Module '
+        $errors = $null
+        $ast = [System.Management.Automation.Language.Parser]::ParseInput($result.SignInCommand, [ref] $null, [ref] $errors)
+        $errors | Should -BeNullOrEmpty
+        $commands = @($ast.FindAll({ $args[0] -is [System.Management.Automation.Language.CommandAst] }, $true))
+        $commands | ForEach-Object { $_.GetCommandName() } | Should -Be @('Import-Module', 'Get-OneFlexToken', 'Save-OneFlexEnv', 'Restart-OneFlexBot')
+        $commands[1].CommandElements[2].Value | Should -BeExactly $profileFolder
+        $commands[2].CommandElements[2].Elements.Value | Should -Be @((Join-Path $bot '.env'), (Join-Path $bot 'config' '.env'))
+        "$result" | Should -BeLike '*Sign in again, in pwsh on this machine: Import-Module *'
+    }
+
+    It 'takes -LockTimeout in seconds (alias -LockTimeoutSeconds) and ends RenewalLockTimeout while another run holds the lock' {
+        $bot = New-TestBot 'locked' -Left '01:00:00'
+        $state = Join-Path $bot '.oneflextokens'
+        $null = New-Item -ItemType Directory -Path $state
+        $held = [IO.File]::Open((Join-Path $state 'renewal.lock'), 'OpenOrCreate', 'ReadWrite', 'None')
+        try {
+            $result = Invoke-OneFlexRenewal -BotFolder $bot -LockTimeoutSeconds 1 -ErrorAction SilentlyContinue
+        }
+        finally { $held.Dispose() }
+        $result.ErrorId | Should -Be 'RenewalLockTimeout'
+        $result.ExitCode | Should -Be 1
+        $result.Duration | Should -BeGreaterOrEqual ([timespan]::FromSeconds(1))
+        (Invoke-OneFlexRenewal -BotFolder $bot -LockTimeout '00:00:00' -ErrorAction SilentlyContinue).ErrorId | Should -Be 'InvalidTimeout'
+        (Invoke-OneFlexRenewal -BotFolder $bot -LockTimeout 30).Outcome | Should -Be 'NothingDue'
+    }
+}
