@@ -16,6 +16,8 @@
         'Restart-OneFlexBot'
         'Send-OneFlexNotification'
         'Invoke-OneFlexRenewal'
+        'Register-OneFlexRenewal'
+        'Unregister-OneFlexRenewal'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -321,4 +321,23 @@ internal static class Messages
 
     public static string RenewalScriptNotFound(string path) =>
         $"The renewal script '{path}' is missing from the module. Reinstall OneFlexTokens (Install-PSResource OneFlexTokens -Reinstall) and try again.";
+
+    public const string RenewalRegisterCaption = "Register the scheduled renewal";
+    public const string RenewalUnregisterCaption = "Unregister the scheduled renewal";
+
+    public static string RenewalRegisterWhatIf(string where, string text) => $"Register the scheduled renewal in the {where}:{Environment.NewLine}{text}";
+
+    public static string RenewalRegisterConfirm(string botFolder, string where) => $"Register the scheduled renewal of {botFolder} in the {where}?";
+
+    public static string RenewalWebhookSaved(string maskedWebhook, string file) =>
+        $"and save the webhook {maskedWebhook} for the alerts in {file} (owner-only; never on the command line)";
+
+    public static string RenewalRegistered(string where, string command) => $"Registered in the {where}: {command}";
+
+    public static string RenewalUnregisterWhatIf(string where, string botFolder, string command) =>
+        $"Remove the scheduled renewal of {botFolder} from the {where}:{Environment.NewLine}{command}";
+
+    public static string RenewalUnregisterConfirm(string botFolder, string where) => $"Remove the scheduled renewal of {botFolder} from the {where}?";
+
+    public static string RenewalUnregistered(string where, string botFolder) => $"Removed the scheduled renewal of {botFolder} from the {where}.";
 }

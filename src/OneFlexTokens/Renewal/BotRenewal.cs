@@ -266,7 +266,9 @@ public sealed class BotRenewal
     {
         try
         {
-            var webhook = WebhookNotification.ResolveWebhook(run.Options.WebhookUrl, run.Options.WebhookUrl is null ? run.Options.ConfigEnvFile : null);
+            // -WebhookUrl, else the one Register-OneFlexRenewal saved in the state folder, else NOTIFICATION_WEBHOOK_URL of config/.env.
+            var webhookUrl = run.Options.WebhookUrl ?? run.State.Webhook;
+            var webhook = WebhookNotification.ResolveWebhook(webhookUrl, webhookUrl is null ? run.Options.ConfigEnvFile : null);
             await WebhookNotification.SendAsync(webhook, WebhookFormat.Auto, alert, AlertRetries, AlertTimeout, run.Callbacks.Verbose, cancellationToken).ConfigureAwait(false);
             run.TryInfo($"Alert sent: {alert.Title}");
             return true;

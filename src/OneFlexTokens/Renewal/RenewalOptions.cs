@@ -37,7 +37,7 @@ public sealed record RenewalOptions
     /// <summary>Null for <c>renewal.log</c> in the state folder.</summary>
     public string? LogPath { get; init; }
 
-    /// <summary>Null for NOTIFICATION_WEBHOOK_URL of config/.env.</summary>
+    /// <summary>Null for the webhook Register-OneFlexRenewal saved in the state folder (webhook.url), else NOTIFICATION_WEBHOOK_URL of config/.env.</summary>
     public string? WebhookUrl { get; init; }
 
     /// <summary>How long to wait for another run to finish.</summary>

@@ -14,6 +14,7 @@ internal sealed class RenewalState
     public const string LockFileName = "renewal.lock";
     public const string LastAlertFileName = "last-alert.txt";
     public const string RestartPendingFileName = "restart-pending";
+    public const string WebhookFileName = "webhook.url";
 
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
@@ -26,6 +27,34 @@ internal sealed class RenewalState
     private string LastAlertPath => Path.Combine(Folder, LastAlertFileName);
 
     private string RestartPendingPath => Path.Combine(Folder, RestartPendingFileName);
+
+    public string WebhookPath => Path.Combine(Folder, WebhookFileName);
+
+    /// <summary>
+    /// The webhook Register-OneFlexRenewal saved for the alerts (kept off the command line, which every user can see
+    /// with ps); null when none was saved or the file is not a small regular file.
+    /// </summary>
+    public string? Webhook => ReadSmall(WebhookPath)?.Trim() is { Length: > 0 } url ? url : null;
+
+    /// <summary>Saves <paramref name="webhookUrl"/> for the alerts, owner-only and whole (the one atomic write); null removes it.</summary>
+    public void SaveWebhook(string? webhookUrl)
+    {
+        try
+        {
+            if (webhookUrl is null)
+            {
+                File.Delete(WebhookPath);
+                return;
+            }
+
+            EnsureFolder(Folder);
+            AtomicFile.Write(WebhookPath, stream => stream.Write(Encoding.UTF8.GetBytes(webhookUrl + "\n")));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw RenewalLog.NotWritable(WebhookPath, e);
+        }
+    }
 
     /// <summary>Creates <paramref name="folder"/> (and its parents) owner-only when missing.</summary>
     public static void EnsureFolder(string folder)

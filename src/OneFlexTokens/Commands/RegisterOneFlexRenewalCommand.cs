@@ -1,0 +1,129 @@
+using System.Management.Automation;
+using OneFlexTokens.Common;
+using OneFlexTokens.Notifications;
+using OneFlexTokens.Scheduling;
+
+namespace OneFlexTokens.Commands;
+
+[Cmdlet(VerbsLifecycle.Register, "OneFlexRenewal", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByNameSet)]
+[OutputType(typeof(RenewalRegistration))]
+public sealed class RegisterOneFlexRenewalCommand : OneFlexCmdlet
+{
+    private const string ByNameSet = "ByName";
+    private const string ByProjectDirectorySet = "ByProjectDirectory";
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string BotFolder { get; set; } = "";
+
+    /// <summary>How often: minutes (10) or a TimeSpan ('01:00:00').</summary>
+    [Parameter]
+    [TimeoutTransformation(NumbersAreMinutes = true)]
+    public TimeSpan Every { get; set; } = RenewalInterval.Default;
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ProfilePath { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = ByProjectDirectorySet)]
+    [ValidateNotNullOrEmpty]
+    public string? ProjectDirectory { get; set; }
+
+    [Parameter(ParameterSetName = ByNameSet)]
+    [ValidateNotNullOrEmpty]
+    public string? BotName { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? DockerHost { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? BaseUrl { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? WebhookUrl { get; set; }
+
+    [Parameter]
+    public SwitchParameter NoBrowser { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var host = HostPlatform.Current;
+        var botFolder = ResolvePath(BotFolder);
+        RenewalScheduler scheduler;
+        RenewalPlan plan;
+        try
+        {
+            var request = RenewalSetup.Request(new RenewalSetupOptions
+            {
+                BotFolder = botFolder,
+                Every = Every,
+                ModuleBase = MyInvocation.MyCommand.Module?.ModuleBase ?? Path.GetDirectoryName(typeof(RegisterOneFlexRenewalCommand).Assembly.Location)!,
+                PSHome = (string)SessionState.PSVariable.GetValue("PSHOME"),
+                ProfilePath = ProfilePath is null ? null : ResolvePath(ProfilePath),
+                ProjectDirectory = ProjectDirectory is null ? null : ResolvePath(ProjectDirectory),
+                BotName = BotName,
+                BaseUrl = BaseUrl,
+                DockerHost = DockerHost,
+                WebhookUrl = WebhookUrl,
+                NoBrowser = NoBrowser,
+            }, host);
+            scheduler = new RenewalScheduler(host);
+            plan = scheduler.Plan(request);
+        }
+        catch (OneFlexException failure)
+        {
+            WriteError(failure.ToErrorRecord());
+            return;
+        }
+
+        var registration = plan.Registration;
+        var webhookNote = WebhookUrl is null ? string.Empty
+            : Environment.NewLine + Messages.RenewalWebhookSaved(WebhookAddress.Mask(WebhookUrl), RenewalSetup.WebhookFile(botFolder));
+        if (!ShouldProcess(
+                Messages.RenewalRegisterWhatIf(registration.Where, plan.Text) + webhookNote,
+                Messages.RenewalRegisterConfirm(botFolder, registration.Where),
+                Messages.RenewalRegisterCaption))
+        {
+            return;
+        }
+
+        RenewalOutcome outcome;
+        try
+        {
+            if (WebhookUrl is not null)
+            {
+                RenewalSetup.SaveWebhook(botFolder, WebhookUrl);
+            }
+
+            outcome = scheduler.Register(plan);
+        }
+        catch (OneFlexException failure)
+        {
+            WriteError(failure.ToErrorRecord());
+            return;
+        }
+
+        foreach (var warning in outcome.Warnings)
+        {
+            WriteWarning(warning);
+        }
+
+        if (outcome.Instructions is { } steps)
+        {
+            // Nothing was written (DSM): the steps are the result, shown like Write-Host.
+            WriteInformation(new HostInformationMessage { Message = steps }, new[] { "PSHOST" });
+        }
+
+        WriteVerbose(Messages.RenewalRegistered(outcome.Registration.Where, outcome.Registration.Command));
+        if (PassThru)
+        {
+            WriteObject(outcome.Registration);
+        }
+    }
+}
