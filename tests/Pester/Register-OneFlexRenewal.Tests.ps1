@@ -1,0 +1,173 @@
+# Register-OneFlexRenewal and Unregister-OneFlexRenewal as a user gets them: a throwaway account (root creates it)
+# runs a pwsh it can read (a copy of the pinned one, as a system-wide install would be) with the built module, and
+# registers in its own crontab through the real crontab program. Then the registered line itself runs the way cron
+# runs it: 'env -i' with that account's HOME, SHELL=/bin/sh and LOGNAME, the command part handed to /bin/sh after
+# cron's own % unescaping; a bot folder whose token is not due gives a nothing-due run (exit 0, its log line).
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    $script:Missing = @(
+        if ($IsWindows -or $IsMacOS) { 'the crontab tests run on Linux' }
+        elseif ((id -u) -ne '0') { 'creating a throwaway account needs root (CI runs as root)' }
+        elseif (-not (Test-Path -LiteralPath /usr/bin/crontab)) { 'no crontab program (Debian: apt-get install cron; tests/install-deps.sh does)' }
+    )
+    if ($Missing) { return }
+
+    $script:Simulator = Start-OneFlexSimulator
+    $script:Work = [IO.Directory]::CreateTempSubdirectory('oneflex-register-').FullName
+    [IO.File]::SetUnixFileMode($Work, [IO.UnixFileMode] [Convert]::ToInt32('755', 8))
+
+    # What the account can read: a pwsh (the pinned one sits under /root) and the built module.
+    $script:SharedPwsh = Join-Path $Work 'pwsh'
+    Copy-Item -LiteralPath $PSHOME -Destination $SharedPwsh -Recurse
+    $script:SharedModule = Join-Path $Work 'modules' 'OneFlexTokens'
+    $null = New-Item -ItemType Directory -Force -Path (Split-Path $SharedModule)
+    Copy-Item -LiteralPath (Split-Path $ModuleManifest) -Destination $SharedModule -Recurse
+    & chmod -R 'a+rX' $SharedPwsh (Join-Path $Work 'modules')
+    & chmod 'a+x' (Join-Path $SharedPwsh 'pwsh')
+
+    $script:UserName = 'oneflexr' + [Guid]::NewGuid().ToString('N').Substring(0, 8)
+    $script:UserHome = Join-Path $Work 'home'
+    & useradd --no-create-home --home-dir $UserHome --shell /usr/sbin/nologin --user-group $UserName
+    if ($LASTEXITCODE) { throw "useradd failed ($LASTEXITCODE)" }
+    $script:UserId = [int] (id -u $UserName)
+    $script:GroupId = [int] (id -g $UserName)
+
+    # A bot folder whose name sh and cron would both misread unquoted: a quote, spaces, non-ASCII and a %.
+    $script:Bot = Join-Path $UserHome "l'équipe bot 100%"
+    $script:Token = New-TestJwt -ExpiresAt ([datetimeoffset]::UtcNow.AddHours(2))
+    $null = New-BotFolder -Path $Bot -AccessToken $Token
+    & chown -R "$($UserName):$($UserName)" $UserHome
+    & chmod 700 $UserHome
+
+    $script:Steps = Join-Path $Work 'steps'
+    $null = New-Item -ItemType Directory -Path $Steps
+    Set-Content -LiteralPath (Join-Path $Steps 'register.ps1') -Value @'
+param([string] $Module, [string] $Bot, [string] $BaseUrl, [string] $WebhookUrl, [switch] $WhatIf, [switch] $Unregister)
+$ErrorActionPreference = 'Stop'
+Import-Module $Module
+if ($Unregister) { Unregister-OneFlexRenewal -BotFolder $Bot -Verbose 4>&1 | ForEach-Object { "$_" }; return }
+$registration = Register-OneFlexRenewal -BotFolder $Bot -BaseUrl $BaseUrl -WebhookUrl $WebhookUrl -NoBrowser -PassThru -WhatIf:$WhatIf
+if ($registration) { $registration | ConvertTo-Json -Compress -EnumsAsStrings }
+'@
+    & chmod -R 'a+rX' $Steps
+
+    $script:WebhookUrl = 'https://discord.com/api/webhooks/4242/register-pester-webhook-secret'
+    $script:OtherLines = "# m h dom mon dow command`nMAILTO=`"`"`n`n0 3 * * * /usr/local/bin/backup.sh # nightly, 100\% sure`n# après le travail`n"
+
+    # Runs a program as the account with only the environment given; returns its exit code and output.
+    function Invoke-AsUser([string[]] $Command, [hashtable] $Environment) {
+        $start = [Diagnostics.ProcessStartInfo]::new('setpriv')
+        foreach ($a in @("--reuid=$UserId", "--regid=$GroupId", '--clear-groups', '--') + $Command) { $start.ArgumentList.Add($a) }
+        $start.UseShellExecute = $false
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        $start.WorkingDirectory = $UserHome
+        $start.Environment.Clear()
+        foreach ($name in $Environment.Keys) { $start.Environment[$name] = [string] $Environment[$name] }
+        $process = [Diagnostics.Process]::Start($start)
+        $stdout = $process.StandardOutput.ReadToEndAsync()
+        $stderr = $process.StandardError.ReadToEndAsync()
+        if (-not $process.WaitForExit(180000)) {
+            $process.Kill($true)
+            throw "$($Command -join ' ') did not end within 3 minutes: $($stdout.Result) $($stderr.Result)"
+        }
+        $process.WaitForExit()
+        [pscustomobject]@{ ExitCode = $process.ExitCode; Output = $stdout.Result; Errors = $stderr.Result }
+    }
+
+    # The account's pwsh session, as its login would start it.
+    function Invoke-Step([string[]] $Arguments) {
+        $environment = @{ HOME = $UserHome; PATH = '/usr/local/bin:/usr/bin:/bin'; USER = $UserName; LOGNAME = $UserName; LANG = 'C.UTF-8'; POWERSHELL_TELEMETRY_OPTOUT = '1'; POWERSHELL_UPDATECHECK = 'Off' }
+        if ($env:DOTNET_ROOT) { $environment.DOTNET_ROOT = $env:DOTNET_ROOT }
+        $run = Invoke-AsUser (@((Join-Path $SharedPwsh 'pwsh'), '-NoProfile', '-NonInteractive', '-File', (Join-Path $Steps 'register.ps1'), '-Module', (Join-Path $SharedModule 'OneFlexTokens.psd1')) + $Arguments) $environment
+        $run.ExitCode | Should -Be 0 -Because ($run.Output + $run.Errors)
+        $run
+    }
+
+    function Get-UserCrontab {
+        $text = (& crontab -u $UserName -l 2>&1) -join "`n"
+        if ($LASTEXITCODE) { if ($text -match 'no crontab for') { return '' } throw "crontab -l: $text" }
+        $text + "`n"
+    }
+
+    function Set-UserCrontab([string] $Text) {
+        $Text | & crontab -u $UserName -
+        if ($LASTEXITCODE) { throw "crontab - failed ($LASTEXITCODE)" }
+    }
+}
+
+AfterAll {
+    if ($script:Simulator) { $script:Simulator.Process | Stop-Process -Force -ErrorAction SilentlyContinue }
+    if ($script:UserName) {
+        & crontab -u $script:UserName -r 2>&1 | Out-Null
+        & userdel $script:UserName 2>&1 | Out-Null
+    }
+    if ($script:Work) { Remove-Item -LiteralPath $script:Work -Recurse -Force -ErrorAction SilentlyContinue }
+}
+
+Describe 'Register-OneFlexRenewal in a real crontab' -Tag Cron {
+    It 'shows the exact line with -WhatIf, writes it once, replaces it, runs it as cron does, and Unregister removes only it' {
+        Assert-RealPart $Missing
+        Set-UserCrontab ($OtherLines -replace "`n$", '')
+
+        # -WhatIf: the exact line, nothing written.
+        $whatIf = Invoke-Step '-Bot', $Bot, '-BaseUrl', $Simulator.AppUrl, '-WebhookUrl', $WebhookUrl, '-WhatIf'
+        Get-UserCrontab | Should -BeExactly $OtherLines
+        Test-Path -LiteralPath (Join-Path $Bot '.oneflextokens') | Should -BeFalse
+
+        $first = Invoke-Step '-Bot', $Bot, '-BaseUrl', $Simulator.AppUrl, '-WebhookUrl', $WebhookUrl
+        $registration = $first.Output | ConvertFrom-Json
+        $registration.Platform | Should -Be 'Cron'
+        $registration.Where | Should -Be "crontab of $UserName"
+        $registration.BotFolder | Should -Be $Bot
+        $crontab = Get-UserCrontab
+        $crontab.StartsWith($OtherLines) | Should -BeTrue
+        $line = $crontab.Substring($OtherLines.Length).TrimEnd("`n")
+        $line | Should -Not -Match "`n"
+        $line | Should -BeExactly "*/10 * * * * $($registration.Command) # OneFlexTokens:renewal:$($registration.Id)"
+        $whatIf.Output | Should -Match ([regex]::Escape($line))
+        $line | Should -Match ([regex]::Escape("DOTNET_ROOT="))
+        $line | Should -Match ([regex]::Escape(" $(Join-Path $SharedPwsh 'pwsh') -NoProfile -NonInteractive -File "))
+        $line | Should -Match ([regex]::Escape(" -BotFolder '$($Bot.Replace("'", "'\''").Replace('%', '\%'))' "))
+        $line | Should -Match ([regex]::Escape((Join-Path $SharedModule 'Scripts' 'Update-OneFlexBot.ps1')))
+
+        # The webhook is not on the command line: it is in an owner-only file of the state folder.
+        $line | Should -Not -Match 'register-pester-webhook-secret'
+        $whatIf.Output | Should -Not -Match 'register-pester-webhook-secret'
+        $webhookFile = Get-Item -LiteralPath (Join-Path $Bot '.oneflextokens' 'webhook.url')
+        $webhookFile.User | Should -Be $UserName
+        $webhookFile.UnixFileMode | Should -Be ([IO.UnixFileMode] 'UserRead, UserWrite')
+        (Get-Content -Raw -LiteralPath $webhookFile.FullName).Trim() | Should -BeExactly $WebhookUrl
+
+        # Register again: still one line, in its place.
+        $null = Invoke-Step '-Bot', $Bot, '-BaseUrl', $Simulator.AppUrl, '-WebhookUrl', $WebhookUrl
+        Get-UserCrontab | Should -BeExactly ($OtherLines + $line + "`n")
+
+        # The line as cron runs it: the command after the five time fields, % unescaped, to sh in an empty environment.
+        $line -match '^(\S+\s+){5}(?<command>.*) # OneFlexTokens:renewal:[0-9a-f]{12}$' | Should -BeTrue
+        $command = $Matches.command.Replace('\%', '%')
+        $run = Invoke-AsUser '/usr/bin/env', '-i', "HOME=$UserHome", 'SHELL=/bin/sh', "LOGNAME=$UserName", '/bin/sh', '-c', $command @{}
+        $run.ExitCode | Should -Be 0 -Because ($run.Output + $run.Errors)
+        $run.Output | Should -BeNullOrEmpty -Because 'the summary line goes to /dev/null'
+        $log = Get-Content -Raw -LiteralPath (Join-Path $Bot '.oneflextokens' 'renewal.log')
+        $log | Should -Match '(?m)^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d RESULT NothingDue exit=0 error=- Nothing due: '
+        $log.TrimEnd().Split("`n") | Should -HaveCount 1
+        Assert-NoSecret ($log + $run.Errors + $crontab) $Token, $WebhookUrl
+
+        # Unregister: our line and the saved webhook go, every other line stays.
+        $removed = Invoke-Step '-Bot', $Bot, '-Unregister'
+        $removed.Output | Should -Match 'Removed the scheduled renewal'
+        Get-UserCrontab | Should -BeExactly $OtherLines
+        Test-Path -LiteralPath $webhookFile.FullName | Should -BeFalse
+        Test-Path -LiteralPath (Join-Path $Bot '.oneflextokens' 'renewal.log') | Should -BeTrue
+    }
+
+    It 'says RenewalNotRegistered when nothing is registered for the folder' {
+        Assert-RealPart $Missing
+        Import-OneFlexTokensForTest
+        $result = Invoke-Captured { param($Bot) Unregister-OneFlexRenewal -BotFolder $Bot } @{ Bot = (Join-Path $Work 'not-registered') }
+        $result.Errors | Should -HaveCount 1
+        $result.Errors[0].FullyQualifiedErrorId | Should -BeLike 'RenewalNotRegistered,*'
+        $result.Errors[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+    }
+}
