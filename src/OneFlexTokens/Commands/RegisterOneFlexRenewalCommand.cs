@@ -93,7 +93,7 @@ public sealed class RegisterOneFlexRenewalCommand : OneFlexCmdlet
             return;
         }
 
-        RenewalOutcome outcome;
+        RegistrationOutcome outcome;
         try
         {
             if (WebhookUrl is not null)

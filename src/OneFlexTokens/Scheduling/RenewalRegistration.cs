@@ -73,7 +73,7 @@ public sealed record RenewalPlan(RenewalRegistration Registration, string Text)
 }
 
 /// <summary>What a registration did: the registration, warnings (e.g. a Windows task that runs only while signed in), and steps for the user to take (DSM).</summary>
-public sealed record RenewalOutcome(RenewalRegistration Registration, IReadOnlyList<string> Warnings, string? Instructions);
+public sealed record RegistrationOutcome(RenewalRegistration Registration, IReadOnlyList<string> Warnings, string? Instructions);
 
 /// <summary>What an unregistration removed, and steps for the user to take when nothing could be removed here (DSM).</summary>
 public sealed record RenewalRemoval(IReadOnlyList<RenewalRegistration> Removed, string? Instructions);

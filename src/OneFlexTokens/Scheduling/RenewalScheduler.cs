@@ -72,21 +72,21 @@ public sealed class RenewalScheduler
     }
 
     /// <summary>Registers the plan, replacing this bot folder's earlier registration.</summary>
-    public RenewalOutcome Register(RenewalPlan plan)
+    public RegistrationOutcome Register(RenewalPlan plan)
     {
         var registration = plan.Registration;
         switch (registration.Platform)
         {
             case RenewalPlatform.Cron:
                 _crontab.Write(CrontabEntries.With(_crontab.Read(), registration.Id, plan.Text));
-                return new RenewalOutcome(registration, Array.Empty<string>(), null);
+                return new RegistrationOutcome(registration, Array.Empty<string>(), null);
 
             case RenewalPlatform.TaskScheduler:
                 var task = plan.Task!;
                 var (created, reason) = _schtasks.Create(task);
                 if (created)
                 {
-                    return new RenewalOutcome(registration, Array.Empty<string>(), null);
+                    return new RegistrationOutcome(registration, Array.Empty<string>(), null);
                 }
 
                 // S4U needs rights a non-elevated user lacks: an interactive-token task still runs, while the user is signed in.
@@ -97,10 +97,10 @@ public sealed class RenewalScheduler
                         Messages.TaskSchedulerFailed("/Create", fallbackReason), task.TaskPath);
                 }
 
-                return new RenewalOutcome(registration with { RunsWithoutLogon = false }, new[] { Messages.TaskRunsOnlyWhileSignedIn(task.TaskPath, reason) }, null);
+                return new RegistrationOutcome(registration with { RunsWithoutLogon = false }, new[] { Messages.TaskRunsOnlyWhileSignedIn(task.TaskPath, reason) }, null);
 
             default:
-                return new RenewalOutcome(registration, Array.Empty<string>(), plan.Text);
+                return new RegistrationOutcome(registration, Array.Empty<string>(), plan.Text);
         }
     }
 

@@ -3,6 +3,7 @@ using OneFlex.Simulator;
 using OneFlexTokens.Common;
 using OneFlexTokens.EnvFiles;
 using OneFlexTokens.Renewal;
+using OneFlexTokens.Scheduling;
 using OneFlexTokens.SignIn;
 using OneFlexTokens.Tests.Docker;
 using OneFlexTokens.Tests.Harness;
@@ -212,6 +213,34 @@ public sealed class BotRenewalTests : IAsyncLifetime
         var run = Assert.Single(RenewalLog.ReadRuns(LogPath));
         Assert.Equal((RenewalOutcome.SignInRequired, 2, ErrorIds.RefreshTokenRejected), (run.Outcome, run.ExitCode, run.ErrorId));
         SecretAssert.NotIn(LogText(), expired, refresh);
+    }
+
+    [Fact]
+    public async Task Without_WebhookUrl_the_alert_goes_to_the_webhook_Register_saved_before_the_one_in_config_env()
+    {
+        var (_, refresh) = _simulator.IssueTokens();
+        WriteBotFolder(ExpiredToken(), refresh);
+        File.AppendAllText(ConfigEnv, "NOTIFICATION_WEBHOOK_URL=" + new Uri(_webhook.Url, "/api/webhooks/9/from-config-env") + "\n");
+        _simulator.EndAllSsoSessions();
+        RenewalSetup.SaveWebhook(BotFolder, _webhook.Url.ToString());
+
+        var (saved, _) = await RunAsync(Options() with { WebhookUrl = null, NoBrowser = true });
+
+        Assert.Equal(ErrorIds.RefreshTokenRejected, saved.ErrorId);
+        Assert.Equal(_webhook.Url.AbsolutePath, Assert.Single(_webhook.Received).Path);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(RenewalSetup.WebhookFile(BotFolder)));
+        }
+
+        // Without the saved one, NOTIFICATION_WEBHOOK_URL of config/.env (a new problem, so a new alert).
+        RenewalSetup.RemoveWebhook(BotFolder);
+        Assert.False(File.Exists(RenewalSetup.WebhookFile(BotFolder)));
+        File.Delete(Path.Combine(StateFolder, "last-alert.txt"));
+        await RunAsync(Options() with { WebhookUrl = null, NoBrowser = true });
+
+        Assert.Equal("/api/webhooks/9/from-config-env", _webhook.Received[1].Path);
+        SecretAssert.NotIn(LogText(), _webhook.Url.AbsolutePath, "from-config-env");
     }
 
     [Theory]
