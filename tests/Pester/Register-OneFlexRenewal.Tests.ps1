@@ -170,4 +170,25 @@ Describe 'Register-OneFlexRenewal in a real crontab' -Tag Cron {
         $result.Errors[0].FullyQualifiedErrorId | Should -BeLike 'RenewalNotRegistered,*'
         $result.Errors[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
+
+    It 'takes -Every as minutes or a TimeSpan, refuses an uneven one, and Unregister binds a registration by Id or BotFolder' {
+        Assert-RealPart $Missing
+        $bot = (New-Item -ItemType Directory -Path (Join-Path $Work 'every')).FullName
+        $whatIf = & (Get-PwshPath) -NoProfile -NonInteractive -Command "Import-Module '$ModuleManifest'; Register-OneFlexRenewal -BotFolder '$bot' -NoBrowser -Every 15 -WhatIf; Register-OneFlexRenewal -BotFolder '$bot' -NoBrowser -Every '02:00:00' -WhatIf" | Out-String
+        $whatIf | Should -Match '(?m)^\*/15 \* \* \* \* .* -BotFolder \S+ -MinimumValidity 900 -NoBrowser >/dev/null # OneFlexTokens:renewal:[0-9a-f]{12}$'
+        $whatIf | Should -Match '(?m)^0 \*/2 \* \* \* .* -MinimumValidity 7200 -NoBrowser >/dev/null # OneFlexTokens:renewal:[0-9a-f]{12}$'
+        Test-Path -LiteralPath (Join-Path $bot '.oneflextokens') | Should -BeFalse
+
+        Import-OneFlexTokensForTest
+        $uneven = Invoke-Captured { param($Bot) Register-OneFlexRenewal -BotFolder $Bot -Every 7 -WhatIf } @{ Bot = $bot }
+        $uneven.Errors[0].FullyQualifiedErrorId | Should -BeLike 'RenewalIntervalInvalid,*'
+        $missingFolder = Invoke-Captured { param($Bot) Register-OneFlexRenewal -BotFolder $Bot -WhatIf } @{ Bot = (Join-Path $Work 'no-such-bot') }
+        $missingFolder.Errors[0].FullyQualifiedErrorId | Should -BeLike 'RenewalBotFolderNotFound,*'
+
+        $byId = Invoke-Captured { [pscustomobject]@{ Id = '0123456789ab'; BotFolder = '/srv/other' } | Unregister-OneFlexRenewal }
+        $byId.Errors[0].TargetObject | Should -Be '0123456789ab'
+        $byFolder = Invoke-Captured { param($Bot) [pscustomobject]@{ BotFolder = $Bot } | Unregister-OneFlexRenewal } @{ Bot = $bot }
+        $byFolder.Errors[0].TargetObject | Should -Be $bot
+        $byFolder.Errors[0].FullyQualifiedErrorId | Should -BeLike 'RenewalNotRegistered,*'
+    }
 }
