@@ -135,7 +135,8 @@ Describe 'Register-OneFlexRenewal in a real crontab' -Tag Cron {
         $line | Should -Not -Match 'register-pester-webhook-secret'
         $whatIf.Output | Should -Not -Match 'register-pester-webhook-secret'
         $webhookFile = Get-Item -LiteralPath (Join-Path $Bot '.oneflextokens' 'webhook.url')
-        $webhookFile.User | Should -Be $UserName
+        # By uid: pwsh caches uid-to-name lookups per process, and another test file may have had an account with this uid.
+        [int] (& stat -c '%u' $webhookFile.FullName) | Should -Be $UserId
         $webhookFile.UnixFileMode | Should -Be ([IO.UnixFileMode] 'UserRead, UserWrite')
         (Get-Content -Raw -LiteralPath $webhookFile.FullName).Trim() | Should -BeExactly $WebhookUrl
 
