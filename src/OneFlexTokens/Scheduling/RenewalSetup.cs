@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Runtime.InteropServices;
 using OneFlexTokens.Common;
+using OneFlexTokens.Docker;
 using OneFlexTokens.Notifications;
 using OneFlexTokens.Renewal;
 using OneFlexTokens.SignIn;
@@ -38,7 +39,7 @@ public sealed record RenewalSetupOptions
 
 /// <summary>
 /// Turns Register-OneFlexRenewal's parameters into a <see cref="RenewalRequest"/>: checks what a run would refuse later
-/// (the bot folder, the shipped script, the interval, the base URL and the webhook), finds the browser a run would use
+/// (the bot folder, the shipped script, the interval, the base URL, the webhook and the Docker host), finds the browser a run would use
 /// (its folder goes on cron's PATH), and whether pwsh needs DOTNET_ROOT. Saves the webhook where the runs read it.
 /// </summary>
 public static class RenewalSetup
@@ -67,6 +68,12 @@ public static class RenewalSetup
         if (options.WebhookUrl is not null)
         {
             WebhookAddress.Parse(options.WebhookUrl);
+        }
+
+        if (options.DockerHost is not null)
+        {
+            // Also keeps credentials (tcp://user:password@host) out of the crontab line and the task.
+            DockerEndpointResolver.Parse(host, options.DockerHost);
         }
 
         return new RenewalRequest

@@ -39,6 +39,7 @@ public sealed class RenewalSetupTests : IDisposable
     [InlineData("every", ErrorIds.RenewalIntervalInvalid)]
     [InlineData("baseurl", ErrorIds.InsecureBaseUrl)]
     [InlineData("webhook", ErrorIds.NotificationWebhookInvalid)]
+    [InlineData("dockerhost", ErrorIds.InvalidDockerHost)]
     public void What_a_run_would_refuse_is_refused_at_registration_with_its_id(string what, string errorId)
     {
         var options = what switch
@@ -47,12 +48,14 @@ public sealed class RenewalSetupTests : IDisposable
             "script" => Options() with { ModuleBase = _root },
             "every" => Options() with { Every = TimeSpan.FromMinutes(7) },
             "baseurl" => Options() with { BaseUrl = "http://oneflex.example.com" },
-            _ => Options() with { WebhookUrl = "ftp://discord.com/api/webhooks/1/x" },
+            "webhook" => Options() with { WebhookUrl = "ftp://discord.com/api/webhooks/1/x" },
+            _ => Options() with { DockerHost = "tcp://admin:s3cret@nas.local:2376" },
         };
 
         var error = Assert.Throws<OneFlexException>(() => RenewalSetup.Request(options, HostPlatform.Current));
 
         Assert.Equal(errorId, error.ErrorId);
+        Assert.DoesNotContain("s3cret", error.Message);
     }
 
     [SkippableFact]
