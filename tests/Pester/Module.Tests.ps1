@@ -14,7 +14,7 @@ BeforeAll {
 Describe 'The OneFlexTokens module' {
     It 'exports the six cmdlets and nothing else' {
         $module = Get-Module OneFlexTokens
-        $module.ExportedCmdlets.Keys | Sort-Object | Should -Be @('Get-OneFlexToken', 'Invoke-OneFlexRenewal', 'Restart-OneFlexBot', 'Save-OneFlexEnv', 'Send-OneFlexNotification', 'Test-OneFlexToken')
+        $module.ExportedCmdlets.Keys | Sort-Object | Should -Be @('Get-OneFlexRenewal', 'Get-OneFlexToken', 'Invoke-OneFlexRenewal', 'Restart-OneFlexBot', 'Save-OneFlexEnv', 'Send-OneFlexNotification', 'Test-OneFlexToken')
         $module.ExportedFunctions.Count + $module.ExportedAliases.Count + $module.ExportedVariables.Count | Should -Be 0
     }
 }

@@ -77,4 +77,5 @@ public static class ErrorIds
     public const string RenewalLockTimeout = "RenewalLockTimeout";
     public const string RenewalStateNotWritable = "RenewalStateNotWritable";
     public const string RenewalUnexpectedFailure = "RenewalUnexpectedFailure";
+    public const string RenewalBotFolderNotFound = "RenewalBotFolderNotFound";
 }

@@ -279,4 +279,13 @@ internal static class Messages
 
     public static string RenewalRecoveredAlert(string problem) =>
         $"The previous problem ({problem}) is solved: the bot has a valid token.";
+
+    public static string RenewalStatusNoToken(string configEnvFile) =>
+        $"{configEnvFile} has no ONEFLEX_TOKEN yet: sign in once with the command in SignInCommand.";
+
+    public static string RenewalStatusTokenUnreadable(string configEnvFile) =>
+        $"The ONEFLEX_TOKEN in {configEnvFile} is not a readable token (Test-OneFlexToken -EnvPath says why); the next run renews it.";
+
+    public static string RenewalBotFolderNotFound(string botFolder) =>
+        $"The bot folder {botFolder} does not exist, so nothing was read or written there. Give -BotFolder the folder that holds the bot's .env and config/.env.";
 }
