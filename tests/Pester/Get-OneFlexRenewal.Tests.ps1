@@ -116,4 +116,14 @@ Describe 'Get-OneFlexRenewal' {
         ([pscustomobject]@{ BotFolder = $one } | Get-OneFlexRenewal).BotFolder | Should -Be $one
         (Invoke-OneFlexRenewal -BotFolder $two | Get-OneFlexRenewal).LastRun.Outcome | Should -Be 'NothingDue'
     }
+
+    It 'refuses a path of another provider with PathNotFileSystem, as Invoke-OneFlexRenewal and Get-OneFlexToken do' {
+        { Get-OneFlexRenewal -BotFolder 'Env:\PATH' -ErrorAction Stop } | Should -Throw -ErrorId 'PathNotFileSystem,OneFlexTokens.Commands.GetOneFlexRenewalCommand'
+        { Invoke-OneFlexRenewal -BotFolder 'Function:\prompt' -ErrorAction Stop } | Should -Throw -ErrorId 'PathNotFileSystem,OneFlexTokens.Commands.InvokeOneFlexRenewalCommand'
+        { Get-OneFlexToken -ProfilePath 'Variable:\PWD' -Headless -ErrorAction Stop } | Should -Throw -ErrorId 'PathNotFileSystem,OneFlexTokens.Commands.GetOneFlexTokenCommand'
+        { Get-OneFlexRenewal -BotFolder 'NoSuchDrive:\bot' -ErrorAction Stop } | Should -Throw -ErrorId 'PathNotFileSystem,OneFlexTokens.Commands.GetOneFlexRenewalCommand'
+        $failure = try { Get-OneFlexRenewal -BotFolder 'Env:\PATH' -ErrorAction Stop } catch { $_ }
+        $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $failure.Exception.Message | Should -BeLike "*'Env:\PATH' is a path of the PowerShell Environment provider, not of the file system.*"
+    }
 }

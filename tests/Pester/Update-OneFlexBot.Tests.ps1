@@ -89,6 +89,28 @@ Describe 'Scripts/Update-OneFlexBot.ps1 started by cron (env -i, minimal PATH an
         Assert-NoSecret ($run.Printed + $run.Log) $token
     }
 
+    It 'reads durations in seconds or as a TimeSpan, and logs a duration that is none with its error id' {
+        $bot = Join-Path $TestDrive 'durations'
+        $null = New-BotFolder -Path $bot -AccessToken (New-TestJwt -ExpiresAt ([datetimeoffset]::UtcNow.AddMinutes(30)))
+        (Invoke-CronRun $bot @{ MinimumValidity = '1200'; LockTimeout = '00:00:30' }).ExitCode | Should -Be 0
+        $due = Invoke-CronRun $bot @{ MinimumValidity = '3600'; NoBrowser = [switch]::Present; BaseUrl = $Simulator.AppUrl }
+        $due.ExitCode | Should -Be 2 -Because 'with an hour asked for, a token with 30 minutes left is due, and the service refuses its refresh token'
+        $due.Log | Should -Match "$($LogLine)Renewal due: "
+        $bad = Invoke-CronRun $bot @{ LockTimeout = 'soon' }
+        $bad.ExitCode | Should -Be 1
+        $bad.Log | Should -Match "$($LogLine)Failed exit=1 error=InvalidTimeout -LockTimeout: 'soon' is not a duration\."
+        $bad.Printed.Trim() | Should -Match "^Failed \(exit 1\): -LockTimeout: 'soon' is not a duration\."
+    }
+
+    It 'exits 1 and logs ModuleNotLoadable when the module''s binary cannot be loaded' {
+        $bot = Join-Path $TestDrive 'damaged install'
+        $null = New-BotFolder -Path $bot -AccessToken (New-TestJwt -ExpiresAt ([datetimeoffset]::UtcNow.AddHours(1)))
+        $run = Invoke-CronRun $bot @{ ModulePath = (Join-Path $TestDrive 'no module here') }
+        $run.ExitCode | Should -Be 1
+        $run.Log | Should -Match "$($LogLine)Failed exit=1 error=ModuleNotLoadable .+ Reinstall the module "
+        $run.Printed.Trim() | Should -Match '^Failed \(exit 1\): ModuleNotLoadable: '
+    }
+
     It 'exits 1 and alerts once when config/.env is missing' {
         $bot = Join-Path $TestDrive 'missing'
         $null = New-Item -ItemType Directory -Force -Path $bot

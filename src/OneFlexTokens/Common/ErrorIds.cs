@@ -78,4 +78,9 @@ public static class ErrorIds
     public const string RenewalStateNotWritable = "RenewalStateNotWritable";
     public const string RenewalUnexpectedFailure = "RenewalUnexpectedFailure";
     public const string RenewalBotFolderNotFound = "RenewalBotFolderNotFound";
+    public const string PathNotFileSystem = "PathNotFileSystem";
+    public const string RenewalStopped = "RenewalStopped";
+
+    /// <summary>Written by Scripts/Update-OneFlexBot.ps1 itself when the module's binary cannot be loaded at all.</summary>
+    public const string ModuleNotLoadable = "ModuleNotLoadable";
 }

@@ -288,4 +288,12 @@ internal static class Messages
 
     public static string RenewalBotFolderNotFound(string botFolder) =>
         $"The bot folder {botFolder} does not exist, so nothing was read or written there. Give -BotFolder the folder that holds the bot's .env and config/.env.";
+
+    public static string PathNotFileSystem(string path, string provider) =>
+        $"'{path}' is a path of the PowerShell {provider} provider, not of the file system. Give a file or folder path, such as ./oneflex or /volume1/docker/oneflex.";
+
+    public static string PathNotResolved(string path, string reason) =>
+        $"'{path}' does not name a file or folder: {reason} Give a file-system path, such as ./oneflex or /volume1/docker/oneflex.";
+
+    public const string RenewalStopped = "The renewal was stopped (Ctrl+C) before it finished; what it did so far stays, and the next run carries on.";
 }

@@ -54,6 +54,11 @@ public sealed class BotRenewal
             {
                 RenewalState.EnsureFolder(options.StateFolder);
                 RenewalState.EnsureFolder(Path.GetDirectoryName(options.LogFile)!);
+                if (options.ParameterError is { } invalid)
+                {
+                    throw invalid;
+                }
+
                 TimeoutRange.Wait.Check("LockTimeout", options.LockTimeout);
 
                 held = AcquireLock(run, cancellationToken);
