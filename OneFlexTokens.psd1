@@ -16,6 +16,7 @@
         'Restart-OneFlexBot'
         'Send-OneFlexNotification'
         'Invoke-OneFlexRenewal'
+        'Get-OneFlexRenewal'
         'Register-OneFlexRenewal'
         'Unregister-OneFlexRenewal'
     )

@@ -24,6 +24,7 @@ public static class Benchmarks
         new("throughput", Throughput),
         new("save", Save),
         new("cron", Cron),
+        new("cron-pwsh", CronInPwsh),
         new("package", PackageBenchmarks.Size),
         new("install", PackageBenchmarks.Install),
         new("installed", PackageBenchmarks.FirstSignIn),
@@ -384,6 +385,50 @@ public static class Benchmarks
             $"disk floor: write+fsync+rename {Ms(Median(floor))}, without fsync {Ms(Median(floorNoSync))}; file {lines} lines, {bytes.Length:N0} bytes"));
     }
 
+    // ---- The scheduled job when nothing is due, in the real pwsh: whole process against a bare pwsh start ----
+
+    private static Task<BenchResult> CronInPwsh(BenchOptions options)
+    {
+        var runs = options.RunsOr(15);
+        var script = options.CronScript ?? CronScript.Locate() ?? throw new InvalidOperationException("Build first: out/OneFlexTokens/Scripts/Update-OneFlexBot.ps1 is missing.");
+        var folder = Directory.CreateTempSubdirectory("oneflex-bench-cron-pwsh-").FullName;
+        Directory.CreateDirectory(Path.Combine(folder, "config"));
+        var envText = EnvSample.Lines(60).Replace("ONEFLEX_TOKEN=", "ONEFLEX_TOKEN=" + Jwt.Create(DateTimeOffset.UtcNow.AddHours(1)), StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(folder, ".env"), envText);
+        File.WriteAllText(Path.Combine(folder, "config", ".env"), envText);
+        var pwsh = PinnedPwsh.Path;
+        string? printed = null;
+        double Scheduled()
+        {
+            var (stdout, ms) = Exec.Run(pwsh, new[] { "-NoProfile", "-NonInteractive", "-File", script, "-BotFolder", folder });
+            printed = stdout.Trim();
+            return ms;
+        }
+
+        double Bare() => Exec.Run(pwsh, new[] { "-NoProfile", "-Command", "exit" }).Milliseconds;
+
+        var (ours, bare) = Alternate(runs, Scheduled, Bare);
+        if (printed is null || !printed.StartsWith("NothingDue (exit 0)", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException("The scheduled run did not find nothing due: " + printed);
+        }
+
+        var log = File.ReadAllLines(Path.Combine(folder, ".oneflextokens", "renewal.log"));
+        TryDelete(folder);
+        var ratios = ours.Zip(bare, (a, b) => a / b).ToList();
+        var ratio = Median(ratios);
+        return Task.FromResult(new BenchResult(
+            "scheduled run in pwsh, nothing due",
+            Ms(Median(ours)) + " whole process",
+            Ms(Median(bare)) + " (pwsh -NoProfile -Command exit)",
+            $"×{ratio:0.00}",
+            "ratio ≤ 1.25",
+            ratio <= 1.25,
+            $"the pinned pwsh ({pwsh}), each a fresh process, alternating: -NoProfile -NonInteractive -File {Path.GetFileName(script)} -BotFolder … " +
+            $"{Spread(ours)} against -NoProfile -Command exit {Spread(bare)}; the ratio is the median of the {ratios.Count} pairs (min ×{ratios.Min():0.00}, max ×{ratios.Max():0.00}); " +
+            $"{log.Length} log lines written, each a RESULT NothingDue line; printed: {printed}"));
+    }
+
     // ---- The scheduled job when nothing is due: whole process ----
 
     private static Task<BenchResult> Cron(BenchOptions options)
@@ -552,6 +597,18 @@ public static class EnvSample
 }
 
 /// <summary>The scheduled renewal script, once it is in the repository.</summary>
+/// <summary>The pinned pwsh (.config/dotnet-tools.json) as a user's crontab names it: $PSHOME/pwsh, not 'dotnet tool run'.</summary>
+public static class PinnedPwsh
+{
+    private static readonly Lazy<string> Located = new(() =>
+    {
+        var psHome = Exec.Run("dotnet", new[] { "tool", "run", "pwsh", "-NoProfile", "-NonInteractive", "-Command", "$PSHOME" }, workingDirectory: RepoPaths.Root).Stdout.Trim();
+        return System.IO.Path.Combine(psHome, OperatingSystem.IsWindows() ? "pwsh.exe" : "pwsh");
+    });
+
+    public static string Path => Located.Value;
+}
+
 public static class CronScript
 {
     public static string? Locate()

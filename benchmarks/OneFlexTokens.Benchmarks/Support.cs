@@ -7,7 +7,7 @@ public sealed class BenchOptions
 {
     public const string Usage = """
         dotnet run -c Release --project benchmarks/OneFlexTokens.Benchmarks [-- options]
-          --only a,b   run only these (import, refresh, headless, latency, restart, throughput, save, cron,
+          --only a,b   run only these (import, refresh, headless, latency, restart, throughput, save, cron, cron-pwsh,
                        package, install, installed, installed-other)
           --runs N     samples per side (default: each benchmark's own)
           --quick      one sample per side, a smoke run

@@ -12,9 +12,9 @@ BeforeAll {
 }
 
 Describe 'The OneFlexTokens module' {
-    It 'exports the eight cmdlets and nothing else' {
+    It 'exports the nine cmdlets and nothing else' {
         $module = Get-Module OneFlexTokens
-        $module.ExportedCmdlets.Keys | Sort-Object | Should -Be @('Get-OneFlexToken', 'Invoke-OneFlexRenewal', 'Register-OneFlexRenewal', 'Restart-OneFlexBot', 'Save-OneFlexEnv', 'Send-OneFlexNotification', 'Test-OneFlexToken', 'Unregister-OneFlexRenewal')
+        $module.ExportedCmdlets.Keys | Sort-Object | Should -Be @('Get-OneFlexRenewal', 'Get-OneFlexToken', 'Invoke-OneFlexRenewal', 'Register-OneFlexRenewal', 'Restart-OneFlexBot', 'Save-OneFlexEnv', 'Send-OneFlexNotification', 'Test-OneFlexToken', 'Unregister-OneFlexRenewal')
         $module.ExportedFunctions.Count + $module.ExportedAliases.Count + $module.ExportedVariables.Count | Should -Be 0
     }
 }

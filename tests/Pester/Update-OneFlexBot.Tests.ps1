@@ -89,6 +89,28 @@ Describe 'Scripts/Update-OneFlexBot.ps1 started by cron (env -i, minimal PATH an
         Assert-NoSecret ($run.Printed + $run.Log) $token
     }
 
+    It 'reads durations in seconds or as a TimeSpan, and logs a duration that is none with its error id' {
+        $bot = Join-Path $TestDrive 'durations'
+        $null = New-BotFolder -Path $bot -AccessToken (New-TestJwt -ExpiresAt ([datetimeoffset]::UtcNow.AddMinutes(30)))
+        (Invoke-CronRun $bot @{ MinimumValidity = '1200'; LockTimeout = '00:00:30' }).ExitCode | Should -Be 0
+        $due = Invoke-CronRun $bot @{ MinimumValidity = '3600'; NoBrowser = [switch]::Present; BaseUrl = $Simulator.AppUrl }
+        $due.ExitCode | Should -Be 2 -Because 'with an hour asked for, a token with 30 minutes left is due, and the service refuses its refresh token'
+        $due.Log | Should -Match "$($LogLine)Renewal due: "
+        $bad = Invoke-CronRun $bot @{ LockTimeout = 'soon' }
+        $bad.ExitCode | Should -Be 1
+        $bad.Log | Should -Match "$($LogLine)Failed exit=1 error=InvalidTimeout -LockTimeout: 'soon' is not a duration\."
+        $bad.Printed.Trim() | Should -Match "^Failed \(exit 1\): -LockTimeout: 'soon' is not a duration\."
+    }
+
+    It 'exits 1 and logs ModuleNotLoadable when the module''s binary cannot be loaded' {
+        $bot = Join-Path $TestDrive 'damaged install'
+        $null = New-BotFolder -Path $bot -AccessToken (New-TestJwt -ExpiresAt ([datetimeoffset]::UtcNow.AddHours(1)))
+        $run = Invoke-CronRun $bot @{ ModulePath = (Join-Path $TestDrive 'no module here') }
+        $run.ExitCode | Should -Be 1
+        $run.Log | Should -Match "$($LogLine)Failed exit=1 error=ModuleNotLoadable .+ Reinstall the module "
+        $run.Printed.Trim() | Should -Match '^Failed \(exit 1\): ModuleNotLoadable: '
+    }
+
     It 'exits 1 and alerts once when config/.env is missing' {
         $bot = Join-Path $TestDrive 'missing'
         $null = New-Item -ItemType Directory -Force -Path $bot
@@ -107,6 +129,38 @@ Describe 'Scripts/Update-OneFlexBot.ps1 started by cron (env -i, minimal PATH an
         $startedBefore = (Invoke-TestFixture $Parts @{ Command = 'StartedAt'; Name = 'cron-refresh-bot' }).StartedAt
         $run = Invoke-CronRun $bot @{ BaseUrl = $Simulator.AppUrl; DockerHost = $Parts.DockerHost; BotName = 'cron-refresh-bot'; NoBrowser = [switch]::Present }
         Assert-CronRenewal $run $bot -Source Refresh -StartedBefore $startedBefore
+
+        $status = Get-OneFlexRenewal $bot
+        $status.LastRun.Outcome | Should -Be 'Renewed'
+        $status.LastRun.ExitCode | Should -Be 0
+        $status.TokenExpiresAt | Should -Be (Test-OneFlexToken -EnvPath (Join-Path $bot 'config' '.env') -Detailed).ExpiresAt
+        $status.SignInRequired | Should -BeFalse
+        ($status | Out-String -Width 300) | Should -Match '(?m)^LastRun\s+: .+ Renewed$'
+    }
+
+    It 'exits 1 with DockerUnreachable when the engine is down, keeps the new token, and restarts the bot on the next run' -Tag Docker {
+        Assert-RealPart $BrowserMissing, $Parts.XvfbMissing, $Parts.DockerMissing
+        $bot = New-DueBotFolder 'cron-engine-down' -RefreshToken '0123456789abcdef0123' -WithBot
+        $down = 'unix://' + (Join-Path $TestDrive 'no-engine.sock')
+        $run = Invoke-CronRun $bot @{ BaseUrl = $Simulator.AppUrl; DockerHost = $down; BotName = 'cron-engine-down'; ProfilePath = $ProfilePath }
+        $run.ExitCode | Should -Be 1 -Because ($run.Log + $run.Printed)
+        $run.Log | Should -Match "$($LogLine)Failed exit=1 error=DockerUnreachable "
+        $access = Get-EnvValue (Join-Path $bot 'config' '.env') ONEFLEX_TOKEN
+        Test-OneFlexToken -AccessToken $access -MinimumValidity '00:05:00' | Should -BeTrue
+
+        $status = Get-OneFlexRenewal $bot
+        $status.LastRun.Outcome | Should -Be 'Failed'
+        $status.LastRun.ErrorId | Should -Be 'DockerUnreachable'
+        $status.TokenExpiresAt | Should -Be (Test-OneFlexToken -AccessToken $access -Detailed).ExpiresAt
+        $status.SignInRequired | Should -BeFalse
+        ($status | Out-String -Width 300) | Should -Match '(?m)^LastRun\s+: .+ Failed \(DockerUnreachable\)$'
+        Assert-NoSecret (($status | Out-String -Width 300) + $run.Printed + $run.Log) $access
+
+        $startedBefore = (Invoke-TestFixture $Parts @{ Command = 'StartedAt'; Name = 'cron-engine-down' }).StartedAt
+        $next = Invoke-CronRun $bot @{ BaseUrl = $Simulator.AppUrl; DockerHost = $Parts.DockerHost; BotName = 'cron-engine-down'; ProfilePath = $ProfilePath }
+        $next.ExitCode | Should -Be 0 -Because ($next.Log + $next.Printed)
+        (Invoke-TestFixture $Parts @{ Command = 'StartedAt'; Name = 'cron-engine-down' }).StartedAt | Should -BeGreaterThan $startedBefore
+        (Get-OneFlexRenewal $bot).LastRun.Outcome | Should -Be 'Renewed'
     }
 
     It 'renews in a headless browser on the saved SSO session when the refresh token is refused' -Tag Docker {
@@ -132,12 +186,16 @@ Describe 'Scripts/Update-OneFlexBot.ps1 started by cron (env -i, minimal PATH an
         $Receiver.Received.Count | Should -Be 1
         $alert = ($Receiver.Received[0] | ConvertFrom-Json).embeds[0]
         $alert.title | Should -Be 'OneFlex bot: sign in again'
+        $status = Get-OneFlexRenewal $bot
+        $status.SignInRequired | Should -BeTrue
+        $status.LastRun.ErrorId | Should -Be 'InteractiveLoginRequired'
         [IO.File]::ReadAllText((Join-Path $bot 'config' '.env')) | Should -BeExactly $before
         Assert-NoSecret ($run.Printed + $run.Log + ($Receiver.Received -join "`n")) $expired, $refresh
 
         # The human runs the alert's command on this machine, on a desktop (here Xvfb; the simulator signs itself in).
         $alert.description -match '(?s)```\n(?<command>[^\n]+)\n```$' | Should -BeTrue -Because $alert.description
         $command = $Matches.command
+        $status.SignInCommand | Should -BeExactly $command
         $command | Should -BeLike "*Get-OneFlexToken -ProfilePath '*'* | Save-OneFlexEnv -Path * | Restart-OneFlexBot -Name 'cron-signed-out' -DockerHost *"
         $startedBefore = (Invoke-TestFixture $Parts @{ Command = 'StartedAt'; Name = 'cron-signed-out' }).StartedAt
         $signedIn = & /usr/bin/env -i PATH=/usr/bin:/bin "HOME=$CronHome" "DISPLAY=$($Parts.Display)" $Pwsh -NoProfile -NonInteractive -Command $command 2>&1 | Out-String
@@ -154,6 +212,10 @@ Describe 'Scripts/Update-OneFlexBot.ps1 started by cron (env -i, minimal PATH an
         $next.Log | Should -Match "$($LogLine)NothingDue exit=0 error=- "
         $Receiver.Received.Count | Should -Be 2
         ($Receiver.Received[1] | ConvertFrom-Json).embeds[0].title | Should -Be 'OneFlex bot tokens renewed again'
+        $status = Get-OneFlexRenewal $bot
+        $status.SignInRequired | Should -BeFalse
+        $status.SignInCommand | Should -BeNullOrEmpty
+        Test-Path -LiteralPath (Join-Path $bot '.oneflextokens' 'sign-in-command.txt') | Should -BeFalse
         Assert-NoSecret ($signedIn + $next.Printed + $next.Log + ($Receiver.Received -join "`n")) $access
     }
 }

@@ -18,6 +18,7 @@ public sealed class InvokeOneFlexRenewalCommand : OneFlexCmdlet
     public string BotFolder { get; set; } = "";
 
     [Parameter]
+    [TimeoutTransformation]
     public TimeSpan MinimumValidity { get; set; }
 
     [Parameter]
@@ -69,23 +70,17 @@ public sealed class InvokeOneFlexRenewalCommand : OneFlexCmdlet
 
     protected override void ProcessRecord()
     {
-        var bound = MyInvocation.BoundParameters;
-        var options = new RenewalOptions
+        RenewalOptions options;
+        try
         {
-            BotFolder = ResolvePath(BotFolder),
-            MinimumValidity = bound.ContainsKey(nameof(MinimumValidity)) ? MinimumValidity : RenewalOptions.DefaultMinimumValidity,
-            BaseUrl = BaseUrl,
-            ProfilePath = ProfilePath is null ? null : ResolvePath(ProfilePath),
-            NoBrowser = NoBrowser,
-            DockerHost = DockerHost,
-            BotName = BotName,
-            ProjectDirectory = ProjectDirectory is null ? null : ResolvePath(ProjectDirectory),
-            StatePath = StatePath is null ? null : ResolvePath(StatePath),
-            LogPath = LogPath is null ? null : ResolvePath(LogPath),
-            WebhookUrl = WebhookUrl,
-            LockTimeout = bound.ContainsKey(nameof(LockTimeout)) ? LockTimeout : RenewalOptions.DefaultLockTimeout,
-            ModuleManifest = ModuleManifest(),
-        };
+            options = RenewalOptions.FromParameters(MyInvocation.BoundParameters, ResolvePath, RenewalOptions.ManifestIn(MyInvocation.MyCommand.Module?.ModuleBase));
+        }
+        catch (OneFlexException invalid)
+        {
+            ThrowTerminatingError(invalid);
+            throw;
+        }
+
         if (!ShouldProcess(options.BotFolder, Messages.RenewalAction(options.BotFolder, options.NoBrowser)))
         {
             return;
@@ -114,18 +109,5 @@ public sealed class InvokeOneFlexRenewalCommand : OneFlexCmdlet
         {
             WriteError(failure);
         }
-    }
-
-    /// <summary>The manifest this cmdlet was imported from, for the sign-in command; null when it was not imported by one.</summary>
-    private string? ModuleManifest()
-    {
-        var module = MyInvocation.MyCommand.Module;
-        if (module is null)
-        {
-            return null;
-        }
-
-        var manifest = Path.Combine(module.ModuleBase, module.Name + ".psd1");
-        return File.Exists(manifest) ? manifest : null;
     }
 }

@@ -28,6 +28,7 @@ public sealed class TestOneFlexTokenCommand : OneFlexCmdlet
     public string EnvPath { get; set; } = "";
 
     [Parameter]
+    [TimeoutTransformation]
     public TimeSpan MinimumValidity { get; set; } = TimeSpan.Zero;
 
     [Parameter]

@@ -77,12 +77,17 @@ public static class ErrorIds
     public const string RenewalLockTimeout = "RenewalLockTimeout";
     public const string RenewalStateNotWritable = "RenewalStateNotWritable";
     public const string RenewalUnexpectedFailure = "RenewalUnexpectedFailure";
+    public const string RenewalBotFolderNotFound = "RenewalBotFolderNotFound";
+    public const string PathNotFileSystem = "PathNotFileSystem";
+    public const string RenewalStopped = "RenewalStopped";
+
+    /// <summary>Written by Scripts/Update-OneFlexBot.ps1 itself when the module's binary cannot be loaded at all.</summary>
+    public const string ModuleNotLoadable = "ModuleNotLoadable";
 
     public const string RenewalIntervalInvalid = "RenewalIntervalInvalid";
     public const string CrontabUnavailable = "CrontabUnavailable";
     public const string CrontabFailed = "CrontabFailed";
     public const string TaskSchedulerFailed = "TaskSchedulerFailed";
     public const string RenewalNotRegistered = "RenewalNotRegistered";
-    public const string RenewalBotFolderNotFound = "RenewalBotFolderNotFound";
     public const string RenewalScriptNotFound = "RenewalScriptNotFound";
 }

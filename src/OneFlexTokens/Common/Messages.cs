@@ -280,6 +280,22 @@ internal static class Messages
     public static string RenewalRecoveredAlert(string problem) =>
         $"The previous problem ({problem}) is solved: the bot has a valid token.";
 
+    public static string RenewalStatusNoToken(string configEnvFile) =>
+        $"{configEnvFile} has no ONEFLEX_TOKEN yet: sign in once with the command in SignInCommand.";
+
+    public static string RenewalStatusTokenUnreadable(string configEnvFile) =>
+        $"The ONEFLEX_TOKEN in {configEnvFile} is not a readable token (Test-OneFlexToken -EnvPath says why); the next run renews it.";
+
+    public static string RenewalBotFolderNotFound(string botFolder) =>
+        $"The bot folder {botFolder} does not exist, so nothing was read or written there. Give -BotFolder the folder that holds the bot's .env and config/.env.";
+
+    public static string PathNotFileSystem(string path, string provider) =>
+        $"'{path}' is a path of the PowerShell {provider} provider, not of the file system. Give a file or folder path, such as ./oneflex or /volume1/docker/oneflex.";
+
+    public static string PathNotResolved(string path, string reason) =>
+        $"'{path}' does not name a file or folder: {reason} Give a file-system path, such as ./oneflex or /volume1/docker/oneflex.";
+
+    public const string RenewalStopped = "The renewal was stopped (Ctrl+C) before it finished; what it did so far stays, and the next run carries on.";
     public static string RenewalIntervalInvalid(TimeSpan every, string minutes, string hours) =>
         $"-Every {every} cannot be scheduled evenly: give a number of minutes that divides an hour ({minutes}) or of hours that divides a day ({hours}), e.g. '00:10:00'.";
 
@@ -316,8 +332,6 @@ internal static class Messages
     public static string RenewalNotRegistered(string what) =>
         $"No scheduled renewal is registered for {what} here. Check the bot folder's path (a registration is found by its full path) and, for cron, that you are the user who registered it.";
 
-    public static string RenewalBotFolderNotFound(string path) =>
-        $"The bot folder '{path}' does not exist or is not a folder. Pass the folder that holds the bot's .env and config/.env.";
 
     public static string RenewalScriptNotFound(string path) =>
         $"The renewal script '{path}' is missing from the module. Reinstall OneFlexTokens (Install-PSResource OneFlexTokens -Reinstall) and try again.";

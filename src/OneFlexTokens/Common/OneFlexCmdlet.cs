@@ -134,10 +134,29 @@ public abstract class OneFlexCmdlet : PSCmdlet, IDisposable
 
     protected void ThrowTerminatingError(OneFlexException failure) => ThrowTerminatingError(failure.ToErrorRecord());
 
-    /// <summary>A file-system path as the user meant it: relative to PowerShell's location, not the process's.</summary>
-    protected string ResolvePath(string path) =>
-        // A fully qualified path needs no provider; asking one costs a drive check per call (the save benchmark shows it).
-        System.IO.Path.IsPathFullyQualified(path) ? System.IO.Path.GetFullPath(path) : GetUnresolvedProviderPathFromPSPath(path);
+    /// <summary>
+    /// A file-system path as the user meant it (<see cref="FileSystemPath"/>): relative to PowerShell's location, not the
+    /// process's. A path of another provider, or one no provider can read, is a terminating PathNotFileSystem error.
+    /// </summary>
+    protected string ResolvePath(string path)
+    {
+        try
+        {
+            var full = FileSystemPath.Resolve(SessionState, path, out var provider);
+            if (FileSystemPath.IsFileSystem(provider))
+            {
+                return full;
+            }
+
+            ThrowTerminatingError(new OneFlexException(ErrorIds.PathNotFileSystem, ErrorCategory.InvalidArgument, Messages.PathNotFileSystem(path, provider!.Name), path));
+        }
+        catch (Exception e) when (FileSystemPath.IsPathError(e))
+        {
+            ThrowTerminatingError(new OneFlexException(ErrorIds.PathNotFileSystem, ErrorCategory.InvalidArgument, Messages.PathNotResolved(path, e.Message), path, e));
+        }
+
+        throw new InvalidOperationException("unreachable: ThrowTerminatingError throws");
+    }
 
     public void Dispose()
     {

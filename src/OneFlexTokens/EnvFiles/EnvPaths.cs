@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using Microsoft.PowerShell.Commands;
 using OneFlexTokens.Common;
 
 namespace OneFlexTokens.EnvFiles;
@@ -36,7 +35,7 @@ internal static class EnvPaths
                 files.Add(((FileSystemInfo)item.BaseObject).FullName);
             }
         }
-        catch (Exception e) when (IsPathError(e))
+        catch (Exception e) when (FileSystemPath.IsPathError(e))
         {
             throw NotResolved(path, e);
         }
@@ -60,19 +59,13 @@ internal static class EnvPaths
 
     private static string Unresolved(SessionState session, string path)
     {
-        // A fully qualified path needs no provider; asking one costs a drive check per call (the save benchmark shows it).
-        if (Path.IsPathFullyQualified(path))
-        {
-            return Path.GetFullPath(path);
-        }
-
         string full;
-        ProviderInfo provider;
+        ProviderInfo? provider;
         try
         {
-            full = session.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
+            full = FileSystemPath.Resolve(session, path, out provider);
         }
-        catch (Exception e) when (IsPathError(e))
+        catch (Exception e) when (FileSystemPath.IsPathError(e))
         {
             throw NotResolved(path, e);
         }
@@ -81,17 +74,14 @@ internal static class EnvPaths
         return full;
     }
 
-    private static void CheckFileSystem(string path, ProviderInfo provider)
+    private static void CheckFileSystem(string path, ProviderInfo? provider)
     {
-        if (provider.ImplementingType != typeof(FileSystemProvider))
+        if (!FileSystemPath.IsFileSystem(provider))
         {
             throw new OneFlexException(ErrorIds.EnvPathNotFileSystem, ErrorCategory.InvalidArgument,
-                string.Format(Messages.EnvPathNotFileSystem, path, provider.Name), path);
+                string.Format(Messages.EnvPathNotFileSystem, path, provider!.Name), path);
         }
     }
-
-    private static bool IsPathError(Exception e) =>
-        e is SessionStateException or ProviderInvocationException or ArgumentException or NotSupportedException or InvalidOperationException;
 
     private static OneFlexException NotResolved(string path, Exception e) => e switch
     {

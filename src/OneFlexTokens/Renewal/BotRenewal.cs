@@ -39,6 +39,13 @@ public sealed class BotRenewal
     public async Task<RenewalResult> RunAsync(RenewalOptions options, WorkCallbacks callbacks, CancellationToken cancellationToken)
     {
         var run = new Run(options, callbacks, () => SignInCommand.For(options, _platform));
+        if (!Directory.Exists(options.BotFolder))
+        {
+            // Nothing is created for a folder that is not there (a typo, an unmounted volume): no state, no log.
+            var missing = new OneFlexException(ErrorIds.RenewalBotFolderNotFound, ErrorCategory.ObjectNotFound, Messages.RenewalBotFolderNotFound(options.BotFolder), options.BotFolder);
+            return run.Result(RenewalOutcome.Failed, missing.Message, missing);
+        }
+
         IDisposable? held = null;
         try
         {
@@ -47,6 +54,11 @@ public sealed class BotRenewal
             {
                 RenewalState.EnsureFolder(options.StateFolder);
                 RenewalState.EnsureFolder(Path.GetDirectoryName(options.LogFile)!);
+                if (options.ParameterError is { } invalid)
+                {
+                    throw invalid;
+                }
+
                 TimeoutRange.Wait.Check("LockTimeout", options.LockTimeout);
 
                 held = AcquireLock(run, cancellationToken);
@@ -373,6 +385,26 @@ public sealed class BotRenewal
             return Result(outcome, failure.Message, failure);
         }
 
+        /// <summary>What Get-OneFlexRenewal shows until a run finds a good token again: the command the alert gave.</summary>
+        private void KeepSignInCommand(RenewalResult result)
+        {
+            try
+            {
+                if (result.Outcome == RenewalOutcome.SignInRequired)
+                {
+                    State.SignInCommand = result.SignInCommand;
+                }
+                else if (result.Outcome is RenewalOutcome.Renewed or RenewalOutcome.NothingDue)
+                {
+                    State.SignInCommand = null;
+                }
+            }
+            catch (OneFlexException failure)
+            {
+                TryLog("WARN", $"The sign-in command could not be kept for Get-OneFlexRenewal ({failure.ErrorId}): {failure.Message}");
+            }
+        }
+
         /// <summary>Writes the outcome line; a log that cannot take it makes the run fail (exit 1), so a broken log is noticed.</summary>
         public RenewalResult Finish(RenewalResult result)
         {
@@ -391,6 +423,8 @@ public sealed class BotRenewal
             {
                 result = Result(RenewalOutcome.Failed, unwritable.Message, unwritable);
             }
+
+            KeepSignInCommand(result);
 
             Callbacks.Verbose?.Invoke(result.ToString());
             if (_progressShown)

@@ -1,3 +1,7 @@
+using System.Collections;
+using System.Management.Automation;
+using OneFlexTokens.Common;
+
 namespace OneFlexTokens.Renewal;
 
 /// <summary>What the scheduled renewal works on (Invoke-OneFlexRenewal's parameters, paths already full), with its defaults.</summary>
@@ -46,6 +50,9 @@ public sealed record RenewalOptions
     /// <summary>The manifest of the module this runs in, for the sign-in command; null to leave Import-Module out of it.</summary>
     public string? ModuleManifest { get; init; }
 
+    /// <summary>A parameter that could not be read (a duration that is none): the run fails with it, in its log.</summary>
+    public OneFlexException? ParameterError { get; init; }
+
     public string StateFolder => StatePath ?? Path.Combine(BotFolder, StateFolderName);
 
     public string LogFile => LogPath ?? Path.Combine(StateFolder, LogFileName);
@@ -54,4 +61,59 @@ public sealed record RenewalOptions
 
     /// <summary>The file the bot reads (mounted at /app/config/.env): the one whose token decides whether a renewal is due.</summary>
     public string ConfigEnvFile => Path.Combine(BotFolder, "config", ".env");
+
+    /// <summary>
+    /// The options that Invoke-OneFlexRenewal's parameters, or the scheduled script's (the same names), say: the one
+    /// mapping for both. Durations take seconds or a TimeSpan, as every cmdlet's; paths go through <paramref name="fullPath"/>.
+    /// </summary>
+    /// <exception cref="OneFlexException">RenewalBotFolderNotFound: no -BotFolder. A duration that is none is <see cref="ParameterError"/>.</exception>
+    public static RenewalOptions FromParameters(IDictionary parameters, Func<string, string> fullPath, string? moduleManifest)
+    {
+        OneFlexException? parameterError = null;
+        string? Text(string name) => parameters[name] is { } value && (value is PSObject wrapped ? wrapped.BaseObject : value)?.ToString() is { Length: > 0 } text ? text : null;
+        string? FullPath(string name) => Text(name) is { } path ? fullPath(path) : null;
+        TimeSpan? Duration(string name)
+        {
+            if (parameters[name] is not { } value)
+            {
+                return null;
+            }
+
+            try
+            {
+                return (TimeSpan)new TimeoutTransformationAttribute().Transform(null!, value);
+            }
+            catch (ArgumentTransformationMetadataException e)
+            {
+                // Said by the run itself, in its log, as the other checks of a run's options are.
+                parameterError ??= new OneFlexException(ErrorIds.InvalidTimeout, ErrorCategory.InvalidArgument, $"-{name}: {e.Message}", value, e);
+                return null;
+            }
+        }
+
+        var minimumValidity = Duration(nameof(MinimumValidity));
+        var lockTimeout = Duration(nameof(LockTimeout));
+        var switchValue = parameters["NoBrowser"] is PSObject { BaseObject: var unwrapped } ? unwrapped : parameters["NoBrowser"];
+        return new RenewalOptions
+        {
+            BotFolder = FullPath(nameof(BotFolder)) ?? throw new OneFlexException(ErrorIds.RenewalBotFolderNotFound, ErrorCategory.InvalidArgument, Messages.RenewalBotFolderNotFound("(none given)")),
+            MinimumValidity = minimumValidity ?? DefaultMinimumValidity,
+            BaseUrl = Text(nameof(BaseUrl)),
+            ProfilePath = FullPath(nameof(ProfilePath)),
+            NoBrowser = switchValue switch { SwitchParameter flag => flag.IsPresent, bool flag => flag, _ => false },
+            DockerHost = Text(nameof(DockerHost)),
+            BotName = Text(nameof(BotName)) ?? DefaultBotName,
+            ProjectDirectory = FullPath(nameof(ProjectDirectory)),
+            StatePath = FullPath(nameof(StatePath)),
+            LogPath = FullPath(nameof(LogPath)),
+            WebhookUrl = Text(nameof(WebhookUrl)),
+            LockTimeout = lockTimeout ?? DefaultLockTimeout,
+            ModuleManifest = moduleManifest,
+            ParameterError = parameterError,
+        };
+    }
+
+    /// <summary>The manifest beside the module's binary in <paramref name="moduleBase"/>, for the sign-in command; null when there is none.</summary>
+    public static string? ManifestIn(string? moduleBase) =>
+        moduleBase is not null && Path.Combine(moduleBase, "OneFlexTokens.psd1") is var manifest && File.Exists(manifest) ? manifest : null;
 }

@@ -70,6 +70,18 @@ public sealed class RenewalResult
     /// <summary>The failure as it happened, for the cmdlet's error record.</summary>
     internal OneFlexException? Failure { get; init; }
 
+    /// <summary>A run that failed before it could start (its options are wrong) or was stopped: nothing more was done.</summary>
+    internal static RenewalResult NotStarted(OneFlexException failure, string botFolder, string? logPath = null) => new()
+    {
+        Outcome = RenewalOutcome.Failed,
+        ErrorId = failure.ErrorId,
+        Message = failure.Message,
+        BotFolder = botFolder,
+        LogPath = logPath ?? "",
+        StartedAt = DateTimeOffset.Now,
+        Failure = failure,
+    };
+
     public static int ExitCodeOf(RenewalOutcome outcome) => outcome switch
     {
         RenewalOutcome.SignInRequired => 2,

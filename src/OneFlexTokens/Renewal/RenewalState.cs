@@ -14,6 +14,7 @@ internal sealed class RenewalState
     public const string LockFileName = "renewal.lock";
     public const string LastAlertFileName = "last-alert.txt";
     public const string RestartPendingFileName = "restart-pending";
+    public const string SignInCommandFileName = "sign-in-command.txt";
     public const string WebhookFileName = "webhook.url";
 
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
@@ -28,13 +29,14 @@ internal sealed class RenewalState
 
     private string RestartPendingPath => Path.Combine(Folder, RestartPendingFileName);
 
+    private string SignInCommandPath => Path.Combine(Folder, SignInCommandFileName);
     public string WebhookPath => Path.Combine(Folder, WebhookFileName);
 
     /// <summary>
     /// The webhook Register-OneFlexRenewal saved for the alerts (kept off the command line, which every user can see
     /// with ps); null when none was saved or the file is not a small regular file.
     /// </summary>
-    public string? Webhook => ReadSmall(WebhookPath)?.Trim() is { Length: > 0 } url ? url : null;
+    public string? Webhook => ReadSmall(WebhookPath, 4096)?.Trim() is { Length: > 0 } url ? url : null;
 
     /// <summary>Saves <paramref name="webhookUrl"/> for the alerts, owner-only and whole (the one atomic write); null removes it.</summary>
     public void SaveWebhook(string? webhookUrl)
@@ -84,7 +86,7 @@ internal sealed class RenewalState
                 return null;
             }
 
-            var text = ReadSmall(LastAlertPath)?.Trim();
+            var text = ReadSmall(LastAlertPath, 1024)?.Trim();
             return string.IsNullOrEmpty(text) ? null : text;
         }
     }
@@ -94,6 +96,22 @@ internal sealed class RenewalState
     public bool RestartPending => File.Exists(RestartPendingPath);
 
     public void SetRestartPending(bool pending) => SetMarker(RestartPendingPath, pending ? "The tokens were saved; the bot still needs a restart.\n" : null);
+
+    /// <summary>
+    /// The command the last run that needed a human said to run (with that run's paths, profile and address), kept until a
+    /// run renews again, so that Get-OneFlexRenewal shows the same command as the alert. Null when none is pending.
+    /// </summary>
+    public string? SignInCommand
+    {
+        get => File.Exists(SignInCommandPath) && ReadSmall(SignInCommandPath, 8192)?.Trim() is { Length: > 0 } command ? command : null;
+        set
+        {
+            if (value is not null || File.Exists(SignInCommandPath))
+            {
+                SetMarker(SignInCommandPath, value is null ? null : value + "\n");
+            }
+        }
+    }
 
     /// <summary>Writes <paramref name="content"/> to a new owner-only file (O_EXCL: never through a link), or removes the file for null.</summary>
     private static void SetMarker(string path, string? content)
@@ -122,13 +140,13 @@ internal sealed class RenewalState
         }
     }
 
-    /// <summary>At most 1 KB of a regular file; null when it is anything else or unreadable.</summary>
-    private static string? ReadSmall(string path)
+    /// <summary>At most <paramref name="maxBytes"/> of a regular file; null when it is larger, anything else or unreadable.</summary>
+    private static string? ReadSmall(string path, int maxBytes)
     {
         try
         {
             using var handle = PlatformFiles.OpenExisting(path, FileAccess.Read, FileShare.ReadWrite, out var facts);
-            return facts.Kind == FileKind.Regular && PlatformFiles.ReadAtMost(handle, facts.Size, 1024) is { } bytes
+            return facts.Kind == FileKind.Regular && PlatformFiles.ReadAtMost(handle, facts.Size, maxBytes) is { } bytes
                 ? Encoding.UTF8.GetString(bytes.Span)
                 : null;
         }

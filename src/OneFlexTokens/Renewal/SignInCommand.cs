@@ -46,7 +46,7 @@ public static class SignInCommand
     {
         try
         {
-            var origin = OneFlexBaseUrl.Resolve(options.BaseUrl, platform).ToString().TrimEnd('/');
+            var origin = OneFlexBaseUrl.Resolve(options.BaseUrl, platform).Text;
             return string.Equals(origin, OneFlexBaseUrl.Default, StringComparison.OrdinalIgnoreCase) ? null : origin;
         }
         catch (OneFlexException)

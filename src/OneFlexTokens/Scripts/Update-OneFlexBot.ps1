@@ -2,12 +2,14 @@
 .SYNOPSIS
 Renews the OneFlex bot's tokens when they are due: the script to schedule (Windows Task Scheduler, cron, Synology).
 .DESCRIPTION
-Run it every 10 minutes. It imports the module it ships in and runs Invoke-OneFlexRenewal, which decides and does
-everything (Get-Help Invoke-OneFlexRenewal -Full): the lock, the due check (nothing due: one log line, no browser),
+Run it every 10 minutes. It runs the renewal of Invoke-OneFlexRenewal on the module it ships in (without importing
+it, which keeps a nothing-due run cheap), with the same parameters and the same decisions (Get-Help
+Invoke-OneFlexRenewal -Full): the lock, the due check (nothing due: one log line, no browser),
 the refresh grant then a headless browser, saving .env and config/.env, restarting the bot, the log and the alerts.
 The script prints one summary line and exits with the run's exit code: 0 renewed or nothing due; 2 a human must sign
 in again (the SSO session has ended; the log, the alert and the summary give the command to run); 1 anything else.
-When even the module cannot run (a damaged install), it still exits 1 and appends one line saying why to the log.
+When even the module cannot run (a damaged install), it still exits 1 and appends one line saying why to the log
+(error ModuleNotLoadable). Get-OneFlexRenewal -BotFolder <folder> shows the last runs.
 .PARAMETER BotFolder
 The bot's folder: .env and config/.env are there.
 .PARAMETER MinimumValidity
@@ -56,32 +58,28 @@ param(
     [string] $ModulePath
 )
 
-# Cheap when nothing is due, since this pwsh compiles each piece of PowerShell it uses on first use: the module's
-# binary is imported directly (the manifest's processing and its display formats cost about a tenth of a bare pwsh
-# start, and a script shows no objects; #Requires keeps the manifest's version rule); no cmdlet of another module (each
-# would be loaded first), no loop, and the summary goes to the host, not through formatting.
-$null = $PSBoundParameters.Remove('ModulePath')
-$null = $PSBoundParameters.Remove('ErrorAction')
-$null = $PSBoundParameters.Remove('WarningAction')
-$null = $PSBoundParameters.Remove('ProgressAction')
+# Cheap when nothing is due: this calls the renewal on the module's binary (ScheduledRenewal: the same options and run
+# as Invoke-OneFlexRenewal) instead of importing the module, whose cmdlet discovery and first cmdlet call would be most
+# of a nothing-due run's cost in a fresh pwsh. No cmdlet of another module is used (each would be loaded first), and
+# the summary goes to the host. #Requires keeps the manifest's version rule.
 try {
-    Import-Module -Name $(if ($ModulePath) { $ModulePath } else { "$PSScriptRoot/../OneFlexTokens.dll" }) -ErrorAction Stop
-    # The log has every warning and error; the summary line below says how the run ended.
-    $result = Invoke-OneFlexRenewal @PSBoundParameters -ErrorAction SilentlyContinue -WarningAction SilentlyContinue -ProgressAction SilentlyContinue
-    if (-not $result) { throw 'Invoke-OneFlexRenewal returned no result.' }
+    $moduleBase = if (-not $ModulePath) { [IO.Path]::GetDirectoryName($PSScriptRoot) }
+        elseif ([IO.Directory]::Exists($ModulePath)) { $ModulePath }
+        else { [IO.Path]::GetDirectoryName([IO.Path]::GetFullPath($ModulePath, $PWD.ProviderPath)) }
+    $null = [Reflection.Assembly]::LoadFrom([IO.Path]::Combine($moduleBase, 'OneFlexTokens.dll'))
+    $result = [OneFlexTokens.Renewal.ScheduledRenewal]::Run($PSBoundParameters, $moduleBase, $PWD.ProviderPath)
     $Host.UI.WriteLine("$result")
     exit $result.ExitCode
 }
 catch {
-    # The module could not run at all: one line in its log format, where the module would have written it.
-    $errorId = ($_.FullyQualifiedErrorId -split ',')[0]
-    $message = $_.Exception.Message -replace '\s+', ' '
+    # The module could not run at all (a damaged install): one line in its log format, where the module would have written it.
+    $message = ($_.Exception.GetBaseException().Message -replace '\s+', ' ') + ' Reinstall the module (Install-PSResource OneFlexTokens -Reinstall) or give -ModulePath.'
     if (-not $LogPath) { $LogPath = Join-Path ($StatePath ? $StatePath : (Join-Path $BotFolder '.oneflextokens')) 'renewal.log' }
     try {
         $null = New-Item -ItemType Directory -Force -Path (Split-Path -Parent $LogPath) -ErrorAction Stop
-        Add-Content -LiteralPath $LogPath -Value ('{0} RESULT Failed exit=1 error={1} {2}' -f (Get-Date -Format 'yyyy-MM-ddTHH:mm:sszzz'), $errorId, $message) -ErrorAction Stop
+        Add-Content -LiteralPath $LogPath -Value ('{0} RESULT Failed exit=1 error=ModuleNotLoadable {1}' -f (Get-Date -Format 'yyyy-MM-ddTHH:mm:sszzz'), $message) -ErrorAction Stop
     }
     catch { }
-    $Host.UI.WriteLine("Failed (exit 1): $errorId`: $message")
+    $Host.UI.WriteLine("Failed (exit 1): ModuleNotLoadable: $message")
     exit 1
 }

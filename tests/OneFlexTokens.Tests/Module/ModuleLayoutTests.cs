@@ -32,7 +32,7 @@ public class ModuleLayoutTests
         var declared = session.Invoke("(Test-ModuleManifest -Path $args[0]).ExportedCmdlets.Keys", RepoPaths.ModuleManifest);
         Assert.Empty(loaded.AllErrors);
         Assert.Equal(
-            new[] { "Get-OneFlexToken", "Invoke-OneFlexRenewal", "Register-OneFlexRenewal", "Restart-OneFlexBot", "Save-OneFlexEnv", "Send-OneFlexNotification", "Test-OneFlexToken", "Unregister-OneFlexRenewal" },
+            new[] { "Get-OneFlexRenewal", "Get-OneFlexToken", "Invoke-OneFlexRenewal", "Register-OneFlexRenewal", "Restart-OneFlexBot", "Save-OneFlexEnv", "Send-OneFlexNotification", "Test-OneFlexToken", "Unregister-OneFlexRenewal" },
             declared.Objects.Cast<string>().Order().ToArray());
         Assert.Equal(declared.Objects.Cast<string>().Order(), loaded.Objects.Cast<string>().Order());
         Directory.Delete(elsewhere, true);

@@ -1,0 +1,80 @@
+using OneFlexTokens.Common;
+using OneFlexTokens.EnvFiles;
+using OneFlexTokens.Tokens;
+
+namespace OneFlexTokens.Renewal;
+
+/// <summary>
+/// Where a bot's scheduled renewal stands, as Get-OneFlexRenewal shows it: the last runs of its log, the token in
+/// config/.env and when it expires, and whether a human must sign in again, with the command to do it. Holds no token.
+/// </summary>
+public sealed class RenewalStatus
+{
+    public required string BotFolder { get; init; }
+
+    public required string LogPath { get; init; }
+
+    /// <summary>The last runs the log records, oldest first.</summary>
+    public required IReadOnlyList<RenewalRun> Runs { get; init; }
+
+    public RenewalRun? LastRun => Runs.Count == 0 ? null : Runs[^1];
+
+    /// <summary>When the token in config/.env expires; null when there is none or it cannot be read (<see cref="TokenProblem"/>).</summary>
+    public DateTimeOffset? TokenExpiresAt { get; init; }
+
+    /// <summary>Why <see cref="TokenExpiresAt"/> is unknown; null when it is known.</summary>
+    public string? TokenProblem { get; init; }
+
+    /// <summary>True when the renewal cannot go on without a human: its last run needed a sign-in, or the bot has no token yet.</summary>
+    public bool SignInRequired { get; init; }
+
+    /// <summary>The one command to run in pwsh on this machine to sign in again; null when none is needed.</summary>
+    public string? SignInCommand { get; init; }
+
+    public required DateTimeOffset ReadAt { get; init; }
+
+    /// <summary>How long the token has left when this status was read; negative once it has expired.</summary>
+    public TimeSpan? TokenExpiresIn => TokenExpiresAt - ReadAt;
+
+    /// <summary>Reads the status of the renewal <paramref name="options"/> describes; reads only, never fails on a missing or broken file.</summary>
+    /// <param name="signInCommand">The command for a bot that has no token yet (no run has said which one).</param>
+    public static RenewalStatus Read(RenewalOptions options, int lastRuns, Func<string> signInCommand, DateTimeOffset now)
+    {
+        var runs = RenewalLog.ReadRuns(options.LogFile, lastRuns);
+        var (expiresAt, problem, hasToken) = ReadToken(options.ConfigEnvFile);
+        var lastOutcome = runs.Count == 0 ? (RenewalOutcome?)null : runs[^1].Outcome;
+        var required = lastOutcome == RenewalOutcome.SignInRequired || !hasToken;
+        return new RenewalStatus
+        {
+            BotFolder = options.BotFolder,
+            LogPath = options.LogFile,
+            Runs = runs,
+            TokenExpiresAt = expiresAt,
+            TokenProblem = problem,
+            SignInRequired = required,
+            SignInCommand = required ? new RenewalState(options.StateFolder).SignInCommand ?? signInCommand() : null,
+            ReadAt = now,
+        };
+    }
+
+    private static (DateTimeOffset? ExpiresAt, string? Problem, bool HasToken) ReadToken(string configEnvFile)
+    {
+        try
+        {
+            var token = EnvFileReader.ReadTokens(configEnvFile).AccessToken;
+            if (string.IsNullOrEmpty(token))
+            {
+                return (null, Messages.RenewalStatusNoToken(configEnvFile), false);
+            }
+
+            return JwtReader.TryRead(token)?.ExpiresAt is { } expiresAt
+                ? (expiresAt, null, true)
+                : (null, Messages.RenewalStatusTokenUnreadable(configEnvFile), true);
+        }
+        catch (OneFlexException failure)
+        {
+            var missing = failure.ErrorId == ErrorIds.EnvFileNotFound;
+            return (null, missing ? Messages.RenewalStatusNoToken(configEnvFile) : $"{failure.ErrorId}: {failure.Message}", !missing);
+        }
+    }
+}
