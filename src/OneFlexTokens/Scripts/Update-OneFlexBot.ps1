@@ -32,7 +32,7 @@ Folder for the lock and the alert state. Default: .oneflextokens in -BotFolder.
 .PARAMETER LogPath
 The log file. Default: renewal.log in -StatePath.
 .PARAMETER WebhookUrl
-Discord or Slack webhook for alerts. Default: NOTIFICATION_WEBHOOK_URL from config/.env.
+Discord or Slack webhook for alerts. Default: the webhook.url Register-OneFlexRenewal saved in -StatePath, else NOTIFICATION_WEBHOOK_URL from config/.env.
 .PARAMETER LockTimeout
 How long to wait for another run to finish: seconds or a TimeSpan. Default: 300 seconds.
 .PARAMETER ModulePath
