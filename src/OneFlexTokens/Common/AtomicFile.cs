@@ -18,8 +18,9 @@ internal static class AtomicFile
 
     /// <summary>Replaces (or creates) <paramref name="path"/> with what <paramref name="write"/> writes to the stream it is given.</summary>
     /// <param name="keep">The replaced file's owner, group and mode, which the new file gets before it takes its place; null for a new file (owner-only on Unix).</param>
+    /// <param name="newFileMode">The mode of a new file on Unix (with no <paramref name="keep"/>): owner-only read and write unless given.</param>
     /// <exception cref="OwnerNotKeptException">This user may not give the new file <paramref name="keep"/>'s owner or group; nothing was replaced.</exception>
-    public static void Write(string path, Action<Stream> write, FileFacts? keep = null)
+    public static void Write(string path, Action<Stream> write, FileFacts? keep = null, UnixFileMode? newFileMode = null)
     {
         var temp = path + TempInfix + Guid.NewGuid().ToString("N") + TempSuffix;
         try
@@ -37,6 +38,10 @@ internal static class AtomicFile
                 {
                     KeepOwnerAndMode(stream.SafeFileHandle, temp, old);
                 }
+                else if (newFileMode is { } mode && !OperatingSystem.IsWindows())
+                {
+                    File.SetUnixFileMode(stream.SafeFileHandle, mode);
+                }
 
                 stream.Flush(flushToDisk: true);
             }
@@ -52,9 +57,10 @@ internal static class AtomicFile
 
     /// <summary>
     /// Deletes the temp files that writes of <paramref name="path"/> left when they were killed. Only while no other
-    /// write of the same file can run (under its lock): it would delete that write's temp file.
+    /// write of the same file can run (under its lock), or with <paramref name="olderThan"/> longer than any write takes:
+    /// it would delete a running write's temp file.
     /// </summary>
-    public static void RemoveLeftovers(string path)
+    public static void RemoveLeftovers(string path, TimeSpan? olderThan = null)
     {
         var name = Path.GetFileName(path);
         if (name.AsSpan().IndexOfAny('*', '?') >= 0)
@@ -67,7 +73,10 @@ internal static class AtomicFile
         {
             foreach (var leftover in Directory.EnumerateFiles(Path.GetDirectoryName(path)!, name + TempInfix + "*" + TempSuffix))
             {
-                TryDelete(leftover);
+                if (olderThan is not { } age || DateTime.UtcNow - File.GetLastWriteTimeUtc(leftover) > age)
+                {
+                    TryDelete(leftover);
+                }
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

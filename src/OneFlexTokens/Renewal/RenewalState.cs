@@ -7,7 +7,7 @@ namespace OneFlexTokens.Renewal;
 /// What one run leaves for the next in the state folder: the lock file, the id of the last problem an alert was sent
 /// about (so the same problem is alerted once, and its end once), and a marker saying that new tokens were saved but
 /// the bot could not be restarted (so the next run restarts it even though nothing is due). The folder is created
-/// owner-only; its small files are never read through a link nor from a FIFO.
+/// owner-only; its small files are written whole (AtomicFile) and never read through a link nor from a FIFO.
 /// </summary>
 internal sealed class RenewalState
 {
@@ -16,8 +16,6 @@ internal sealed class RenewalState
     public const string RestartPendingFileName = "restart-pending";
     public const string SignInCommandFileName = "sign-in-command.txt";
     public const string WebhookFileName = "webhook.url";
-
-    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     public RenewalState(string folder) => Folder = folder;
 
@@ -113,26 +111,21 @@ internal sealed class RenewalState
         }
     }
 
-    /// <summary>Writes <paramref name="content"/> to a new owner-only file (O_EXCL: never through a link), or removes the file for null.</summary>
+    /// <summary>
+    /// Replaces the file with <paramref name="content"/> through <see cref="AtomicFile"/> (owner-only; the rename replaces
+    /// a link itself, never its target), or removes it for null (Delete removes a link, never its target).
+    /// </summary>
     private static void SetMarker(string path, string? content)
     {
         try
         {
-            // Delete removes a link itself, never its target.
-            File.Delete(path);
             if (content is null)
             {
+                File.Delete(path);
                 return;
             }
 
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = OwnerOnly;
-            }
-
-            using var file = new FileStream(path, options);
-            file.Write(Encoding.UTF8.GetBytes(content));
+            AtomicFile.Write(path, stream => stream.Write(Encoding.UTF8.GetBytes(content)));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -190,28 +190,21 @@ public static class PlaywrightDriver
         }
 
         var folder = Path.GetDirectoryName(copy)!;
-        string? temporary = null;
         try
         {
             Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            RemoveStaleTemporaries(folder);
-            temporary = Path.Combine(folder, $".{Path.GetFileName(copy)}.{Guid.NewGuid():N}.tmp");
-            File.Copy(location.NodePath, temporary);
-            File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            File.Move(temporary, copy, overwrite: true);
-            temporary = null;
+            // Copies run without a lock (two first sign-ins may race; the last rename wins, both whole), so only old leftovers go.
+            AtomicFile.RemoveLeftovers(copy, olderThan: StaleCopyAge);
+            AtomicFile.Write(copy, stream =>
+            {
+                using var source = File.OpenRead(location.NodePath);
+                source.CopyTo(stream);
+            }, newFileMode: UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new OneFlexException(ErrorIds.PlaywrightDriverUnusable, ErrorCategory.ResourceUnavailable,
                 Messages.PlaywrightDriverNotCopied(location.NodePath, folder, BrowserSignIn.FirstLine(e.Message)), location.NodePath, e);
-        }
-        finally
-        {
-            if (temporary is not null)
-            {
-                TryDelete(temporary);
-            }
         }
 
         if (!IsWholeExecutableCopy(copy, sourceLength))
@@ -228,30 +221,6 @@ public static class PlaywrightDriver
     {
         var file = new FileInfo(copy);
         return file.Exists && file.Length == sourceLength && UnixFiles.CanExecute(copy);
-    }
-
-    /// <summary>Temporary copies left by a process killed while copying (each is as large as the runtime).</summary>
-    private static void RemoveStaleTemporaries(string folder)
-    {
-        foreach (var stale in Directory.EnumerateFiles(folder, ".*.tmp"))
-        {
-            if (DateTime.UtcNow - File.GetLastWriteTimeUtc(stale) > StaleCopyAge)
-            {
-                TryDelete(stale);
-            }
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Left for the next copy's clean-up.
-        }
     }
 
     /// <summary>access(2) answers for this process's user, with its groups, ACLs and read-only mounts: what a chmod or an exec would meet.</summary>

@@ -153,8 +153,8 @@ public class PlaywrightDriverTests
         using var driver = new FakeDriver();
         var folder = Path.GetDirectoryName(PlaywrightDriver.PerUserCopyPath(driver.Platform, "1.64.1"))!;
         Directory.CreateDirectory(folder);
-        var stale = Path.Combine(folder, ".node.0123.tmp");
-        var fresh = Path.Combine(folder, ".node.4567.tmp");
+        var stale = Path.Combine(folder, "node.oneflex-0123.tmp");
+        var fresh = Path.Combine(folder, "node.oneflex-4567.tmp");
         File.WriteAllText(stale, "half a runtime");
         File.WriteAllText(fresh, "another process is copying");
         File.SetLastWriteTimeUtc(stale, DateTime.UtcNow.AddHours(-2));
