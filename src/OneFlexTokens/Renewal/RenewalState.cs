@@ -28,6 +28,7 @@ internal sealed class RenewalState
     private string RestartPendingPath => Path.Combine(Folder, RestartPendingFileName);
 
     private string SignInCommandPath => Path.Combine(Folder, SignInCommandFileName);
+
     public string WebhookPath => Path.Combine(Folder, WebhookFileName);
 
     /// <summary>
@@ -39,21 +40,12 @@ internal sealed class RenewalState
     /// <summary>Saves <paramref name="webhookUrl"/> for the alerts, owner-only and whole (the one atomic write); null removes it.</summary>
     public void SaveWebhook(string? webhookUrl)
     {
-        try
+        if (webhookUrl is not null)
         {
-            if (webhookUrl is null)
-            {
-                File.Delete(WebhookPath);
-                return;
-            }
-
             EnsureFolder(Folder);
-            AtomicFile.Write(WebhookPath, stream => stream.Write(Encoding.UTF8.GetBytes(webhookUrl + "\n")));
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw RenewalLog.NotWritable(WebhookPath, e);
-        }
+
+        SetMarker(WebhookPath, webhookUrl is null ? null : webhookUrl + "\n");
     }
 
     /// <summary>Creates <paramref name="folder"/> (and its parents) owner-only when missing.</summary>
