@@ -42,9 +42,14 @@ BeforeAll {
     $script:Steps = Join-Path $Work 'steps'
     $null = New-Item -ItemType Directory -Path $Steps
     Set-Content -LiteralPath (Join-Path $Steps 'register.ps1') -Value @'
-param([string] $Module, [string] $Bot, [string] $BaseUrl, [string] $WebhookUrl, [switch] $WhatIf, [switch] $Unregister)
+param([string] $Module, [string] $Bot, [string] $BaseUrl, [string] $WebhookUrl, [switch] $WhatIf, [switch] $Unregister, [switch] $Status)
 $ErrorActionPreference = 'Stop'
 Import-Module $Module
+if ($Status) {
+    $statuses = if ($Bot) { Get-OneFlexRenewal -BotFolder $Bot } else { Get-OneFlexRenewal }
+    @{ Statuses = @($statuses); Shown = ($statuses | Out-String -Width 2000) } | ConvertTo-Json -Depth 5 -Compress -EnumsAsStrings
+    return
+}
 if ($Unregister) { Unregister-OneFlexRenewal -BotFolder $Bot -Verbose 4>&1 | ForEach-Object { "$_" }; return }
 $registration = Register-OneFlexRenewal -BotFolder $Bot -BaseUrl $BaseUrl -WebhookUrl $WebhookUrl -NoBrowser -PassThru -WhatIf:$WhatIf
 if ($registration) { $registration | ConvertTo-Json -Compress -EnumsAsStrings }
@@ -155,12 +160,31 @@ Describe 'Register-OneFlexRenewal in a real crontab' -Tag Cron {
         $log.TrimEnd().Split("`n") | Should -HaveCount 1
         Assert-NoSecret ($log + $run.Errors + $crontab) $Token, $WebhookUrl
 
+        # Get-OneFlexRenewal, with no folder, finds the registration in the crontab and shows that run.
+        $status = (Invoke-Step '-Status').Output | ConvertFrom-Json
+        $status.Statuses | Should -HaveCount 1
+        $status.Statuses[0].BotFolder | Should -Be $Bot
+        $status.Statuses[0].Registration.Id | Should -Be $registration.Id
+        $status.Statuses[0].Registration.Command | Should -BeExactly $registration.Command
+        $status.Statuses[0].Runs[-1].Outcome | Should -Be 'NothingDue'
+        $status.Statuses[0].SignInRequired | Should -BeFalse
+        $status.Shown | Should -Match "(?m)^Schedule\s+: \*/10 \* \* \* \* \(crontab of $UserName\)\s*$"
+        $status.Shown | Should -Match '(?m)^LastRun\s+: .+ NothingDue\s*$'
+        $status.Shown | Should -Not -Match 'register-pester-webhook-secret'
+
         # Unregister: our line and the saved webhook go, every other line stays.
         $removed = Invoke-Step '-Bot', $Bot, '-Unregister'
         $removed.Output | Should -Match 'Removed the scheduled renewal'
         Get-UserCrontab | Should -BeExactly $OtherLines
         Test-Path -LiteralPath $webhookFile.FullName | Should -BeFalse
         Test-Path -LiteralPath (Join-Path $Bot '.oneflextokens' 'renewal.log') | Should -BeTrue
+        $after = (Invoke-Step '-Status', '-Bot', $Bot).Output | ConvertFrom-Json
+        $after.Statuses[0].Registration | Should -BeNullOrEmpty
+        $after.Statuses[0].RegistrationNote | Should -BeLike 'Not registered for this user: Register-OneFlexRenewal -BotFolder *'
+        $after.Statuses[0].Runs[-1].Outcome | Should -Be 'NothingDue'
+        $none = Invoke-Step '-Status'
+        $none.Output | Should -Match 'WARNING: No scheduled renewal is registered for this user here\. Register one with Register-OneFlexRenewal'
+        ($none.Output.Trim().Split("`n")[-1] | ConvertFrom-Json).Statuses | Should -HaveCount 0
     }
 
     It 'says RenewalNotRegistered when nothing is registered for the folder' {

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using OneFlexTokens.Common;
 using OneFlexTokens.Renewal;
+using OneFlexTokens.Scheduling;
 
 namespace OneFlexTokens.Commands;
 
@@ -8,9 +9,9 @@ namespace OneFlexTokens.Commands;
 [OutputType(typeof(RenewalStatus))]
 public sealed class GetOneFlexRenewalCommand : OneFlexCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
-    public string[] BotFolder { get; set; } = Array.Empty<string>();
+    public string[]? BotFolder { get; set; }
 
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -24,24 +25,86 @@ public sealed class GetOneFlexRenewalCommand : OneFlexCmdlet
     [ValidateRange(1, 1000)]
     public int Last { get; set; } = 5;
 
+    private readonly RenewalScheduler _scheduler = new(HostPlatform.Current);
+    private IReadOnlyList<RenewalRegistration>? _registered;
+    private string? _registrationNote;
+    private bool _sawBotFolder;
+
     protected override void ProcessRecord()
     {
+        if (BotFolder is null)
+        {
+            return;
+        }
+
+        _sawBotFolder = true;
         foreach (var folder in BotFolder)
         {
-            var options = new RenewalOptions
+            var full = ResolvePath(folder);
+            if (!Directory.Exists(full))
             {
-                BotFolder = ResolvePath(folder),
-                StatePath = StatePath is null ? null : ResolvePath(StatePath),
-                LogPath = LogPath is null ? null : ResolvePath(LogPath),
-            };
-            if (!Directory.Exists(options.BotFolder))
-            {
-                WriteError(new OneFlexException(ErrorIds.RenewalBotFolderNotFound, ErrorCategory.ObjectNotFound,
-                    Messages.RenewalBotFolderNotFound(options.BotFolder), folder));
+                WriteError(new OneFlexException(ErrorIds.RenewalBotFolderNotFound, ErrorCategory.ObjectNotFound, Messages.RenewalBotFolderNotFound(full), folder));
                 continue;
             }
 
-            WriteObject(RenewalStatus.Read(options, Last, () => SignInCommand.For(options, HostPlatform.Current), DateTimeOffset.Now));
+            var id = RenewalScheduler.IdFor(full, HostPlatform.Current);
+            WriteStatus(full, Registered().FirstOrDefault(r => r.Id == id));
         }
+    }
+
+    protected override void EndProcessing()
+    {
+        if (_sawBotFolder)
+        {
+            return;
+        }
+
+        var registered = Registered();
+        if (registered.Count == 0)
+        {
+            WriteWarning(_registrationNote ?? Messages.RenewalNoneRegistered);
+        }
+
+        foreach (var registration in registered)
+        {
+            WriteStatus(registration.BotFolder, registration);
+        }
+    }
+
+    private void WriteStatus(string botFolder, RenewalRegistration? registration)
+    {
+        var options = new RenewalOptions
+        {
+            BotFolder = botFolder,
+            StatePath = StatePath is null ? null : ResolvePath(StatePath),
+            LogPath = LogPath is null ? null : ResolvePath(LogPath),
+        };
+        WriteObject(RenewalStatus.Read(options, Last, () => SignInCommand.For(options, HostPlatform.Current), DateTimeOffset.Now,
+            registration, registration is null ? _registrationNote ?? Messages.RenewalNotRegisteredHere(botFolder) : null));
+    }
+
+    /// <summary>The renewals registered here, read once per call; none, with a note saying why, when they cannot be read.</summary>
+    private IReadOnlyList<RenewalRegistration> Registered()
+    {
+        if (_registered is not null)
+        {
+            return _registered;
+        }
+
+        try
+        {
+            _registered = _scheduler.Find();
+            if (_scheduler.Platform == RenewalPlatform.SynologyDsm)
+            {
+                _registrationNote = Messages.RenewalRegisteredInDsm;
+            }
+        }
+        catch (OneFlexException failure)
+        {
+            _registered = Array.Empty<RenewalRegistration>();
+            _registrationNote = Messages.RenewalRegistrationsUnreadable(failure.ErrorId, failure.Message);
+        }
+
+        return _registered;
     }
 }

@@ -354,4 +354,16 @@ internal static class Messages
     public static string RenewalUnregisterConfirm(string botFolder, string where) => $"Remove the scheduled renewal of {botFolder} from the {where}?";
 
     public static string RenewalUnregistered(string where, string botFolder) => $"Removed the scheduled renewal of {botFolder} from the {where}.";
+
+    public const string RenewalNoneRegistered =
+        "No scheduled renewal is registered for this user here. Register one with Register-OneFlexRenewal -BotFolder <folder>, or give Get-OneFlexRenewal -BotFolder to see a bot's runs.";
+
+    public const string RenewalRegisteredInDsm =
+        "On Synology DSM the renewal is a task of DSM's own Task Scheduler (Control Panel > Task Scheduler), which this module cannot read: look there, or give -BotFolder to see a bot's runs.";
+
+    public static string RenewalNotRegisteredHere(string botFolder) =>
+        $"Not registered for this user: Register-OneFlexRenewal -BotFolder '{botFolder.Replace("'", "''", StringComparison.Ordinal)}' schedules it.";
+
+    public static string RenewalRegistrationsUnreadable(string errorId, string message) =>
+        $"The registered renewals could not be read ({errorId}): {message}";
 }

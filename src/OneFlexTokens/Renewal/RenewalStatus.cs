@@ -1,18 +1,26 @@
 using OneFlexTokens.Common;
 using OneFlexTokens.EnvFiles;
+using OneFlexTokens.Scheduling;
 using OneFlexTokens.Tokens;
 
 namespace OneFlexTokens.Renewal;
 
 /// <summary>
-/// Where a bot's scheduled renewal stands, as Get-OneFlexRenewal shows it: the last runs of its log, the token in
-/// config/.env and when it expires, and whether a human must sign in again, with the command to do it. Holds no token.
+/// Where a bot's scheduled renewal stands, as Get-OneFlexRenewal shows it: what is registered (schedule, command), the
+/// last runs of its log, the token in config/.env and when it expires, and whether a human must sign in again, with the
+/// command to do it. Holds no token.
 /// </summary>
 public sealed class RenewalStatus
 {
     public required string BotFolder { get; init; }
 
     public required string LogPath { get; init; }
+
+    /// <summary>The scheduled renewal of this bot folder (Register-OneFlexRenewal); null when none is registered here.</summary>
+    public RenewalRegistration? Registration { get; init; }
+
+    /// <summary>Why <see cref="Registration"/> could not be read, or where to look for it (DSM); null otherwise.</summary>
+    public string? RegistrationNote { get; init; }
 
     /// <summary>The last runs the log records, oldest first.</summary>
     public required IReadOnlyList<RenewalRun> Runs { get; init; }
@@ -38,7 +46,8 @@ public sealed class RenewalStatus
 
     /// <summary>Reads the status of the renewal <paramref name="options"/> describes; reads only, never fails on a missing or broken file.</summary>
     /// <param name="signInCommand">The command for a bot that has no token yet (no run has said which one).</param>
-    public static RenewalStatus Read(RenewalOptions options, int lastRuns, Func<string> signInCommand, DateTimeOffset now)
+    public static RenewalStatus Read(RenewalOptions options, int lastRuns, Func<string> signInCommand, DateTimeOffset now,
+        RenewalRegistration? registration = null, string? registrationNote = null)
     {
         var runs = RenewalLog.ReadRuns(options.LogFile, lastRuns);
         var (expiresAt, problem, hasToken) = ReadToken(options.ConfigEnvFile);
@@ -48,6 +57,8 @@ public sealed class RenewalStatus
         {
             BotFolder = options.BotFolder,
             LogPath = options.LogFile,
+            Registration = registration,
+            RegistrationNote = registrationNote,
             Runs = runs,
             TokenExpiresAt = expiresAt,
             TokenProblem = problem,
