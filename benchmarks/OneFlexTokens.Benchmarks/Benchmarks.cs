@@ -385,17 +385,24 @@ public static class Benchmarks
             $"disk floor: write+fsync+rename {Ms(Median(floor))}, without fsync {Ms(Median(floorNoSync))}; file {lines} lines, {bytes.Length:N0} bytes"));
     }
 
+    /// <summary>A temporary bot folder whose .env and config/.env (60 lines) hold a token with an hour left: nothing is due.</summary>
+    private static string NothingDueBotFolder(string prefix)
+    {
+        var folder = Directory.CreateTempSubdirectory(prefix).FullName;
+        Directory.CreateDirectory(Path.Combine(folder, "config"));
+        var envText = EnvSample.Lines(60).Replace("ONEFLEX_TOKEN=", "ONEFLEX_TOKEN=" + Jwt.Create(DateTimeOffset.UtcNow.AddHours(1)), StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(folder, ".env"), envText);
+        File.WriteAllText(Path.Combine(folder, "config", ".env"), envText);
+        return folder;
+    }
+
     // ---- The scheduled job when nothing is due, in the real pwsh: whole process against a bare pwsh start ----
 
     private static Task<BenchResult> CronInPwsh(BenchOptions options)
     {
         var runs = options.RunsOr(15);
         var script = options.CronScript ?? CronScript.Locate() ?? throw new InvalidOperationException("Build first: out/OneFlexTokens/Scripts/Update-OneFlexBot.ps1 is missing.");
-        var folder = Directory.CreateTempSubdirectory("oneflex-bench-cron-pwsh-").FullName;
-        Directory.CreateDirectory(Path.Combine(folder, "config"));
-        var envText = EnvSample.Lines(60).Replace("ONEFLEX_TOKEN=", "ONEFLEX_TOKEN=" + Jwt.Create(DateTimeOffset.UtcNow.AddHours(1)), StringComparison.Ordinal);
-        File.WriteAllText(Path.Combine(folder, ".env"), envText);
-        File.WriteAllText(Path.Combine(folder, "config", ".env"), envText);
+        var folder = NothingDueBotFolder("oneflex-bench-cron-pwsh-");
         var pwsh = PinnedPwsh.Path;
         string? printed = null;
         double Scheduled()
@@ -434,11 +441,7 @@ public static class Benchmarks
     private static Task<BenchResult> Cron(BenchOptions options)
     {
         var runs = options.RunsOr(7);
-        var folder = Directory.CreateTempSubdirectory("oneflex-bench-cron-").FullName;
-        Directory.CreateDirectory(Path.Combine(folder, "config"));
-        var envText = EnvSample.Lines(60).Replace("ONEFLEX_TOKEN=", "ONEFLEX_TOKEN=" + Jwt.Create(DateTimeOffset.UtcNow.AddHours(1)), StringComparison.Ordinal);
-        File.WriteAllText(Path.Combine(folder, ".env"), envText);
-        File.WriteAllText(Path.Combine(folder, "config", ".env"), envText);
+        var folder = NothingDueBotFolder("oneflex-bench-cron-");
         var script = options.CronScript ?? CronScript.Locate();
         var childArgs = new List<string> { "--child", "cron", folder };
         if (script is not null)

@@ -182,7 +182,6 @@ public static class PackageBenchmarks
             var root = RepoPaths.Root;
             var (built, ms) = Exec.Run("dotnet", new[] { "tool", "run", "pwsh", "-NoProfile", "-NonInteractive", "-File", Path.Combine(root, "build.ps1"), "-Package" }, workingDirectory: root, bound: TimeSpan.FromMinutes(10));
             var nupkg = built.Trim().Split('\n')[^1].Trim();
-            var psHome = Exec.Run("dotnet", new[] { "tool", "run", "pwsh", "-NoProfile", "-NonInteractive", "-Command", "$PSHOME" }, workingDirectory: root).Stdout.Trim();
             var nugetPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured ? configured
                 : Exec.Run("dotnet", new[] { "nuget", "locals", "global-packages", "--list" }, workingDirectory: root).Stdout.Trim().Replace("global-packages:", "", StringComparison.Ordinal).Trim();
             var playwright = RepoPaths.PackageVersion("Microsoft.Playwright");
@@ -191,7 +190,7 @@ public static class PackageBenchmarks
                 Nupkg = nupkg,
                 PlaywrightVersion = playwright,
                 PlaywrightNupkg = Path.Combine(nugetPackages, "microsoft.playwright", playwright, $"microsoft.playwright.{playwright}.nupkg"),
-                PwshPath = Path.Combine(psHome, "pwsh"),
+                PwshPath = PinnedPwsh.Path,
                 BuildSeconds = ms / 1000,
             };
             package._work = Directory.CreateTempSubdirectory("oneflex-bench-package-").FullName;
