@@ -78,7 +78,7 @@ public sealed class RegisterOneFlexRenewalCommand : OneFlexCmdlet
         }
         catch (OneFlexException failure)
         {
-            WriteError(failure.ToErrorRecord());
+            WriteError(failure);
             return;
         }
 
@@ -105,7 +105,7 @@ public sealed class RegisterOneFlexRenewalCommand : OneFlexCmdlet
         }
         catch (OneFlexException failure)
         {
-            WriteError(failure.ToErrorRecord());
+            WriteError(failure);
             return;
         }
 

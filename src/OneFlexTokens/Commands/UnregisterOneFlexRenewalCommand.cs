@@ -37,7 +37,7 @@ public sealed class UnregisterOneFlexRenewalCommand : OneFlexCmdlet
             if (found.Count == 0)
             {
                 WriteError(new OneFlexException(ErrorIds.RenewalNotRegistered, ErrorCategory.ObjectNotFound,
-                    Messages.RenewalNotRegistered(botFolder ?? id), (object?)botFolder ?? id).ToErrorRecord());
+                    Messages.RenewalNotRegistered(botFolder ?? id), (object?)botFolder ?? id));
                 return;
             }
 
@@ -61,7 +61,7 @@ public sealed class UnregisterOneFlexRenewalCommand : OneFlexCmdlet
         }
         catch (OneFlexException failure)
         {
-            WriteError(failure.ToErrorRecord());
+            WriteError(failure);
         }
     }
 }
