@@ -29,6 +29,14 @@ public sealed class GetOneFlexRenewalCommand : OneFlexCmdlet
     private IReadOnlyList<RenewalRegistration>? _registered;
     private string? _registrationNote;
     private bool _sawBotFolder;
+    private string? _statePath;
+    private string? _logPath;
+
+    protected override void BeginProcessing()
+    {
+        _statePath = StatePath is null ? null : ResolvePath(StatePath);
+        _logPath = LogPath is null ? null : ResolvePath(LogPath);
+    }
 
     protected override void ProcessRecord()
     {
@@ -76,11 +84,11 @@ public sealed class GetOneFlexRenewalCommand : OneFlexCmdlet
         var options = new RenewalOptions
         {
             BotFolder = botFolder,
-            StatePath = StatePath is null ? null : ResolvePath(StatePath),
-            LogPath = LogPath is null ? null : ResolvePath(LogPath),
+            StatePath = _statePath,
+            LogPath = _logPath,
         };
         WriteObject(RenewalStatus.Read(options, Last, () => SignInCommand.For(options, HostPlatform.Current), DateTimeOffset.Now,
-            registration, registration is null ? _registrationNote ?? Messages.RenewalNotRegisteredHere(botFolder) : null));
+            registration, registration is null ? _registrationNote ?? Messages.RenewalNotRegisteredHere(SignInCommand.Quote(botFolder)) : null));
     }
 
     /// <summary>The renewals registered here, read once per call; none, with a note saying why, when they cannot be read.</summary>

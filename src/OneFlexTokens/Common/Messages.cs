@@ -361,8 +361,9 @@ internal static class Messages
     public const string RenewalRegisteredInDsm =
         "On Synology DSM the renewal is a task of DSM's own Task Scheduler (Control Panel > Task Scheduler), which this module cannot read: look there, or give -BotFolder to see a bot's runs.";
 
-    public static string RenewalNotRegisteredHere(string botFolder) =>
-        $"Not registered for this user: Register-OneFlexRenewal -BotFolder '{botFolder.Replace("'", "''", StringComparison.Ordinal)}' schedules it.";
+    /// <param name="quotedBotFolder">The folder as a PowerShell literal (SignInCommand.Quote).</param>
+    public static string RenewalNotRegisteredHere(string quotedBotFolder) =>
+        $"Not registered for this user: Register-OneFlexRenewal -BotFolder {quotedBotFolder} schedules it.";
 
     public static string RenewalRegistrationsUnreadable(string errorId, string message) =>
         $"The registered renewals could not be read ({errorId}): {message}";
