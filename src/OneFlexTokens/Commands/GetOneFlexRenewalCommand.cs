@@ -49,9 +49,9 @@ public sealed class GetOneFlexRenewalCommand : OneFlexCmdlet
         foreach (var folder in BotFolder)
         {
             var full = ResolvePath(folder);
-            if (!Directory.Exists(full))
+            if (RenewalOptions.MissingBotFolder(full, folder) is { } missing)
             {
-                WriteError(new OneFlexException(ErrorIds.RenewalBotFolderNotFound, ErrorCategory.ObjectNotFound, Messages.RenewalBotFolderNotFound(full), folder));
+                WriteError(missing);
                 continue;
             }
 

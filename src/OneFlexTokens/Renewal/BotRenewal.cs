@@ -39,10 +39,9 @@ public sealed class BotRenewal
     public async Task<RenewalResult> RunAsync(RenewalOptions options, WorkCallbacks callbacks, CancellationToken cancellationToken)
     {
         var run = new Run(options, callbacks, () => SignInCommand.For(options, _platform));
-        if (!Directory.Exists(options.BotFolder))
+        if (RenewalOptions.MissingBotFolder(options.BotFolder) is { } missing)
         {
             // Nothing is created for a folder that is not there (a typo, an unmounted volume): no state, no log.
-            var missing = new OneFlexException(ErrorIds.RenewalBotFolderNotFound, ErrorCategory.ObjectNotFound, Messages.RenewalBotFolderNotFound(options.BotFolder), options.BotFolder);
             return run.Result(RenewalOutcome.Failed, missing.Message, missing);
         }
 

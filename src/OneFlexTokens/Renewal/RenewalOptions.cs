@@ -70,7 +70,8 @@ public sealed record RenewalOptions
     public static RenewalOptions FromParameters(IDictionary parameters, Func<string, string> fullPath, string? moduleManifest)
     {
         OneFlexException? parameterError = null;
-        string? Text(string name) => parameters[name] is { } value && (value is PSObject wrapped ? wrapped.BaseObject : value)?.ToString() is { Length: > 0 } text ? text : null;
+        object? Value(string name) => parameters[name] is PSObject wrapped ? wrapped.BaseObject : parameters[name];
+        string? Text(string name) => Value(name)?.ToString() is { Length: > 0 } text ? text : null;
         string? FullPath(string name) => Text(name) is { } path ? fullPath(path) : null;
         TimeSpan? Duration(string name)
         {
@@ -93,14 +94,13 @@ public sealed record RenewalOptions
 
         var minimumValidity = Duration(nameof(MinimumValidity));
         var lockTimeout = Duration(nameof(LockTimeout));
-        var switchValue = parameters["NoBrowser"] is PSObject { BaseObject: var unwrapped } ? unwrapped : parameters["NoBrowser"];
         return new RenewalOptions
         {
             BotFolder = FullPath(nameof(BotFolder)) ?? throw new OneFlexException(ErrorIds.RenewalBotFolderNotFound, ErrorCategory.InvalidArgument, Messages.RenewalBotFolderNotFound("(none given)")),
             MinimumValidity = minimumValidity ?? DefaultMinimumValidity,
             BaseUrl = Text(nameof(BaseUrl)),
             ProfilePath = FullPath(nameof(ProfilePath)),
-            NoBrowser = switchValue switch { SwitchParameter flag => flag.IsPresent, bool flag => flag, _ => false },
+            NoBrowser = Value(nameof(NoBrowser)) switch { SwitchParameter flag => flag.IsPresent, bool flag => flag, _ => false },
             DockerHost = Text(nameof(DockerHost)),
             BotName = Text(nameof(BotName)) ?? DefaultBotName,
             ProjectDirectory = FullPath(nameof(ProjectDirectory)),
@@ -112,6 +112,12 @@ public sealed record RenewalOptions
             ParameterError = parameterError,
         };
     }
+
+    /// <summary>RenewalBotFolderNotFound when <paramref name="botFolder"/> (a full path) is not a folder; null when it is.</summary>
+    /// <param name="target">The error's target object: the folder as the user gave it; the full path when null.</param>
+    public static OneFlexException? MissingBotFolder(string botFolder, object? target = null) =>
+        Directory.Exists(botFolder) ? null
+            : new OneFlexException(ErrorIds.RenewalBotFolderNotFound, ErrorCategory.ObjectNotFound, Messages.RenewalBotFolderNotFound(botFolder), target ?? botFolder);
 
     /// <summary>The manifest beside the module's binary in <paramref name="moduleBase"/>, for the sign-in command; null when there is none.</summary>
     public static string? ManifestIn(string? moduleBase) =>

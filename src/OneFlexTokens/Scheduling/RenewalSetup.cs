@@ -49,9 +49,9 @@ public static class RenewalSetup
     public static RenewalRequest Request(RenewalSetupOptions options, HostPlatform host)
     {
         var interval = RenewalInterval.From(options.Every);
-        if (!Directory.Exists(options.BotFolder))
+        if (RenewalOptions.MissingBotFolder(options.BotFolder) is { } missing)
         {
-            throw new OneFlexException(ErrorIds.RenewalBotFolderNotFound, ErrorCategory.ObjectNotFound, Messages.RenewalBotFolderNotFound(options.BotFolder), options.BotFolder);
+            throw missing;
         }
 
         var script = ScriptPath(options.ModuleBase);
