@@ -133,7 +133,7 @@ Describe 'Register-OneFlexRenewal in a real crontab' -Tag Cron {
         $whatIf.Output | Should -Match ([regex]::Escape($line))
         $line | Should -Match ([regex]::Escape("DOTNET_ROOT="))
         $line | Should -Match ([regex]::Escape(" $(Join-Path $SharedPwsh 'pwsh') -NoProfile -NonInteractive -File "))
-        $line | Should -Match ([regex]::Escape(" -BotFolder '$($Bot.Replace("'", "'\''").Replace('%', '\%'))' "))
+        $line | Should -Match ([regex]::Escape(" -BotFolder '$($Bot.Replace("'", "'\\''").Replace('%', '\%'))' "))
         $line | Should -Match ([regex]::Escape((Join-Path $SharedModule 'Scripts' 'Update-OneFlexBot.ps1')))
 
         # The webhook is not on the command line: it is in an owner-only file of the state folder.
@@ -149,9 +149,10 @@ Describe 'Register-OneFlexRenewal in a real crontab' -Tag Cron {
         $null = Invoke-Step '-Bot', $Bot, '-BaseUrl', $Simulator.AppUrl, '-WebhookUrl', $WebhookUrl
         Get-UserCrontab | Should -BeExactly ($OtherLines + $line + "`n")
 
-        # The line as cron runs it: the command after the five time fields, % unescaped, to sh in an empty environment.
+        # The line as cron runs it: the command after the five time fields, cron's escapes undone (a backslash before
+        # '%' or '\' goes), to sh in an empty environment. CrontabRegistrationTests runs lines under the real daemon.
         $line -match '^(\S+\s+){5}(?<command>.*) # OneFlexTokens:renewal:[0-9a-f]{12}$' | Should -BeTrue
-        $command = $Matches.command.Replace('\%', '%')
+        $command = [regex]::Replace($Matches.command, '\\([%\\])', '$1')
         $run = Invoke-AsUser '/usr/bin/env', '-i', "HOME=$UserHome", 'SHELL=/bin/sh', "LOGNAME=$UserName", '/bin/sh', '-c', $command @{}
         $run.ExitCode | Should -Be 0 -Because ($run.Output + $run.Errors)
         $run.Output | Should -BeNullOrEmpty -Because 'the summary line goes to /dev/null'
