@@ -188,6 +188,104 @@ Describe 'Register-OneFlexRenewal in a real crontab' -Tag Cron {
         ($none.Output.Trim().Split("`n")[-1] | ConvertFrom-Json).Statuses | Should -HaveCount 0
     }
 
+    It 'registers a bot folder reached through a link as its real folder: one line, one Id, found and removed through either path' {
+        Assert-RealPart $Missing
+        Set-UserCrontab ($OtherLines -replace "`n$", '')
+        $link = Join-Path $UserHome 'bot-link'
+        $null = New-Item -ItemType SymbolicLink -Path $link -Target $Bot
+
+        $throughLink = (Invoke-Step '-Bot', $link, '-BaseUrl', $Simulator.AppUrl, '-WebhookUrl', $WebhookUrl).Output | ConvertFrom-Json
+        $throughLink.BotFolder | Should -Be $Bot
+        $direct = (Invoke-Step '-Bot', $Bot, '-BaseUrl', $Simulator.AppUrl, '-WebhookUrl', $WebhookUrl).Output | ConvertFrom-Json
+        $direct.Id | Should -Be $throughLink.Id
+        $crontab = Get-UserCrontab
+        ([regex]::Matches($crontab, '# OneFlexTokens:renewal:')).Count | Should -Be 1
+        $crontab | Should -Not -Match ([regex]::Escape('bot-link'))
+
+        $status = (Invoke-Step '-Status', '-Bot', $link).Output | ConvertFrom-Json
+        $status.Statuses[0].Registration.Id | Should -Be $direct.Id
+
+        $null = Invoke-Step '-Bot', $link, '-Unregister'
+        Get-UserCrontab | Should -BeExactly $OtherLines
+    }
+
+    It 'refuses a line break, CR, NUL or an escape sequence in any value, with -WhatIf too, naming the parameter and writing nothing' {
+        Assert-RealPart $Missing
+        Import-OneFlexTokensForTest
+        $bot = (New-Item -ItemType Directory -Path (Join-Path $Work 'control')).FullName
+        $webhook = 'https://discord.com/api/webhooks/4242/control-webhook-secret'
+        foreach ($parameter in 'BotFolder', 'BotName', 'ProjectDirectory', 'ProfilePath', 'DockerHost', 'BaseUrl', 'WebhookUrl') {
+            foreach ($character in "`n", "`r", "`0", "`e]0;title`a") {
+                $arguments = @{ BotFolder = $bot; WebhookUrl = $webhook; NoBrowser = $true }
+                $arguments[$parameter] = switch ($parameter) {
+                    { $_ -in 'BotFolder', 'ProjectDirectory', 'ProfilePath' } { Join-Path $bot "value-secret$($character)x" }
+                    'BaseUrl' { "https://oneflex.example.com/value-secret$character" }
+                    'DockerHost' { "tcp://nas.local:2376/value-secret$character" }
+                    'WebhookUrl' { "https://discord.com/api/webhooks/4242/value-secret$($character)x" }
+                    default { "value-secret$($character)x" }
+                }
+                foreach ($whatIf in $true, $false) {
+                    # No crontab program on PATH: were the value not refused, the run would fail there instead of writing root's crontab.
+                    $result = Invoke-Captured {
+                        param($Arguments, $WhatIf)
+                        $path = $env:PATH
+                        try { $env:PATH = '/nonexistent'; Register-OneFlexRenewal @Arguments -WhatIf:$WhatIf } finally { $env:PATH = $path }
+                    } @{ Arguments = $arguments; WhatIf = $whatIf }
+                    $because = "-$parameter with U+$('{0:X4}' -f [int] $character[0]), -WhatIf:$whatIf"
+                    $result.Errors | Should -HaveCount 1 -Because $because
+                    $result.Errors[0].FullyQualifiedErrorId | Should -BeLike 'ScheduledValueNotAllowed,*' -Because $because
+                    $result.Errors[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+                    $result.Errors[0].Exception.Message | Should -BeLike "-$parameter holds the control character U+$('{0:X4}' -f [int] $character[0]) *"
+                    $result.Text | Should -Not -Match 'value-secret|control-webhook-secret' -Because $because
+                    Test-Path -LiteralPath (Join-Path $bot '.oneflextokens') | Should -BeFalse -Because $because
+                }
+            }
+        }
+    }
+
+    It 'refuses -BaseUrl with a query, with -WhatIf too, without showing it, and a failed registration leaves no webhook behind' {
+        Assert-RealPart $Missing
+        Import-OneFlexTokensForTest
+        $bot = (New-Item -ItemType Directory -Path (Join-Path $Work 'query')).FullName
+        $webhook = 'https://discord.com/api/webhooks/4242/query-webhook-secret'
+        foreach ($whatIf in $true, $false) {
+            $result = Invoke-Captured {
+                param($Bot, $Webhook, $WhatIf)
+                $path = $env:PATH
+                try { $env:PATH = '/nonexistent'; Register-OneFlexRenewal -BotFolder $Bot -BaseUrl 'https://oneflex.example.com/?token=query-secret' -WebhookUrl $Webhook -NoBrowser -WhatIf:$WhatIf } finally { $env:PATH = $path }
+            } @{ Bot = $bot; Webhook = $webhook; WhatIf = $whatIf }
+            $result.Errors | Should -HaveCount 1
+            $result.Errors[0].FullyQualifiedErrorId | Should -BeLike 'ScheduledBaseUrlHasQuery,*'
+            $result.Errors[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $result.Text | Should -Not -Match 'query-secret|query-webhook-secret'
+            Test-Path -LiteralPath (Join-Path $bot '.oneflextokens') | Should -BeFalse
+        }
+
+        # Everything checked, then writing the entry fails (no crontab program): the webhook saved for it goes again.
+        $failed = Invoke-Captured {
+            param($Bot, $Webhook)
+            $path = $env:PATH
+            try { $env:PATH = '/nonexistent'; Register-OneFlexRenewal -BotFolder $Bot -WebhookUrl $Webhook -NoBrowser } finally { $env:PATH = $path }
+        } @{ Bot = $bot; Webhook = $webhook }
+        $failed.Errors | Should -HaveCount 1
+        $failed.Errors[0].FullyQualifiedErrorId | Should -BeLike 'CrontabUnavailable,*'
+        Test-Path -LiteralPath (Join-Path $bot '.oneflextokens') | Should -BeFalse
+
+        # An earlier webhook is put back as it was.
+        $state = New-Item -ItemType Directory -Path (Join-Path $bot '.oneflextokens')
+        $state.UnixFileMode = [IO.UnixFileMode] 'UserRead, UserWrite, UserExecute'
+        $earlier = Join-Path $state.FullName 'webhook.url'
+        [IO.File]::WriteAllText($earlier, "https://discord.com/api/webhooks/4242/earlier`n")
+        (Get-Item -LiteralPath $earlier).UnixFileMode = [IO.UnixFileMode] 'UserRead, UserWrite'
+        $again = Invoke-Captured {
+            param($Bot, $Webhook)
+            $path = $env:PATH
+            try { $env:PATH = '/nonexistent'; Register-OneFlexRenewal -BotFolder $Bot -WebhookUrl $Webhook -NoBrowser } finally { $env:PATH = $path }
+        } @{ Bot = $bot; Webhook = $webhook }
+        $again.Errors[0].FullyQualifiedErrorId | Should -BeLike 'CrontabUnavailable,*'
+        [IO.File]::ReadAllText($earlier) | Should -BeExactly "https://discord.com/api/webhooks/4242/earlier`n"
+    }
+
     It 'says RenewalNotRegistered when nothing is registered for the folder' {
         Assert-RealPart $Missing
         Import-OneFlexTokensForTest

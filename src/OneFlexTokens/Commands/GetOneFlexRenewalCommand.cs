@@ -55,8 +55,8 @@ public sealed class GetOneFlexRenewalCommand : OneFlexCmdlet
                 continue;
             }
 
-            var id = RenewalScheduler.IdFor(full, HostPlatform.Current);
-            WriteStatus(full, Registered().FirstOrDefault(r => r.Id == id));
+            var ids = RenewalSetup.IdsOf(full, HostPlatform.Current);
+            WriteStatus(full, ids.Select(id => Registered().FirstOrDefault(r => r.Id == id)).FirstOrDefault(r => r is not null));
         }
     }
 

@@ -54,24 +54,31 @@ public sealed class RegisterOneFlexRenewalCommand : OneFlexCmdlet
     protected override void ProcessRecord()
     {
         var host = HostPlatform.Current;
-        var botFolder = ResolvePath(BotFolder);
+        var given = new RenewalSetupOptions
+        {
+            BotFolder = BotFolder,
+            Every = Every,
+            ModuleBase = MyInvocation.MyCommand.Module?.ModuleBase ?? Path.GetDirectoryName(typeof(RegisterOneFlexRenewalCommand).Assembly.Location)!,
+            PSHome = (string)SessionState.PSVariable.GetValue("PSHOME"),
+            ProfilePath = ProfilePath,
+            ProjectDirectory = ProjectDirectory,
+            BotName = BotName,
+            BaseUrl = BaseUrl,
+            DockerHost = DockerHost,
+            WebhookUrl = WebhookUrl,
+            NoBrowser = NoBrowser,
+        };
         RenewalScheduler scheduler;
         RenewalPlan plan;
         try
         {
-            var request = RenewalSetup.Request(new RenewalSetupOptions
+            // Before the paths are resolved, which would fail on some of these characters with a less helpful error.
+            ScheduledValues.Check(RenewalSetup.ScheduledValuesOf(given));
+            var request = RenewalSetup.Request(given with
             {
-                BotFolder = botFolder,
-                Every = Every,
-                ModuleBase = MyInvocation.MyCommand.Module?.ModuleBase ?? Path.GetDirectoryName(typeof(RegisterOneFlexRenewalCommand).Assembly.Location)!,
-                PSHome = (string)SessionState.PSVariable.GetValue("PSHOME"),
+                BotFolder = ResolvePath(BotFolder),
                 ProfilePath = ProfilePath is null ? null : ResolvePath(ProfilePath),
                 ProjectDirectory = ProjectDirectory is null ? null : ResolvePath(ProjectDirectory),
-                BotName = BotName,
-                BaseUrl = BaseUrl,
-                DockerHost = DockerHost,
-                WebhookUrl = WebhookUrl,
-                NoBrowser = NoBrowser,
             }, host);
             scheduler = new RenewalScheduler(host);
             plan = scheduler.Plan(request);
@@ -83,6 +90,7 @@ public sealed class RegisterOneFlexRenewalCommand : OneFlexCmdlet
         }
 
         var registration = plan.Registration;
+        var botFolder = registration.BotFolder;
         var webhookNote = WebhookUrl is null ? string.Empty
             : Environment.NewLine + Messages.RenewalWebhookSaved(WebhookAddress.Mask(WebhookUrl), RenewalSetup.WebhookFile(botFolder));
         if (!ShouldProcess(
@@ -96,12 +104,7 @@ public sealed class RegisterOneFlexRenewalCommand : OneFlexCmdlet
         RegistrationOutcome outcome;
         try
         {
-            if (WebhookUrl is not null)
-            {
-                RenewalSetup.SaveWebhook(botFolder, WebhookUrl);
-            }
-
-            outcome = scheduler.Register(plan);
+            outcome = RenewalSetup.RegisterWithWebhook(scheduler, plan, WebhookUrl);
         }
         catch (OneFlexException failure)
         {

@@ -23,21 +23,21 @@ public sealed class UnregisterOneFlexRenewalCommand : OneFlexCmdlet
     {
         var host = HostPlatform.Current;
         var botFolder = ParameterSetName == ByBotFolderSet ? ResolvePath(BotFolder) : null;
-        var id = botFolder is null ? Id : RenewalScheduler.IdFor(botFolder, host);
+        var ids = botFolder is null ? new[] { Id } : RenewalSetup.IdsOf(botFolder, host);
         var scheduler = new RenewalScheduler(host);
         try
         {
             if (scheduler.Platform == RenewalPlatform.SynologyDsm)
             {
-                WriteInformation(new HostInformationMessage { Message = scheduler.Unregister(id).Instructions! }, new[] { "PSHOST" });
+                WriteInformation(new HostInformationMessage { Message = scheduler.Unregister(ids[0]).Instructions! }, new[] { "PSHOST" });
                 return;
             }
 
-            var found = scheduler.Find(id);
+            var found = ids.SelectMany(id => scheduler.Find(id)).ToList();
             if (found.Count == 0)
             {
                 WriteError(new OneFlexException(ErrorIds.RenewalNotRegistered, ErrorCategory.ObjectNotFound,
-                    Messages.RenewalNotRegistered(botFolder ?? id), (object?)botFolder ?? id));
+                    Messages.RenewalNotRegistered(botFolder ?? ids[0]), (object?)botFolder ?? ids[0]));
                 return;
             }
 

@@ -367,4 +367,11 @@ internal static class Messages
 
     public static string RenewalRegistrationsUnreadable(string errorId, string message) =>
         $"The registered renewals could not be read ({errorId}): {message}";
+
+    // Values a scheduler line cannot carry (Register-OneFlexRenewal)
+    public static string ScheduledValueNotAllowed(string parameter, string character, int position) =>
+        $"-{parameter} holds the control character {character} (character {position}), which a scheduled command line cannot carry: a line break, CR or NUL would cut the crontab line or task, and other control characters would reach terminals and logs. Nothing was registered or saved. Pass the value without it (rename the folder if its name holds one).";
+
+    public static string ScheduledBaseUrlHasQuery(string shownWithoutQuery) =>
+        $"-BaseUrl '{shownWithoutQuery}' has a query or fragment (not shown: it may hold a secret). The scheduled command line is stored in the crontab or task and shown by ps to every account, and the OneFlex address never needs one. Nothing was registered or saved: pass the address alone, e.g. https://oneflex.myworldline.com.";
 }
