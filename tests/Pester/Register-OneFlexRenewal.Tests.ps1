@@ -42,7 +42,7 @@ BeforeAll {
     $script:Steps = Join-Path $Work 'steps'
     $null = New-Item -ItemType Directory -Path $Steps
     Set-Content -LiteralPath (Join-Path $Steps 'register.ps1') -Value @'
-param([string] $Module, [string] $Bot, [string] $BaseUrl, [string] $WebhookUrl, [switch] $WhatIf, [switch] $Unregister, [switch] $Status)
+param([string] $Module, [string] $Bot, [string] $BaseUrl, [string] $WebhookUrl, [switch] $WhatIf, [switch] $Unregister, [switch] $Status, [string] $Id)
 $ErrorActionPreference = 'Stop'
 Import-Module $Module
 if ($Status) {
@@ -50,6 +50,7 @@ if ($Status) {
     @{ Statuses = @($statuses); Shown = ($statuses | Out-String -Width 2000) } | ConvertTo-Json -Depth 5 -Compress -EnumsAsStrings
     return
 }
+if ($Unregister -and $Id) { Unregister-OneFlexRenewal -Id $Id -Verbose 4>&1 | ForEach-Object { "$_" }; return }
 if ($Unregister) { Unregister-OneFlexRenewal -BotFolder $Bot -Verbose 4>&1 | ForEach-Object { "$_" }; return }
 $registration = Register-OneFlexRenewal -BotFolder $Bot -BaseUrl $BaseUrl -WebhookUrl $WebhookUrl -NoBrowser -PassThru -WhatIf:$WhatIf
 if ($registration) { $registration | ConvertTo-Json -Compress -EnumsAsStrings }
@@ -206,6 +207,28 @@ Describe 'Register-OneFlexRenewal in a real crontab' -Tag Cron {
         $status.Statuses[0].Registration.Id | Should -Be $direct.Id
 
         $null = Invoke-Step '-Bot', $link, '-Unregister'
+        Get-UserCrontab | Should -BeExactly $OtherLines
+    }
+
+    It 'shows a tagged line that cannot be read back with its Id, its command and why, never as an empty bot folder alone, and Unregister -Id removes it' {
+        Assert-RealPart $Missing
+        # What the escaping before issue 16 wrote for a folder b6\%bs: cron ends the command at that %.
+        $command = "HOME=$UserHome /usr/bin/pwsh -NoProfile -File /opt/x/Update-OneFlexBot.ps1 -BotFolder '/srv/b6\\%bs' >/dev/null"
+        Set-UserCrontab ($OtherLines + "*/10 * * * * $command # OneFlexTokens:renewal:0123456789ab")
+
+        $status = Invoke-Step '-Status'
+        $status.Output | Should -Match "WARNING: The renewal line 0123456789ab in the crontab of $UserName cannot be read back: cron ends its command at an unescaped '%'"
+        $shown = ($status.Output.Trim().Split("`n")[-1] | ConvertFrom-Json)
+        $shown.Statuses | Should -HaveCount 1
+        $shown.Statuses[0].Registration.Id | Should -Be '0123456789ab'
+        $shown.Statuses[0].Registration.Command | Should -BeExactly $command
+        $shown.Statuses[0].RegistrationNote | Should -Match 'cannot be read back.*Unregister-OneFlexRenewal -Id 0123456789ab removes it'
+        $shown.Statuses[0].Runs | Should -HaveCount 0
+        $shown.Shown | Should -Match '(?m)^Schedule\s+: \*/10 \* \* \* \* \(crontab of \S+\): The renewal line 0123456789ab .* cannot be read back'
+        $shown.Shown | Should -Match ('(?m)^Command\s+: ' + [regex]::Escape($command))
+
+        $removed = Invoke-Step '-Unregister', '-Id', '0123456789ab'
+        $removed.Output | Should -Match 'Removed the scheduled renewal of the unreadable renewal line 0123456789ab from the crontab'
         Get-UserCrontab | Should -BeExactly $OtherLines
     }
 

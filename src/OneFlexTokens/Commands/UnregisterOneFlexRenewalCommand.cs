@@ -43,8 +43,9 @@ public sealed class UnregisterOneFlexRenewalCommand : OneFlexCmdlet
 
             foreach (var registration in found)
             {
-                if (!ShouldProcess(Messages.RenewalUnregisterWhatIf(registration.Where, registration.BotFolder, registration.Command),
-                        Messages.RenewalUnregisterConfirm(registration.BotFolder, registration.Where), Messages.RenewalUnregisterCaption))
+                var named = registration.BotFolder.Length > 0 ? registration.BotFolder : botFolder ?? Messages.RenewalLineById(registration.Id);
+                if (!ShouldProcess(Messages.RenewalUnregisterWhatIf(registration.Where, named, registration.Command),
+                        Messages.RenewalUnregisterConfirm(named, registration.Where), Messages.RenewalUnregisterCaption))
                 {
                     continue;
                 }
@@ -56,7 +57,7 @@ public sealed class UnregisterOneFlexRenewalCommand : OneFlexCmdlet
                     RenewalSetup.RemoveWebhook(folder);
                 }
 
-                WriteVerbose(Messages.RenewalUnregistered(registration.Where, registration.BotFolder));
+                WriteVerbose(Messages.RenewalUnregistered(registration.Where, named));
             }
         }
         catch (OneFlexException failure)

@@ -28,7 +28,11 @@ public sealed record RenewalRegistration(
     string Command,
     RenewalPlatform Platform,
     string Where,
-    bool RunsWithoutLogon);
+    bool RunsWithoutLogon)
+{
+    /// <summary>Why this registration cannot be read back (its <see cref="BotFolder"/> is then empty); null when it can.</summary>
+    public string? ReadBackProblem { get; init; }
+}
 
 /// <summary>What a renewal registers: the bot folder, how often, and the script's parameters (paths already full).</summary>
 public sealed record RenewalRequest

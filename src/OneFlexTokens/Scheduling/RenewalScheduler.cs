@@ -261,11 +261,19 @@ public sealed class RenewalScheduler
     private IReadOnlyList<RenewalRegistration> FindInCrontab(byte[] crontab, string? id) =>
         CrontabEntries.Find(crontab, id).Select(entry =>
         {
-            var words = PosixShell.Split(CrontabEntries.UnescapeFromCron(entry.Command));
+            var words = PosixShell.Split(CrontabEntries.UnescapeFromCron(entry.Command, out var endsEarly));
             var at = words is null ? -1 : words.ToList().IndexOf("-BotFolder");
-            var botFolder = at >= 0 && at + 1 < words!.Count ? words[at + 1] : string.Empty;
+            var botFolder = !endsEarly && at >= 0 && at + 1 < words!.Count ? words[at + 1] : string.Empty;
+            var where = Messages.CrontabOf(_user ?? _host.UserName);
+            var unreadable = endsEarly ? Messages.RenewalLineEndsAtPercent
+                : words is null ? Messages.RenewalLineNotOurs
+                : botFolder.Length == 0 ? Messages.RenewalLineNoBotFolder
+                : null;
             return new RenewalRegistration(entry.Id, botFolder, RenewalInterval.FromCronFields(entry.Schedule)?.Every ?? TimeSpan.Zero,
-                entry.Schedule, entry.Command, RenewalPlatform.Cron, Messages.CrontabOf(_user ?? _host.UserName), RunsWithoutLogon: true);
+                entry.Schedule, entry.Command, RenewalPlatform.Cron, where, RunsWithoutLogon: true)
+            {
+                ReadBackProblem = unreadable is null ? null : Messages.RenewalLineUnreadable(entry.Id, where, unreadable),
+            };
         }).ToList();
 
     private static RenewalRegistration FromTask(string taskPath, XElement task)

@@ -147,6 +147,40 @@ public sealed class CrontabRegistrationTests : IDisposable
         Assert.Contains("crontab -l", error.Message);
     }
 
+    [SkippableFact]
+    public void A_tagged_line_that_cannot_be_read_back_is_found_with_its_id_its_command_and_why_and_can_be_removed()
+    {
+        Require();
+        var scheduler = Scheduler();
+        var readable = scheduler.Plan(Request("/srv/bot"));
+        var lines = new Dictionary<string, (string Command, string Why)>
+        {
+            // What the escaping before issue 16 wrote for the folder b6\%bs: cron ends it at the %.
+            ["aaaaaaaaaaaa"] = ("PATH=/usr/bin HOME=/h /usr/bin/pwsh -File /s.ps1 -BotFolder '/srv/b6\\\\%bs' >/dev/null", "unescaped '%'"),
+            ["bbbbbbbbbbbb"] = ("/usr/bin/pwsh -File /s.ps1 -BotFolder \"$HOME/bot\"", "not one this module writes"),
+            ["cccccccccccc"] = ("/usr/bin/pwsh -File /s.ps1", "names no -BotFolder"),
+        };
+        Crontab.Write(Encoding.UTF8.GetBytes(string.Concat(lines.Select(l => $"*/10 * * * * {l.Value.Command} {CrontabEntries.Tag(l.Key)}\n")) + readable.Text + "\n"));
+
+        var found = scheduler.Find().ToDictionary(r => r.Id);
+
+        Assert.Equal(4, found.Count);
+        Assert.Null(found[readable.Registration.Id].ReadBackProblem);
+        Assert.Equal("/srv/bot", found[readable.Registration.Id].BotFolder);
+        foreach (var (id, (command, why)) in lines)
+        {
+            Assert.Equal(command, found[id].Command);
+            Assert.Equal(string.Empty, found[id].BotFolder);
+            Assert.StartsWith($"The renewal line {id} in the crontab of {_user.Name} cannot be read back: ", found[id].ReadBackProblem);
+            Assert.Contains(why, found[id].ReadBackProblem);
+            Assert.Contains($"Unregister-OneFlexRenewal -Id {id} removes it", found[id].ReadBackProblem);
+        }
+
+        Assert.Equal("aaaaaaaaaaaa", Assert.Single(scheduler.Unregister("aaaaaaaaaaaa").Removed).Id);
+        Assert.DoesNotContain("aaaaaaaaaaaa", Text(Crontab.Read()));
+        Assert.Equal(3, scheduler.Find().Count);
+    }
+
     /// <summary>
     /// Finding 5 of issue 16, under the real daemon: values with %, \%, \\%, quotes, spaces and non-ASCII reach the
     /// program the line starts byte for byte. The program is a stand-in for pwsh that writes the arguments it got.
