@@ -189,14 +189,22 @@ Describe 'Register-OneFlexRenewal in a real crontab' -Tag Cron {
         ($none.Output.Trim().Split("`n")[-1] | ConvertFrom-Json).Statuses | Should -HaveCount 0
     }
 
-    It 'registers a bot folder reached through a link as its real folder: one line, one Id, found and removed through either path' {
+    It 'registers a bot folder reached through a link as its real folder: one line, one Id (an older line of the link replaced), found and removed through either path' {
         Assert-RealPart $Missing
-        Set-UserCrontab ($OtherLines -replace "`n$", '')
         $link = Join-Path $UserHome 'bot-link'
         $null = New-Item -ItemType SymbolicLink -Path $link -Target $Bot
+        # What versions before links were resolved registered through the link: a second line, Id of the link's own path.
+        $linkId = [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData([Text.Encoding]::UTF8.GetBytes($link))).Substring(0, 12).ToLowerInvariant()
+        Set-UserCrontab ($OtherLines + "*/10 * * * * /usr/bin/pwsh -NoProfile -File /opt/x/Update-OneFlexBot.ps1 -BotFolder $link >/dev/null # OneFlexTokens:renewal:$linkId")
+        $before = (Invoke-Step '-Status', '-Bot', $link).Output | ConvertFrom-Json
+        $before.Statuses[0].Registration.Id | Should -Be $linkId
 
+        $whatIf = Invoke-Step '-Bot', $link, '-BaseUrl', $Simulator.AppUrl, '-WebhookUrl', $WebhookUrl, '-WhatIf'
+        $whatIf.Output | Should -Match "and remove the line $linkId, registered for this bot folder under a link's own path, from the crontab of $UserName"
         $throughLink = (Invoke-Step '-Bot', $link, '-BaseUrl', $Simulator.AppUrl, '-WebhookUrl', $WebhookUrl).Output | ConvertFrom-Json
         $throughLink.BotFolder | Should -Be $Bot
+        $throughLink.Id | Should -Not -Be $linkId
+        Get-UserCrontab | Should -Not -Match $linkId
         $direct = (Invoke-Step '-Bot', $Bot, '-BaseUrl', $Simulator.AppUrl, '-WebhookUrl', $WebhookUrl).Output | ConvertFrom-Json
         $direct.Id | Should -Be $throughLink.Id
         $crontab = Get-UserCrontab

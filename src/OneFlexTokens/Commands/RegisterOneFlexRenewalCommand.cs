@@ -70,18 +70,21 @@ public sealed class RegisterOneFlexRenewalCommand : OneFlexCmdlet
         };
         RenewalScheduler scheduler;
         RenewalPlan plan;
+        IReadOnlyList<RenewalRegistration> superseded;
         try
         {
             // Before the paths are resolved, which would fail on some of these characters with a less helpful error.
             ScheduledValues.Check(RenewalSetup.ScheduledValuesOf(given));
+            var folderAsGiven = ResolvePath(BotFolder);
             var request = RenewalSetup.Request(given with
             {
-                BotFolder = ResolvePath(BotFolder),
+                BotFolder = folderAsGiven,
                 ProfilePath = ProfilePath is null ? null : ResolvePath(ProfilePath),
                 ProjectDirectory = ProjectDirectory is null ? null : ResolvePath(ProjectDirectory),
             }, host);
             scheduler = new RenewalScheduler(host);
             plan = scheduler.Plan(request);
+            superseded = RenewalSetup.Superseded(scheduler, folderAsGiven, plan.Registration, host);
         }
         catch (OneFlexException failure)
         {
@@ -91,10 +94,11 @@ public sealed class RegisterOneFlexRenewalCommand : OneFlexCmdlet
 
         var registration = plan.Registration;
         var botFolder = registration.BotFolder;
-        var webhookNote = WebhookUrl is null ? string.Empty
-            : Environment.NewLine + Messages.RenewalWebhookSaved(WebhookAddress.Mask(WebhookUrl), RenewalSetup.WebhookFile(botFolder));
+        var alsoDone = (WebhookUrl is null ? string.Empty
+            : Environment.NewLine + Messages.RenewalWebhookSaved(WebhookAddress.Mask(WebhookUrl), RenewalSetup.WebhookFile(botFolder)))
+            + string.Concat(superseded.Select(old => Environment.NewLine + Messages.RenewalSupersededWhatIf(old.Id, old.Where, old.Command)));
         if (!ShouldProcess(
-                Messages.RenewalRegisterWhatIf(registration.Where, plan.Text) + webhookNote,
+                Messages.RenewalRegisterWhatIf(registration.Where, plan.Text) + alsoDone,
                 Messages.RenewalRegisterConfirm(botFolder, registration.Where),
                 Messages.RenewalRegisterCaption))
         {
@@ -104,7 +108,7 @@ public sealed class RegisterOneFlexRenewalCommand : OneFlexCmdlet
         RegistrationOutcome outcome;
         try
         {
-            outcome = RenewalSetup.RegisterWithWebhook(scheduler, plan, WebhookUrl);
+            outcome = RenewalSetup.Register(scheduler, plan, WebhookUrl, superseded);
         }
         catch (OneFlexException failure)
         {

@@ -375,6 +375,9 @@ internal static class Messages
     public static string ScheduledBaseUrlHasQuery(string shownWithoutQuery) =>
         $"-BaseUrl '{shownWithoutQuery}' has a query or fragment (not shown: it may hold a secret). The scheduled command line is stored in the crontab or task and shown by ps to every account, and the OneFlex address never needs one. Nothing was registered or saved: pass the address alone, e.g. https://oneflex.myworldline.com.";
 
+    public static string RenewalSupersededWhatIf(string id, string where, string command) =>
+        $"and remove the line {id}, registered for this bot folder under a link's own path, from the {where}: {command}";
+
     public static string RenewalLineUnreadable(string id, string where, string reason) =>
         $"The renewal line {id} in the {where} cannot be read back: {reason} Its bot folder is unknown, so no runs or token are shown. Unregister-OneFlexRenewal -Id {id} removes it; Register-OneFlexRenewal -BotFolder <folder> writes a line that can be read.";
 

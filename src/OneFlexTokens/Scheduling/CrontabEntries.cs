@@ -106,8 +106,9 @@ public static class CrontabEntries
 
     /// <summary>
     /// A command written so that cron hands <paramref name="command"/> to sh byte for byte. Cron's rule (do_command.c,
-    /// checked under the real daemon by CrontabRegistrationTests): a backslash escapes the next character and is dropped before
-    /// '%' or '\', kept before anything else; an unescaped '%' ends the command. So every '\' and '%' gets a backslash.
+    /// checked under the real daemon by CrontabRegistrationTests): a backslash escapes the next character and is
+    /// dropped before '%' or '\', kept before anything else; an unescaped '%' ends the command. So every '\' and '%'
+    /// gets a backslash.
     /// </summary>
     public static string EscapeForCron(string command) =>
         command.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal);

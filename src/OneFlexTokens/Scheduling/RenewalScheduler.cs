@@ -45,7 +45,10 @@ public sealed class RenewalScheduler
         : SynologyDsm.Detect(host.ReadSystemFile) is not null ? RenewalPlatform.SynologyDsm
         : RenewalPlatform.Cron;
 
-    /// <summary>The registration id of a bot folder: the first 12 hex digits of the SHA-256 of its full path (upper-cased on Windows, whose paths ignore case). Callers pass the real folder (<see cref="RenewalSetup.RealBotFolder"/>).</summary>
+    /// <summary>
+    /// The registration id of a bot folder: the first 12 hex digits of the SHA-256 of its full path (upper-cased on
+    /// Windows, whose paths ignore case). Callers pass the real folder (<see cref="RenewalSetup.RealBotFolder"/>).
+    /// </summary>
     public static string IdFor(string botFolder, HostPlatform host)
     {
         var path = botFolder.Length > 1 ? botFolder.TrimEnd(host.IsWindows ? new[] { '\\', '/' } : new[] { '/' }) : botFolder;

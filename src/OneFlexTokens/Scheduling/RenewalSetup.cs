@@ -120,19 +120,33 @@ public static class RenewalSetup
         new[] { RenewalScheduler.IdFor(RealBotFolder(botFolder), host), RenewalScheduler.IdFor(botFolder, host) }.Distinct().ToList();
 
     /// <summary>
+    /// The registrations of <paramref name="botFolder"/> (as given, links not resolved) under another Id than
+    /// <paramref name="registration"/>'s: lines an earlier version registered under a link's own path, which
+    /// <see cref="Register"/> replaces too. Reads the scheduler; none on DSM.
+    /// </summary>
+    public static IReadOnlyList<RenewalRegistration> Superseded(RenewalScheduler scheduler, string botFolder, RenewalRegistration registration, HostPlatform host) =>
+        IdsOf(botFolder, host).Where(id => id != registration.Id).SelectMany(id => scheduler.Find(id)).ToList();
+
+    /// <summary>
     /// Registers <paramref name="plan"/> and saves <paramref name="webhookUrl"/> (when given) for its runs, as one
     /// step: the webhook is saved just before the entry is written, and when writing the entry fails the webhook file's
-    /// earlier content is put back (or the file removed, with the state folder if this created it).
+    /// earlier content is put back (or the file removed, with the state folder if this created it). Then removes the
+    /// <paramref name="superseded"/> registrations (<see cref="Superseded"/>): one registration per bot folder.
     /// </summary>
-    public static RegistrationOutcome RegisterWithWebhook(RenewalScheduler scheduler, RenewalPlan plan, string? webhookUrl)
+    public static RegistrationOutcome Register(RenewalScheduler scheduler, RenewalPlan plan, string? webhookUrl, IReadOnlyList<RenewalRegistration> superseded)
     {
-        if (webhookUrl is null)
+        var outcome = webhookUrl is null ? scheduler.Register(plan) : RegisterSavingWebhook(scheduler, plan, webhookUrl);
+        foreach (var old in superseded)
         {
-            return scheduler.Register(plan);
+            scheduler.Unregister(old.Id);
         }
 
-        var botFolder = plan.Registration.BotFolder;
-        var state = new RenewalState(StateFolder(botFolder));
+        return outcome;
+    }
+
+    private static RegistrationOutcome RegisterSavingWebhook(RenewalScheduler scheduler, RenewalPlan plan, string webhookUrl)
+    {
+        var state = new RenewalState(StateFolder(plan.Registration.BotFolder));
         var stateFolderExisted = Directory.Exists(state.Folder);
         var previous = stateFolderExisted ? state.Webhook : null;
         state.SaveWebhook(webhookUrl);

@@ -178,12 +178,12 @@ public sealed class RenewalSetupTests : IDisposable
         var plan = scheduler.Plan(RenewalSetup.Request(options, HostPlatform.Current));
         var stateFolder = Path.Combine(options.BotFolder, ".oneflextokens");
 
-        var error = Assert.Throws<OneFlexException>(() => RenewalSetup.RegisterWithWebhook(scheduler, plan, "https://discord.com/api/webhooks/1/new"));
+        var error = Assert.Throws<OneFlexException>(() => RenewalSetup.Register(scheduler, plan, "https://discord.com/api/webhooks/1/new", Array.Empty<RenewalRegistration>()));
         Assert.Equal(ErrorIds.CrontabUnavailable, error.ErrorId);
         Assert.False(Directory.Exists(stateFolder));
 
         RenewalSetup.SaveWebhook(options.BotFolder, "https://discord.com/api/webhooks/1/earlier");
-        Assert.Throws<OneFlexException>(() => RenewalSetup.RegisterWithWebhook(scheduler, plan, "https://discord.com/api/webhooks/1/new"));
+        Assert.Throws<OneFlexException>(() => RenewalSetup.Register(scheduler, plan, "https://discord.com/api/webhooks/1/new", Array.Empty<RenewalRegistration>()));
         Assert.Equal("https://discord.com/api/webhooks/1/earlier\n", File.ReadAllText(RenewalSetup.WebhookFile(options.BotFolder)));
     }
 
