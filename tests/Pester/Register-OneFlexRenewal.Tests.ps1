@@ -42,7 +42,7 @@ BeforeAll {
     $script:Steps = Join-Path $Work 'steps'
     $null = New-Item -ItemType Directory -Path $Steps
     Set-Content -LiteralPath (Join-Path $Steps 'register.ps1') -Value @'
-param([string] $Module, [string] $Bot, [string] $BaseUrl, [string] $WebhookUrl, [switch] $WhatIf, [switch] $Unregister, [switch] $Status)
+param([string] $Module, [string] $Bot, [string] $BaseUrl, [string] $WebhookUrl, [switch] $WhatIf, [switch] $Unregister, [switch] $Status, [string] $Id)
 $ErrorActionPreference = 'Stop'
 Import-Module $Module
 if ($Status) {
@@ -50,6 +50,7 @@ if ($Status) {
     @{ Statuses = @($statuses); Shown = ($statuses | Out-String -Width 2000) } | ConvertTo-Json -Depth 5 -Compress -EnumsAsStrings
     return
 }
+if ($Unregister -and $Id) { Unregister-OneFlexRenewal -Id $Id -Verbose 4>&1 | ForEach-Object { "$_" }; return }
 if ($Unregister) { Unregister-OneFlexRenewal -BotFolder $Bot -Verbose 4>&1 | ForEach-Object { "$_" }; return }
 $registration = Register-OneFlexRenewal -BotFolder $Bot -BaseUrl $BaseUrl -WebhookUrl $WebhookUrl -NoBrowser -PassThru -WhatIf:$WhatIf
 if ($registration) { $registration | ConvertTo-Json -Compress -EnumsAsStrings }
@@ -133,7 +134,7 @@ Describe 'Register-OneFlexRenewal in a real crontab' -Tag Cron {
         $whatIf.Output | Should -Match ([regex]::Escape($line))
         $line | Should -Match ([regex]::Escape("DOTNET_ROOT="))
         $line | Should -Match ([regex]::Escape(" $(Join-Path $SharedPwsh 'pwsh') -NoProfile -NonInteractive -File "))
-        $line | Should -Match ([regex]::Escape(" -BotFolder '$($Bot.Replace("'", "'\''").Replace('%', '\%'))' "))
+        $line | Should -Match ([regex]::Escape(" -BotFolder '$($Bot.Replace("'", "'\\''").Replace('%', '\%'))' "))
         $line | Should -Match ([regex]::Escape((Join-Path $SharedModule 'Scripts' 'Update-OneFlexBot.ps1')))
 
         # The webhook is not on the command line: it is in an owner-only file of the state folder.
@@ -149,9 +150,10 @@ Describe 'Register-OneFlexRenewal in a real crontab' -Tag Cron {
         $null = Invoke-Step '-Bot', $Bot, '-BaseUrl', $Simulator.AppUrl, '-WebhookUrl', $WebhookUrl
         Get-UserCrontab | Should -BeExactly ($OtherLines + $line + "`n")
 
-        # The line as cron runs it: the command after the five time fields, % unescaped, to sh in an empty environment.
+        # The line as cron runs it: the command after the five time fields, cron's escapes undone (a backslash before
+        # '%' or '\' goes), to sh in an empty environment. CrontabRegistrationTests runs lines under the real daemon.
         $line -match '^(\S+\s+){5}(?<command>.*) # OneFlexTokens:renewal:[0-9a-f]{12}$' | Should -BeTrue
-        $command = $Matches.command.Replace('\%', '%')
+        $command = [regex]::Replace($Matches.command, '\\([%\\])', '$1')
         $run = Invoke-AsUser '/usr/bin/env', '-i', "HOME=$UserHome", 'SHELL=/bin/sh', "LOGNAME=$UserName", '/bin/sh', '-c', $command @{}
         $run.ExitCode | Should -Be 0 -Because ($run.Output + $run.Errors)
         $run.Output | Should -BeNullOrEmpty -Because 'the summary line goes to /dev/null'
@@ -185,6 +187,134 @@ Describe 'Register-OneFlexRenewal in a real crontab' -Tag Cron {
         $none = Invoke-Step '-Status'
         $none.Output | Should -Match 'WARNING: No scheduled renewal is registered for this user here\. Register one with Register-OneFlexRenewal'
         ($none.Output.Trim().Split("`n")[-1] | ConvertFrom-Json).Statuses | Should -HaveCount 0
+    }
+
+    It 'registers a bot folder reached through a link as its real folder: one line, one Id (an older line of the link replaced), found and removed through either path' {
+        Assert-RealPart $Missing
+        $link = Join-Path $UserHome 'bot-link'
+        $null = New-Item -ItemType SymbolicLink -Path $link -Target $Bot
+        # What versions before links were resolved registered through the link: a second line, Id of the link's own path.
+        $linkId = [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData([Text.Encoding]::UTF8.GetBytes($link))).Substring(0, 12).ToLowerInvariant()
+        Set-UserCrontab ($OtherLines + "*/10 * * * * /usr/bin/pwsh -NoProfile -File /opt/x/Update-OneFlexBot.ps1 -BotFolder $link >/dev/null # OneFlexTokens:renewal:$linkId")
+        $before = (Invoke-Step '-Status', '-Bot', $link).Output | ConvertFrom-Json
+        $before.Statuses[0].Registration.Id | Should -Be $linkId
+
+        $whatIf = Invoke-Step '-Bot', $link, '-BaseUrl', $Simulator.AppUrl, '-WebhookUrl', $WebhookUrl, '-WhatIf'
+        $whatIf.Output | Should -Match "and remove the line $linkId, registered for this bot folder under a link's own path, from the crontab of $UserName"
+        $throughLink = (Invoke-Step '-Bot', $link, '-BaseUrl', $Simulator.AppUrl, '-WebhookUrl', $WebhookUrl).Output | ConvertFrom-Json
+        $throughLink.BotFolder | Should -Be $Bot
+        $throughLink.Id | Should -Not -Be $linkId
+        Get-UserCrontab | Should -Not -Match $linkId
+        $direct = (Invoke-Step '-Bot', $Bot, '-BaseUrl', $Simulator.AppUrl, '-WebhookUrl', $WebhookUrl).Output | ConvertFrom-Json
+        $direct.Id | Should -Be $throughLink.Id
+        $crontab = Get-UserCrontab
+        ([regex]::Matches($crontab, '# OneFlexTokens:renewal:')).Count | Should -Be 1
+        $crontab | Should -Not -Match ([regex]::Escape('bot-link'))
+
+        $status = (Invoke-Step '-Status', '-Bot', $link).Output | ConvertFrom-Json
+        $status.Statuses[0].Registration.Id | Should -Be $direct.Id
+
+        $null = Invoke-Step '-Bot', $link, '-Unregister'
+        Get-UserCrontab | Should -BeExactly $OtherLines
+    }
+
+    It 'shows a tagged line that cannot be read back with its Id, its command and why, never as an empty bot folder alone, and Unregister -Id removes it' {
+        Assert-RealPart $Missing
+        # What the escaping before issue 16 wrote for a folder b6\%bs: cron ends the command at that %.
+        $command = "HOME=$UserHome /usr/bin/pwsh -NoProfile -File /opt/x/Update-OneFlexBot.ps1 -BotFolder '/srv/b6\\%bs' >/dev/null"
+        Set-UserCrontab ($OtherLines + "*/10 * * * * $command # OneFlexTokens:renewal:0123456789ab")
+
+        $status = Invoke-Step '-Status'
+        $status.Output | Should -Match "WARNING: The renewal line 0123456789ab in the crontab of $UserName cannot be read back: cron ends its command at an unescaped '%'"
+        $shown = ($status.Output.Trim().Split("`n")[-1] | ConvertFrom-Json)
+        $shown.Statuses | Should -HaveCount 1
+        $shown.Statuses[0].Registration.Id | Should -Be '0123456789ab'
+        $shown.Statuses[0].Registration.Command | Should -BeExactly $command
+        $shown.Statuses[0].RegistrationNote | Should -Match 'cannot be read back.*Unregister-OneFlexRenewal -Id 0123456789ab removes it'
+        $shown.Statuses[0].Runs | Should -HaveCount 0
+        $shown.Shown | Should -Match '(?m)^Schedule\s+: \*/10 \* \* \* \* \(crontab of \S+\): The renewal line 0123456789ab .* cannot be read back'
+        $shown.Shown | Should -Match ('(?m)^Command\s+: ' + [regex]::Escape($command))
+
+        $removed = Invoke-Step '-Unregister', '-Id', '0123456789ab'
+        $removed.Output | Should -Match 'Removed the scheduled renewal of the unreadable renewal line 0123456789ab from the crontab'
+        Get-UserCrontab | Should -BeExactly $OtherLines
+    }
+
+    It 'refuses a line break, CR, NUL or an escape sequence in any value, with -WhatIf too, naming the parameter and writing nothing' {
+        Assert-RealPart $Missing
+        Import-OneFlexTokensForTest
+        $bot = (New-Item -ItemType Directory -Path (Join-Path $Work 'control')).FullName
+        $webhook = 'https://discord.com/api/webhooks/4242/control-webhook-secret'
+        foreach ($parameter in 'BotFolder', 'BotName', 'ProjectDirectory', 'ProfilePath', 'DockerHost', 'BaseUrl', 'WebhookUrl') {
+            foreach ($character in "`n", "`r", "`0", "`e]0;title`a") {
+                $arguments = @{ BotFolder = $bot; WebhookUrl = $webhook; NoBrowser = $true }
+                $arguments[$parameter] = switch ($parameter) {
+                    { $_ -in 'BotFolder', 'ProjectDirectory', 'ProfilePath' } { Join-Path $bot "value-secret$($character)x" }
+                    'BaseUrl' { "https://oneflex.example.com/value-secret$character" }
+                    'DockerHost' { "tcp://nas.local:2376/value-secret$character" }
+                    'WebhookUrl' { "https://discord.com/api/webhooks/4242/value-secret$($character)x" }
+                    default { "value-secret$($character)x" }
+                }
+                foreach ($whatIf in $true, $false) {
+                    # No crontab program on PATH: were the value not refused, the run would fail there instead of writing root's crontab.
+                    $result = Invoke-Captured {
+                        param($Arguments, $WhatIf)
+                        $path = $env:PATH
+                        try { $env:PATH = '/nonexistent'; Register-OneFlexRenewal @Arguments -WhatIf:$WhatIf } finally { $env:PATH = $path }
+                    } @{ Arguments = $arguments; WhatIf = $whatIf }
+                    $because = "-$parameter with U+$('{0:X4}' -f [int] $character[0]), -WhatIf:$whatIf"
+                    $result.Errors | Should -HaveCount 1 -Because $because
+                    $result.Errors[0].FullyQualifiedErrorId | Should -BeLike 'ScheduledValueNotAllowed,*' -Because $because
+                    $result.Errors[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+                    $result.Errors[0].Exception.Message | Should -BeLike "-$parameter holds the control character U+$('{0:X4}' -f [int] $character[0]) *"
+                    $result.Text | Should -Not -Match 'value-secret|control-webhook-secret' -Because $because
+                    Test-Path -LiteralPath (Join-Path $bot '.oneflextokens') | Should -BeFalse -Because $because
+                }
+            }
+        }
+    }
+
+    It 'refuses -BaseUrl with a query, with -WhatIf too, without showing it, and a failed registration leaves no webhook behind' {
+        Assert-RealPart $Missing
+        Import-OneFlexTokensForTest
+        $bot = (New-Item -ItemType Directory -Path (Join-Path $Work 'query')).FullName
+        $webhook = 'https://discord.com/api/webhooks/4242/query-webhook-secret'
+        foreach ($whatIf in $true, $false) {
+            $result = Invoke-Captured {
+                param($Bot, $Webhook, $WhatIf)
+                $path = $env:PATH
+                try { $env:PATH = '/nonexistent'; Register-OneFlexRenewal -BotFolder $Bot -BaseUrl 'https://oneflex.example.com/?token=query-secret' -WebhookUrl $Webhook -NoBrowser -WhatIf:$WhatIf } finally { $env:PATH = $path }
+            } @{ Bot = $bot; Webhook = $webhook; WhatIf = $whatIf }
+            $result.Errors | Should -HaveCount 1
+            $result.Errors[0].FullyQualifiedErrorId | Should -BeLike 'ScheduledBaseUrlHasQuery,*'
+            $result.Errors[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $result.Text | Should -Not -Match 'query-secret|query-webhook-secret'
+            Test-Path -LiteralPath (Join-Path $bot '.oneflextokens') | Should -BeFalse
+        }
+
+        # Everything checked, then writing the entry fails (no crontab program): the webhook saved for it goes again.
+        $failed = Invoke-Captured {
+            param($Bot, $Webhook)
+            $path = $env:PATH
+            try { $env:PATH = '/nonexistent'; Register-OneFlexRenewal -BotFolder $Bot -WebhookUrl $Webhook -NoBrowser } finally { $env:PATH = $path }
+        } @{ Bot = $bot; Webhook = $webhook }
+        $failed.Errors | Should -HaveCount 1
+        $failed.Errors[0].FullyQualifiedErrorId | Should -BeLike 'CrontabUnavailable,*'
+        Test-Path -LiteralPath (Join-Path $bot '.oneflextokens') | Should -BeFalse
+
+        # An earlier webhook is put back as it was.
+        $state = New-Item -ItemType Directory -Path (Join-Path $bot '.oneflextokens')
+        $state.UnixFileMode = [IO.UnixFileMode] 'UserRead, UserWrite, UserExecute'
+        $earlier = Join-Path $state.FullName 'webhook.url'
+        [IO.File]::WriteAllText($earlier, "https://discord.com/api/webhooks/4242/earlier`n")
+        (Get-Item -LiteralPath $earlier).UnixFileMode = [IO.UnixFileMode] 'UserRead, UserWrite'
+        $again = Invoke-Captured {
+            param($Bot, $Webhook)
+            $path = $env:PATH
+            try { $env:PATH = '/nonexistent'; Register-OneFlexRenewal -BotFolder $Bot -WebhookUrl $Webhook -NoBrowser } finally { $env:PATH = $path }
+        } @{ Bot = $bot; Webhook = $webhook }
+        $again.Errors[0].FullyQualifiedErrorId | Should -BeLike 'CrontabUnavailable,*'
+        [IO.File]::ReadAllText($earlier) | Should -BeExactly "https://discord.com/api/webhooks/4242/earlier`n"
     }
 
     It 'says RenewalNotRegistered when nothing is registered for the folder' {

@@ -55,8 +55,8 @@ public sealed class GetOneFlexRenewalCommand : OneFlexCmdlet
                 continue;
             }
 
-            var id = RenewalScheduler.IdFor(full, HostPlatform.Current);
-            WriteStatus(full, Registered().FirstOrDefault(r => r.Id == id));
+            var ids = RenewalSetup.IdsOf(full, HostPlatform.Current);
+            WriteStatus(full, ids.Select(id => Registered().FirstOrDefault(r => r.Id == id)).FirstOrDefault(r => r is not null));
         }
     }
 
@@ -75,6 +75,13 @@ public sealed class GetOneFlexRenewalCommand : OneFlexCmdlet
 
         foreach (var registration in registered)
         {
+            if (registration.ReadBackProblem is { } problem)
+            {
+                WriteWarning(problem);
+                WriteObject(RenewalStatus.OfUnreadableLine(registration, DateTimeOffset.Now));
+                continue;
+            }
+
             WriteStatus(registration.BotFolder, registration);
         }
     }
@@ -88,7 +95,7 @@ public sealed class GetOneFlexRenewalCommand : OneFlexCmdlet
             LogPath = _logPath,
         };
         WriteObject(RenewalStatus.Read(options, Last, () => SignInCommand.For(options, HostPlatform.Current), DateTimeOffset.Now,
-            registration, registration is null ? _registrationNote ?? Messages.RenewalNotRegisteredHere(SignInCommand.Quote(botFolder)) : null));
+            registration, registration is null ? _registrationNote ?? Messages.RenewalNotRegisteredHere(SignInCommand.Quote(botFolder)) : registration.ReadBackProblem));
     }
 
     /// <summary>The renewals registered here, read once per call; none, with a note saying why, when they cannot be read.</summary>

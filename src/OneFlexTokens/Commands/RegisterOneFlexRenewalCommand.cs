@@ -54,27 +54,37 @@ public sealed class RegisterOneFlexRenewalCommand : OneFlexCmdlet
     protected override void ProcessRecord()
     {
         var host = HostPlatform.Current;
-        var botFolder = ResolvePath(BotFolder);
+        var given = new RenewalSetupOptions
+        {
+            BotFolder = BotFolder,
+            Every = Every,
+            ModuleBase = MyInvocation.MyCommand.Module?.ModuleBase ?? Path.GetDirectoryName(typeof(RegisterOneFlexRenewalCommand).Assembly.Location)!,
+            PSHome = (string)SessionState.PSVariable.GetValue("PSHOME"),
+            ProfilePath = ProfilePath,
+            ProjectDirectory = ProjectDirectory,
+            BotName = BotName,
+            BaseUrl = BaseUrl,
+            DockerHost = DockerHost,
+            WebhookUrl = WebhookUrl,
+            NoBrowser = NoBrowser,
+        };
         RenewalScheduler scheduler;
         RenewalPlan plan;
+        IReadOnlyList<RenewalRegistration> superseded;
         try
         {
-            var request = RenewalSetup.Request(new RenewalSetupOptions
+            // Before the paths are resolved, which would fail on some of these characters with a less helpful error.
+            ScheduledValues.Check(RenewalSetup.ScheduledValuesOf(given));
+            var folderAsGiven = ResolvePath(BotFolder);
+            var request = RenewalSetup.Request(given with
             {
-                BotFolder = botFolder,
-                Every = Every,
-                ModuleBase = MyInvocation.MyCommand.Module?.ModuleBase ?? Path.GetDirectoryName(typeof(RegisterOneFlexRenewalCommand).Assembly.Location)!,
-                PSHome = (string)SessionState.PSVariable.GetValue("PSHOME"),
+                BotFolder = folderAsGiven,
                 ProfilePath = ProfilePath is null ? null : ResolvePath(ProfilePath),
                 ProjectDirectory = ProjectDirectory is null ? null : ResolvePath(ProjectDirectory),
-                BotName = BotName,
-                BaseUrl = BaseUrl,
-                DockerHost = DockerHost,
-                WebhookUrl = WebhookUrl,
-                NoBrowser = NoBrowser,
             }, host);
             scheduler = new RenewalScheduler(host);
             plan = scheduler.Plan(request);
+            superseded = RenewalSetup.Superseded(scheduler, folderAsGiven, plan.Registration, host);
         }
         catch (OneFlexException failure)
         {
@@ -83,10 +93,12 @@ public sealed class RegisterOneFlexRenewalCommand : OneFlexCmdlet
         }
 
         var registration = plan.Registration;
-        var webhookNote = WebhookUrl is null ? string.Empty
-            : Environment.NewLine + Messages.RenewalWebhookSaved(WebhookAddress.Mask(WebhookUrl), RenewalSetup.WebhookFile(botFolder));
+        var botFolder = registration.BotFolder;
+        var alsoDone = (WebhookUrl is null ? string.Empty
+            : Environment.NewLine + Messages.RenewalWebhookSaved(WebhookAddress.Mask(WebhookUrl), RenewalSetup.WebhookFile(botFolder)))
+            + string.Concat(superseded.Select(old => Environment.NewLine + Messages.RenewalSupersededWhatIf(old.Id, old.Where, old.Command)));
         if (!ShouldProcess(
-                Messages.RenewalRegisterWhatIf(registration.Where, plan.Text) + webhookNote,
+                Messages.RenewalRegisterWhatIf(registration.Where, plan.Text) + alsoDone,
                 Messages.RenewalRegisterConfirm(botFolder, registration.Where),
                 Messages.RenewalRegisterCaption))
         {
@@ -96,12 +108,7 @@ public sealed class RegisterOneFlexRenewalCommand : OneFlexCmdlet
         RegistrationOutcome outcome;
         try
         {
-            if (WebhookUrl is not null)
-            {
-                RenewalSetup.SaveWebhook(botFolder, WebhookUrl);
-            }
-
-            outcome = scheduler.Register(plan);
+            outcome = RenewalSetup.Register(scheduler, plan, WebhookUrl, superseded);
         }
         catch (OneFlexException failure)
         {

@@ -23,28 +23,29 @@ public sealed class UnregisterOneFlexRenewalCommand : OneFlexCmdlet
     {
         var host = HostPlatform.Current;
         var botFolder = ParameterSetName == ByBotFolderSet ? ResolvePath(BotFolder) : null;
-        var id = botFolder is null ? Id : RenewalScheduler.IdFor(botFolder, host);
+        var ids = botFolder is null ? new[] { Id } : RenewalSetup.IdsOf(botFolder, host);
         var scheduler = new RenewalScheduler(host);
         try
         {
             if (scheduler.Platform == RenewalPlatform.SynologyDsm)
             {
-                WriteInformation(new HostInformationMessage { Message = scheduler.Unregister(id).Instructions! }, new[] { "PSHOST" });
+                WriteInformation(new HostInformationMessage { Message = scheduler.Unregister(ids[0]).Instructions! }, new[] { "PSHOST" });
                 return;
             }
 
-            var found = scheduler.Find(id);
+            var found = ids.SelectMany(id => scheduler.Find(id)).ToList();
             if (found.Count == 0)
             {
                 WriteError(new OneFlexException(ErrorIds.RenewalNotRegistered, ErrorCategory.ObjectNotFound,
-                    Messages.RenewalNotRegistered(botFolder ?? id), (object?)botFolder ?? id));
+                    Messages.RenewalNotRegistered(botFolder ?? ids[0]), (object?)botFolder ?? ids[0]));
                 return;
             }
 
             foreach (var registration in found)
             {
-                if (!ShouldProcess(Messages.RenewalUnregisterWhatIf(registration.Where, registration.BotFolder, registration.Command),
-                        Messages.RenewalUnregisterConfirm(registration.BotFolder, registration.Where), Messages.RenewalUnregisterCaption))
+                var named = registration.BotFolder.Length > 0 ? registration.BotFolder : botFolder ?? Messages.RenewalLineById(registration.Id);
+                if (!ShouldProcess(Messages.RenewalUnregisterWhatIf(registration.Where, named, registration.Command),
+                        Messages.RenewalUnregisterConfirm(named, registration.Where), Messages.RenewalUnregisterCaption))
                 {
                     continue;
                 }
@@ -56,7 +57,7 @@ public sealed class UnregisterOneFlexRenewalCommand : OneFlexCmdlet
                     RenewalSetup.RemoveWebhook(folder);
                 }
 
-                WriteVerbose(Messages.RenewalUnregistered(registration.Where, registration.BotFolder));
+                WriteVerbose(Messages.RenewalUnregistered(registration.Where, named));
             }
         }
         catch (OneFlexException failure)

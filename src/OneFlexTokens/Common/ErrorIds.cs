@@ -90,4 +90,8 @@ public static class ErrorIds
     public const string TaskSchedulerFailed = "TaskSchedulerFailed";
     public const string RenewalNotRegistered = "RenewalNotRegistered";
     public const string RenewalScriptNotFound = "RenewalScriptNotFound";
+
+    // Values a scheduler line cannot carry (Register-OneFlexRenewal)
+    public const string ScheduledValueNotAllowed = "ScheduledValueNotAllowed";
+    public const string ScheduledBaseUrlHasQuery = "ScheduledBaseUrlHasQuery";
 }

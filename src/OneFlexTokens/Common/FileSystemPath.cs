@@ -26,6 +26,56 @@ internal static class FileSystemPath
         return full;
     }
 
+    /// <summary>
+    /// <paramref name="fullPath"/> with every symbolic link (or junction) along it replaced by what it points to, as
+    /// realpath does; the parts that do not exist, and a loop of links, are kept as they are.
+    /// </summary>
+    public static string WithLinksResolved(string fullPath)
+    {
+        const int maxLinks = 40;
+        var path = Path.GetFullPath(fullPath);
+        for (var links = 0; links < maxLinks; links++)
+        {
+            var root = Path.GetPathRoot(path) ?? string.Empty;
+            var parts = path[root.Length..].Split(new[] { Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar }, StringSplitOptions.RemoveEmptyEntries);
+            var resolved = root;
+            var followed = false;
+            for (var i = 0; i < parts.Length; i++)
+            {
+                var next = Path.Combine(resolved, parts[i]);
+                if (LinkTarget(next) is { } target)
+                {
+                    // Start again from the target, so links inside it are resolved too.
+                    path = Path.Combine(new[] { Path.GetFullPath(target, resolved) }.Concat(parts[(i + 1)..]).ToArray());
+                    followed = true;
+                    break;
+                }
+
+                resolved = next;
+            }
+
+            if (!followed)
+            {
+                return resolved;
+            }
+        }
+
+        return fullPath;
+    }
+
+    private static string? LinkTarget(string path)
+    {
+        try
+        {
+            return new FileInfo(path).LinkTarget;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A part that cannot be looked at is kept as it is, like one that does not exist.
+            return null;
+        }
+    }
+
     public static bool IsFileSystem(ProviderInfo? provider) => provider is null || provider.ImplementingType == typeof(FileSystemProvider);
 
     public static bool IsPathError(Exception e) =>

@@ -367,4 +367,29 @@ internal static class Messages
 
     public static string RenewalRegistrationsUnreadable(string errorId, string message) =>
         $"The registered renewals could not be read ({errorId}): {message}";
+
+    // Values a scheduler line cannot carry, and lines that cannot be read back (Register-/Get-/Unregister-OneFlexRenewal)
+    public static string ScheduledValueNotAllowed(string parameter, string character, int position) =>
+        $"-{parameter} holds the control character {character} (character {position}), which a scheduled command line cannot carry: a line break, CR or NUL would cut the crontab line or task, and other control characters would reach terminals and logs. Nothing was registered or saved. Pass the value without it (rename the folder if its name holds one).";
+
+    public static string ScheduledBaseUrlHasQuery(string shownWithoutQuery) =>
+        $"-BaseUrl '{shownWithoutQuery}' has a query or fragment (not shown: it may hold a secret). The scheduled command line is stored in the crontab or task and shown by ps to every account, and the OneFlex address never needs one. Nothing was registered or saved: pass the address alone, e.g. https://oneflex.myworldline.com.";
+
+    public static string RenewalSupersededWhatIf(string id, string where, string command) =>
+        $"and remove the line {id}, registered for this bot folder under a link's own path, from the {where}: {command}";
+
+    public static string RenewalLineUnreadable(string id, string where, string reason) =>
+        $"The renewal line {id} in the {where} cannot be read back: {reason} Its bot folder is unknown, so no runs or token are shown. Unregister-OneFlexRenewal -Id {id} removes it; Register-OneFlexRenewal -BotFolder <folder> writes a line that can be read.";
+
+    public const string RenewalLineEndsAtPercent =
+        "cron ends its command at an unescaped '%' (written by hand or by an older OneFlexTokens), so it fails at every run.";
+
+    public const string RenewalLineNotOurs =
+        "its command is not one this module writes (double quotes, '$' or '`', or unbalanced quotes).";
+
+    public const string RenewalLineNoBotFolder = "its command names no -BotFolder.";
+
+    public const string RenewalStatusNoBotFolder = "unknown: the registered line names no bot folder that can be read";
+
+    public static string RenewalLineById(string id) => $"the unreadable renewal line {id}";
 }

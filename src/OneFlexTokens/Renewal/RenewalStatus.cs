@@ -19,7 +19,7 @@ public sealed class RenewalStatus
     /// <summary>The scheduled renewal of this bot folder (Register-OneFlexRenewal); null when none is registered here.</summary>
     public RenewalRegistration? Registration { get; init; }
 
-    /// <summary>Why <see cref="Registration"/> could not be read, or where to look for it (DSM); null otherwise.</summary>
+    /// <summary>Why <see cref="Registration"/> could not be read (or read back), or where to look for it (DSM); null otherwise.</summary>
     public string? RegistrationNote { get; init; }
 
     /// <summary>The last runs the log records, oldest first.</summary>
@@ -67,6 +67,21 @@ public sealed class RenewalStatus
             ReadAt = now,
         };
     }
+
+    /// <summary>
+    /// The status of a registered line whose bot folder cannot be read back: its registration (Id, raw command) and why,
+    /// nothing read from disk (there is no folder to read).
+    /// </summary>
+    public static RenewalStatus OfUnreadableLine(RenewalRegistration registration, DateTimeOffset now) => new()
+    {
+        BotFolder = registration.BotFolder,
+        LogPath = string.Empty,
+        Registration = registration,
+        RegistrationNote = registration.ReadBackProblem,
+        Runs = Array.Empty<RenewalRun>(),
+        TokenProblem = Messages.RenewalStatusNoBotFolder,
+        ReadAt = now,
+    };
 
     private static (DateTimeOffset? ExpiresAt, string? Problem, bool HasToken) ReadToken(string configEnvFile)
     {

@@ -104,11 +104,50 @@ public static class CrontabEntries
         return found;
     }
 
-    /// <summary>A command as cron passes it to sh: a '%' would end the command there, so each is escaped.</summary>
-    public static string EscapeForCron(string command) => command.Replace("%", "\\%", StringComparison.Ordinal);
+    /// <summary>
+    /// A command written so that cron hands <paramref name="command"/> to sh byte for byte. Cron's rule (do_command.c,
+    /// checked under the real daemon by CrontabRegistrationTests): a backslash escapes the next character and is
+    /// dropped before '%' or '\', kept before anything else; an unescaped '%' ends the command. So every '\' and '%'
+    /// gets a backslash.
+    /// </summary>
+    public static string EscapeForCron(string command) =>
+        command.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal);
 
-    /// <summary>What cron hands to sh for an escaped command.</summary>
-    public static string UnescapeFromCron(string command) => command.Replace("\\%", "%", StringComparison.Ordinal);
+    /// <summary>What cron hands to sh for a crontab line's command: up to its first unescaped '%', escapes applied.</summary>
+    public static string UnescapeFromCron(string command) => UnescapeFromCron(command, out _);
+
+    /// <inheritdoc cref="UnescapeFromCron(string)"/>
+    /// <param name="endsEarly">True when an unescaped '%' ends the command before the end of the text (cron sends the rest to its stdin).</param>
+    public static string UnescapeFromCron(string command, out bool endsEarly)
+    {
+        var shell = new StringBuilder(command.Length);
+        for (var i = 0; i < command.Length; i++)
+        {
+            var c = command[i];
+            if (c == '\\' && i + 1 < command.Length)
+            {
+                var next = command[++i];
+                if (next is not ('%' or '\\'))
+                {
+                    shell.Append(c);
+                }
+
+                shell.Append(next);
+            }
+            else if (c == '%')
+            {
+                endsEarly = true;
+                return shell.ToString();
+            }
+            else
+            {
+                shell.Append(c);
+            }
+        }
+
+        endsEarly = false;
+        return shell.ToString();
+    }
 
     private static IEnumerable<(int Start, int Length, bool IsOurs)> Lines(ReadOnlySpan<byte> crontab, string id)
     {

@@ -14,7 +14,7 @@ public enum RenewalPlatform
 }
 
 /// <summary>A scheduled renewal of one bot folder: how often, the exact command, and where it is registered.</summary>
-/// <param name="Id">The first 12 hex digits of the SHA-256 of the bot folder's full path: one registration per bot folder.</param>
+/// <param name="Id">The first 12 hex digits of the SHA-256 of the bot folder's real path (<see cref="RenewalSetup.RealBotFolder"/>): one registration per bot folder.</param>
 /// <param name="Every">How often it runs (zero when a registration found on the system has a schedule this module does not write).</param>
 /// <param name="Schedule">The cron time fields, or the Task Scheduler repetition (e.g. "every 10 minutes (PT10M)").</param>
 /// <param name="Command">Exactly what the scheduler runs: the crontab line's command, the task's program and arguments, or DSM's user-defined script.</param>
@@ -28,7 +28,11 @@ public sealed record RenewalRegistration(
     string Command,
     RenewalPlatform Platform,
     string Where,
-    bool RunsWithoutLogon);
+    bool RunsWithoutLogon)
+{
+    /// <summary>Why this registration cannot be read back (its <see cref="BotFolder"/> is then empty); null when it can.</summary>
+    public string? ReadBackProblem { get; init; }
+}
 
 /// <summary>What a renewal registers: the bot folder, how often, and the script's parameters (paths already full).</summary>
 public sealed record RenewalRequest

@@ -45,7 +45,10 @@ public sealed class RenewalScheduler
         : SynologyDsm.Detect(host.ReadSystemFile) is not null ? RenewalPlatform.SynologyDsm
         : RenewalPlatform.Cron;
 
-    /// <summary>The registration id of a bot folder: the first 12 hex digits of the SHA-256 of its full path (upper-cased on Windows, whose paths ignore case).</summary>
+    /// <summary>
+    /// The registration id of a bot folder: the first 12 hex digits of the SHA-256 of its full path (upper-cased on
+    /// Windows, whose paths ignore case). Callers pass the real folder (<see cref="RenewalSetup.RealBotFolder"/>).
+    /// </summary>
     public static string IdFor(string botFolder, HostPlatform host)
     {
         var path = botFolder.Length > 1 ? botFolder.TrimEnd(host.IsWindows ? new[] { '\\', '/' } : new[] { '/' }) : botFolder;
@@ -261,11 +264,19 @@ public sealed class RenewalScheduler
     private IReadOnlyList<RenewalRegistration> FindInCrontab(byte[] crontab, string? id) =>
         CrontabEntries.Find(crontab, id).Select(entry =>
         {
-            var words = PosixShell.Split(CrontabEntries.UnescapeFromCron(entry.Command));
+            var words = PosixShell.Split(CrontabEntries.UnescapeFromCron(entry.Command, out var endsEarly));
             var at = words is null ? -1 : words.ToList().IndexOf("-BotFolder");
-            var botFolder = at >= 0 && at + 1 < words!.Count ? words[at + 1] : string.Empty;
+            var botFolder = !endsEarly && at >= 0 && at + 1 < words!.Count ? words[at + 1] : string.Empty;
+            var where = Messages.CrontabOf(_user ?? _host.UserName);
+            var unreadable = endsEarly ? Messages.RenewalLineEndsAtPercent
+                : words is null ? Messages.RenewalLineNotOurs
+                : botFolder.Length == 0 ? Messages.RenewalLineNoBotFolder
+                : null;
             return new RenewalRegistration(entry.Id, botFolder, RenewalInterval.FromCronFields(entry.Schedule)?.Every ?? TimeSpan.Zero,
-                entry.Schedule, entry.Command, RenewalPlatform.Cron, Messages.CrontabOf(_user ?? _host.UserName), RunsWithoutLogon: true);
+                entry.Schedule, entry.Command, RenewalPlatform.Cron, where, RunsWithoutLogon: true)
+            {
+                ReadBackProblem = unreadable is null ? null : Messages.RenewalLineUnreadable(entry.Id, where, unreadable),
+            };
         }).ToList();
 
     private static RenewalRegistration FromTask(string taskPath, XElement task)

@@ -40,14 +40,29 @@ public sealed record RenewalSetupOptions
 /// <summary>
 /// Turns Register-OneFlexRenewal's parameters into a <see cref="RenewalRequest"/>: checks what a run would refuse later
 /// (the bot folder, the shipped script, the interval, the base URL, the webhook and the Docker host), finds the browser a run would use
-/// (its folder goes on cron's PATH), and whether pwsh needs DOTNET_ROOT. Saves the webhook where the runs read it.
+/// (its folder goes on cron's PATH), and whether pwsh needs DOTNET_ROOT; refuses what a scheduler line cannot carry
+/// (<see cref="ScheduledValues"/>). Saves the webhook where the runs read it, only with the registration.
 /// </summary>
 public static class RenewalSetup
 {
     public static string ScriptPath(string moduleBase) => Path.Combine(moduleBase, "Scripts", "Update-OneFlexBot.ps1");
 
+    /// <summary>Register-OneFlexRenewal's text parameters by name, for <see cref="ScheduledValues.Check"/>.</summary>
+    public static IEnumerable<(string Parameter, string? Value)> ScheduledValuesOf(RenewalSetupOptions options) => new[]
+    {
+        ("BotFolder", (string?)options.BotFolder),
+        ("ProfilePath", options.ProfilePath),
+        ("ProjectDirectory", options.ProjectDirectory),
+        ("BotName", options.BotName),
+        ("BaseUrl", options.BaseUrl),
+        ("DockerHost", options.DockerHost),
+        ("WebhookUrl", options.WebhookUrl),
+    };
+
     public static RenewalRequest Request(RenewalSetupOptions options, HostPlatform host)
     {
+        // Full paths can hold what the given ones did not (the current folder's name): checked again here.
+        ScheduledValues.Check(ScheduledValuesOf(options));
         var interval = RenewalInterval.From(options.Every);
         if (RenewalOptions.MissingBotFolder(options.BotFolder) is { } missing)
         {
@@ -62,6 +77,7 @@ public static class RenewalSetup
 
         if (options.BaseUrl is not null)
         {
+            ScheduledValues.CheckBaseUrl(options.BaseUrl);
             OneFlexBaseUrl.Validate(options.BaseUrl);
         }
 
@@ -78,7 +94,7 @@ public static class RenewalSetup
 
         return new RenewalRequest
         {
-            BotFolder = options.BotFolder,
+            BotFolder = RealBotFolder(options.BotFolder),
             Interval = interval,
             PwshPath = PwshInstall.PwshPath(options.PSHome, host),
             ScriptPath = script,
@@ -91,6 +107,63 @@ public static class RenewalSetup
             BrowserDirectory = options.NoBrowser ? null : BrowserDirectory(host),
             DotnetRoot = PwshInstall.DotnetRootFor(options.PSHome, RuntimeEnvironment.GetRuntimeDirectory(), host),
         };
+    }
+
+    /// <summary>The bot folder with its links resolved: one registration per real folder, whichever link it is reached through.</summary>
+    public static string RealBotFolder(string botFolder) => FileSystemPath.WithLinksResolved(botFolder);
+
+    /// <summary>
+    /// The registration ids that can stand for <paramref name="botFolder"/>: that of its real folder (what Register
+    /// writes), then, when it differs, that of the path as given (what versions before links were resolved wrote).
+    /// </summary>
+    public static IReadOnlyList<string> IdsOf(string botFolder, HostPlatform host) =>
+        new[] { RenewalScheduler.IdFor(RealBotFolder(botFolder), host), RenewalScheduler.IdFor(botFolder, host) }.Distinct().ToList();
+
+    /// <summary>
+    /// The registrations of <paramref name="botFolder"/> (as given, links not resolved) under another Id than
+    /// <paramref name="registration"/>'s: lines an earlier version registered under a link's own path, which
+    /// <see cref="Register"/> replaces too. Reads the scheduler; none on DSM.
+    /// </summary>
+    public static IReadOnlyList<RenewalRegistration> Superseded(RenewalScheduler scheduler, string botFolder, RenewalRegistration registration, HostPlatform host) =>
+        IdsOf(botFolder, host).Where(id => id != registration.Id).SelectMany(id => scheduler.Find(id)).ToList();
+
+    /// <summary>
+    /// Registers <paramref name="plan"/> and saves <paramref name="webhookUrl"/> (when given) for its runs, as one
+    /// step: the webhook is saved just before the entry is written, and when writing the entry fails the webhook file's
+    /// earlier content is put back (or the file removed, with the state folder if this created it). Then removes the
+    /// <paramref name="superseded"/> registrations (<see cref="Superseded"/>): one registration per bot folder.
+    /// </summary>
+    public static RegistrationOutcome Register(RenewalScheduler scheduler, RenewalPlan plan, string? webhookUrl, IReadOnlyList<RenewalRegistration> superseded)
+    {
+        var outcome = webhookUrl is null ? scheduler.Register(plan) : RegisterSavingWebhook(scheduler, plan, webhookUrl);
+        foreach (var old in superseded)
+        {
+            scheduler.Unregister(old.Id);
+        }
+
+        return outcome;
+    }
+
+    private static RegistrationOutcome RegisterSavingWebhook(RenewalScheduler scheduler, RenewalPlan plan, string webhookUrl)
+    {
+        var state = new RenewalState(StateFolder(plan.Registration.BotFolder));
+        var stateFolderExisted = Directory.Exists(state.Folder);
+        var previous = stateFolderExisted ? state.Webhook : null;
+        state.SaveWebhook(webhookUrl);
+        try
+        {
+            return scheduler.Register(plan);
+        }
+        catch
+        {
+            state.SaveWebhook(previous);
+            if (!stateFolderExisted && !Directory.EnumerateFileSystemEntries(state.Folder).Any())
+            {
+                Directory.Delete(state.Folder);
+            }
+
+            throw;
+        }
     }
 
     /// <summary>Where the runs of <paramref name="botFolder"/> find the webhook saved by <see cref="SaveWebhook"/>.</summary>

@@ -69,6 +69,33 @@ public class CrontabEntriesTests
         Assert.Throws<ArgumentException>(() => CrontabEntries.With(Array.Empty<byte>(), Id, "a\nb"));
     }
 
+    /// <summary>What the real daemon (Debian cron 3.0pl1) handed to sh for these commands, as CrontabRegistrationTests checks under it.</summary>
+    [Theory]
+    [InlineData(@"printf a\%b", "printf a%b", false)]
+    [InlineData(@"printf 'x\y'", @"printf 'x\y'", false)]
+    [InlineData(@"printf 'g\\h' 'm\'", @"printf 'g\h' 'm\'", false)]
+    [InlineData(@"printf 'e\\\%f'", @"printf 'e\%f'", false)]
+    [InlineData(@"printf 'c\\%d'", @"printf 'c\", true)]
+    [InlineData("printf 100% sure", "printf 100", true)]
+    public void Unescaping_follows_crons_rule_a_backslash_is_dropped_before_a_percent_or_a_backslash_and_a_bare_percent_ends_the_command(
+        string inCrontab, string toSh, bool endsEarly)
+    {
+        Assert.Equal(toSh, CrontabEntries.UnescapeFromCron(inCrontab, out var ended));
+        Assert.Equal(endsEarly, ended);
+    }
+
+    [Theory]
+    [InlineData(@"b6\%bs")]
+    [InlineData(@"x%y\%z")]
+    [InlineData(@"\\%")]
+    [InlineData(@"'\'' 100% \")]
+    [InlineData("plain")]
+    public void Escaping_for_cron_gives_back_every_byte_and_never_ends_the_command_early(string command)
+    {
+        Assert.Equal(command, CrontabEntries.UnescapeFromCron(CrontabEntries.EscapeForCron(command), out var endsEarly));
+        Assert.False(endsEarly);
+    }
+
     private static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
 
     private static string Text(byte[] bytes) => Encoding.UTF8.GetString(bytes);

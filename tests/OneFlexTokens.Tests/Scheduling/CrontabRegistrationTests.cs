@@ -147,5 +147,120 @@ public sealed class CrontabRegistrationTests : IDisposable
         Assert.Contains("crontab -l", error.Message);
     }
 
+    [SkippableFact]
+    public void A_tagged_line_that_cannot_be_read_back_is_found_with_its_id_its_command_and_why_and_can_be_removed()
+    {
+        Require();
+        var scheduler = Scheduler();
+        var readable = scheduler.Plan(Request("/srv/bot"));
+        var lines = new Dictionary<string, (string Command, string Why)>
+        {
+            // What the escaping before issue 16 wrote for the folder b6\%bs: cron ends it at the %.
+            ["aaaaaaaaaaaa"] = ("PATH=/usr/bin HOME=/h /usr/bin/pwsh -File /s.ps1 -BotFolder '/srv/b6\\\\%bs' >/dev/null", "unescaped '%'"),
+            ["bbbbbbbbbbbb"] = ("/usr/bin/pwsh -File /s.ps1 -BotFolder \"$HOME/bot\"", "not one this module writes"),
+            ["cccccccccccc"] = ("/usr/bin/pwsh -File /s.ps1", "names no -BotFolder"),
+        };
+        Crontab.Write(Encoding.UTF8.GetBytes(string.Concat(lines.Select(l => $"*/10 * * * * {l.Value.Command} {CrontabEntries.Tag(l.Key)}\n")) + readable.Text + "\n"));
+
+        var found = scheduler.Find().ToDictionary(r => r.Id);
+
+        Assert.Equal(4, found.Count);
+        Assert.Null(found[readable.Registration.Id].ReadBackProblem);
+        Assert.Equal("/srv/bot", found[readable.Registration.Id].BotFolder);
+        foreach (var (id, (command, why)) in lines)
+        {
+            Assert.Equal(command, found[id].Command);
+            Assert.Equal(string.Empty, found[id].BotFolder);
+            Assert.StartsWith($"The renewal line {id} in the crontab of {_user.Name} cannot be read back: ", found[id].ReadBackProblem);
+            Assert.Contains(why, found[id].ReadBackProblem);
+            Assert.Contains($"Unregister-OneFlexRenewal -Id {id} removes it", found[id].ReadBackProblem);
+        }
+
+        Assert.Equal("aaaaaaaaaaaa", Assert.Single(scheduler.Unregister("aaaaaaaaaaaa").Removed).Id);
+        Assert.DoesNotContain("aaaaaaaaaaaa", Text(Crontab.Read()));
+        Assert.Equal(3, scheduler.Find().Count);
+    }
+
+    /// <summary>
+    /// Finding 5 of issue 16, under the real daemon: values with %, \%, \\%, quotes, spaces and non-ASCII reach the
+    /// program the line starts byte for byte. The program is a stand-in for pwsh that writes the arguments it got.
+    /// </summary>
+    [SkippableFact]
+    public void Lines_registered_with_percent_signs_and_backslashes_reach_the_program_exactly_under_the_real_cron_daemon()
+    {
+        Require();
+        Requirements.Require(CronDaemon.Problem is null, CronDaemon.Problem ?? string.Empty);
+        var work = Directory.CreateTempSubdirectory("oneflex-crond-").FullName;
+        try
+        {
+            File.SetUnixFileMode(work, (UnixFileMode)0x1ED); // 0755: the account runs the stand-in from here
+            var received = Directory.CreateDirectory(Path.Combine(work, "received")).FullName;
+            var chown = System.Diagnostics.Process.Start("chown", new[] { $"{_user.Uid}:{_user.Gid}", received })!;
+            chown.WaitForExit();
+            Assert.Equal(0, chown.ExitCode);
+            var standIn = Path.Combine(work, "stand-in pwsh");
+            File.WriteAllText(standIn, "#!/bin/sh\nprintf '%s\\0' \"$@\" > \"" + received + "/.$$\" && mv \"" + received + "/.$$\" \"" + received + "/$$.args\"\n");
+            File.SetUnixFileMode(standIn, (UnixFileMode)0x1ED);
+
+            var cases = new[]
+            {
+                (BotFolder: "/srv/b6\\%bs", BotName: "x%y\\%z", ProfilePath: "/p/…%\\%…"),
+                (BotFolder: "/srv/l'équipe bot 100%", BotName: "a\\\\%b", ProfilePath: "/p/\"quoted\" \\\\ end\\"),
+                (BotFolder: "/srv/%%\\\\%\\ $HOME `id`", BotName: "it's \"x\" %s", ProfilePath: " lead space\\"),
+            };
+            var scheduler = Scheduler();
+            var requests = cases.Select(c => Request(c.BotFolder) with
+            {
+                Interval = RenewalInterval.From(TimeSpan.FromMinutes(1)),
+                PwshPath = standIn,
+                BotName = c.BotName,
+                ProfilePath = c.ProfilePath,
+            }).ToList();
+
+            using var cron = CronDaemon.Start();
+
+            // Cron rereads the spool at the minute only when its folder's time (whole seconds) differs from what it last
+            // read (at its start, or at the last minute): the lines are written in a later second than either.
+            var started = DateTime.Now;
+            var writeAt = new DateTime(started.Ticks - (started.Ticks % TimeSpan.TicksPerSecond), started.Kind).AddSeconds(started.Second is >= 58 or <= 1 ? 4 : 1);
+            Thread.Sleep(writeAt - started);
+            foreach (var request in requests)
+            {
+                scheduler.Register(scheduler.Plan(request));
+            }
+
+            // Every line fires at the next minute: one bounded wait for all of them.
+            var deadline = DateTime.UtcNow.AddSeconds(75);
+            while (Directory.GetFiles(received, "*.args").Length < cases.Length && DateTime.UtcNow < deadline)
+            {
+                cron.EnsureRunning();
+                Thread.Sleep(500);
+            }
+
+            var runs = Directory.GetFiles(received, "*.args")
+                .Select(file => File.ReadAllText(file, Encoding.UTF8).TrimEnd('\0').Split('\0'))
+                .ToList();
+            foreach (var (given, request) in cases.Zip(requests))
+            {
+                var args = runs.FirstOrDefault(a => Value(a, "-BotFolder") == given.BotFolder);
+                Assert.True(args is not null, $"no run received -BotFolder {given.BotFolder}; runs received: {string.Join(" | ", runs.Select(a => string.Join(' ', a)))}; crontab: {Text(Crontab.Read())}");
+                Assert.Equal(new[] { "-NoProfile", "-NonInteractive", "-File", request.ScriptPath }, args!.Take(4));
+                Assert.Equal(given.BotName, Value(args, "-BotName"));
+                Assert.Equal(given.ProfilePath, Value(args, "-ProfilePath"));
+                Assert.Equal("60", Value(args, "-MinimumValidity"));
+                Assert.Equal(12, args.Length);
+            }
+
+            // And each line reads back as the folder it was registered for.
+            Assert.Equal(cases.Select(c => c.BotFolder).Order(StringComparer.Ordinal), scheduler.Find().Select(r => r.BotFolder).Order(StringComparer.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+
+        static string? Value(string[] args, string name) => Array.IndexOf(args, name) is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+    }
+
     private static string Text(byte[] bytes) => Encoding.UTF8.GetString(bytes);
 }

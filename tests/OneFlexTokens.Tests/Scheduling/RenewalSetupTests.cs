@@ -82,6 +82,111 @@ public sealed class RenewalSetupTests : IDisposable
         Assert.NotNull(PwshInstall.DotnetRootFor(pinned, runtime, unix));
     }
 
+    public static TheoryData<string, string> UnsafeValues()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var parameter in new[] { "BotFolder", "ProfilePath", "ProjectDirectory", "BotName", "BaseUrl", "DockerHost", "WebhookUrl" })
+        {
+            foreach (var character in new[] { "\n", "\r", "\0", "\u001b]0;title\u0007", "\u0085", "\u2028", "\t" })
+            {
+                data.Add(parameter, character);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(UnsafeValues))]
+    public void A_value_with_a_control_character_is_refused_naming_the_parameter_and_never_the_value(string parameter, string character)
+    {
+        var bot = Options().BotFolder;
+        var value = parameter switch
+        {
+            "BotFolder" or "ProfilePath" or "ProjectDirectory" => Path.Combine(bot, "s3cret" + character + "x"),
+            "BaseUrl" => "https://oneflex.example.com/s3cret" + character,
+            "DockerHost" => "tcp://nas.local:2376/s3cret" + character,
+            "WebhookUrl" => "https://discord.com/api/webhooks/1/s3cret" + character + "x",
+            _ => "s3cret" + character + "x",
+        };
+        var options = parameter switch
+        {
+            "BotFolder" => Options(value),
+            "ProfilePath" => Options() with { ProfilePath = value },
+            "ProjectDirectory" => Options() with { ProjectDirectory = value },
+            "BotName" => Options() with { BotName = value },
+            "BaseUrl" => Options() with { BaseUrl = value },
+            "DockerHost" => Options() with { DockerHost = value },
+            _ => Options() with { WebhookUrl = value },
+        };
+
+        var error = Assert.Throws<OneFlexException>(() => RenewalSetup.Request(options, HostPlatform.Current));
+
+        Assert.Equal(ErrorIds.ScheduledValueNotAllowed, error.ErrorId);
+        Assert.Equal(System.Management.Automation.ErrorCategory.InvalidArgument, error.Category);
+        Assert.Equal(parameter, error.TargetObject);
+        Assert.StartsWith($"-{parameter} holds the control character U+{(int)character[0]:X4} ", error.Message);
+        Assert.DoesNotContain("s3cret", error.Message);
+        Assert.False(Directory.Exists(Path.Combine(bot, ".oneflextokens")));
+    }
+
+    [Theory]
+    [InlineData("https://oneflex.example.com/?token=s3cret")]
+    [InlineData("https://oneflex.example.com/app#s3cret")]
+    [InlineData("https://user:pw@oneflex.example.com?s3cret")]
+    public void A_base_url_with_a_query_or_fragment_is_refused_without_showing_either(string baseUrl)
+    {
+        var error = Assert.Throws<OneFlexException>(() => RenewalSetup.Request(Options() with { BaseUrl = baseUrl }, HostPlatform.Current));
+
+        Assert.Equal(ErrorIds.ScheduledBaseUrlHasQuery, error.ErrorId);
+        Assert.Equal(System.Management.Automation.ErrorCategory.InvalidArgument, error.Category);
+        Assert.DoesNotContain("s3cret", error.Message);
+        Assert.DoesNotContain("pw@", error.Message);
+        Assert.Contains("oneflex.example.com", error.Message);
+    }
+
+    [SkippableFact]
+    public void A_bot_folder_reached_through_links_is_registered_as_its_real_folder_with_one_id()
+    {
+        Requirements.RequireUnix();
+        var bot = Options().BotFolder;
+        var folderLink = Path.Combine(_root, "bot-link");
+        Directory.CreateSymbolicLink(folderLink, bot);
+        var parentLink = Path.Combine(_root, "root-link");
+        Directory.CreateSymbolicLink(parentLink, _root);
+        var relativeLink = Path.Combine(bot, "self");
+        Directory.CreateSymbolicLink(relativeLink, "../bot-link");
+
+        foreach (var path in new[] { folderLink, Path.Combine(parentLink, "bot"), Path.Combine(parentLink, "bot-link"), relativeLink })
+        {
+            Assert.Equal(bot, RenewalSetup.Request(Options(path), HostPlatform.Current).BotFolder);
+            Assert.Equal(new[] { RenewalScheduler.IdFor(bot, HostPlatform.Current), RenewalScheduler.IdFor(path, HostPlatform.Current) },
+                RenewalSetup.IdsOf(path, HostPlatform.Current));
+        }
+
+        Assert.Equal(new[] { RenewalScheduler.IdFor(bot, HostPlatform.Current) }, RenewalSetup.IdsOf(bot, HostPlatform.Current));
+        Assert.Equal(Path.Combine(bot, "not-yet"), RenewalSetup.RealBotFolder(Path.Combine(folderLink, "not-yet")));
+    }
+
+    [SkippableFact]
+    public void A_registration_that_cannot_be_written_leaves_no_webhook_and_puts_an_earlier_one_back()
+    {
+        Requirements.RequireUnix();
+        var scheduler = new RenewalScheduler(HostPlatform.Current, null, new CrontabProgram(executable: Path.Combine(_root, "no-crontab")),
+            new TaskSchedulerProgram(_ => throw new InvalidOperationException("schtasks must not run")), () => DateTime.Now);
+        var options = Options();
+        var plan = scheduler.Plan(RenewalSetup.Request(options, HostPlatform.Current));
+        var stateFolder = Path.Combine(options.BotFolder, ".oneflextokens");
+
+        var error = Assert.Throws<OneFlexException>(() => RenewalSetup.Register(scheduler, plan, "https://discord.com/api/webhooks/1/new", Array.Empty<RenewalRegistration>()));
+        Assert.Equal(ErrorIds.CrontabUnavailable, error.ErrorId);
+        Assert.False(Directory.Exists(stateFolder));
+
+        RenewalSetup.SaveWebhook(options.BotFolder, "https://discord.com/api/webhooks/1/earlier");
+        Assert.Throws<OneFlexException>(() => RenewalSetup.Register(scheduler, plan, "https://discord.com/api/webhooks/1/new", Array.Empty<RenewalRegistration>()));
+        Assert.Equal("https://discord.com/api/webhooks/1/earlier\n", File.ReadAllText(RenewalSetup.WebhookFile(options.BotFolder)));
+    }
+
     [Fact]
     public void The_saved_webhook_is_owner_only_whole_and_removed_on_request()
     {
