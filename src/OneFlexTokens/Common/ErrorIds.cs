@@ -90,4 +90,8 @@ public static class ErrorIds
     public const string TaskSchedulerFailed = "TaskSchedulerFailed";
     public const string RenewalNotRegistered = "RenewalNotRegistered";
     public const string RenewalScriptNotFound = "RenewalScriptNotFound";
+
+    // The trust rule (TrustedPath): state, log, webhook file and the per-user driver copy
+    public const string StateNotTrusted = "StateNotTrusted";
+    public const string DriverCopyNotTrusted = "DriverCopyNotTrusted";
 }
