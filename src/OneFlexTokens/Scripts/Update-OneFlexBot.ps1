@@ -9,7 +9,7 @@ the refresh grant then a headless browser, saving .env and config/.env, restarti
 The script prints one summary line and exits with the run's exit code: 0 renewed or nothing due; 2 a human must sign
 in again (the SSO session has ended; the log, the alert and the summary give the command to run); 1 anything else.
 When even the module cannot run (a damaged install), it still exits 1 and appends one line saying why to the log
-(error ModuleNotLoadable). Get-OneFlexRenewal -BotFolder <folder> shows the last runs.
+(error ModuleNotLoadable), unless the log or its folder is a link, another account's or writable by others. Get-OneFlexRenewal -BotFolder <folder> shows the last runs.
 .PARAMETER BotFolder
 The bot's folder: .env and config/.env are there.
 .PARAMETER MinimumValidity
