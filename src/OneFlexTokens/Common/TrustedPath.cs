@@ -65,7 +65,7 @@ internal static class TrustedPath
         if (owner is null || (owner != caller && owner != 0))
         {
             var what = facts.Kind == FileKind.SymbolicLink ? "it is a link owned by" : "it is owned by";
-            return $"{what} {Describe(owner)}, not by you ({Describe(caller)}) or root";
+            return $"{what} {Describe(owner)}, not by {(caller == 0 ? "you (root)" : $"you ({Describe(caller)}) or root")}";
         }
 
         // A link's own mode means nothing (always 0777 on Linux): its target is checked next.

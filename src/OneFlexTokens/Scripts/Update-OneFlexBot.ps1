@@ -77,7 +77,6 @@ catch {
     # user's or root's, not writable by group or others, and not links; otherwise nothing is written there.
     $message = ($_.Exception.GetBaseException().Message -replace '\s+', ' ') + ' Reinstall the module (Install-PSResource OneFlexTokens -Reinstall) or give -ModulePath.'
     if (-not $LogPath) { $LogPath = Join-Path ($StatePath ? $StatePath : (Join-Path $BotFolder '.oneflextokens')) 'renewal.log' }
-    $LogPath = [IO.Path]::GetFullPath($LogPath, $PWD.ProviderPath)
     function Get-Distrust([string] $path) {
         # Why $path must not be used, or nothing; a missing entry passes (it is created owner-only).
         $entry = Get-Item -Force -LiteralPath $path -ErrorAction Ignore
@@ -89,6 +88,7 @@ catch {
         if ($entry.UnixStat.Mode -band 0x12) { return "its group or others may write '$path'" }
     }
     try {
+        $LogPath = [IO.Path]::GetFullPath($LogPath, $PWD.ProviderPath)
         $folder = [IO.Path]::GetDirectoryName($LogPath)
         if ($why = Get-Distrust $folder) { throw $why }
         if (-not [IO.Directory]::Exists($folder)) {

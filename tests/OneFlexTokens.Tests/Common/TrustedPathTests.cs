@@ -7,8 +7,9 @@ namespace OneFlexTokens.Tests.Common;
 /// <summary>The trust rule's decision for each kind of entry, on Linux and (by passing another OS) on Windows.</summary>
 public sealed class TrustedPathTests
 {
-    private const uint Me = 1000;
-    private const uint Other = 1001;
+    // Ids no account has, so that no name is appended to them.
+    private const uint Me = 3_900_000_000;
+    private const uint Other = 3_900_000_001;
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode Shared = OwnerOnly | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
 
@@ -29,12 +30,12 @@ public sealed class TrustedPathTests
     [Fact]
     public void Another_accounts_entry_or_link_and_anything_group_or_others_may_write_are_refused_with_the_owner()
     {
-        Assert.Contains("it is owned by uid 1001", TrustedPath.Distrust(Entry(FileKind.Directory, Other, OwnerOnly), OSKind.Linux, Me));
-        Assert.Contains("it is a link owned by uid 1001", TrustedPath.Distrust(Entry(FileKind.SymbolicLink, Other, (UnixFileMode)0x1FF), OSKind.Linux, Me));
-        Assert.Contains("not by you (uid 1000", TrustedPath.Distrust(Entry(FileKind.Regular, Other, OwnerOnly), OSKind.Linux, Me));
+        Assert.Contains("it is owned by uid 3900000001", TrustedPath.Distrust(Entry(FileKind.Directory, Other, OwnerOnly), OSKind.Linux, Me));
+        Assert.Contains("it is a link owned by uid 3900000001", TrustedPath.Distrust(Entry(FileKind.SymbolicLink, Other, (UnixFileMode)0x1FF), OSKind.Linux, Me));
+        Assert.Contains("not by you (uid 3900000000", TrustedPath.Distrust(Entry(FileKind.Regular, Other, OwnerOnly), OSKind.Linux, Me));
 
         // Root is trusted by everyone, but root trusts only itself.
-        Assert.Contains("uid 1000", TrustedPath.Distrust(Entry(FileKind.Directory, Me, OwnerOnly), OSKind.Linux, 0));
+        Assert.EndsWith("uid 3900000000, not by you (root)", TrustedPath.Distrust(Entry(FileKind.Directory, Me, OwnerOnly), OSKind.Linux, 0));
         Assert.Contains("mode 0775", TrustedPath.Distrust(Entry(FileKind.Directory, Me, Shared | UnixFileMode.GroupWrite), OSKind.Linux, Me));
         Assert.Contains("mode 1777", TrustedPath.Distrust(Entry(FileKind.Directory, 0, (UnixFileMode)0x3FF), OSKind.Linux, Me));
         Assert.Contains("mode 0602", TrustedPath.Distrust(Entry(FileKind.Regular, Me, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherWrite), OSKind.MacOS, Me));

@@ -142,7 +142,7 @@ public sealed class RenewalStateTrustTests : IClassFixture<ThrowawayUser>, IDisp
 
         var run = RunAsRoot(bot);
         Assert.Equal(ErrorIds.StateNotTrusted, run.ErrorId);
-        Assert.Contains($"it is owned by uid {_user.Uid} ({UserName}), not by you (uid 0 (root)) or root", run.Message);
+        Assert.Contains($"it is owned by uid {_user.Uid} ({UserName}), not by you (root)", run.Message);
         Assert.Equal(before, Snapshot(state));
         Assert.Equal(ErrorIds.StateNotTrusted, Assert.Throws<OneFlexException>(() => RenewalLog.ReadRuns(Path.Combine(state, "renewal.log"))).ErrorId);
         Assert.Equal(ErrorIds.StateNotTrusted, Assert.Throws<OneFlexException>(() => RenewalSetup.SaveWebhook(bot, RootWebhook)).ErrorId);
