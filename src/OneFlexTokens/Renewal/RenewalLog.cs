@@ -16,7 +16,7 @@ public sealed record RenewalRun(DateTimeOffset Time, RenewalOutcome Outcome, int
 /// Every line that carries text is scrubbed (<see cref="SecretScrubber"/>: no token, no URL user info, no webhook path)
 /// and kept on one line; only the nothing-due line, made of a time and a duration, is not (<see cref="NothingDue"/>). The log is bounded: a line that would take it past <see cref="MaxBytes"/> first moves it to
 /// <c>&lt;log&gt;.1</c> (replacing the older one), so at most two files of that size exist. Files are created
-/// owner-only (an existing one is made so), opened without following a link, and appended one line per write, so a
+/// owner-only (others lose read access to an existing one), opened without following a link, and appended one line per write, so a
 /// reader (or a waiting run) sees each line at once. The log's folder, the log and its older file pass the trust rule
 /// (<see cref="TrustedPath"/>) before they are written or read: StateNotTrusted, and nothing is written or read there.
 /// </summary>
