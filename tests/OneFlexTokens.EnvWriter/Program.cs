@@ -1,5 +1,7 @@
 using OneFlexTokens.Common;
 using OneFlexTokens.EnvFiles;
+using OneFlexTokens.Renewal;
+using OneFlexTokens.Scheduling;
 
 // loop <path> <first>: saves the tokens of first, first+1, ... forever; prints "ready" after the first save.
 // count <path> <writer> <saves>: saves ONEFLEX_TOKEN and WRITER_<writer>=<n> for n = 1..saves, then exits.
@@ -7,6 +9,9 @@ using OneFlexTokens.EnvFiles;
 // save <path> <n>: saves the tokens of n once and prints "saved", or the error id and category of the refusal; before
 //   that, "waiting" when another save holds the folder's lock.
 // read <path>: reads the tokens as -EnvPath does and prints "read <access token>", or the error id and category of the refusal.
+// renewal <botFolder> run | unregister | <webhook url>: one renewal run as Invoke-OneFlexRenewal does, removing the saved
+//   webhook as Unregister-OneFlexRenewal does, or saving it as Register-OneFlexRenewal -WebhookUrl does; prints "done",
+//   the warning, or the error id, category and message.
 var writer = new EnvFileWriter(TimeSpan.FromSeconds(60));
 EnvSaveResult? Save(string path, List<KeyValuePair<string, string>> settings, Action<string>? onWait = null) =>
     writer.Save(EnvFileAccess.Resolve(path), EnvSettings.Create(settings), onWait: onWait);
@@ -76,7 +81,33 @@ switch (args[0])
 
         return 0;
 
+    case "renewal":
+        try
+        {
+            if (args[2] == "run")
+            {
+                var result = new BotRenewal(HostPlatform.Current).RunAsync(new RenewalOptions { BotFolder = args[1] }, new WorkCallbacks(), CancellationToken.None).GetAwaiter().GetResult();
+                Console.Out.WriteLine(result.Failure is { } failed ? $"{failed.ErrorId} {failed.Category} {failed.Message}" : "done");
+            }
+            else
+            {
+                Console.Out.WriteLine(args[2] == "unregister" ? RenewalSetup.RemoveWebhook(args[1]) ?? "done" : Webhook(args[1], args[2]));
+            }
+        }
+        catch (OneFlexException refused)
+        {
+            Console.Out.WriteLine($"{refused.ErrorId} {refused.Category} {refused.Message}");
+        }
+
+        return 0;
+
     default:
-        Console.Error.WriteLine("usage: loop <path> <first> | count <path> <writer> <saves> | time <path> <saves> | save <path> <n> | read <path>");
+        Console.Error.WriteLine("usage: loop <path> <first> | count <path> <writer> <saves> | time <path> <saves> | save <path> <n> | read <path> | renewal <botFolder> run|unregister|<webhook url>");
         return 2;
+}
+
+static string Webhook(string botFolder, string url)
+{
+    RenewalSetup.SaveWebhook(botFolder, url);
+    return "done";
 }

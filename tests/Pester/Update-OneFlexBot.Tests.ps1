@@ -111,6 +111,29 @@ Describe 'Scripts/Update-OneFlexBot.ps1 started by cron (env -i, minimal PATH an
         $run.Printed.Trim() | Should -Match '^Failed \(exit 1\): ModuleNotLoadable: '
     }
 
+    It 'with a damaged install, never appends through a linked log nor in a state folder others may write (issue 16, finding 4)' {
+        $bot = Join-Path $TestDrive 'damaged, linked log'
+        $null = New-BotFolder -Path $bot -AccessToken (New-TestJwt -ExpiresAt ([datetimeoffset]::UtcNow.AddHours(1)))
+        $target = Join-Path $TestDrive 'a file of root''s'
+        Set-Content -LiteralPath $target -Value 'keep me' -NoNewline
+        $state = (New-Item -ItemType Directory -Path (Join-Path $bot '.oneflextokens')).FullName
+        chmod 700 $state
+        $null = New-Item -ItemType SymbolicLink -Path (Join-Path $state 'renewal.log') -Target $target
+        $damaged = @{ ModulePath = (Join-Path $TestDrive 'no module here') }
+
+        $linked = Invoke-CronRun $bot $damaged
+        $linked.ExitCode | Should -Be 1
+        $linked.Printed | Should -Match "ModuleNotLoadable: .+ \(Not logged: '.+/renewal\.log' is a link\.\)"
+        Get-Content -Raw -LiteralPath $target | Should -BeExactly 'keep me'
+
+        Remove-Item -LiteralPath (Join-Path $state 'renewal.log')
+        chmod 777 $state
+        $shared = Invoke-CronRun $bot $damaged
+        $shared.ExitCode | Should -Be 1
+        $shared.Printed | Should -Match "\(Not logged: its group or others may write '.+/\.oneflextokens'\.\)"
+        Get-ChildItem -Force -LiteralPath $state | Should -BeNullOrEmpty
+    }
+
     It 'exits 1 and alerts once when config/.env is missing' {
         $bot = Join-Path $TestDrive 'missing'
         $null = New-Item -ItemType Directory -Force -Path $bot

@@ -94,8 +94,16 @@ public sealed class GetOneFlexRenewalCommand : OneFlexCmdlet
             StatePath = _statePath,
             LogPath = _logPath,
         };
-        WriteObject(RenewalStatus.Read(options, Last, () => SignInCommand.For(options, HostPlatform.Current), DateTimeOffset.Now,
-            registration, registration is null ? _registrationNote ?? Messages.RenewalNotRegisteredHere(SignInCommand.Quote(botFolder)) : registration.ReadBackProblem));
+        try
+        {
+            WriteObject(RenewalStatus.Read(options, Last, () => SignInCommand.For(options, HostPlatform.Current), DateTimeOffset.Now,
+                registration, registration is null ? _registrationNote ?? Messages.RenewalNotRegisteredHere(SignInCommand.Quote(botFolder)) : registration.ReadBackProblem));
+        }
+        catch (OneFlexException untrusted)
+        {
+            // StateNotTrusted: a log or state another account controls is not shown; the other bot folders still are.
+            WriteError(untrusted);
+        }
     }
 
     /// <summary>The renewals registered here, read once per call; none, with a note saying why, when they cannot be read.</summary>

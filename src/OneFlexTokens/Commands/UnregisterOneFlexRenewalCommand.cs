@@ -52,9 +52,9 @@ public sealed class UnregisterOneFlexRenewalCommand : OneFlexCmdlet
 
                 scheduler.Unregister(registration.Id);
                 var folder = botFolder ?? registration.BotFolder;
-                if (folder.Length > 0)
+                if (folder.Length > 0 && RenewalSetup.RemoveWebhook(folder) is { } leftAlone)
                 {
-                    RenewalSetup.RemoveWebhook(folder);
+                    WriteWarning(leftAlone);
                 }
 
                 WriteVerbose(Messages.RenewalUnregistered(registration.Where, named));

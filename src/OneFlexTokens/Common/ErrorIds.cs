@@ -94,4 +94,8 @@ public static class ErrorIds
     // Values a scheduler line cannot carry (Register-OneFlexRenewal)
     public const string ScheduledValueNotAllowed = "ScheduledValueNotAllowed";
     public const string ScheduledBaseUrlHasQuery = "ScheduledBaseUrlHasQuery";
+
+    // The trust rule (TrustedPath): state, log, webhook file and the per-user driver copy
+    public const string StateNotTrusted = "StateNotTrusted";
+    public const string DriverCopyNotTrusted = "DriverCopyNotTrusted";
 }

@@ -392,4 +392,12 @@ internal static class Messages
     public const string RenewalStatusNoBotFolder = "unknown: the registered line names no bot folder that can be read";
 
     public static string RenewalLineById(string id) => $"the unreadable renewal line {id}";
+
+    // The trust rule (TrustedPath)
+    public static string PathNotTrusted(string errorId, string path, string reason) => errorId == ErrorIds.DriverCopyNotTrusted
+        ? $"The per-user copy of the browser driver is not used from '{path}': {reason}. Nothing was run, written or deleted there. Another account may have put it there: remove it, or make it yours and owner-only (chown and chmod go-w), or set XDG_DATA_HOME to a folder only you can write."
+        : $"The renewal does not use '{path}' for its state, log or webhook: {reason}. Nothing was read, written, created or deleted there. Another account may have put it there: look at it, then remove it or make it yours and owner-only (chown and chmod go-w), or give a folder of your own (-StatePath, -LogPath).";
+
+    public static string RenewalWebhookLeftAlone(string path, string reason) =>
+        $"The scheduled renewal was removed, but its saved webhook '{path}' was left alone: {reason}";
 }

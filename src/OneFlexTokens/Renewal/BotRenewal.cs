@@ -93,6 +93,7 @@ public sealed class BotRenewal
         var lockPath = run.State.LockPath;
         try
         {
+            run.State.RequireTrusted(lockPath);
             return LockFile.Acquire(lockPath, run.Options.LockTimeout, cancellationToken, onWait: () =>
             {
                 run.Info("Another renewal is running; waiting for it.");
@@ -420,7 +421,11 @@ public sealed class BotRenewal
             }
             catch (OneFlexException unwritable)
             {
-                result = Result(RenewalOutcome.Failed, unwritable.Message, unwritable);
+                // A run that already failed on its state folder keeps that cause: the log sits there, so it fails after it.
+                if (result.ErrorId is not (ErrorIds.RenewalStateNotWritable or ErrorIds.StateNotTrusted))
+                {
+                    result = Result(RenewalOutcome.Failed, unwritable.Message, unwritable);
+                }
             }
 
             KeepSignInCommand(result);

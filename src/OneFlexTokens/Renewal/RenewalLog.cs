@@ -16,8 +16,9 @@ public sealed record RenewalRun(DateTimeOffset Time, RenewalOutcome Outcome, int
 /// Every line that carries text is scrubbed (<see cref="SecretScrubber"/>: no token, no URL user info, no webhook path)
 /// and kept on one line; only the nothing-due line, made of a time and a duration, is not (<see cref="NothingDue"/>). The log is bounded: a line that would take it past <see cref="MaxBytes"/> first moves it to
 /// <c>&lt;log&gt;.1</c> (replacing the older one), so at most two files of that size exist. Files are created
-/// owner-only (an existing one is made so), opened without following a link, and appended one line per write, so a
-/// reader (or a waiting run) sees each line at once.
+/// owner-only (others lose read access to an existing one), opened without following a link, and appended one line per write, so a
+/// reader (or a waiting run) sees each line at once. The log's folder, the log and its older file pass the trust rule
+/// (<see cref="TrustedPath"/>) before they are written or read: StateNotTrusted, and nothing is written or read there.
 /// </summary>
 public sealed partial class RenewalLog
 {
@@ -44,6 +45,9 @@ public sealed partial class RenewalLog
 
     public long MaxBytes { get; }
 
+    // The folder is checked once per log: only its owner (this user or root) could change it after that.
+    private bool _folderTrusted;
+
     /// <summary>Only the run holding the renewal lock rotates, so two runs never rotate the same file.</summary>
     public bool MayRotate { get; set; }
 
@@ -69,11 +73,17 @@ public sealed partial class RenewalLog
     public void Write(string level, string text) => Append(DateTimeOffset.Now, level, Shorten(OneLine(text), MaxLineText));
 
     /// <summary>The runs in the log and its older file, oldest first, at most the last <paramref name="last"/>.</summary>
+    /// <exception cref="OneFlexException">StateNotTrusted: the log, its older file or their folder fails the trust rule; nothing was read.</exception>
     public static IReadOnlyList<RenewalRun> ReadRuns(string path, int last = int.MaxValue)
     {
         var runs = new List<RenewalRun>();
         foreach (var file in new[] { path + OldSuffix, path })
         {
+            if (!MayRead(file))
+            {
+                continue;
+            }
+
             foreach (var line in ReadTail(file, (int)Math.Min(DefaultMaxBytes * 4, int.MaxValue)).Split('\n'))
             {
                 if (ParseOutcome(line.TrimEnd('\r')) is { } run)
@@ -104,16 +114,42 @@ public sealed partial class RenewalLog
 
     private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:sszzz";
 
+    /// <summary>
+    /// True when <paramref name="file"/> may be read: its folder and itself pass the trust rule (StateNotTrusted otherwise);
+    /// false when it cannot even be looked at, which reads as no runs, as a missing log does.
+    /// </summary>
+    private static bool MayRead(string file)
+    {
+        try
+        {
+            TrustedPath.Require(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(file))!, ErrorIds.StateNotTrusted);
+            TrustedPath.Require(file, ErrorIds.StateNotTrusted);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     private void Append(DateTimeOffset time, string level, string text, bool scrub = true)
     {
         var line = Encoding.UTF8.GetBytes($"{time.ToString(TimeFormat, CultureInfo.InvariantCulture)} {level,-5} {(scrub ? SecretScrubber.Scrub(text) : text)}\n");
         try
         {
+            if (!_folderTrusted)
+            {
+                TrustedPath.Require(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!, ErrorIds.StateNotTrusted);
+                _folderTrusted = true;
+            }
+
+            TrustedPath.Require(Path, ErrorIds.StateNotTrusted);
             using var file = Open();
             var length = RandomAccess.GetLength(file);
             if (MayRotate && length > 0 && length + line.Length > MaxBytes)
             {
                 file.Dispose();
+                TrustedPath.Require(OldPath, ErrorIds.StateNotTrusted);
                 File.Move(Path, OldPath, overwrite: true);
                 using var fresh = Open();
                 RandomAccess.Write(fresh, line, 0);

@@ -7,7 +7,9 @@ namespace OneFlexTokens.Renewal;
 /// What one run leaves for the next in the state folder: the lock file, the id of the last problem an alert was sent
 /// about (so the same problem is alerted once, and its end once), and a marker saying that new tokens were saved but
 /// the bot could not be restarted (so the next run restarts it even though nothing is due). The folder is created
-/// owner-only; its small files are written whole (AtomicFile) and never read through a link nor from a FIFO.
+/// owner-only; its small files are written whole (AtomicFile) and never read through a link nor from a FIFO. The folder
+/// and each file pass the trust rule (<see cref="TrustedPath"/>, StateNotTrusted) before anything is read, written or
+/// deleted there: another account's folder, file or link is never used.
 /// </summary>
 internal sealed class RenewalState
 {
@@ -38,6 +40,7 @@ internal sealed class RenewalState
     public string? Webhook => ReadSmall(WebhookPath, 4096)?.Trim() is { Length: > 0 } url ? url : null;
 
     /// <summary>Saves <paramref name="webhookUrl"/> for the alerts, owner-only and whole (the one atomic write); null removes it.</summary>
+    /// <exception cref="OneFlexException">StateNotTrusted, or RenewalStateNotWritable with the cause (read-only, permission denied).</exception>
     public void SaveWebhook(string? webhookUrl)
     {
         if (webhookUrl is not null)
@@ -48,17 +51,30 @@ internal sealed class RenewalState
         SetMarker(WebhookPath, webhookUrl is null ? null : webhookUrl + "\n");
     }
 
-    /// <summary>Creates <paramref name="folder"/> (and its parents) owner-only when missing.</summary>
+    /// <summary>Throws StateNotTrusted unless the state folder (when it exists) and <paramref name="path"/> in it pass the trust rule.</summary>
+    public void RequireTrusted(string? path = null)
+    {
+        TrustedPath.Require(Folder, ErrorIds.StateNotTrusted);
+        if (path is not null)
+        {
+            TrustedPath.Require(path, ErrorIds.StateNotTrusted);
+        }
+    }
+
+    /// <summary>
+    /// Creates <paramref name="folder"/> (and its parents) owner-only when missing; an existing one must pass the trust rule
+    /// (StateNotTrusted), checked before anything follows it and again after it was created.
+    /// </summary>
     public static void EnsureFolder(string folder)
     {
-        if (Directory.Exists(folder))
-        {
-            return;
-        }
-
         try
         {
-            PlatformFiles.CreateFolders(folder);
+            TrustedPath.Require(folder, ErrorIds.StateNotTrusted);
+            if (!Directory.Exists(folder))
+            {
+                PlatformFiles.CreateFolders(folder);
+                TrustedPath.Require(folder, ErrorIds.StateNotTrusted);
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -71,11 +87,6 @@ internal sealed class RenewalState
     {
         get
         {
-            if (!File.Exists(LastAlertPath))
-            {
-                return null;
-            }
-
             var text = ReadSmall(LastAlertPath, 1024)?.Trim();
             return string.IsNullOrEmpty(text) ? null : text;
         }
@@ -83,7 +94,21 @@ internal sealed class RenewalState
 
     public void SetLastAlert(string? errorId) => SetMarker(LastAlertPath, errorId);
 
-    public bool RestartPending => File.Exists(RestartPendingPath);
+    public bool RestartPending
+    {
+        get
+        {
+            try
+            {
+                RequireTrusted(RestartPendingPath);
+                return File.Exists(RestartPendingPath);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw RenewalLog.NotWritable(RestartPendingPath, e);
+            }
+        }
+    }
 
     public void SetRestartPending(bool pending) => SetMarker(RestartPendingPath, pending ? "The tokens were saved; the bot still needs a restart.\n" : null);
 
@@ -93,7 +118,7 @@ internal sealed class RenewalState
     /// </summary>
     public string? SignInCommand
     {
-        get => File.Exists(SignInCommandPath) && ReadSmall(SignInCommandPath, 8192)?.Trim() is { Length: > 0 } command ? command : null;
+        get => ReadSmall(SignInCommandPath, 8192)?.Trim() is { Length: > 0 } command ? command : null;
         set
         {
             if (value is not null || File.Exists(SignInCommandPath))
@@ -107,10 +132,11 @@ internal sealed class RenewalState
     /// Replaces the file with <paramref name="content"/> through <see cref="AtomicFile"/> (owner-only; the rename replaces
     /// a link itself, never its target), or removes it for null (Delete removes a link, never its target).
     /// </summary>
-    private static void SetMarker(string path, string? content)
+    private void SetMarker(string path, string? content)
     {
         try
         {
+            RequireTrusted(path);
             if (content is null)
             {
                 File.Delete(path);
@@ -125,11 +151,13 @@ internal sealed class RenewalState
         }
     }
 
-    /// <summary>At most <paramref name="maxBytes"/> of a regular file; null when it is larger, anything else or unreadable.</summary>
-    private static string? ReadSmall(string path, int maxBytes)
+    /// <summary>At most <paramref name="maxBytes"/> of a regular file; null when it is missing, larger, anything else or unreadable.</summary>
+    /// <exception cref="OneFlexException">StateNotTrusted: the folder or the file fails the trust rule; nothing was read.</exception>
+    private string? ReadSmall(string path, int maxBytes)
     {
         try
         {
+            RequireTrusted(path);
             using var handle = PlatformFiles.OpenExisting(path, FileAccess.Read, FileShare.ReadWrite, out var facts);
             return facts.Kind == FileKind.Regular && PlatformFiles.ReadAtMost(handle, facts.Size, maxBytes) is { } bytes
                 ? Encoding.UTF8.GetString(bytes.Span)

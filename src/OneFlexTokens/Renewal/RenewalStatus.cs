@@ -44,7 +44,10 @@ public sealed class RenewalStatus
     /// <summary>How long the token has left when this status was read; negative once it has expired.</summary>
     public TimeSpan? TokenExpiresIn => TokenExpiresAt - ReadAt;
 
-    /// <summary>Reads the status of the renewal <paramref name="options"/> describes; reads only, never fails on a missing or broken file.</summary>
+    /// <summary>
+    /// Reads the status of the renewal <paramref name="options"/> describes; reads only, never fails on a missing or broken
+    /// file, but fails with StateNotTrusted rather than show a log or state file another account controls.
+    /// </summary>
     /// <param name="signInCommand">The command for a bot that has no token yet (no run has said which one).</param>
     public static RenewalStatus Read(RenewalOptions options, int lastRuns, Func<string> signInCommand, DateTimeOffset now,
         RenewalRegistration? registration = null, string? registrationNote = null)

@@ -172,12 +172,27 @@ public static class RenewalSetup
     /// <summary>Saves the webhook, owner-only, in the bot folder's state folder, where the runs read it when they get no -WebhookUrl.</summary>
     public static void SaveWebhook(string botFolder, string webhookUrl) => new RenewalState(StateFolder(botFolder)).SaveWebhook(webhookUrl);
 
-    /// <summary>Removes the saved webhook of <paramref name="botFolder"/>, if any.</summary>
-    public static void RemoveWebhook(string botFolder)
+    /// <summary>
+    /// Removes the saved webhook of <paramref name="botFolder"/>, if any, once its scheduled line is gone. Never fails, so an
+    /// unregistration is never "removed, then failed": a state folder of another account (StateNotTrusted) or one this user
+    /// may not change (RenewalStateNotWritable) is left alone, and the returned warning says so; null when nothing was left.
+    /// </summary>
+    public static string? RemoveWebhook(string botFolder)
     {
-        if (Directory.Exists(StateFolder(botFolder)))
+        var state = new RenewalState(StateFolder(botFolder));
+        try
         {
-            new RenewalState(StateFolder(botFolder)).SaveWebhook(null);
+            if (PlatformFiles.Inspect(state.Folder).Kind != FileKind.Missing)
+            {
+                state.SaveWebhook(null);
+            }
+
+            return null;
+        }
+        catch (Exception e) when (e is OneFlexException or IOException or UnauthorizedAccessException)
+        {
+            var reason = e is OneFlexException failure ? $"{failure.ErrorId}: {failure.Message}" : e.Message;
+            return Messages.RenewalWebhookLeftAlone(state.WebhookPath, reason);
         }
     }
 

@@ -9,7 +9,7 @@ the refresh grant then a headless browser, saving .env and config/.env, restarti
 The script prints one summary line and exits with the run's exit code: 0 renewed or nothing due; 2 a human must sign
 in again (the SSO session has ended; the log, the alert and the summary give the command to run); 1 anything else.
 When even the module cannot run (a damaged install), it still exits 1 and appends one line saying why to the log
-(error ModuleNotLoadable). Get-OneFlexRenewal -BotFolder <folder> shows the last runs.
+(error ModuleNotLoadable), unless the log or its folder is a link, another account's or writable by others. Get-OneFlexRenewal -BotFolder <folder> shows the last runs.
 .PARAMETER BotFolder
 The bot's folder: .env and config/.env are there.
 .PARAMETER MinimumValidity
@@ -72,14 +72,38 @@ try {
     exit $result.ExitCode
 }
 catch {
-    # The module could not run at all (a damaged install): one line in its log format, where the module would have written it.
+    # The module could not run at all (a damaged install): one line in its log format, where the module would have written it,
+    # under the module's trust rule (TrustedPath) with what PowerShell alone has: the log's folder and the log must be this
+    # user's or root's, not writable by group or others, and not links; otherwise nothing is written there.
     $message = ($_.Exception.GetBaseException().Message -replace '\s+', ' ') + ' Reinstall the module (Install-PSResource OneFlexTokens -Reinstall) or give -ModulePath.'
     if (-not $LogPath) { $LogPath = Join-Path ($StatePath ? $StatePath : (Join-Path $BotFolder '.oneflextokens')) 'renewal.log' }
-    try {
-        $null = New-Item -ItemType Directory -Force -Path (Split-Path -Parent $LogPath) -ErrorAction Stop
-        Add-Content -LiteralPath $LogPath -Value ('{0} RESULT Failed exit=1 error=ModuleNotLoadable {1}' -f (Get-Date -Format 'yyyy-MM-ddTHH:mm:sszzz'), $message) -ErrorAction Stop
+    function Get-Distrust([string] $path) {
+        # Why $path must not be used, or nothing; a missing entry passes (it is created owner-only).
+        $entry = Get-Item -Force -LiteralPath $path -ErrorAction Ignore
+        if (-not $entry) { return }
+        if ($entry.LinkType) { return "'$path' is a link" }
+        if ($IsWindows) { return }
+        $uid = $entry.UnixStat.UserId
+        if ($entry.User -cne [Environment]::UserName -and $uid -ne 0) { return "'$path' is owned by uid $uid ($($entry.User)), not by you or root" }
+        if ($entry.UnixStat.Mode -band 0x12) { return "its group or others may write '$path'" }
     }
-    catch { }
+    try {
+        $LogPath = [IO.Path]::GetFullPath($LogPath, $PWD.ProviderPath)
+        $folder = [IO.Path]::GetDirectoryName($LogPath)
+        if ($why = Get-Distrust $folder) { throw $why }
+        if (-not [IO.Directory]::Exists($folder)) {
+            if ($IsWindows) { $null = [IO.Directory]::CreateDirectory($folder) }
+            else { $null = [IO.Directory]::CreateDirectory($folder, [IO.UnixFileMode]'UserRead, UserWrite, UserExecute') }
+            if ($why = Get-Distrust $folder) { throw $why }
+        }
+        if ($why = Get-Distrust $LogPath) { throw $why }
+        $options = [IO.FileStreamOptions]@{ Mode = 'Append'; Access = 'Write'; Share = 'ReadWrite, Delete' }
+        if (-not $IsWindows) { $options.UnixCreateMode = [IO.UnixFileMode]'UserRead, UserWrite' }
+        $log = [IO.StreamWriter]::new($LogPath, [Text.UTF8Encoding]::new($false), $options)
+        try { $log.Write(('{0} RESULT Failed exit=1 error=ModuleNotLoadable {1}' -f (Get-Date -Format 'yyyy-MM-ddTHH:mm:sszzz'), $message) + "`n") }
+        finally { $log.Dispose() }
+    }
+    catch { $message += " (Not logged: $($_.Exception.Message -replace '\s+', ' ').)" }
     $Host.UI.WriteLine("Failed (exit 1): ModuleNotLoadable: $message")
     exit 1
 }

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
+using System.Security.Cryptography;
 using System.Text.Json;
 using OneFlexTokens.Common;
 
@@ -45,6 +46,7 @@ public static class PlaywrightDriver
     private static readonly TimeSpan StaleCopyAge = TimeSpan.FromHours(1);
     private static string? _setByModule;
     private static string? _nodeSetByModule;
+    private static ((string Path, long Length, DateTime WriteTime) Key, byte[] Hash)? _moduleRuntimeHash;
 
     /// <summary>Uses <paramref name="moduleDirectory"/> when it holds a driver and the variable is unset or was set by this module.</summary>
     public static void UseModuleFolder(string? moduleDirectory)
@@ -163,7 +165,7 @@ public static class PlaywrightDriver
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
         {
-            // No readable version: the size check below still keeps different runtimes apart.
+            // No readable version: the content check still keeps different runtimes apart.
         }
 
         return "unknown";
@@ -177,22 +179,23 @@ public static class PlaywrightDriver
     /// <summary>
     /// Copies the Node runtime to the per-user folder once per driver version: into a temporary file of its own,
     /// made executable, then renamed over the final name (atomic), so two processes racing each end up with a
-    /// whole, executable copy and a running copy is never written to.
+    /// whole, executable copy and a running copy is never written to. The folders from the user's data folder down
+    /// and the copy pass the trust rule (<see cref="TrustedPath"/>: DriverCopyNotTrusted, nothing run or written there)
+    /// and the copy is run only when its content is the module's runtime (SHA-256), else it is replaced.
     /// </summary>
     [UnsupportedOSPlatform("windows")]
     internal static string EnsurePerUserCopy(HostPlatform platform, DriverLocation location)
     {
         var copy = PerUserCopyPath(platform, DriverVersion(location.Root));
-        var sourceLength = new FileInfo(location.NodePath).Length;
-        if (IsWholeExecutableCopy(copy, sourceLength))
-        {
-            return copy;
-        }
-
         var folder = Path.GetDirectoryName(copy)!;
         try
         {
-            Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            EnsureTrustedFolders(platform.UserDataDirectory, folder);
+            if (IsSameRuntime(copy, location.NodePath))
+            {
+                return copy;
+            }
+
             // Copies run without a lock (two first sign-ins may race; the last rename wins, both whole), so only old leftovers go.
             AtomicFile.RemoveLeftovers(copy, olderThan: StaleCopyAge);
             AtomicFile.Write(copy, stream =>
@@ -207,7 +210,8 @@ public static class PlaywrightDriver
                 Messages.PlaywrightDriverNotCopied(location.NodePath, folder, BrowserSignIn.FirstLine(e.Message)), location.NodePath, e);
         }
 
-        if (!IsWholeExecutableCopy(copy, sourceLength))
+        // What was written is the runtime: only this user (or root) can change the trusted folder it sits in.
+        if (!UnixFiles.CanExecute(copy))
         {
             throw new OneFlexException(ErrorIds.PlaywrightDriverUnusable, ErrorCategory.ResourceUnavailable,
                 Messages.PlaywrightDriverNotExecutable(location.NodePath, copy), copy);
@@ -216,11 +220,74 @@ public static class PlaywrightDriver
         return copy;
     }
 
+    /// <summary>
+    /// Each folder from <paramref name="dataFolder"/> down to <paramref name="folder"/> passes the trust rule before it is
+    /// used; a missing one is created owner-only and checked again (another process may have made it meanwhile).
+    /// </summary>
     [UnsupportedOSPlatform("windows")]
-    private static bool IsWholeExecutableCopy(string copy, long sourceLength)
+    private static void EnsureTrustedFolders(string dataFolder, string folder)
     {
-        var file = new FileInfo(copy);
-        return file.Exists && file.Length == sourceLength && UnixFiles.CanExecute(copy);
+        var below = Path.GetRelativePath(dataFolder, folder).Split(Path.DirectorySeparatorChar);
+        var path = dataFolder;
+        foreach (var part in below.Prepend(""))
+        {
+            path = part.Length == 0 ? path : Path.Combine(path, part);
+            TrustedPath.Require(path, ErrorIds.DriverCopyNotTrusted);
+            if (!Directory.Exists(path))
+            {
+                PlatformFiles.CreateFolders(path);
+                TrustedPath.Require(path, ErrorIds.DriverCopyNotTrusted);
+            }
+        }
+    }
+
+    /// <summary>True when <paramref name="copy"/> is a regular file that passes the trust rule, holds exactly the module's runtime <paramref name="nodePath"/> and is executable.</summary>
+    [UnsupportedOSPlatform("windows")]
+    private static bool IsSameRuntime(string copy, string nodePath)
+    {
+        var facts = PlatformFiles.Inspect(copy);
+        if (facts.Kind != FileKind.Regular || TrustedPath.Distrust(facts, HostPlatform.Current.OS, PlatformFiles.EffectiveUserId) is not null)
+        {
+            return false;
+        }
+
+        using var handle = PlatformFiles.OpenExisting(copy, FileAccess.Read, FileShare.Read, out var opened);
+        if (opened.Kind != FileKind.Regular)
+        {
+            return false;
+        }
+
+        using var stream = new FileStream(handle, FileAccess.Read);
+        return opened.Size == new FileInfo(nodePath).Length
+            && SHA256.HashData(stream).AsSpan().SequenceEqual(ModuleRuntimeHash(nodePath))
+            && UnixFiles.CanExecute(copy);
+    }
+
+    /// <summary>
+    /// SHA-256 of the module's own runtime, computed once per process and file version (its path, size and time): the
+    /// copy is checked by content before every run, and hashing the module's 130 MB once is cheaper than recording a hash
+    /// at build time, which would sit beside the runtime it vouches for and add no trust.
+    /// </summary>
+    private static byte[] ModuleRuntimeHash(string nodePath)
+    {
+        var file = new FileInfo(nodePath);
+        var key = (file.FullName, file.Length, file.LastWriteTimeUtc);
+        lock (Gate)
+        {
+            if (_moduleRuntimeHash is { } known && known.Key == key)
+            {
+                return known.Hash;
+            }
+        }
+
+        using var source = File.OpenRead(nodePath);
+        var hash = SHA256.HashData(source);
+        lock (Gate)
+        {
+            _moduleRuntimeHash = (key, hash);
+        }
+
+        return hash;
     }
 
     /// <summary>access(2) answers for this process's user, with its groups, ACLs and read-only mounts: what a chmod or an exec would meet.</summary>

@@ -13,6 +13,7 @@ namespace OneFlexTokens.Tests.Harness;
 public sealed class ThrowawayUser : IDisposable
 {
     private const string Prefix = "oneflext";
+    private static int _made;
 
     public ThrowawayUser()
     {
@@ -23,7 +24,8 @@ public sealed class ThrowawayUser : IDisposable
         }
 
         RemoveLeftovers();
-        Name = $"{Prefix}{Environment.ProcessId}";
+        // The count keeps test classes that each make one at the same time apart.
+        Name = $"{Prefix}{Environment.ProcessId}n{Interlocked.Increment(ref _made)}";
         var (created, output) = Try("useradd", "--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", Name);
         if (!created)
         {
@@ -100,7 +102,7 @@ public sealed class ThrowawayUser : IDisposable
         foreach (var line in File.ReadAllLines("/etc/passwd"))
         {
             var name = line.Split(':')[0];
-            if (name.StartsWith(Prefix, StringComparison.Ordinal) && int.TryParse(name[Prefix.Length..], out var pid) && !ProcessIds.IsRunning(pid))
+            if (name.StartsWith(Prefix, StringComparison.Ordinal) && int.TryParse(name[Prefix.Length..].Split('n')[0], out var pid) && !ProcessIds.IsRunning(pid))
             {
                 Try("userdel", name);
             }
