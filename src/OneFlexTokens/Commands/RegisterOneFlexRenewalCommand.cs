@@ -59,6 +59,7 @@ public sealed class RegisterOneFlexRenewalCommand : OneFlexCmdlet
         RenewalPlan plan;
         try
         {
+            scheduler = new RenewalScheduler(host);
             var request = RenewalSetup.Request(new RenewalSetupOptions
             {
                 BotFolder = botFolder,
@@ -72,8 +73,7 @@ public sealed class RegisterOneFlexRenewalCommand : OneFlexCmdlet
                 DockerHost = DockerHost,
                 WebhookUrl = WebhookUrl,
                 NoBrowser = NoBrowser,
-            }, host);
-            scheduler = new RenewalScheduler(host);
+            }, host, scheduler.Account);
             plan = scheduler.Plan(request);
         }
         catch (OneFlexException failure)
@@ -96,6 +96,8 @@ public sealed class RegisterOneFlexRenewalCommand : OneFlexCmdlet
         RegistrationOutcome outcome;
         try
         {
+            // Proven before anything is written: the command runs as the scheduler will run it.
+            scheduler.Check(plan);
             if (WebhookUrl is not null)
             {
                 RenewalSetup.SaveWebhook(botFolder, WebhookUrl);

@@ -90,4 +90,8 @@ public static class ErrorIds
     public const string TaskSchedulerFailed = "TaskSchedulerFailed";
     public const string RenewalNotRegistered = "RenewalNotRegistered";
     public const string RenewalScriptNotFound = "RenewalScriptNotFound";
+
+    // A registration that proves itself (issue 16)
+    public const string ScheduledCommandNotRunnable = "ScheduledCommandNotRunnable";
+    public const string RenewalBotFolderNotReadable = "RenewalBotFolderNotReadable";
 }

@@ -37,8 +37,11 @@ public sealed record RenewalRequest
 
     public RenewalInterval Interval { get; init; } = RenewalInterval.From(RenewalInterval.Default);
 
-    /// <summary>The pwsh to run: $PSHOME/pwsh(.exe) of the session that registers.</summary>
+    /// <summary>The program that starts pwsh: $PSHOME/pwsh(.exe) of the session that registers, or the dotnet host (<see cref="PwshInstall.LauncherFor"/>).</summary>
     public required string PwshPath { get; init; }
+
+    /// <summary>What goes between <see cref="PwshPath"/> and pwsh's switches: pwsh.dll for the dotnet host, else nothing.</summary>
+    public IReadOnlyList<string> PwshArguments { get; init; } = Array.Empty<string>();
 
     /// <summary>Update-OneFlexBot.ps1 in the module's Scripts folder.</summary>
     public required string ScriptPath { get; init; }

@@ -15,6 +15,9 @@ public sealed class RenewalScheduler
 {
     private static readonly XNamespace Task = TaskSchedulerDefinition.Namespace;
 
+    // The script logs each run itself; its one summary line would make cron mail every run, its errors still do.
+    private const string CronOutputRedirect = " >/dev/null";
+
     private readonly HostPlatform _host;
     private readonly string? _user;
     private readonly CrontabProgram _crontab;
@@ -35,9 +38,13 @@ public sealed class RenewalScheduler
         _schtasks = schtasks;
         _now = now;
         Platform = PlatformOf(host);
+        Account = new ScheduledAccount(host, user);
     }
 
     public RenewalPlatform Platform { get; }
+
+    /// <summary>The account the registered command runs as.</summary>
+    public ScheduledAccount Account { get; }
 
     /// <summary>Windows: Task Scheduler. Synology DSM (its version file): DSM's own Task Scheduler. Other systems: cron.</summary>
     public static RenewalPlatform PlatformOf(HostPlatform host) =>
@@ -104,6 +111,46 @@ public sealed class RenewalScheduler
         }
     }
 
+    /// <summary>
+    /// Runs the plan's command the way its scheduler will, with the script's -Check added (it renews and writes
+    /// nothing): for cron, the line's command after cron's % processing, as the account, through /bin/sh in cron's
+    /// empty environment; on DSM the same; on Windows the task's program and arguments, directly. Its summary line
+    /// is kept rather than sent to /dev/null.
+    /// </summary>
+    /// <exception cref="OneFlexException">ScheduledCommandNotRunnable, with the run's output (scrubbed, shortened).</exception>
+    public void Check(RenewalPlan plan)
+    {
+        var registration = plan.Registration;
+        IReadOnlyList<string> words;
+        string? workingDirectory;
+        if (registration.Platform == RenewalPlatform.TaskScheduler)
+        {
+            words = new[] { plan.Task!.Command }.Concat(plan.Task.Arguments).Append("-Check").ToList();
+            workingDirectory = plan.Task.WorkingDirectory;
+        }
+        else
+        {
+            var command = registration.Platform == RenewalPlatform.Cron
+                ? CrontabEntries.UnescapeFromCron(registration.Command[..^CronOutputRedirect.Length] + " -Check")
+                : registration.Command + " -Check";
+            words = Account.CronShell(command);
+            workingDirectory = Account.User is null && Directory.Exists(_host.HomeDirectory) ? _host.HomeDirectory : "/";
+        }
+
+        var run = ScheduledAccount.Run(words, ScheduledAccount.CheckTimeout, workingDirectory);
+        if (run is { ExitCode: 0, TimedOut: false })
+        {
+            return;
+        }
+
+        var output = run is null ? Messages.ScheduledCommandNotStarted(words[0])
+            : run.TimedOut ? string.Empty
+            : Encoding.UTF8.GetString(run.Output ?? Array.Empty<byte>()) + " " + run.Errors;
+        throw new OneFlexException(ErrorIds.ScheduledCommandNotRunnable, System.Management.Automation.ErrorCategory.PermissionDenied,
+            Messages.ScheduledCommandNotRunnable(registration.Where, run is { TimedOut: false } ? run.ExitCode : null, SecretScrubber.Quote(output, 600)),
+            registration.BotFolder);
+    }
+
     /// <summary>Removes the registration <paramref name="id"/> and nothing else.</summary>
     public RenewalRemoval Unregister(string id)
     {
@@ -148,7 +195,9 @@ public sealed class RenewalScheduler
     /// <summary>The words the scheduler runs: pwsh, its switches, the script and the script's parameters.</summary>
     internal IReadOnlyList<string> CommandWords(RenewalRequest request, bool dockerHostAsParameter)
     {
-        var words = new List<string> { request.PwshPath, "-NoProfile", "-NonInteractive" };
+        var words = new List<string> { request.PwshPath };
+        words.AddRange(request.PwshArguments);
+        words.AddRange(new[] { "-NoProfile", "-NonInteractive" });
         if (_host.IsWindows)
         {
             words.AddRange(new[] { "-WindowStyle", "Hidden" });
@@ -217,8 +266,7 @@ public sealed class RenewalScheduler
 
     private RenewalPlan PlanCron(RenewalRequest request, string id)
     {
-        // The script logs each run itself; its one summary line would make cron mail every run, its errors still do.
-        var command = CrontabEntries.EscapeForCron(ShellCommand(request) + " >/dev/null");
+        var command = CrontabEntries.EscapeForCron(ShellCommand(request)) + CronOutputRedirect;
         var line = request.Interval.CronFields + " " + command + " " + CrontabEntries.Tag(id);
         var registration = new RenewalRegistration(id, request.BotFolder, request.Interval.Every, request.Interval.CronFields, command,
             RenewalPlatform.Cron, Messages.CrontabOf(_user ?? _host.UserName), RunsWithoutLogon: true);

@@ -40,13 +40,14 @@ public sealed record RenewalSetupOptions
 /// <summary>
 /// Turns Register-OneFlexRenewal's parameters into a <see cref="RenewalRequest"/>: checks what a run would refuse later
 /// (the bot folder, the shipped script, the interval, the base URL, the webhook and the Docker host), finds the browser a run would use
-/// (its folder goes on cron's PATH), and whether pwsh needs DOTNET_ROOT. Saves the webhook where the runs read it.
+/// (its folder goes on cron's PATH), how the account starts pwsh and whether it needs DOTNET_ROOT. Saves the webhook where the runs read it.
 /// </summary>
 public static class RenewalSetup
 {
     public static string ScriptPath(string moduleBase) => Path.Combine(moduleBase, "Scripts", "Update-OneFlexBot.ps1");
 
-    public static RenewalRequest Request(RenewalSetupOptions options, HostPlatform host)
+    /// <param name="account">The account the renewal runs as, which must be able to start its pwsh; null for the caller.</param>
+    public static RenewalRequest Request(RenewalSetupOptions options, HostPlatform host, ScheduledAccount? account = null)
     {
         var interval = RenewalInterval.From(options.Every);
         if (RenewalOptions.MissingBotFolder(options.BotFolder) is { } missing)
@@ -76,11 +77,13 @@ public static class RenewalSetup
             DockerEndpointResolver.Parse(host, options.DockerHost);
         }
 
+        var launcher = PwshInstall.LauncherFor(options.PSHome, RuntimeEnvironment.GetRuntimeDirectory(), host, (account ?? new ScheduledAccount(host, null)).CanExecute);
         return new RenewalRequest
         {
             BotFolder = options.BotFolder,
             Interval = interval,
-            PwshPath = PwshInstall.PwshPath(options.PSHome, host),
+            PwshPath = launcher.Program,
+            PwshArguments = launcher.Arguments,
             ScriptPath = script,
             ProfilePath = options.ProfilePath,
             ProjectDirectory = options.ProjectDirectory,
@@ -89,7 +92,7 @@ public static class RenewalSetup
             DockerHost = options.DockerHost,
             NoBrowser = options.NoBrowser,
             BrowserDirectory = options.NoBrowser ? null : BrowserDirectory(host),
-            DotnetRoot = PwshInstall.DotnetRootFor(options.PSHome, RuntimeEnvironment.GetRuntimeDirectory(), host),
+            DotnetRoot = launcher.DotnetRoot,
         };
     }
 
