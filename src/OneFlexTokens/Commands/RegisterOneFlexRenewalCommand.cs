@@ -111,6 +111,19 @@ public sealed class RegisterOneFlexRenewalCommand : OneFlexCmdlet
             return;
         }
 
+        if (outcome.Instructions is null)
+        {
+            try
+            {
+                RenewalSetup.SaveRegisteredAt(botFolder, DateTimeOffset.Now);
+            }
+            catch (OneFlexException failure)
+            {
+                // Registered all the same; only the "runs do not start" hint of Get-OneFlexRenewal is lost.
+                WriteWarning(failure.Message);
+            }
+        }
+
         foreach (var warning in outcome.Warnings)
         {
             WriteWarning(warning);

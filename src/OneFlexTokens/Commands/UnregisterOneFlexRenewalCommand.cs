@@ -54,6 +54,7 @@ public sealed class UnregisterOneFlexRenewalCommand : OneFlexCmdlet
                 if (folder.Length > 0)
                 {
                     RenewalSetup.RemoveWebhook(folder);
+                    RenewalSetup.RemoveRegisteredAt(folder);
                 }
 
                 WriteVerbose(Messages.RenewalUnregistered(registration.Where, registration.BotFolder));

@@ -382,4 +382,7 @@ internal static class Messages
         "Fix what it says (a pwsh, module or bot folder this user cannot read or run), then register again.";
 
     public static string ScheduledCommandNotStarted(string program) => $"could not start {program}.";
+
+    public static string RenewalRunsNotStarting(TimeSpan twoIntervals) =>
+        $"No run has been logged since the renewal was registered, more than {twoIntervals.TotalMinutes:0} minutes (two intervals) ago: the scheduled command does not start. Run the registered Command by hand as its user to see why (cron mails its errors), then register again: Register-OneFlexRenewal checks the command before writing it.";
 }

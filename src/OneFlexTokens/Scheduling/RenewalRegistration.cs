@@ -28,7 +28,11 @@ public sealed record RenewalRegistration(
     string Command,
     RenewalPlatform Platform,
     string Where,
-    bool RunsWithoutLogon);
+    bool RunsWithoutLogon)
+{
+    /// <summary>The run's options as the registered command says them (parsed back by the one mapping); null when it says none this module wrote.</summary>
+    internal Renewal.RenewalOptions? RunOptions { get; init; }
+}
 
 /// <summary>What a renewal registers: the bot folder, how often, and the script's parameters (paths already full).</summary>
 public sealed record RenewalRequest

@@ -1,8 +1,10 @@
+using System.Collections;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Xml.Linq;
 using OneFlexTokens.Common;
+using OneFlexTokens.Renewal;
 
 namespace OneFlexTokens.Scheduling;
 
@@ -121,22 +123,7 @@ public sealed class RenewalScheduler
     public void Check(RenewalPlan plan)
     {
         var registration = plan.Registration;
-        IReadOnlyList<string> words;
-        string? workingDirectory;
-        if (registration.Platform == RenewalPlatform.TaskScheduler)
-        {
-            words = new[] { plan.Task!.Command }.Concat(plan.Task.Arguments).Append("-Check").ToList();
-            workingDirectory = plan.Task.WorkingDirectory;
-        }
-        else
-        {
-            var command = registration.Platform == RenewalPlatform.Cron
-                ? CrontabEntries.UnescapeFromCron(registration.Command[..^CronOutputRedirect.Length] + " -Check")
-                : registration.Command + " -Check";
-            words = Account.CronShell(command);
-            workingDirectory = Account.User is null && Directory.Exists(_host.HomeDirectory) ? _host.HomeDirectory : "/";
-        }
-
+        var (words, workingDirectory) = CheckCommand(plan);
         var run = ScheduledAccount.Run(words, ScheduledAccount.CheckTimeout, workingDirectory);
         if (run is { ExitCode: 0, TimedOut: false })
         {
@@ -149,6 +136,21 @@ public sealed class RenewalScheduler
         throw new OneFlexException(ErrorIds.ScheduledCommandNotRunnable, System.Management.Automation.ErrorCategory.PermissionDenied,
             Messages.ScheduledCommandNotRunnable(registration.Where, run is { TimedOut: false } ? run.ExitCode : null, SecretScrubber.Quote(output, 600)),
             registration.BotFolder);
+    }
+
+    /// <summary>What <see cref="Check"/> runs, and where (cron starts jobs in the account's home).</summary>
+    internal (IReadOnlyList<string> Words, string WorkingDirectory) CheckCommand(RenewalPlan plan)
+    {
+        var registration = plan.Registration;
+        if (registration.Platform == RenewalPlatform.TaskScheduler)
+        {
+            return (new[] { plan.Task!.Command }.Concat(plan.Task.Arguments).Append("-Check").ToList(), plan.Task.WorkingDirectory);
+        }
+
+        var command = registration.Platform == RenewalPlatform.Cron
+            ? CrontabEntries.UnescapeFromCron(registration.Command[..^CronOutputRedirect.Length] + " -Check")
+            : registration.Command + " -Check";
+        return (Account.CronShell(command), Account.User is null && Directory.Exists(_host.HomeDirectory) ? _host.HomeDirectory : "/");
     }
 
     /// <summary>Removes the registration <paramref name="id"/> and nothing else.</summary>
@@ -269,7 +271,10 @@ public sealed class RenewalScheduler
         var command = CrontabEntries.EscapeForCron(ShellCommand(request)) + CronOutputRedirect;
         var line = request.Interval.CronFields + " " + command + " " + CrontabEntries.Tag(id);
         var registration = new RenewalRegistration(id, request.BotFolder, request.Interval.Every, request.Interval.CronFields, command,
-            RenewalPlatform.Cron, Messages.CrontabOf(_user ?? _host.UserName), RunsWithoutLogon: true);
+            RenewalPlatform.Cron, Messages.CrontabOf(_user ?? _host.UserName), RunsWithoutLogon: true)
+        {
+            RunOptions = RunOptionsOf(CommandWords(request, dockerHostAsParameter: false)),
+        };
         return new RenewalPlan(registration, line);
     }
 
@@ -289,7 +294,10 @@ public sealed class RenewalScheduler
             new DateTime(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, DateTimeKind.Unspecified));
         var registration = new RenewalRegistration(id, request.BotFolder, request.Interval.Every, TaskSchedule(request.Interval),
             WindowsCommandLine.Join(words), RenewalPlatform.TaskScheduler, Messages.TaskOf(task.TaskPath, task.UserId),
-            RunsWithoutLogon: logonType == TaskLogonType.S4U);
+            RunsWithoutLogon: logonType == TaskLogonType.S4U)
+        {
+            RunOptions = RunOptionsOf(words),
+        };
         return new RenewalPlan(registration, TaskSchedulerDefinition.ToXml(task)) { Task = task };
     }
 
@@ -298,7 +306,10 @@ public sealed class RenewalScheduler
         var command = ShellCommand(request);
         var user = _user ?? _host.UserName;
         var registration = new RenewalRegistration(id, request.BotFolder, request.Interval.Every, request.Interval.ToString(), command,
-            RenewalPlatform.SynologyDsm, Messages.DsmTaskOf(TaskName(id), user), RunsWithoutLogon: true);
+            RenewalPlatform.SynologyDsm, Messages.DsmTaskOf(TaskName(id), user), RunsWithoutLogon: true)
+        {
+            RunOptions = RunOptionsOf(CommandWords(request, dockerHostAsParameter: false)),
+        };
         return new RenewalPlan(registration, SynologyDsm.Steps(TaskName(id), user, request.Interval, command));
     }
 
@@ -313,7 +324,10 @@ public sealed class RenewalScheduler
             var at = words is null ? -1 : words.ToList().IndexOf("-BotFolder");
             var botFolder = at >= 0 && at + 1 < words!.Count ? words[at + 1] : string.Empty;
             return new RenewalRegistration(entry.Id, botFolder, RenewalInterval.FromCronFields(entry.Schedule)?.Every ?? TimeSpan.Zero,
-                entry.Schedule, entry.Command, RenewalPlatform.Cron, Messages.CrontabOf(_user ?? _host.UserName), RunsWithoutLogon: true);
+                entry.Schedule, entry.Command, RenewalPlatform.Cron, Messages.CrontabOf(_user ?? _host.UserName), RunsWithoutLogon: true)
+            {
+                RunOptions = RunOptionsOf(words),
+            };
         }).ToList();
 
     private static RenewalRegistration FromTask(string taskPath, XElement task)
@@ -327,6 +341,51 @@ public sealed class RenewalScheduler
         var user = (string?)task.Descendants(Task + "UserId").FirstOrDefault() ?? string.Empty;
         return new RenewalRegistration(id, (string?)exec?.Element(Task + "WorkingDirectory") ?? string.Empty, interval?.Every ?? TimeSpan.Zero,
             interval is null ? string.Empty : TaskSchedule(interval), (WindowsCommandLine.Quote(program) + " " + arguments).TrimEnd(),
-            RenewalPlatform.TaskScheduler, Messages.TaskOf(taskPath, user), RunsWithoutLogon: string.Equals(logon, "S4U", StringComparison.OrdinalIgnoreCase));
+            RenewalPlatform.TaskScheduler, Messages.TaskOf(taskPath, user), RunsWithoutLogon: string.Equals(logon, "S4U", StringComparison.OrdinalIgnoreCase))
+        {
+            RunOptions = RunOptionsOf(WindowsCommandLine.Split(arguments)),
+        };
+    }
+
+    /// <summary>
+    /// The run's options that a registered command's words give the script (after <c>-File</c> and its path), read by
+    /// <see cref="RenewalOptions.FromParameters"/>, the one mapping, with the manifest of the module the script ships
+    /// in; null when the words are not a command this module wrote.
+    /// </summary>
+    internal static RenewalOptions? RunOptionsOf(IReadOnlyList<string>? words)
+    {
+        var file = words is null ? -1 : words.ToList().IndexOf("-File");
+        if (file < 0 || file + 1 >= words!.Count)
+        {
+            return null;
+        }
+
+        var parameters = new Hashtable();
+        for (var i = file + 2; i < words.Count && words[i].StartsWith('-'); i++)
+        {
+            var name = words[i][1..];
+            if (name == nameof(RenewalOptions.NoBrowser))
+            {
+                parameters[name] = true;
+            }
+            else if (i + 1 < words.Count)
+            {
+                parameters[name] = words[++i];
+            }
+            else
+            {
+                return null;
+            }
+        }
+
+        var moduleBase = Path.GetDirectoryName(Path.GetDirectoryName(words[file + 1]));
+        try
+        {
+            return RenewalOptions.FromParameters(parameters, path => path, RenewalOptions.ManifestIn(moduleBase));
+        }
+        catch (OneFlexException)
+        {
+            return null;
+        }
     }
 }

@@ -111,6 +111,18 @@ public static class RenewalSetup
         }
     }
 
+    /// <summary>Records when the renewal of <paramref name="botFolder"/> was registered: Get-OneFlexRenewal tells from it that its runs do not start.</summary>
+    public static void SaveRegisteredAt(string botFolder, DateTimeOffset at) => new RenewalState(StateFolder(botFolder)).RegisteredAt = at;
+
+    /// <summary>Removes what <see cref="SaveRegisteredAt"/> recorded, if anything.</summary>
+    public static void RemoveRegisteredAt(string botFolder)
+    {
+        if (Directory.Exists(StateFolder(botFolder)))
+        {
+            new RenewalState(StateFolder(botFolder)).RegisteredAt = null;
+        }
+    }
+
     private static string StateFolder(string botFolder) => Path.Combine(botFolder, RenewalOptions.StateFolderName);
 
     private static string? BrowserDirectory(HostPlatform host)
