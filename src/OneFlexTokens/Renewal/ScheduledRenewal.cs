@@ -103,12 +103,13 @@ public static class ScheduledRenewal
     private static void RequireWritable(string folder)
     {
         var existing = folder;
-        while (!Directory.Exists(existing) && Path.GetDirectoryName(existing) is { } parent)
+        while (!Directory.Exists(existing) && !File.Exists(existing) && Path.GetDirectoryName(existing) is { } parent)
         {
             existing = parent;
         }
 
-        if (!PlatformFiles.CanWriteFolder(existing))
+        // A file where a folder must be (or on its way) fails the run as surely as a folder it cannot write.
+        if (!Directory.Exists(existing) || !PlatformFiles.CanWriteFolder(existing))
         {
             throw new OneFlexException(ErrorIds.RenewalStateNotWritable, ErrorCategory.PermissionDenied,
                 Messages.RenewalStateNotWritable(folder, Messages.ScheduledCheckStateNotWritable(existing)), folder);
