@@ -130,9 +130,10 @@ public sealed class RenewalScheduler
             return;
         }
 
+        // The reason first: pwsh prints its usage on stdout before saying what was wrong on stderr.
         var output = run is null ? Messages.ScheduledCommandNotStarted(words[0])
             : run.TimedOut ? string.Empty
-            : Encoding.UTF8.GetString(run.Output ?? Array.Empty<byte>()) + " " + run.Errors;
+            : run.Errors + " " + Encoding.UTF8.GetString(run.Output ?? Array.Empty<byte>());
         throw new OneFlexException(ErrorIds.ScheduledCommandNotRunnable, System.Management.Automation.ErrorCategory.PermissionDenied,
             Messages.ScheduledCommandNotRunnable(registration.Where, run is { TimedOut: false } ? run.ExitCode : null, SecretScrubber.Quote(output, 600)),
             registration.BotFolder);
