@@ -161,6 +161,15 @@ Describe 'Register-OneFlexRenewal in a real crontab' -Tag Cron {
         $null = Invoke-Step '-Bot', $Bot, '-BaseUrl', $Simulator.AppUrl, '-WebhookUrl', $WebhookUrl
         Get-UserCrontab | Should -BeExactly ($OtherLines + $line + "`n")
 
+        # Registered more than two intervals ago with no run logged since: Get-OneFlexRenewal says the runs do not start.
+        $registeredAt = Join-Path $Bot '.oneflextokens' 'registered-at.txt'
+        [datetimeoffset]::Parse((Get-Content -Raw -LiteralPath $registeredAt).Trim()) | Should -BeGreaterThan ([datetimeoffset]::Now.AddMinutes(-5))
+        $earlier = [datetimeoffset]::Now.AddMinutes(-25).ToString('o')
+        $null = Invoke-AsUser '/bin/sh', '-c', 'printf "%s\n" "$1" > "$2"', 'sh', $earlier, $registeredAt @{}
+        $stalled = (Invoke-Step '-Status', '-Bot', $Bot).Output | ConvertFrom-Json
+        $stalled.Statuses[0].RunsNotStarting | Should -BeTrue
+        $stalled.Shown | Should -Match '(?m)^RunsNotStarting\s+: YES: No run has been logged since the renewal was registered, more than 20 minutes \(two intervals\) ago'
+
         # The line as cron runs it: the command after the five time fields, % unescaped, to sh in an empty environment.
         $line -match '^(\S+\s+){5}(?<command>.*) # OneFlexTokens:renewal:[0-9a-f]{12}$' | Should -BeTrue
         $command = $Matches.command.Replace('\%', '%')
@@ -180,6 +189,8 @@ Describe 'Register-OneFlexRenewal in a real crontab' -Tag Cron {
         $status.Statuses[0].Registration.Command | Should -BeExactly $registration.Command
         $status.Statuses[0].Runs[-1].Outcome | Should -Be 'NothingDue'
         $status.Statuses[0].SignInRequired | Should -BeFalse
+        $status.Statuses[0].RunsNotStarting | Should -BeFalse
+        $status.Shown | Should -Not -Match 'RunsNotStarting'
         $status.Shown | Should -Match "(?m)^Schedule\s+: \*/10 \* \* \* \* \(crontab of $UserName\)\s*$"
         $status.Shown | Should -Match '(?m)^LastRun\s+: .+ NothingDue\s*$'
         $status.Shown | Should -Not -Match 'register-pester-webhook-secret'
