@@ -7,12 +7,14 @@ namespace OneFlexTokens.Tests.Harness;
 /// <summary>
 /// An unprivileged system user created for the tests (useradd) and removed after them (userdel), to run a process
 /// as someone who is not root (setpriv, with no supplementary groups). Users left by a test run that was killed are
-/// removed by the next run: the name carries the creating process's id. Needs root, as CI runs.
+/// removed by the next run: the name carries the creating process's id, then a number, as test classes running in
+/// parallel each have their own. Needs root, as CI runs.
 /// </summary>
 [UnsupportedOSPlatform("windows")]
 public sealed class ThrowawayUser : IDisposable
 {
     private const string Prefix = "oneflext";
+    private static int _created;
 
     public ThrowawayUser()
     {
@@ -23,7 +25,7 @@ public sealed class ThrowawayUser : IDisposable
         }
 
         RemoveLeftovers();
-        Name = $"{Prefix}{Environment.ProcessId}";
+        Name = $"{Prefix}{Environment.ProcessId}x{Interlocked.Increment(ref _created)}";
         var (created, output) = Try("useradd", "--system", "--user-group", "--no-create-home", "--shell", "/usr/sbin/nologin", Name);
         if (!created)
         {
@@ -145,7 +147,7 @@ public sealed class ThrowawayUser : IDisposable
         foreach (var line in File.ReadAllLines("/etc/passwd"))
         {
             var name = line.Split(':')[0];
-            if (name.StartsWith(Prefix, StringComparison.Ordinal) && int.TryParse(name[Prefix.Length..], out var pid) && !ProcessIds.IsRunning(pid))
+            if (name.StartsWith(Prefix, StringComparison.Ordinal) && int.TryParse(name[Prefix.Length..].Split('x')[0], out var pid) && !ProcessIds.IsRunning(pid))
             {
                 Try("userdel", name);
             }
