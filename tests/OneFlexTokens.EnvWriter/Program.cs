@@ -91,7 +91,7 @@ switch (args[0])
             }
             else
             {
-                Console.Out.WriteLine(args[2] == "unregister" ? RenewalSetup.RemoveWebhook(args[1]) ?? "done" : Webhook(args[1], args[2]));
+                Console.Out.WriteLine(args[2] == "unregister" ? RenewalSetup.RemoveRegistrationState(args[1]) ?? "done" : Webhook(args[1], args[2]));
             }
         }
         catch (OneFlexException refused)

@@ -47,7 +47,7 @@ Describe 'Get-OneFlexRenewal' {
         Assert-NoSecret ($shown + ($status | ConvertTo-Json -Depth 4)) $token
     }
 
-    It 'after a refused refresh token says a human must sign in, with the very command the run gave' {
+    It 'after a refused refresh token says a human must sign in, with a command made from its own options, never read from disk' {
         $bot = New-TestBot "signed out, l'été" -Left '-01:00:00'
         $profileFolder = Join-Path $TestDrive "profile d'été"
         $run = Invoke-OneFlexRenewal -BotFolder $bot -BaseUrl $Simulator.AppUrl -ProfilePath $profileFolder -NoBrowser -ErrorAction SilentlyContinue
@@ -59,14 +59,17 @@ Describe 'Get-OneFlexRenewal' {
         $status.LastRun.ExitCode | Should -Be 2
         $status.LastRun.ErrorId | Should -Be 'RefreshTokenRejected'
         $status.SignInRequired | Should -BeTrue
-        $status.SignInCommand | Should -BeExactly $run.SignInCommand
-        $status.SignInCommand | Should -BeLike "*Get-OneFlexToken -ProfilePath '*profile d''été' -BaseUrl '$($Simulator.AppUrl)'*"
+        # Not registered here: the command is made from this call's options (the default profile and address), not the run's.
+        $run.SignInCommand | Should -BeLike "*Get-OneFlexToken -ProfilePath '*profile d''été' -BaseUrl '$($Simulator.AppUrl)'*"
+        $status.SignInCommand | Should -BeLike "Get-OneFlexToken -ProfilePath '*' | Save-OneFlexEnv -Path '*.env', '*config*.env' -PassThru | Restart-OneFlexBot -Name 'oneflex-bot'"
+        $status.SignInCommand | Should -Not -BeLike '*profile d*'
+        Test-Path -LiteralPath (Join-Path $bot '.oneflextokens' 'sign-in-command.txt') | Should -BeFalse -Because 'no command is kept on disk'
         $status.TokenExpiresIn | Should -BeLessThan ([timespan]::Zero)
         $shown = $status | Out-String -Width 1000
         $shown | Should -Match '(?m)^Token\s+: expires .+ \(expired (\d+ min|1 h) ago\)$'
         $shown | Should -Match '(?m)^LastRun\s+: .+ SignInRequired \(RefreshTokenRejected\)$'
         $shown | Should -Match '(?m)^SignInRequired\s+: YES: run SignInCommand in pwsh on this machine$'
-        $shown | Should -Match '(?m)^SignInCommand\s+: Import-Module '
+        $shown | Should -Match '(?m)^SignInCommand\s+: Get-OneFlexToken '
     }
 
     It 'for a bot without a token yet says the first sign-in is needed and gives its command' {

@@ -1,6 +1,7 @@
 # Register-OneFlexRenewal and Unregister-OneFlexRenewal as a user gets them: a throwaway account (root creates it)
-# runs a pwsh it can read (a copy of the pinned one, as a system-wide install would be) with the built module, and
-# registers in its own crontab through the real crontab program. Then the registered line itself runs the way cron
+# runs pwsh installed as a shared .NET tool is installed (root's 'dotnet tool install --tool-path' in a folder every
+# account enters; the tool's files stay 0744, so the account cannot execute $PSHOME/pwsh) with a copy of the built
+# module, and registers in its own crontab through the real crontab program; Register checks the line first. Then the registered line itself runs the way cron
 # runs it: 'env -i' with that account's HOME, SHELL=/bin/sh and LOGNAME, the command part handed to /bin/sh after
 # cron's own % unescaping; a bot folder whose token is not due gives a nothing-due run (exit 0, its log line).
 BeforeAll {
@@ -16,14 +17,17 @@ BeforeAll {
     $script:Work = [IO.Directory]::CreateTempSubdirectory('oneflex-register-').FullName
     [IO.File]::SetUnixFileMode($Work, [IO.UnixFileMode] [Convert]::ToInt32('755', 8))
 
-    # What the account can read: a pwsh (the pinned one sits under /root) and the built module.
-    $script:SharedPwsh = Join-Path $Work 'pwsh'
-    Copy-Item -LiteralPath $PSHOME -Destination $SharedPwsh -Recurse
+    # pwsh as a shared .NET tool, the pinned version, installed by root as dotnet installs it (no chmod).
+    $pinned = (Get-Content -Raw -LiteralPath (Join-Path $RepoRoot '.config' 'dotnet-tools.json') | ConvertFrom-Json).tools.powershell.version
+    $script:SharedTools = Join-Path $Work 'tools'
+    $installed = & dotnet tool install PowerShell --version $pinned --tool-path $SharedTools 2>&1
+    if ($LASTEXITCODE) { throw "dotnet tool install failed ($LASTEXITCODE): $installed" }
+    $script:SharedPwshHome = Split-Path (Get-ChildItem -LiteralPath (Join-Path $SharedTools '.store') -Recurse -Filter pwsh.dll | Where-Object { $_.Directory.Name -eq 'unix' } | Select-Object -First 1).FullName
+    # The built module, copied where the account can read it (the checkout may sit in a folder it cannot enter).
     $script:SharedModule = Join-Path $Work 'modules' 'OneFlexTokens'
     $null = New-Item -ItemType Directory -Force -Path (Split-Path $SharedModule)
     Copy-Item -LiteralPath (Split-Path $ModuleManifest) -Destination $SharedModule -Recurse
-    & chmod -R 'a+rX' $SharedPwsh (Join-Path $Work 'modules')
-    & chmod 'a+x' (Join-Path $SharedPwsh 'pwsh')
+    & chmod -R 'a+rX' (Join-Path $Work 'modules')
 
     $script:UserName = 'oneflexr' + [Guid]::NewGuid().ToString('N').Substring(0, 8)
     $script:UserHome = Join-Path $Work 'home'
@@ -42,9 +46,14 @@ BeforeAll {
     $script:Steps = Join-Path $Work 'steps'
     $null = New-Item -ItemType Directory -Path $Steps
     Set-Content -LiteralPath (Join-Path $Steps 'register.ps1') -Value @'
-param([string] $Module, [string] $Bot, [string] $BaseUrl, [string] $WebhookUrl, [switch] $WhatIf, [switch] $Unregister, [switch] $Status, [string] $Id)
+param([string] $Module, [string] $Bot, [string] $BaseUrl, [string] $WebhookUrl, [switch] $WhatIf, [switch] $Unregister, [switch] $Status, [string] $Id, [switch] $Refused)
 $ErrorActionPreference = 'Stop'
 Import-Module $Module
+if ($Refused) {
+    Register-OneFlexRenewal -BotFolder $Bot -WebhookUrl $WebhookUrl -NoBrowser -ErrorAction SilentlyContinue -ErrorVariable failed
+    @{ Id = $failed[0].FullyQualifiedErrorId; Category = "$($failed[0].CategoryInfo.Category)"; Message = $failed[0].Exception.Message } | ConvertTo-Json -Compress
+    return
+}
 if ($Status) {
     $statuses = if ($Bot) { Get-OneFlexRenewal -BotFolder $Bot } else { Get-OneFlexRenewal }
     @{ Statuses = @($statuses); Shown = ($statuses | Out-String -Width 2000) } | ConvertTo-Json -Depth 5 -Compress -EnumsAsStrings
@@ -85,7 +94,7 @@ if ($registration) { $registration | ConvertTo-Json -Compress -EnumsAsStrings }
     function Invoke-Step([string[]] $Arguments) {
         $environment = @{ HOME = $UserHome; PATH = '/usr/local/bin:/usr/bin:/bin'; USER = $UserName; LOGNAME = $UserName; LANG = 'C.UTF-8'; POWERSHELL_TELEMETRY_OPTOUT = '1'; POWERSHELL_UPDATECHECK = 'Off' }
         if ($env:DOTNET_ROOT) { $environment.DOTNET_ROOT = $env:DOTNET_ROOT }
-        $run = Invoke-AsUser (@((Join-Path $SharedPwsh 'pwsh'), '-NoProfile', '-NonInteractive', '-File', (Join-Path $Steps 'register.ps1'), '-Module', (Join-Path $SharedModule 'OneFlexTokens.psd1')) + $Arguments) $environment
+        $run = Invoke-AsUser (@((Join-Path $SharedTools 'pwsh'), '-NoProfile', '-NonInteractive', '-File', (Join-Path $Steps 'register.ps1'), '-Module', (Join-Path $SharedModule 'OneFlexTokens.psd1')) + $Arguments) $environment
         $run.ExitCode | Should -Be 0 -Because ($run.Output + $run.Errors)
         $run
     }
@@ -132,8 +141,11 @@ Describe 'Register-OneFlexRenewal in a real crontab' -Tag Cron {
         $line | Should -Not -Match "`n"
         $line | Should -BeExactly "*/10 * * * * $($registration.Command) # OneFlexTokens:renewal:$($registration.Id)"
         $whatIf.Output | Should -Match ([regex]::Escape($line))
-        $line | Should -Match ([regex]::Escape("DOTNET_ROOT="))
-        $line | Should -Match ([regex]::Escape(" $(Join-Path $SharedPwsh 'pwsh') -NoProfile -NonInteractive -File "))
+        # The account cannot execute the tool's apphost ($PSHOME/pwsh, 0744, root's): the line starts pwsh.dll with the dotnet host.
+        (Get-Item -LiteralPath (Join-Path $SharedPwshHome 'pwsh')).UnixFileMode | Should -Be ([IO.UnixFileMode] 'UserRead, UserWrite, UserExecute, GroupRead, OtherRead')
+        $dotnetRoot = Split-Path (Split-Path (Split-Path ([Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory())))
+        $line | Should -Match ([regex]::Escape("DOTNET_ROOT=$dotnetRoot "))
+        $line | Should -Match ([regex]::Escape(" $(Join-Path $dotnetRoot 'dotnet') $(Join-Path $SharedPwshHome 'pwsh.dll') -NoProfile -NonInteractive -File "))
         $line | Should -Match ([regex]::Escape(" -BotFolder '$($Bot.Replace("'", "'\\''").Replace('%', '\%'))' "))
         $line | Should -Match ([regex]::Escape((Join-Path $SharedModule 'Scripts' 'Update-OneFlexBot.ps1')))
 
@@ -149,6 +161,15 @@ Describe 'Register-OneFlexRenewal in a real crontab' -Tag Cron {
         # Register again: still one line, in its place.
         $null = Invoke-Step '-Bot', $Bot, '-BaseUrl', $Simulator.AppUrl, '-WebhookUrl', $WebhookUrl
         Get-UserCrontab | Should -BeExactly ($OtherLines + $line + "`n")
+
+        # Registered more than two intervals ago with no run logged since: Get-OneFlexRenewal says the runs do not start.
+        $registeredAt = Join-Path $Bot '.oneflextokens' 'registered-at.txt'
+        [datetimeoffset]::Parse((Get-Content -Raw -LiteralPath $registeredAt).Trim()) | Should -BeGreaterThan ([datetimeoffset]::Now.AddMinutes(-5))
+        $earlier = [datetimeoffset]::Now.AddMinutes(-25).ToString('o')
+        $null = Invoke-AsUser '/bin/sh', '-c', 'printf "%s\n" "$1" > "$2"', 'sh', $earlier, $registeredAt @{}
+        $stalled = (Invoke-Step '-Status', '-Bot', $Bot).Output | ConvertFrom-Json
+        $stalled.Statuses[0].RunsNotStarting | Should -BeTrue
+        $stalled.Shown | Should -Match '(?m)^RunsNotStarting\s+: YES: No run has been logged since the renewal was registered, more than 20 minutes \(two intervals\) ago'
 
         # The line as cron runs it: the command after the five time fields, cron's escapes undone (a backslash before
         # '%' or '\' goes), to sh in an empty environment. CrontabRegistrationTests runs lines under the real daemon.
@@ -170,6 +191,8 @@ Describe 'Register-OneFlexRenewal in a real crontab' -Tag Cron {
         $status.Statuses[0].Registration.Command | Should -BeExactly $registration.Command
         $status.Statuses[0].Runs[-1].Outcome | Should -Be 'NothingDue'
         $status.Statuses[0].SignInRequired | Should -BeFalse
+        $status.Statuses[0].RunsNotStarting | Should -BeFalse
+        $status.Shown | Should -Not -Match 'RunsNotStarting'
         $status.Shown | Should -Match "(?m)^Schedule\s+: \*/10 \* \* \* \* \(crontab of $UserName\)\s*$"
         $status.Shown | Should -Match '(?m)^LastRun\s+: .+ NothingDue\s*$'
         $status.Shown | Should -Not -Match 'register-pester-webhook-secret'
@@ -315,6 +338,24 @@ Describe 'Register-OneFlexRenewal in a real crontab' -Tag Cron {
         } @{ Bot = $bot; Webhook = $webhook }
         $again.Errors[0].FullyQualifiedErrorId | Should -BeLike 'CrontabUnavailable,*'
         [IO.File]::ReadAllText($earlier) | Should -BeExactly "https://discord.com/api/webhooks/4242/earlier`n"
+    }
+
+    It 'refuses with ScheduledCommandNotRunnable, and writes nothing, when the line could not run as the account' {
+        Assert-RealPart $Missing
+        Set-UserCrontab ($OtherLines -replace "`n$", '')
+        # A bot folder of root's the account can read but not write: a run could not create its state folder there.
+        $rootBot = Join-Path $Work "root's bot"
+        $null = New-BotFolder -Path $rootBot -AccessToken $Token
+        & chmod -R 'a+rX' $rootBot
+
+        $refused = (Invoke-Step '-Bot', $rootBot, '-WebhookUrl', $WebhookUrl, '-Refused').Output | ConvertFrom-Json
+
+        $refused.Id | Should -BeLike 'ScheduledCommandNotRunnable,*'
+        $refused.Category | Should -Be 'PermissionDenied'
+        $refused.Message | Should -Match "did not run as the scheduler will run it \(exit 1\), so nothing was registered: NotReady \(exit 1\): RenewalStateNotWritable: "
+        $refused.Message | Should -Not -Match 'register-pester-webhook-secret'
+        Get-UserCrontab | Should -BeExactly $OtherLines
+        Test-Path -LiteralPath (Join-Path $rootBot '.oneflextokens') | Should -BeFalse -Because 'nothing is written: no entry, no webhook file'
     }
 
     It 'says RenewalNotRegistered when nothing is registered for the folder' {

@@ -94,9 +94,11 @@ public sealed class GetOneFlexRenewalCommand : OneFlexCmdlet
             StatePath = _statePath,
             LogPath = _logPath,
         };
+        // Never a command read from disk: the registration's own options, or without one the caller's.
+        var signInOptions = registration?.RunOptions ?? options;
         try
         {
-            WriteObject(RenewalStatus.Read(options, Last, () => SignInCommand.For(options, HostPlatform.Current), DateTimeOffset.Now,
+            WriteObject(RenewalStatus.Read(options, Last, () => SignInCommand.For(signInOptions, HostPlatform.Current), DateTimeOffset.Now,
                 registration, registration is null ? _registrationNote ?? Messages.RenewalNotRegisteredHere(SignInCommand.Quote(botFolder)) : registration.ReadBackProblem));
         }
         catch (OneFlexException untrusted)

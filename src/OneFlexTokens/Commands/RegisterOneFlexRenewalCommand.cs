@@ -75,14 +75,14 @@ public sealed class RegisterOneFlexRenewalCommand : OneFlexCmdlet
         {
             // Before the paths are resolved, which would fail on some of these characters with a less helpful error.
             ScheduledValues.Check(RenewalSetup.ScheduledValuesOf(given));
+            scheduler = new RenewalScheduler(host);
             var folderAsGiven = ResolvePath(BotFolder);
             var request = RenewalSetup.Request(given with
             {
                 BotFolder = folderAsGiven,
                 ProfilePath = ProfilePath is null ? null : ResolvePath(ProfilePath),
                 ProjectDirectory = ProjectDirectory is null ? null : ResolvePath(ProjectDirectory),
-            }, host);
-            scheduler = new RenewalScheduler(host);
+            }, host, scheduler.Account);
             plan = scheduler.Plan(request);
             superseded = RenewalSetup.Superseded(scheduler, folderAsGiven, plan.Registration, host);
         }
@@ -108,12 +108,27 @@ public sealed class RegisterOneFlexRenewalCommand : OneFlexCmdlet
         RegistrationOutcome outcome;
         try
         {
+            // Proven before anything is written: the command runs as the scheduler will run it.
+            scheduler.Check(plan);
             outcome = RenewalSetup.Register(scheduler, plan, WebhookUrl, superseded);
         }
         catch (OneFlexException failure)
         {
             WriteError(failure);
             return;
+        }
+
+        if (outcome.Instructions is null)
+        {
+            try
+            {
+                RenewalSetup.SaveRegisteredAt(botFolder, DateTimeOffset.Now);
+            }
+            catch (OneFlexException failure)
+            {
+                // Registered all the same; only the "runs do not start" hint of Get-OneFlexRenewal is lost.
+                WriteWarning(failure.Message);
+            }
         }
 
         foreach (var warning in outcome.Warnings)

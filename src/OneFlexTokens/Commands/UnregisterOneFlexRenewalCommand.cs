@@ -52,7 +52,7 @@ public sealed class UnregisterOneFlexRenewalCommand : OneFlexCmdlet
 
                 scheduler.Unregister(registration.Id);
                 var folder = botFolder ?? registration.BotFolder;
-                if (folder.Length > 0 && RenewalSetup.RemoveWebhook(folder) is { } leftAlone)
+                if (folder.Length > 0 && RenewalSetup.RemoveRegistrationState(folder) is { } leftAlone)
                 {
                     WriteWarning(leftAlone);
                 }

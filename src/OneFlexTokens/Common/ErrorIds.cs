@@ -98,4 +98,8 @@ public static class ErrorIds
     // The trust rule (TrustedPath): state, log, webhook file and the per-user driver copy
     public const string StateNotTrusted = "StateNotTrusted";
     public const string DriverCopyNotTrusted = "DriverCopyNotTrusted";
+
+    // A registration that proves itself (issue 16)
+    public const string ScheduledCommandNotRunnable = "ScheduledCommandNotRunnable";
+    public const string RenewalBotFolderNotReadable = "RenewalBotFolderNotReadable";
 }

@@ -400,4 +400,22 @@ internal static class Messages
 
     public static string RenewalWebhookLeftAlone(string path, string reason) =>
         $"The scheduled renewal was removed, but its saved webhook '{path}' was left alone: {reason}";
+
+    // A registration that proves itself (issue 16)
+    public static string RenewalBotFolderNotReadable(string botFolder, string reason) =>
+        $"The bot folder {botFolder} cannot be read by this user: {reason} Let the user that runs the scheduled renewal read the folder (and enter every folder above it).";
+
+    public static string ScheduledCheckStateNotWritable(string folder) =>
+        $"This user cannot create files in {folder}, where the renewal keeps its lock, state and log.";
+
+    public static string ScheduledCheckReady(string botFolder) => $"a scheduled run of {botFolder} can start.";
+
+    public static string ScheduledCommandNotRunnable(string where, int? exitCode, string output) =>
+        $"The command to register in the {where} did not run as the scheduler will run it ({(exitCode is { } code ? "exit " + code : "no answer in time")}), so nothing was registered: {output} " +
+        "Fix what it says (a pwsh, module or bot folder this user cannot read or run), then register again.";
+
+    public static string ScheduledCommandNotStarted(string program) => $"could not start {program}.";
+
+    public static string RenewalRunsNotStarting(TimeSpan twoIntervals) =>
+        $"No run has been logged since the renewal was registered, more than {twoIntervals.TotalMinutes:0} minutes (two intervals) ago: the scheduled command does not start. Run the registered Command by hand as its user to see why (cron mails its errors), then register again: Register-OneFlexRenewal checks the command before writing it.";
 }

@@ -249,6 +249,15 @@ internal static class PlatformFiles
         }
     }
 
+    /// <summary>
+    /// Whether this process may create and remove entries in <paramref name="folder"/> (access W_OK|X_OK), asked without
+    /// writing anything there; on Windows, whether the folder is not read-only.
+    /// </summary>
+    public static bool CanWriteFolder(string folder) =>
+        OperatingSystem.IsWindows()
+            ? Directory.Exists(folder) && !new DirectoryInfo(folder).Attributes.HasFlag(FileAttributes.ReadOnly)
+            : Access(folder, AccessWrite | AccessExecute) == 0;
+
     /// <summary>Gives an open file another owner and group (fchown); UnauthorizedAccessException when this user may not.</summary>
     public static void SetOwner(SafeFileHandle handle, uint owner, uint group, string path)
     {
@@ -396,6 +405,13 @@ internal static class PlatformFiles
     // open is variadic; without O_CREAT the mode argument is not read, so the two fixed arguments are the whole call on every ABI.
     [DllImport(LibC, EntryPoint = "open", SetLastError = true)]
     private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+
+    // libSystem.Native's access modes (its own values, whatever the OS uses).
+    private const int AccessExecute = 1;
+    private const int AccessWrite = 2;
+
+    [DllImport(SystemNative, EntryPoint = "SystemNative_Access", SetLastError = true)]
+    private static extern int Access([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int mode);
 
     [DllImport(LibC, EntryPoint = "fchown", SetLastError = true)]
     private static extern int FChown(int fd, uint owner, uint group);

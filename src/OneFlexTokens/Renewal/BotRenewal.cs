@@ -385,26 +385,6 @@ public sealed class BotRenewal
             return Result(outcome, failure.Message, failure);
         }
 
-        /// <summary>What Get-OneFlexRenewal shows until a run finds a good token again: the command the alert gave.</summary>
-        private void KeepSignInCommand(RenewalResult result)
-        {
-            try
-            {
-                if (result.Outcome == RenewalOutcome.SignInRequired)
-                {
-                    State.SignInCommand = result.SignInCommand;
-                }
-                else if (result.Outcome is RenewalOutcome.Renewed or RenewalOutcome.NothingDue)
-                {
-                    State.SignInCommand = null;
-                }
-            }
-            catch (OneFlexException failure)
-            {
-                TryLog("WARN", $"The sign-in command could not be kept for Get-OneFlexRenewal ({failure.ErrorId}): {failure.Message}");
-            }
-        }
-
         /// <summary>Writes the outcome line; a log that cannot take it makes the run fail (exit 1), so a broken log is noticed.</summary>
         public RenewalResult Finish(RenewalResult result)
         {
@@ -427,8 +407,6 @@ public sealed class BotRenewal
                     result = Result(RenewalOutcome.Failed, unwritable.Message, unwritable);
                 }
             }
-
-            KeepSignInCommand(result);
 
             Callbacks.Verbose?.Invoke(result.ToString());
             if (_progressShown)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using OneFlexTokens.Common;
 
@@ -16,7 +17,7 @@ internal sealed class RenewalState
     public const string LockFileName = "renewal.lock";
     public const string LastAlertFileName = "last-alert.txt";
     public const string RestartPendingFileName = "restart-pending";
-    public const string SignInCommandFileName = "sign-in-command.txt";
+    public const string RegisteredAtFileName = "registered-at.txt";
     public const string WebhookFileName = "webhook.url";
 
     public RenewalState(string folder) => Folder = folder;
@@ -29,7 +30,7 @@ internal sealed class RenewalState
 
     private string RestartPendingPath => Path.Combine(Folder, RestartPendingFileName);
 
-    private string SignInCommandPath => Path.Combine(Folder, SignInCommandFileName);
+    private string RegisteredAtPath => Path.Combine(Folder, RegisteredAtFileName);
 
     public string WebhookPath => Path.Combine(Folder, WebhookFileName);
 
@@ -113,17 +114,23 @@ internal sealed class RenewalState
     public void SetRestartPending(bool pending) => SetMarker(RestartPendingPath, pending ? "The tokens were saved; the bot still needs a restart.\n" : null);
 
     /// <summary>
-    /// The command the last run that needed a human said to run (with that run's paths, profile and address), kept until a
-    /// run renews again, so that Get-OneFlexRenewal shows the same command as the alert. Null when none is pending.
+    /// When Register-OneFlexRenewal registered this bot folder's renewal, so that Get-OneFlexRenewal can tell runs that
+    /// never start; null when unknown. Only a time is read from it.
     /// </summary>
-    public string? SignInCommand
+    public DateTimeOffset? RegisteredAt
     {
-        get => ReadSmall(SignInCommandPath, 8192)?.Trim() is { Length: > 0 } command ? command : null;
+        get => ReadSmall(RegisteredAtPath, 64)?.Trim() is { } text
+            && DateTimeOffset.TryParseExact(text, "o", CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) ? at : null;
         set
         {
-            if (value is not null || File.Exists(SignInCommandPath))
+            if (value is not null)
             {
-                SetMarker(SignInCommandPath, value is null ? null : value + "\n");
+                EnsureFolder(Folder);
+            }
+
+            if (value is not null || File.Exists(RegisteredAtPath))
+            {
+                SetMarker(RegisteredAtPath, value is { } at ? at.ToString("o", CultureInfo.InvariantCulture) + "\n" : null);
             }
         }
     }

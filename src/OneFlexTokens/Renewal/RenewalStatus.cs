@@ -36,8 +36,17 @@ public sealed class RenewalStatus
     /// <summary>True when the renewal cannot go on without a human: its last run needed a sign-in, or the bot has no token yet.</summary>
     public bool SignInRequired { get; init; }
 
-    /// <summary>The one command to run in pwsh on this machine to sign in again; null when none is needed.</summary>
+    /// <summary>
+    /// The one command to run in pwsh on this machine to sign in again; null when none is needed. Built from the
+    /// registration (or the caller's options), never read from a file.
+    /// </summary>
     public string? SignInCommand { get; init; }
+
+    /// <summary>True when the registered runs do not start: none logged since it was registered, more than two intervals ago.</summary>
+    public bool RunsNotStarting { get; init; }
+
+    /// <summary>What <see cref="RunsNotStarting"/> means and what to do; null when the runs start.</summary>
+    public string? RunsProblem { get; init; }
 
     public required DateTimeOffset ReadAt { get; init; }
 
@@ -48,7 +57,7 @@ public sealed class RenewalStatus
     /// Reads the status of the renewal <paramref name="options"/> describes; reads only, never fails on a missing or broken
     /// file, but fails with StateNotTrusted rather than show a log or state file another account controls.
     /// </summary>
-    /// <param name="signInCommand">The command for a bot that has no token yet (no run has said which one).</param>
+    /// <param name="signInCommand">The command for a bot that has no token yet (built from the registration's options, or the caller's without one).</param>
     public static RenewalStatus Read(RenewalOptions options, int lastRuns, Func<string> signInCommand, DateTimeOffset now,
         RenewalRegistration? registration = null, string? registrationNote = null)
     {
@@ -56,6 +65,9 @@ public sealed class RenewalStatus
         var (expiresAt, problem, hasToken) = ReadToken(options.ConfigEnvFile);
         var lastOutcome = runs.Count == 0 ? (RenewalOutcome?)null : runs[^1].Outcome;
         var required = lastOutcome == RenewalOutcome.SignInRequired || !hasToken;
+        var notStarting = registration is { Every: var every } && every > TimeSpan.Zero
+            && new RenewalState(options.StateFolder).RegisteredAt is { } registeredAt && now - registeredAt > 2 * every
+            && (runs.Count == 0 || runs[^1].Time < registeredAt);
         return new RenewalStatus
         {
             BotFolder = options.BotFolder,
@@ -66,7 +78,9 @@ public sealed class RenewalStatus
             TokenExpiresAt = expiresAt,
             TokenProblem = problem,
             SignInRequired = required,
-            SignInCommand = required ? new RenewalState(options.StateFolder).SignInCommand ?? signInCommand() : null,
+            SignInCommand = required ? signInCommand() : null,
+            RunsNotStarting = notStarting,
+            RunsProblem = notStarting ? Messages.RenewalRunsNotStarting(2 * registration!.Every) : null,
             ReadAt = now,
         };
     }

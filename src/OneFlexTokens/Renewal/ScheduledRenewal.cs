@@ -1,5 +1,7 @@
 using System.Collections;
+using System.Management.Automation;
 using OneFlexTokens.Common;
+using OneFlexTokens.EnvFiles;
 using OneFlexTokens.SignIn;
 
 namespace OneFlexTokens.Renewal;
@@ -48,4 +50,75 @@ public static class ScheduledRenewal
             Console.CancelKeyPress -= onCancel;
         }
     }
+
+    /// <summary>
+    /// The script's -Check: whether a real run could start here, as this user. It reads the options, lists the bot
+    /// folder, reads config/.env when there is one and asks whether the state folder (or the folder it would be created
+    /// in) and the log's folder are writable, but renews, writes, locks and alerts nothing. Register-OneFlexRenewal runs
+    /// the command it registers with -Check added, the way the scheduler will, before writing it.
+    /// </summary>
+    public static ScheduledCheck Check(IDictionary parameters, string moduleBase, string currentDirectory)
+    {
+        try
+        {
+            var options = RenewalOptions.FromParameters(parameters, path => Path.GetFullPath(path, currentDirectory), RenewalOptions.ManifestIn(moduleBase));
+            if (options.ParameterError is { } parameterError)
+            {
+                throw parameterError;
+            }
+
+            if (RenewalOptions.MissingBotFolder(options.BotFolder) is { } missing)
+            {
+                throw missing;
+            }
+
+            try
+            {
+                using var entries = Directory.EnumerateFileSystemEntries(options.BotFolder).GetEnumerator();
+                entries.MoveNext();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new OneFlexException(ErrorIds.RenewalBotFolderNotReadable, ErrorCategory.PermissionDenied,
+                    Messages.RenewalBotFolderNotReadable(options.BotFolder, e.Message), options.BotFolder, e);
+            }
+
+            if (File.Exists(options.ConfigEnvFile) || Directory.Exists(options.ConfigEnvFile))
+            {
+                // The same read (and refusals) as the run's due check.
+                _ = EnvFileReader.ReadTokens(options.ConfigEnvFile);
+            }
+
+            RequireWritable(options.StateFolder);
+            RequireWritable(Path.GetDirectoryName(options.LogFile)!);
+            return new ScheduledCheck(0, null, Messages.ScheduledCheckReady(options.BotFolder));
+        }
+        catch (OneFlexException failure)
+        {
+            return new ScheduledCheck(1, failure.ErrorId, failure.Message);
+        }
+    }
+
+    /// <summary>The folder, or the nearest folder above it that exists (where the run would create it), must take new files.</summary>
+    private static void RequireWritable(string folder)
+    {
+        var existing = folder;
+        while (!Directory.Exists(existing) && !File.Exists(existing) && Path.GetDirectoryName(existing) is { } parent)
+        {
+            existing = parent;
+        }
+
+        // A file where a folder must be (or on its way) fails the run as surely as a folder it cannot write.
+        if (!Directory.Exists(existing) || !PlatformFiles.CanWriteFolder(existing))
+        {
+            throw new OneFlexException(ErrorIds.RenewalStateNotWritable, ErrorCategory.PermissionDenied,
+                Messages.RenewalStateNotWritable(folder, Messages.ScheduledCheckStateNotWritable(existing)), folder);
+        }
+    }
+}
+
+/// <summary>What the scheduled script's -Check found: exit 0 when a run could start, else 1 with the reason, on one line.</summary>
+public sealed record ScheduledCheck(int ExitCode, string? ErrorId, string Message)
+{
+    public override string ToString() => ExitCode == 0 ? "Ready (exit 0): " + Message : $"NotReady (exit {ExitCode}): {ErrorId}: {Message}";
 }

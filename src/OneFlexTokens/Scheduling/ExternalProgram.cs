@@ -16,11 +16,12 @@ internal sealed record ProgramRun(int ExitCode, byte[]? Output, string Errors, b
 internal static class ExternalProgram
 {
     /// <exception cref="Win32Exception">The program could not be started (not installed).</exception>
-    public static ProgramRun Run(string executable, IEnumerable<string> arguments, byte[]? input, TimeSpan timeout, int maxOutputBytes)
+    public static ProgramRun Run(string executable, IEnumerable<string> arguments, byte[]? input, TimeSpan timeout, int maxOutputBytes, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo(executable)
         {
             UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? string.Empty,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -32,7 +33,7 @@ internal static class ExternalProgram
 
         using var process = Process.Start(start)!;
         var output = ReadBoundedAsync(process.StandardOutput.BaseStream, maxOutputBytes);
-        var errors = process.StandardError.ReadToEndAsync();
+        var errors = ReadHeadAsync(process.StandardError.BaseStream, maxOutputBytes);
         try
         {
             if (input is not null)
@@ -74,5 +75,19 @@ internal static class ExternalProgram
         }
 
         return tooLarge ? null : buffer.ToArray();
+    }
+
+    /// <summary>The first <paramref name="maxBytes"/> of what a program says on stderr (the rest drained), as text.</summary>
+    private static async Task<string> ReadHeadAsync(Stream stream, int maxBytes)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(chunk).ConfigureAwait(false)) > 0)
+        {
+            buffer.Write(chunk, 0, (int)Math.Min(read, Math.Max(0, maxBytes - buffer.Length)));
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 }

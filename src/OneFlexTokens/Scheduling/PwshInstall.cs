@@ -2,9 +2,35 @@ using OneFlexTokens.Common;
 
 namespace OneFlexTokens.Scheduling;
 
+/// <summary>How the scheduler starts pwsh: <see cref="Program"/>, then <see cref="Arguments"/>, then pwsh's own switches; DOTNET_ROOT when it needs one.</summary>
+public sealed record PwshLauncher(string Program, IReadOnlyList<string> Arguments, string? DotnetRoot);
+
 /// <summary>Which pwsh a scheduled renewal runs, and what it needs from an empty environment such as cron's.</summary>
 public static class PwshInstall
 {
+    /// <summary>
+    /// The launcher the scheduled account can start. <c>$PSHOME/pwsh</c> when that account can run it; else, for a
+    /// framework-dependent pwsh (a .NET tool, whose files are installed 0744, so a tool installed by one account is
+    /// not executable by another), the dotnet host of the runtime this session runs on with <c>$PSHOME/pwsh.dll</c>,
+    /// which only needs to be readable. Windows' pwsh.exe needs no other way.
+    /// </summary>
+    /// <param name="canExecute">Whether the scheduled account may execute a file (asked as that account).</param>
+    public static PwshLauncher LauncherFor(string psHome, string runtimeDirectory, HostPlatform host, Func<string, bool> canExecute)
+    {
+        var apphost = PwshPath(psHome, host);
+        var dotnetRoot = DotnetRootFor(psHome, runtimeDirectory, host);
+        if (dotnetRoot is null || canExecute(apphost))
+        {
+            return new PwshLauncher(apphost, Array.Empty<string>(), dotnetRoot);
+        }
+
+        var pwshDll = Path.Combine(psHome, "pwsh.dll");
+        var dotnet = Path.Combine(dotnetRoot, host.ExecutableName("dotnet"));
+        return File.Exists(pwshDll) && File.Exists(dotnet)
+            ? new PwshLauncher(dotnet, new[] { pwshDll }, dotnetRoot)
+            : new PwshLauncher(apphost, Array.Empty<string>(), dotnetRoot);
+    }
+
     /// <summary>The pwsh of the session that registers: <c>$PSHOME/pwsh</c> (<c>pwsh.exe</c> on Windows).</summary>
     public static string PwshPath(string psHome, HostPlatform host) => Path.Combine(psHome, host.ExecutableName("pwsh"));
 

@@ -32,6 +32,9 @@ public sealed record RenewalRegistration(
 {
     /// <summary>Why this registration cannot be read back (its <see cref="BotFolder"/> is then empty); null when it can.</summary>
     public string? ReadBackProblem { get; init; }
+
+    /// <summary>The run's options as the registered command says them (parsed back by the one mapping); null when it says none this module wrote.</summary>
+    internal Renewal.RenewalOptions? RunOptions { get; init; }
 }
 
 /// <summary>What a renewal registers: the bot folder, how often, and the script's parameters (paths already full).</summary>
@@ -41,8 +44,11 @@ public sealed record RenewalRequest
 
     public RenewalInterval Interval { get; init; } = RenewalInterval.From(RenewalInterval.Default);
 
-    /// <summary>The pwsh to run: $PSHOME/pwsh(.exe) of the session that registers.</summary>
+    /// <summary>The program that starts pwsh: $PSHOME/pwsh(.exe) of the session that registers, or the dotnet host (<see cref="PwshInstall.LauncherFor"/>).</summary>
     public required string PwshPath { get; init; }
+
+    /// <summary>What goes between <see cref="PwshPath"/> and pwsh's switches: pwsh.dll for the dotnet host, else nothing.</summary>
+    public IReadOnlyList<string> PwshArguments { get; init; } = Array.Empty<string>();
 
     /// <summary>Update-OneFlexBot.ps1 in the module's Scripts folder.</summary>
     public required string ScriptPath { get; init; }

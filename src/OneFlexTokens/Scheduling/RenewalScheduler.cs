@@ -1,8 +1,10 @@
+using System.Collections;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Xml.Linq;
 using OneFlexTokens.Common;
+using OneFlexTokens.Renewal;
 
 namespace OneFlexTokens.Scheduling;
 
@@ -14,6 +16,9 @@ namespace OneFlexTokens.Scheduling;
 public sealed class RenewalScheduler
 {
     private static readonly XNamespace Task = TaskSchedulerDefinition.Namespace;
+
+    // The script logs each run itself; its one summary line would make cron mail every run, its errors still do.
+    private const string CronOutputRedirect = " >/dev/null";
 
     private readonly HostPlatform _host;
     private readonly string? _user;
@@ -35,9 +40,13 @@ public sealed class RenewalScheduler
         _schtasks = schtasks;
         _now = now;
         Platform = PlatformOf(host);
+        Account = new ScheduledAccount(host, user);
     }
 
     public RenewalPlatform Platform { get; }
+
+    /// <summary>The account the registered command runs as.</summary>
+    public ScheduledAccount Account { get; }
 
     /// <summary>Windows: Task Scheduler. Synology DSM (its version file): DSM's own Task Scheduler. Other systems: cron.</summary>
     public static RenewalPlatform PlatformOf(HostPlatform host) =>
@@ -107,6 +116,47 @@ public sealed class RenewalScheduler
         }
     }
 
+    /// <summary>
+    /// Runs the plan's command the way its scheduler will, with the script's -Check added (it renews and writes
+    /// nothing): for cron, the line's command after cron's % processing, as the account, through /bin/sh in cron's
+    /// empty environment; on DSM the same; on Windows the task's program and arguments, directly. Its summary line
+    /// is kept rather than sent to /dev/null.
+    /// </summary>
+    /// <exception cref="OneFlexException">ScheduledCommandNotRunnable, with the run's output (scrubbed, shortened).</exception>
+    public void Check(RenewalPlan plan)
+    {
+        var registration = plan.Registration;
+        var (words, workingDirectory) = CheckCommand(plan);
+        var run = ScheduledAccount.Run(words, ScheduledAccount.CheckTimeout, workingDirectory);
+        if (run is { ExitCode: 0, TimedOut: false })
+        {
+            return;
+        }
+
+        // The reason first: pwsh prints its usage on stdout before saying what was wrong on stderr.
+        var output = run is null ? Messages.ScheduledCommandNotStarted(words[0])
+            : run.TimedOut ? string.Empty
+            : run.Errors + " " + Encoding.UTF8.GetString(run.Output ?? Array.Empty<byte>());
+        throw new OneFlexException(ErrorIds.ScheduledCommandNotRunnable, System.Management.Automation.ErrorCategory.PermissionDenied,
+            Messages.ScheduledCommandNotRunnable(registration.Where, run is { TimedOut: false } ? run.ExitCode : null, SecretScrubber.Quote(output, 600)),
+            registration.BotFolder);
+    }
+
+    /// <summary>What <see cref="Check"/> runs, and where (cron starts jobs in the account's home).</summary>
+    internal (IReadOnlyList<string> Words, string WorkingDirectory) CheckCommand(RenewalPlan plan)
+    {
+        var registration = plan.Registration;
+        if (registration.Platform == RenewalPlatform.TaskScheduler)
+        {
+            return (new[] { plan.Task!.Command }.Concat(plan.Task.Arguments).Append("-Check").ToList(), plan.Task.WorkingDirectory);
+        }
+
+        var command = registration.Platform == RenewalPlatform.Cron
+            ? CrontabEntries.UnescapeFromCron(registration.Command[..^CronOutputRedirect.Length] + " -Check")
+            : registration.Command + " -Check";
+        return (Account.CronShell(command), Account.User is null && Directory.Exists(_host.HomeDirectory) ? _host.HomeDirectory : "/");
+    }
+
     /// <summary>Removes the registration <paramref name="id"/> and nothing else.</summary>
     public RenewalRemoval Unregister(string id)
     {
@@ -151,7 +201,9 @@ public sealed class RenewalScheduler
     /// <summary>The words the scheduler runs: pwsh, its switches, the script and the script's parameters.</summary>
     internal IReadOnlyList<string> CommandWords(RenewalRequest request, bool dockerHostAsParameter)
     {
-        var words = new List<string> { request.PwshPath, "-NoProfile", "-NonInteractive" };
+        var words = new List<string> { request.PwshPath };
+        words.AddRange(request.PwshArguments);
+        words.AddRange(new[] { "-NoProfile", "-NonInteractive" });
         if (_host.IsWindows)
         {
             words.AddRange(new[] { "-WindowStyle", "Hidden" });
@@ -220,11 +272,13 @@ public sealed class RenewalScheduler
 
     private RenewalPlan PlanCron(RenewalRequest request, string id)
     {
-        // The script logs each run itself; its one summary line would make cron mail every run, its errors still do.
-        var command = CrontabEntries.EscapeForCron(ShellCommand(request) + " >/dev/null");
+        var command = CrontabEntries.EscapeForCron(ShellCommand(request)) + CronOutputRedirect;
         var line = request.Interval.CronFields + " " + command + " " + CrontabEntries.Tag(id);
         var registration = new RenewalRegistration(id, request.BotFolder, request.Interval.Every, request.Interval.CronFields, command,
-            RenewalPlatform.Cron, Messages.CrontabOf(_user ?? _host.UserName), RunsWithoutLogon: true);
+            RenewalPlatform.Cron, Messages.CrontabOf(_user ?? _host.UserName), RunsWithoutLogon: true)
+        {
+            RunOptions = RunOptionsOf(CommandWords(request, dockerHostAsParameter: false)),
+        };
         return new RenewalPlan(registration, line);
     }
 
@@ -244,7 +298,10 @@ public sealed class RenewalScheduler
             new DateTime(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, DateTimeKind.Unspecified));
         var registration = new RenewalRegistration(id, request.BotFolder, request.Interval.Every, TaskSchedule(request.Interval),
             WindowsCommandLine.Join(words), RenewalPlatform.TaskScheduler, Messages.TaskOf(task.TaskPath, task.UserId),
-            RunsWithoutLogon: logonType == TaskLogonType.S4U);
+            RunsWithoutLogon: logonType == TaskLogonType.S4U)
+        {
+            RunOptions = RunOptionsOf(words),
+        };
         return new RenewalPlan(registration, TaskSchedulerDefinition.ToXml(task)) { Task = task };
     }
 
@@ -253,7 +310,10 @@ public sealed class RenewalScheduler
         var command = ShellCommand(request);
         var user = _user ?? _host.UserName;
         var registration = new RenewalRegistration(id, request.BotFolder, request.Interval.Every, request.Interval.ToString(), command,
-            RenewalPlatform.SynologyDsm, Messages.DsmTaskOf(TaskName(id), user), RunsWithoutLogon: true);
+            RenewalPlatform.SynologyDsm, Messages.DsmTaskOf(TaskName(id), user), RunsWithoutLogon: true)
+        {
+            RunOptions = RunOptionsOf(CommandWords(request, dockerHostAsParameter: false)),
+        };
         return new RenewalPlan(registration, SynologyDsm.Steps(TaskName(id), user, request.Interval, command));
     }
 
@@ -276,6 +336,7 @@ public sealed class RenewalScheduler
                 entry.Schedule, entry.Command, RenewalPlatform.Cron, where, RunsWithoutLogon: true)
             {
                 ReadBackProblem = unreadable is null ? null : Messages.RenewalLineUnreadable(entry.Id, where, unreadable),
+                RunOptions = unreadable is null ? RunOptionsOf(words) : null,
             };
         }).ToList();
 
@@ -290,6 +351,51 @@ public sealed class RenewalScheduler
         var user = (string?)task.Descendants(Task + "UserId").FirstOrDefault() ?? string.Empty;
         return new RenewalRegistration(id, (string?)exec?.Element(Task + "WorkingDirectory") ?? string.Empty, interval?.Every ?? TimeSpan.Zero,
             interval is null ? string.Empty : TaskSchedule(interval), (WindowsCommandLine.Quote(program) + " " + arguments).TrimEnd(),
-            RenewalPlatform.TaskScheduler, Messages.TaskOf(taskPath, user), RunsWithoutLogon: string.Equals(logon, "S4U", StringComparison.OrdinalIgnoreCase));
+            RenewalPlatform.TaskScheduler, Messages.TaskOf(taskPath, user), RunsWithoutLogon: string.Equals(logon, "S4U", StringComparison.OrdinalIgnoreCase))
+        {
+            RunOptions = RunOptionsOf(WindowsCommandLine.Split(arguments)),
+        };
+    }
+
+    /// <summary>
+    /// The run's options that a registered command's words give the script (after <c>-File</c> and its path), read by
+    /// <see cref="RenewalOptions.FromParameters"/>, the one mapping, with the manifest of the module the script ships
+    /// in; null when the words are not a command this module wrote.
+    /// </summary>
+    internal static RenewalOptions? RunOptionsOf(IReadOnlyList<string>? words)
+    {
+        var file = words is null ? -1 : words.ToList().IndexOf("-File");
+        if (file < 0 || file + 1 >= words!.Count)
+        {
+            return null;
+        }
+
+        var parameters = new Hashtable();
+        for (var i = file + 2; i < words.Count && words[i].StartsWith('-'); i++)
+        {
+            var name = words[i][1..];
+            if (name == nameof(RenewalOptions.NoBrowser))
+            {
+                parameters[name] = true;
+            }
+            else if (i + 1 < words.Count)
+            {
+                parameters[name] = words[++i];
+            }
+            else
+            {
+                return null;
+            }
+        }
+
+        var moduleBase = Path.GetDirectoryName(Path.GetDirectoryName(words[file + 1]));
+        try
+        {
+            return RenewalOptions.FromParameters(parameters, path => path, RenewalOptions.ManifestIn(moduleBase));
+        }
+        catch (OneFlexException)
+        {
+            return null;
+        }
     }
 }

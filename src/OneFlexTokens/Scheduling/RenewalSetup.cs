@@ -40,8 +40,8 @@ public sealed record RenewalSetupOptions
 /// <summary>
 /// Turns Register-OneFlexRenewal's parameters into a <see cref="RenewalRequest"/>: checks what a run would refuse later
 /// (the bot folder, the shipped script, the interval, the base URL, the webhook and the Docker host), finds the browser a run would use
-/// (its folder goes on cron's PATH), and whether pwsh needs DOTNET_ROOT; refuses what a scheduler line cannot carry
-/// (<see cref="ScheduledValues"/>). Saves the webhook where the runs read it, only with the registration.
+/// (its folder goes on cron's PATH), how the account starts pwsh and whether it needs DOTNET_ROOT; refuses what a scheduler
+/// line cannot carry (<see cref="ScheduledValues"/>). Saves the webhook where the runs read it, only with the registration.
 /// </summary>
 public static class RenewalSetup
 {
@@ -59,7 +59,8 @@ public static class RenewalSetup
         ("WebhookUrl", options.WebhookUrl),
     };
 
-    public static RenewalRequest Request(RenewalSetupOptions options, HostPlatform host)
+    /// <param name="account">The account the renewal runs as, which must be able to start its pwsh; null for the caller.</param>
+    public static RenewalRequest Request(RenewalSetupOptions options, HostPlatform host, ScheduledAccount? account = null)
     {
         // Full paths can hold what the given ones did not (the current folder's name): checked again here.
         ScheduledValues.Check(ScheduledValuesOf(options));
@@ -92,11 +93,13 @@ public static class RenewalSetup
             DockerEndpointResolver.Parse(host, options.DockerHost);
         }
 
+        var launcher = PwshInstall.LauncherFor(options.PSHome, RuntimeEnvironment.GetRuntimeDirectory(), host, (account ?? new ScheduledAccount(host, null)).CanExecute);
         return new RenewalRequest
         {
             BotFolder = RealBotFolder(options.BotFolder),
             Interval = interval,
-            PwshPath = PwshInstall.PwshPath(options.PSHome, host),
+            PwshPath = launcher.Program,
+            PwshArguments = launcher.Arguments,
             ScriptPath = script,
             ProfilePath = options.ProfilePath,
             ProjectDirectory = options.ProjectDirectory,
@@ -105,7 +108,7 @@ public static class RenewalSetup
             DockerHost = options.DockerHost,
             NoBrowser = options.NoBrowser,
             BrowserDirectory = options.NoBrowser ? null : BrowserDirectory(host),
-            DotnetRoot = PwshInstall.DotnetRootFor(options.PSHome, RuntimeEnvironment.GetRuntimeDirectory(), host),
+            DotnetRoot = launcher.DotnetRoot,
         };
     }
 
@@ -173,11 +176,12 @@ public static class RenewalSetup
     public static void SaveWebhook(string botFolder, string webhookUrl) => new RenewalState(StateFolder(botFolder)).SaveWebhook(webhookUrl);
 
     /// <summary>
-    /// Removes the saved webhook of <paramref name="botFolder"/>, if any, once its scheduled line is gone. Never fails, so an
-    /// unregistration is never "removed, then failed": a state folder of another account (StateNotTrusted) or one this user
-    /// may not change (RenewalStateNotWritable) is left alone, and the returned warning says so; null when nothing was left.
+    /// Removes what Register-OneFlexRenewal kept for <paramref name="botFolder"/> (its saved webhook and registration time),
+    /// once its scheduled line is gone. Never fails, so an unregistration is never "removed, then failed": a state folder
+    /// of another account (StateNotTrusted) or one this user may not change (RenewalStateNotWritable) is left alone, and
+    /// the returned warning says so; null when nothing was left.
     /// </summary>
-    public static string? RemoveWebhook(string botFolder)
+    public static string? RemoveRegistrationState(string botFolder)
     {
         var state = new RenewalState(StateFolder(botFolder));
         try
@@ -185,6 +189,7 @@ public static class RenewalSetup
             if (PlatformFiles.Inspect(state.Folder).Kind != FileKind.Missing)
             {
                 state.SaveWebhook(null);
+                state.RegisteredAt = null;
             }
 
             return null;
@@ -195,6 +200,9 @@ public static class RenewalSetup
             return Messages.RenewalWebhookLeftAlone(state.WebhookPath, reason);
         }
     }
+
+    /// <summary>Records when the renewal of <paramref name="botFolder"/> was registered: Get-OneFlexRenewal tells from it that its runs do not start.</summary>
+    public static void SaveRegisteredAt(string botFolder, DateTimeOffset at) => new RenewalState(StateFolder(botFolder)).RegisteredAt = at;
 
     private static string StateFolder(string botFolder) => Path.Combine(botFolder, RenewalOptions.StateFolderName);
 

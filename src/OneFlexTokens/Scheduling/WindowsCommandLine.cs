@@ -41,4 +41,72 @@ public static class WindowsCommandLine
     }
 
     public static string Join(IEnumerable<string> arguments) => string.Join(' ', arguments.Select(Quote));
+
+    /// <summary>The arguments of a command line, as the C runtime (and .NET) splits it: the inverse of <see cref="Join"/>.</summary>
+    public static IReadOnlyList<string> Split(string commandLine)
+    {
+        var arguments = new List<string>();
+        var argument = new StringBuilder();
+        var inArgument = false;
+        var quoted = false;
+        for (var i = 0; i < commandLine.Length; i++)
+        {
+            var c = commandLine[i];
+            if (c == '\\')
+            {
+                var backslashes = 0;
+                for (; i < commandLine.Length && commandLine[i] == '\\'; i++)
+                {
+                    backslashes++;
+                }
+
+                if (i < commandLine.Length && commandLine[i] == '"')
+                {
+                    // 2n backslashes and a quote: n backslashes, and the quote opens or closes; 2n+1: n and a literal quote.
+                    argument.Append('\\', backslashes / 2);
+                    if (backslashes % 2 == 1)
+                    {
+                        argument.Append('"');
+                    }
+                    else
+                    {
+                        quoted = !quoted;
+                    }
+                }
+                else
+                {
+                    argument.Append('\\', backslashes);
+                    i--;
+                }
+
+                inArgument = true;
+            }
+            else if (c == '"')
+            {
+                quoted = !quoted;
+                inArgument = true;
+            }
+            else if (c is (' ' or '\t') && !quoted)
+            {
+                if (inArgument)
+                {
+                    arguments.Add(argument.ToString());
+                    argument.Clear();
+                    inArgument = false;
+                }
+            }
+            else
+            {
+                argument.Append(c);
+                inArgument = true;
+            }
+        }
+
+        if (inArgument)
+        {
+            arguments.Add(argument.ToString());
+        }
+
+        return arguments;
+    }
 }

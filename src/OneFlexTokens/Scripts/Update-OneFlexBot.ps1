@@ -37,6 +37,10 @@ Discord or Slack webhook for alerts. Default: the webhook.url Register-OneFlexRe
 How long to wait for another run to finish: seconds or a TimeSpan. Default: 300 seconds.
 .PARAMETER ModulePath
 The OneFlexTokens module (folder or .psd1) to import instead of the one this script ships in.
+.PARAMETER Check
+Only check that a run could start: the module loads, the options are valid, the bot folder and config/.env can be
+read and the state folder written. Renews, writes, locks and alerts nothing; exits 0 when ready, else 1 with the
+reason on one line. Register-OneFlexRenewal runs the registered command with -Check before writing it.
 .EXAMPLE
 pwsh -NoProfile -NonInteractive -File (Join-Path (Get-Module OneFlexTokens -ListAvailable)[0].ModuleBase 'Scripts' 'Update-OneFlexBot.ps1') -BotFolder /volume1/docker/oneflex
 #>
@@ -55,7 +59,8 @@ param(
     [string] $LogPath,
     [string] $WebhookUrl,
     [Alias('LockTimeoutSeconds')] $LockTimeout,
-    [string] $ModulePath
+    [string] $ModulePath,
+    [switch] $Check
 )
 
 # Cheap when nothing is due: this calls the renewal on the module's binary (ScheduledRenewal: the same options and run
@@ -66,8 +71,15 @@ try {
     $moduleBase = if (-not $ModulePath) { [IO.Path]::GetDirectoryName($PSScriptRoot) }
         elseif ([IO.Directory]::Exists($ModulePath)) { $ModulePath }
         else { [IO.Path]::GetDirectoryName([IO.Path]::GetFullPath($ModulePath, $PWD.ProviderPath)) }
-    $null = [Reflection.Assembly]::LoadFrom([IO.Path]::Combine($moduleBase, 'OneFlexTokens.dll'))
-    $result = [OneFlexTokens.Renewal.ScheduledRenewal]::Run($PSBoundParameters, $moduleBase, $PWD.ProviderPath)
+    try { $null = [Reflection.Assembly]::LoadFrom([IO.Path]::Combine($moduleBase, 'OneFlexTokens.dll')) }
+    catch {
+        # -Check writes nothing, not even the fallback log line below.
+        if (-not $Check) { throw }
+        $Host.UI.WriteLine('NotReady (exit 1): ModuleNotLoadable: ' + ($_.Exception.GetBaseException().Message -replace '\s+', ' '))
+        exit 1
+    }
+    $result = if ($Check) { [OneFlexTokens.Renewal.ScheduledRenewal]::Check($PSBoundParameters, $moduleBase, $PWD.ProviderPath) }
+        else { [OneFlexTokens.Renewal.ScheduledRenewal]::Run($PSBoundParameters, $moduleBase, $PWD.ProviderPath) }
     $Host.UI.WriteLine("$result")
     exit $result.ExitCode
 }

@@ -26,9 +26,12 @@ public sealed class EnvFileUnprivilegedTests : IClassFixture<ThrowawayUser>
         _user = user;
     }
 
-    private string Save(string path) => _user.Run(ProcessTimeout, "dotnet", EnvWriterProcessTests.HelperDll, "save", path, "7").Trim();
+    // The user runs a copy it can read: the build output may sit in a folder it cannot enter.
+    private string HelperDll => _user.EnvWriterDll;
 
-    private string Read(string path) => _user.Run(ProcessTimeout, "dotnet", EnvWriterProcessTests.HelperDll, "read", path).Trim();
+    private string Save(string path) => _user.Run(ProcessTimeout, "dotnet", HelperDll, "save", path, "7").Trim();
+
+    private string Read(string path) => _user.Run(ProcessTimeout, "dotnet", HelperDll, "read", path).Trim();
 
     private FileScene Scene()
     {
@@ -116,7 +119,7 @@ public sealed class EnvFileUnprivilegedTests : IClassFixture<ThrowawayUser>
 
         // Root holds the folder's lock: the user's save waits for it, then saves.
         using (var held = new FlockHolder(folder))
-        using (var userSave = Process.Start(_user.StartInfo("dotnet", EnvWriterProcessTests.HelperDll, "save", own, "7"))!)
+        using (var userSave = Process.Start(_user.StartInfo("dotnet", HelperDll, "save", own, "7"))!)
         {
             var waiting = userSave.StandardOutput.ReadLineAsync();
             Assert.True(waiting.Wait(ProcessTimeout), "the user's save did not start");

@@ -7,7 +7,8 @@ namespace OneFlexTokens.Tests.Harness;
 /// <summary>
 /// An unprivileged system user created for the tests (useradd) and removed after them (userdel), to run a process
 /// as someone who is not root (setpriv, with no supplementary groups). Users left by a test run that was killed are
-/// removed by the next run: the name carries the creating process's id. Needs root, as CI runs.
+/// removed by the next run: the name carries the creating process's id, then a number, as test classes running in
+/// parallel each have their own. Needs root, as CI runs.
 /// </summary>
 [UnsupportedOSPlatform("windows")]
 public sealed class ThrowawayUser : IDisposable
@@ -51,6 +52,49 @@ public sealed class ThrowawayUser : IDisposable
 
     private string? Home { get; }
 
+    private readonly Dictionary<string, string> _copies = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A copy of <paramref name="folder"/> this user can read (a temp folder, 0755, files readable by all, execute bits
+    /// kept), made once per folder and removed on <see cref="Dispose"/>: the checkout may sit in a folder other accounts
+    /// cannot enter (a 0700 home).
+    /// </summary>
+    public string ReadableCopy(string folder)
+    {
+        lock (_copies)
+        {
+            if (!_copies.TryGetValue(folder, out var copy))
+            {
+                copy = Directory.CreateTempSubdirectory($"{Prefix}-run-").FullName;
+                _copies[folder] = copy;
+                CopyReadable(new DirectoryInfo(folder), copy);
+            }
+
+            return copy;
+        }
+    }
+
+    /// <summary>The EnvWriter helper (module code run as another process) in a copy this user can read.</summary>
+    public string EnvWriterDll => Path.Combine(
+        ReadableCopy(Path.GetDirectoryName(EnvFiles.EnvWriterProcessTests.HelperDll)!), Path.GetFileName(EnvFiles.EnvWriterProcessTests.HelperDll));
+
+    private static void CopyReadable(DirectoryInfo source, string target)
+    {
+        const UnixFileMode readable = UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        const UnixFileMode executable = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        File.SetUnixFileMode(target, readable | executable | UnixFileMode.UserWrite);
+        foreach (var file in source.EnumerateFiles())
+        {
+            var copied = file.CopyTo(Path.Combine(target, file.Name));
+            File.SetUnixFileMode(copied.FullName, readable | UnixFileMode.UserWrite | (file.UnixFileMode.HasFlag(UnixFileMode.UserExecute) ? executable : 0));
+        }
+
+        foreach (var folder in source.EnumerateDirectories())
+        {
+            CopyReadable(folder, Directory.CreateDirectory(Path.Combine(target, folder.Name)).FullName);
+        }
+    }
+
     public void Require() => Requirements.Require(Name is not null, Problem ?? "no throwaway user");
 
     /// <summary>Runs <paramref name="program"/> as this user and returns its standard output; fails the test if it does not end in time or exits non-zero.</summary>
@@ -72,7 +116,8 @@ public sealed class ThrowawayUser : IDisposable
     /// <summary>How to start <paramref name="program"/> as this user (setpriv), standard output and error redirected, for a caller that talks to it.</summary>
     public ProcessStartInfo StartInfo(string program, params string[] args)
     {
-        var start = new ProcessStartInfo("setpriv") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // In "/", as cron starts a job in a home: the test's own folder may be one this user cannot enter.
+        var start = new ProcessStartInfo("setpriv") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = "/" };
         foreach (var arg in new[] { $"--reuid={Uid}", $"--regid={Gid}", "--clear-groups", "--", program }.Concat(args))
         {
             start.ArgumentList.Add(arg);
@@ -94,6 +139,11 @@ public sealed class ThrowawayUser : IDisposable
         if (Home is not null)
         {
             Directory.Delete(Home, recursive: true);
+        }
+
+        foreach (var copy in _copies.Values)
+        {
+            Directory.Delete(copy, recursive: true);
         }
     }
 

@@ -234,7 +234,7 @@ public sealed class BotRenewalTests : IAsyncLifetime
         }
 
         // Without the saved one, NOTIFICATION_WEBHOOK_URL of config/.env (a new problem, so a new alert).
-        RenewalSetup.RemoveWebhook(BotFolder);
+        RenewalSetup.RemoveRegistrationState(BotFolder);
         Assert.False(File.Exists(RenewalSetup.WebhookFile(BotFolder)));
         File.Delete(Path.Combine(StateFolder, "last-alert.txt"));
         await RunAsync(Options() with { WebhookUrl = null, NoBrowser = true });

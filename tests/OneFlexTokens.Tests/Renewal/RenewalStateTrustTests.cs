@@ -59,7 +59,7 @@ public sealed class RenewalStateTrustTests : IClassFixture<ThrowawayUser>, IDisp
     {
         var folder = Path.Combine(_root, "roots-state");
         Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        File.WriteAllText(Path.Combine(folder, RenewalState.SignInCommandFileName), "Get-OneFlexToken -ProfilePath '/root/profile'\n");
+        File.WriteAllText(Path.Combine(folder, "sign-in-command.txt"), "Get-OneFlexToken -ProfilePath '/root/profile'\n");
         File.WriteAllText(Path.Combine(folder, RenewalState.WebhookFileName), RootWebhook + "\n");
         File.WriteAllText(Path.Combine(folder, "renewal.log"), "root's own log\n");
         return folder;
@@ -70,7 +70,7 @@ public sealed class RenewalStateTrustTests : IClassFixture<ThrowawayUser>, IDisp
 
     /// <summary>The module's own code as the throwaway account (EnvWriter's "renewal" command): its one line of output.</summary>
     private string ModuleAsUser(string botFolder, string what) =>
-        _user.Run(ProcessTimeout, "dotnet", EnvWriterProcessTests.HelperDll, "renewal", botFolder, what).Trim();
+        _user.Run(ProcessTimeout, "dotnet", _user.EnvWriterDll, "renewal", botFolder, what).Trim();
 
     private static RenewalResult RunAsRoot(string botFolder) =>
         new BotRenewal(HostPlatform.Current).RunAsync(new RenewalOptions { BotFolder = botFolder }, new WorkCallbacks(), CancellationToken.None).GetAwaiter().GetResult();
@@ -117,7 +117,7 @@ public sealed class RenewalStateTrustTests : IClassFixture<ThrowawayUser>, IDisp
         var register = Assert.Throws<OneFlexException>(() => RenewalSetup.SaveWebhook(bot, "https://discord.com/api/webhooks/222/new"));
         Assert.Equal(ErrorIds.StateNotTrusted, register.ErrorId);
         Assert.Equal(System.Management.Automation.ErrorCategory.SecurityError, register.Category);
-        var unregister = RenewalSetup.RemoveWebhook(bot);
+        var unregister = RenewalSetup.RemoveRegistrationState(bot);
         Assert.Contains(ErrorIds.StateNotTrusted, unregister);
         Assert.Contains("left alone", unregister);
         Assert.Equal(before, Snapshot(roots));
@@ -210,7 +210,7 @@ public sealed class RenewalStateTrustTests : IClassFixture<ThrowawayUser>, IDisp
         Assert.Equal(before, Snapshot(state));
 
         // Root's own Unregister removes it.
-        Assert.Null(RenewalSetup.RemoveWebhook(bot));
+        Assert.Null(RenewalSetup.RemoveRegistrationState(bot));
         Assert.False(File.Exists(Path.Combine(state, "webhook.url")));
     }
 

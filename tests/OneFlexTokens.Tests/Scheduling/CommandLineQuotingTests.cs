@@ -42,6 +42,15 @@ public class CommandLineQuotingTests
         Assert.Equal(arguments, ArgumentSplitting.LikeWindows(WindowsCommandLine.Join(arguments)));
     }
 
+    [Theory]
+    [MemberData(nameof(Awkward))]
+    public void Windows_split_reads_back_what_join_wrote_as_the_windows_rules_do(string[] arguments)
+    {
+        var line = WindowsCommandLine.Join(arguments);
+        Assert.Equal(arguments, WindowsCommandLine.Split(line));
+        Assert.Equal(ArgumentSplitting.LikeWindows(line), WindowsCommandLine.Split(line));
+    }
+
     [Fact]
     public void Plain_words_are_left_unquoted()
     {

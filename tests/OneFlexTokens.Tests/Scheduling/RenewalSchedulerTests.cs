@@ -235,6 +235,94 @@ public class RenewalSchedulerTests
     }
 
     [Fact]
+    public void The_check_runs_the_cron_lines_own_command_after_crons_processing_with_check_added_in_crons_empty_environment()
+    {
+        var plan = Scheduler(Host(OSKind.Linux)).Plan(UnixRequest());
+        var (words, _) = Scheduler(Host(OSKind.Linux)).CheckCommand(plan);
+
+        Assert.Equal(new[] { "/usr/bin/env", "-i", "HOME=/home/zoë", "LOGNAME=zoë", "SHELL=/bin/sh", "PATH=/usr/bin:/bin", "/bin/sh", "-c" }, words.Take(8));
+        var command = Assert.Single(words.Skip(8));
+        Assert.EndsWith(" -BotFolder '/volume1/docker/my bot \"été\" 100%' -ProfilePath '/home/zoë/.local/share/profile' -Check", command);
+        Assert.Equal(CrontabEntries.UnescapeFromCron(plan.Registration.Command.Replace(" >/dev/null", " -Check", StringComparison.Ordinal)), command);
+        Assert.DoesNotContain(">/dev/null", command);
+
+        // Another account's crontab: the same words, started as that account.
+        var forBot = new RenewalScheduler(Host(OSKind.Linux), "bot", new CrontabProgram("bot", "/nonexistent/crontab"), new TaskSchedulerProgram(_ => throw new InvalidOperationException()), () => DateTime.Now);
+        var (asBot, folder) = forBot.CheckCommand(forBot.Plan(UnixRequest()));
+        Assert.Equal(new[] { "runuser", "-u", "bot", "--", "/usr/bin/env", "-i" }, asBot.Take(6));
+        Assert.Contains("LOGNAME=bot", asBot);
+        Assert.Equal("/", folder);
+        var onMac = new RenewalScheduler(Host(OSKind.MacOS), "bot", new CrontabProgram("bot", "/nonexistent/crontab"), new TaskSchedulerProgram(_ => throw new InvalidOperationException()), () => DateTime.Now);
+        Assert.Equal(new[] { "sudo", "-n", "-H", "-u", "bot", "--", "/usr/bin/env" }, onMac.CheckCommand(onMac.Plan(UnixRequest())).Words.Take(7));
+    }
+
+    [Fact]
+    public void The_check_runs_the_windows_tasks_program_and_arguments_directly_and_dsms_script_through_sh()
+    {
+        var windows = Scheduler(Host(OSKind.Windows));
+        var plan = windows.Plan(WindowsRequest());
+        var (words, folder) = windows.CheckCommand(plan);
+
+        Assert.Equal(new[] { plan.Task!.Command }.Concat(plan.Task.Arguments).Append("-Check"), words);
+        Assert.Equal(WindowsRequest().BotFolder, folder);
+
+        var dsm = Scheduler(Host(OSKind.Linux, DsmVersion));
+        var dsmPlan = dsm.Plan(UnixRequest());
+        var dsmWords = dsm.CheckCommand(dsmPlan).Words;
+        Assert.Equal("/bin/sh", dsmWords[^3]);
+        Assert.Equal(dsmPlan.Registration.Command + " -Check", dsmWords[^1]);
+    }
+
+    [Fact]
+    public void A_registered_command_gives_back_the_runs_options_for_the_sign_in_command()
+    {
+        var module = Path.GetDirectoryName(RepoPaths.ModuleManifest)!;
+        var request = UnixRequest("/srv/l'équipe bot 100%") with
+        {
+            ScriptPath = Path.Combine(module, "Scripts", "Update-OneFlexBot.ps1"),
+            ProfilePath = "/home/zoë/profile d'été", BaseUrl = "https://oneflex.example.com", BotName = "-odd name", NoBrowser = true,
+            Interval = RenewalInterval.From(TimeSpan.FromMinutes(15)),
+        };
+        var scheduler = Scheduler(Host(OSKind.Linux));
+        var plan = scheduler.Plan(request);
+        var crontab = CrontabEntries.With(Encoding.UTF8.GetBytes("# mine\n"), plan.Registration.Id, plan.Text);
+        var words = PosixShell.Split(CrontabEntries.UnescapeFromCron(Assert.Single(CrontabEntries.Find(crontab)).Command));
+
+        var options = RenewalScheduler.RunOptionsOf(words)!;
+
+        Assert.Equal(plan.Registration.RunOptions, options);
+        Assert.Equal(request.BotFolder, options.BotFolder);
+        Assert.Equal(request.ProfilePath, options.ProfilePath);
+        Assert.Equal(request.BaseUrl, options.BaseUrl);
+        Assert.Equal("-odd name", options.BotName);
+        Assert.True(options.NoBrowser);
+        Assert.Equal(TimeSpan.FromMinutes(15), options.MinimumValidity);
+        Assert.Equal(RepoPaths.ModuleManifest, options.ModuleManifest);
+        Assert.StartsWith($"Import-Module '{RepoPaths.ModuleManifest}'; Get-OneFlexToken -ProfilePath '/home/zoë/profile d''été' -BaseUrl 'https://oneflex.example.com' | ",
+            OneFlexTokens.Renewal.SignInCommand.For(options, Host(OSKind.Linux)));
+
+        // Not a command this module wrote: no options, so no command is made up from it.
+        Assert.Null(RenewalScheduler.RunOptionsOf(new[] { "/bin/true" }));
+        Assert.Null(RenewalScheduler.RunOptionsOf(null));
+        Assert.Null(RenewalScheduler.RunOptionsOf(new[] { "pwsh", "-File", "/x/Scripts/Update-OneFlexBot.ps1", "-BotFolder" }));
+    }
+
+    [Fact]
+    public void A_task_read_back_gives_the_runs_options_from_its_arguments()
+    {
+        var request = WindowsRequest() with { ProfilePath = "C:\\Users\\Zoë\\profile \"x\\", NoBrowser = true };
+        var plan = Scheduler(Host(OSKind.Windows)).Plan(request);
+
+        var options = RenewalScheduler.RunOptionsOf(new[] { plan.Task!.Command }.Concat(WindowsCommandLine.Split(WindowsCommandLine.Join(plan.Task.Arguments))).ToList())!;
+
+        Assert.Equal(request.BotFolder, options.BotFolder);
+        Assert.Equal(request.ProfilePath, options.ProfilePath);
+        Assert.Equal("tcp://nas.local:2376", options.DockerHost);
+        Assert.True(options.NoBrowser);
+        Assert.Equal(plan.Registration.RunOptions, options);
+    }
+
+    [Fact]
     public void Posix_split_reads_back_what_join_wrote()
     {
         var words = new[] { "/a b/pwsh", "it's", "", "é", "100%", "-x" };

@@ -187,6 +187,58 @@ public sealed class RenewalSetupTests : IDisposable
         Assert.Equal("https://discord.com/api/webhooks/1/earlier\n", File.ReadAllText(RenewalSetup.WebhookFile(options.BotFolder)));
     }
 
+    [SkippableFact]
+    public void A_NET_tool_pwsh_the_account_cannot_execute_is_started_by_the_dotnet_host_with_pwsh_dll()
+    {
+        Requirements.RequireUnix();
+        var linux = HostPlatform.Current with { OS = OSKind.Linux };
+        var runtime = RuntimeEnvironment.GetRuntimeDirectory();
+        var tool = FrameworkDependentPwsh();
+        var dotnetRoot = PwshInstall.DotnetRootFor(tool, runtime, linux)!;
+        var asked = new List<string>();
+
+        var cannot = PwshInstall.LauncherFor(tool, runtime, linux, path => { asked.Add(path); return false; });
+        var can = PwshInstall.LauncherFor(tool, runtime, linux, _ => true);
+        var macOS = PwshInstall.LauncherFor(tool, runtime, linux with { OS = OSKind.MacOS }, _ => false);
+        var windows = PwshInstall.LauncherFor(tool, runtime, linux with { OS = OSKind.Windows }, _ => false);
+
+        Assert.Equal(new[] { Path.Combine(tool, "pwsh") }, asked);
+        Assert.Equal((Path.Combine(dotnetRoot, "dotnet"), Path.Combine(tool, "pwsh.dll"), dotnetRoot), (cannot.Program, Assert.Single(cannot.Arguments), cannot.DotnetRoot));
+        Assert.Equal((Path.Combine(tool, "pwsh"), 0, dotnetRoot), (can.Program, can.Arguments.Count, can.DotnetRoot));
+        Assert.Equal((Path.Combine(dotnetRoot, "dotnet"), Path.Combine(tool, "pwsh.dll")), (macOS.Program, Assert.Single(macOS.Arguments)));
+        // Windows' pwsh.exe finds its runtime itself and has no execute bit to lack.
+        Assert.Equal((Path.Combine(tool, "pwsh.exe"), 0, (string?)null), (windows.Program, windows.Arguments.Count, windows.DotnetRoot));
+
+        // A self-contained pwsh (the release packages) is never replaced, nor is the apphost when there is no pwsh.dll.
+        var selfContained = Directory.CreateDirectory(Path.Combine(_root, "release")).FullName;
+        File.WriteAllText(Path.Combine(selfContained, "pwsh.runtimeconfig.json"), """{"runtimeOptions":{"includedFrameworks":[{"name":"Microsoft.NETCore.App","version":"10.0.0"}]}}""");
+        Assert.Equal(Path.Combine(selfContained, "pwsh"), PwshInstall.LauncherFor(selfContained, runtime, linux, _ => false).Program);
+        File.Delete(Path.Combine(tool, "pwsh.dll"));
+        Assert.Equal(Path.Combine(tool, "pwsh"), PwshInstall.LauncherFor(tool, runtime, linux, _ => false).Program);
+    }
+
+    private string FrameworkDependentPwsh()
+    {
+        var tool = Directory.CreateDirectory(Path.Combine(_root, "tool-with-dll")).FullName;
+        File.WriteAllText(Path.Combine(tool, "pwsh.runtimeconfig.json"), """{"runtimeOptions":{"tfm":"net10.0","framework":{"name":"Microsoft.NETCore.App","version":"10.0.0"}}}""");
+        File.WriteAllText(Path.Combine(tool, "pwsh.dll"), "not run here");
+        return tool;
+    }
+
+    [Fact]
+    public void The_registration_time_is_kept_in_the_state_folder_and_removed_on_request()
+    {
+        var bot = Options().BotFolder;
+        var at = new DateTimeOffset(2026, 12, 7, 4, 30, 15, TimeSpan.FromHours(1));
+
+        RenewalSetup.SaveRegisteredAt(bot, at);
+
+        Assert.Equal(at, new OneFlexTokens.Renewal.RenewalState(Path.Combine(bot, ".oneflextokens")).RegisteredAt);
+        RenewalSetup.RemoveRegistrationState(bot);
+        Assert.Null(new OneFlexTokens.Renewal.RenewalState(Path.Combine(bot, ".oneflextokens")).RegisteredAt);
+        Assert.Empty(Directory.GetFiles(Path.Combine(bot, ".oneflextokens")));
+    }
+
     [Fact]
     public void The_saved_webhook_is_owner_only_whole_and_removed_on_request()
     {
@@ -203,8 +255,8 @@ public sealed class RenewalSetupTests : IDisposable
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(file)!));
         }
 
-        RenewalSetup.RemoveWebhook(bot);
+        RenewalSetup.RemoveRegistrationState(bot);
         Assert.False(File.Exists(file));
-        RenewalSetup.RemoveWebhook(bot);
+        RenewalSetup.RemoveRegistrationState(bot);
     }
 }
