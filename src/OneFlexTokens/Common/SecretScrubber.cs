@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace OneFlexTokens.Common;
@@ -27,7 +26,7 @@ public static partial class SecretScrubber
 
     /// <summary>
     /// Text a server sent, made fit to show in a message: <paramref name="secrets"/> and anything secret-looking masked,
-    /// control characters replaced, at most <paramref name="maxLength"/> characters.
+    /// control characters escaped (<see cref="DisplayText"/>), at most <paramref name="maxLength"/> characters.
     /// </summary>
     public static string Quote(string? text, int maxLength, params string?[] secrets)
     {
@@ -37,20 +36,7 @@ public static partial class SecretScrubber
             quoted = quoted.Replace(secret!, SecretMask.Mask(secret), StringComparison.Ordinal);
         }
 
-        var clean = new StringBuilder(quoted.Length);
-        for (var i = 0; i < quoted.Length; i++)
-        {
-            var c = quoted[i];
-            if (char.IsHighSurrogate(c) && i + 1 < quoted.Length && char.IsLowSurrogate(quoted[i + 1]))
-            {
-                clean.Append(c).Append(quoted[++i]);
-                continue;
-            }
-
-            clean.Append(char.IsControl(c) || char.IsSurrogate(c) ? ' ' : c);
-        }
-
-        var scrubbed = Scrub(clean.ToString().Trim());
+        var scrubbed = Scrub(DisplayText.Escape(quoted.Trim()));
         return scrubbed.Length <= maxLength ? scrubbed : scrubbed[..maxLength] + "…";
     }
 

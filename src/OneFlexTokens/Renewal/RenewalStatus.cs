@@ -61,7 +61,7 @@ public sealed class RenewalStatus
             RegistrationNote = registrationNote,
             Runs = runs,
             TokenExpiresAt = expiresAt,
-            TokenProblem = problem,
+            TokenProblem = DisplayText.Escape(problem),
             SignInRequired = required,
             SignInCommand = required ? new RenewalState(options.StateFolder).SignInCommand ?? signInCommand() : null,
             ReadAt = now,

@@ -49,15 +49,41 @@ public class SecretScrubberTests
     }
 
     [Fact]
-    public void Quote_bounds_server_text_masks_the_given_secrets_and_drops_control_characters()
+    public void Quote_bounds_server_text_masks_the_given_secrets_and_escapes_control_characters()
     {
         var token = TestJwt.Valid();
         var quoted = SecretScrubber.Quote($"bad\r\ntoken {token} \ud800 {new string('x', 1000)}", 100, token);
 
         Assert.True(quoted.Length <= 101);
+        Assert.StartsWith(@"bad\r\ntoken ", quoted);
         Assert.DoesNotContain('\n', quoted);
         Assert.DoesNotContain('\ud800', quoted);
         SecretAssert.NotIn(quoted, token);
         Assert.Equal("émoji 😀 ok", SecretScrubber.Quote("émoji 😀 ok", 100));
+    }
+
+    [Theory]
+    [InlineData("\u001b]0;pwned\u0007\u001b[2J", false, @"\e]0;pwned\x07\e[2J")]
+    [InlineData("a\u009b31mb", false, @"a\x9B31mb")]
+    [InlineData("line\nnext\r\nlast", false, @"line\nnext\r\nlast")]
+    [InlineData("line\nnext\r\nlast\u001b", true, "line\nnext\nlast\\e")]
+    [InlineData("tab\there\0", false, @"tab\there\0")]
+    [InlineData("abc\u202Eevil\u2028x", false, @"abc\u202Eevil\u2028x")]
+    [InlineData("émoji 😀 C:\\Users\\bot ok", false, "émoji 😀 C:\\Users\\bot ok")]
+    public void Control_characters_are_shown_as_visible_escapes(string text, bool keepLineBreaks, string shown) =>
+        Assert.Equal(shown, DisplayText.Escape(text, keepLineBreaks));
+
+    [Fact]
+    public void A_lone_surrogate_is_escaped_and_a_pair_kept() =>
+        Assert.Equal(@"lone \uD800 surrogate 😀", DisplayText.Escape("lone \ud800 surrogate 😀"));
+
+    [Fact]
+    public void An_error_message_quoting_a_path_or_a_file_shows_its_control_characters_escaped()
+    {
+        var failure = new OneFlexException(ErrorIds.EnvFileUnreadable, System.Management.Automation.ErrorCategory.ReadError,
+            "first line\nthe file '/tmp/\u001b]0;x\u0007' said \u001b[2J");
+
+        Assert.Equal("first line\nthe file '/tmp/\\e]0;x\\x07' said \\e[2J", failure.Message);
+        Assert.Equal(failure.Message, failure.ToErrorRecord().Exception.Message);
     }
 }
