@@ -62,6 +62,56 @@ public class SecretScrubberTests
         Assert.Equal("émoji 😀 ok", SecretScrubber.Quote("émoji 😀 ok", 100));
     }
 
+    /// <summary>Finding 10 and what a password looks like in prose, and what must stay masked: each (text, the secret in it).</summary>
+    public static TheoryData<string, string> MustBeMasked => new()
+    {
+        { "Send-OneFlexNotification -Message 'login failed, password: hunter2hunter2 for bot'", "hunter2hunter2" },
+        { "Password: hunter2hunter2", "hunter2hunter2" },
+        { "passwd=s3cr3t-pw", "s3cr3t-pw" },
+        { "mysql -u bot pwd: letmein99", "letmein99" },
+        { "the key passphrase: correct-horse-battery", "correct-horse-battery" },
+        { "SMTP_PASSWORD=hunter2", "hunter2" },
+        { "ONEFLEX_REFRESH_TOKEN=0123456789abcdef0123", "0123456789abcdef0123" },
+        { "refresh token 0123456789abcdef0123 was refused", "0123456789abcdef0123" },
+        { "token " + TestJwt.Valid() + " expired", TestJwt.Valid() },
+        { "Authorization: Bearer Zm9vYmFyYmF6cXV4", "Zm9vYmFyYmF6cXV4" },
+        { "posted to http://user:SECRET@127.0.0.1:9000/hook", "SECRET" },
+        { "NOTIFICATION_WEBHOOK_URL=https://discord.com/api/webhooks/1/AbCdEf-secret", "AbCdEf-secret" },
+        { "hook https://discord.com/api/webhooks/1/AbCdEf-secret failed", "AbCdEf-secret" },
+        { "api_key: k1k1k1", "k1k1k1" },
+    };
+
+    /// <summary>Text that only looks like a secret: file names, paths, sockets, hosts, names. Each must come back unchanged.</summary>
+    public static TheoryData<string> MustSurvive => new()
+    {
+        "/volume1/docker/oneflex/config/.env.oneflex-a1da2b3c4d5e6f708192a3b4c5d6e7f8.tmp",
+        "Could not delete '.env.oneflex-0123456789abcdef0123456789abcdef.tmp': it is in use.",
+        "/var/lib/docker/containers/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef/config.v2.json",
+        "C:\\ProgramData\\OneFlexTokens\\locks\\0123456789abcdef0123456789abcdef.lock",
+        "The Docker engine at unix:///var/run/docker.sock did not answer.",
+        "npipe://./pipe/docker_engine",
+        "connect to auth.example.com:8443 failed",
+        "sso-login.mycompany.internal refused the connection",
+        "System.Management.Automation, Version=7.6.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35",
+        "at OneFlexTokens.Renewal.RenewalStatus.Read",
+        "The service rejected the refresh token: the SSO session it belongs to has ended.",
+        "Desk 3-014 at 09:30; token renewal failed (InteractiveLoginRequired).",
+    };
+
+    [Theory]
+    [MemberData(nameof(MustBeMasked))]
+    public void What_is_a_secret_is_masked(string text, string secret)
+    {
+        var scrubbed = SecretScrubber.Scrub(text);
+
+        SecretAssert.NotIn(scrubbed, secret);
+        Assert.Contains("chars)", scrubbed);
+    }
+
+    [Theory]
+    [MemberData(nameof(MustSurvive))]
+    public void What_only_looks_like_one_is_left_alone(string text) => Assert.Equal(text, SecretScrubber.Scrub(text));
+
     [Theory]
     [InlineData("\u001b]0;pwned\u0007\u001b[2J", false, @"\e]0;pwned\x07\e[2J")]
     [InlineData("a\u009b31mb", false, @"a\x9B31mb")]
