@@ -55,8 +55,7 @@ internal sealed class EnvFileWriter
         using var held = AcquireLock(target, cancellationToken, onWait);
         var reads = new EnvFileStableRead(target);
         var saved = LockFile.Poll(() => TrySave(target, settings, reads, confirmed ? null : confirm), LockTimeout, cancellationToken)
-            ?? throw new OneFlexException(ErrorIds.EnvFileUnstable, ErrorCategory.ResourceBusy,
-                string.Format(Messages.EnvFileUnstable, target.Path, (int)LockTimeout.TotalSeconds), target.Path);
+            ?? throw EnvFileStableRead.Unstable(target, LockTimeout);
         return saved.Result;
     }
 

@@ -106,6 +106,33 @@ public class BotWriterTests
     }
 
     [SkippableFact]
+    public void Reads_beside_the_bots_in_place_rewriter_always_see_a_whole_file()
+    {
+        // A cut read would tell a renewal that the bot has no refresh token, and send a false "sign in again" alert.
+        Requirements.RequireUnix();
+        var others = OtherLines();
+        var folder = TempEnv.Folder();
+        var path = Path.Combine(folder, ".env");
+        File.WriteAllText(path, string.Join("\n", others.Append("ONEFLEX_TOKEN=start").Append("ONEFLEX_REFRESH_TOKEN=0123456789abcdef0123")) + "\n");
+        var expected = EnvFileReader.ParseValues(File.ReadAllBytes(path)).Count;
+        var stop = Path.Combine(folder, "stop");
+        using var bot = StartRewriter(path, stop);
+
+        for (var n = 1; n <= 300; n++)
+        {
+            var values = EnvFileReader.ReadValues(path);
+            Assert.True(values.Count == expected, $"read {n} saw {values.Count} of {expected} settings");
+            Assert.Equal("0123456789abcdef0123", EnvFileReader.ReadTokens(path).RefreshToken);
+        }
+
+        File.WriteAllText(stop, "");
+        Assert.True(bot.WaitForExit(30_000), "the rewriter did not stop");
+        var rewrites = int.Parse(bot.StandardOutput.ReadToEnd().Trim());
+        _output.WriteLine($"300 reads beside {rewrites} rewrites");
+        Assert.True(rewrites >= 300, $"the rewriter ran only {rewrites} times: it did not race the reads");
+    }
+
+    [SkippableFact]
     public void A_file_that_keeps_changing_and_always_looks_cut_is_EnvFileUnstable_and_left_as_it_was()
     {
         Requirements.RequireUnix();
