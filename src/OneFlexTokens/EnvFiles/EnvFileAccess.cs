@@ -97,11 +97,9 @@ internal static class EnvFileAccess
 
     /// <summary>
     /// The bytes of <paramref name="target"/>'s file, or null when it does not exist. Memory stays within
-    /// <see cref="MaxBytes"/> whatever the file holds.
+    /// <see cref="MaxBytes"/> whatever the file holds. Callers read through <see cref="EnvFileStableRead"/>, which acts on
+    /// <paramref name="unchanged"/>.
     /// </summary>
-    public static EnvFileContent? TryRead(EnvTarget target) => TryRead(target, out _);
-
-    /// <inheritdoc cref="TryRead(EnvTarget)"/>
     /// <param name="unchanged">
     /// No write landed during the read: the open file had the same size and change time before and after it, and a
     /// second read gave the same bytes.
