@@ -104,6 +104,36 @@ Describe 'Get-OneFlexRenewal' {
         (Get-OneFlexRenewal $bot -Last 1000).Runs | Should -HaveCount 5
     }
 
+    It 'shows the escape sequences a hostile value wrote into the log as visible text, never raw (issue 16, finding 9)' {
+        $bot = New-TestBot 'hostile log' -Left '02:00:00'
+        $null = Invoke-OneFlexRenewal -BotFolder $bot
+        $log = Join-Path $bot '.oneflextokens' 'renewal.log'
+        $esc = [char]27
+        $bel = [char]7
+        $time = [datetimeoffset]::Now.ToString("yyyy-MM-dd'T'HH:mm:sszzz", [cultureinfo]::InvariantCulture)
+        [IO.File]::AppendAllText($log, "$time RESULT Failed exit=1 error=Boom$esc]0;pwned$bel $esc]0;new title$bel$esc[2J$esc[31mred`n")
+
+        $status = Get-OneFlexRenewal -BotFolder $bot
+
+        $status.LastRun.Outcome | Should -Be 'Failed'
+        $status.LastRun.ErrorId | Should -BeExactly 'Boom\e]0;pwned\x07'
+        $status.LastRun.Message | Should -BeExactly '\e]0;new title\x07\e[2J\e[31mred'
+        # As a terminal gets it: PowerShell's own styling on, so only our text could bring a title, a bell or a clear.
+        $rendering = $PSStyle.OutputRendering
+        try {
+            $PSStyle.OutputRendering = 'Ansi'
+            $shown = ($status | Out-String -Width 300) + ($status.Runs | Format-Table | Out-String -Width 300)
+        }
+        finally {
+            $PSStyle.OutputRendering = $rendering
+        }
+
+        $shown.Contains($bel) | Should -BeFalse
+        $shown.Contains("$esc]") | Should -BeFalse
+        $shown.Contains("$esc[2J") | Should -BeFalse
+        $shown | Should -Match ([regex]::Escape('Boom\e]0;pwned\x07'))
+    }
+
     It 'binds bot folders by value and by property name, and reports a missing folder without stopping the others' {
         $one = New-TestBot 'one' -Left '02:00:00'
         $two = New-TestBot 'two' -Left '02:00:00'

@@ -27,6 +27,19 @@ Describe 'Send-OneFlexNotification' {
         $embed.description | Should -Not -Match ([regex]::Escape($token))
     }
 
+    It 'masks a password written as prose, keeps file names and escapes control characters (issue 16, finding 10)' {
+        $esc = [char]27
+        $temp = '/app/config/.env.oneflex-0123456789abcdef0123456789abcdef.tmp'
+        Send-OneFlexNotification -WebhookUrl $Receiver.Url -Title "Alert$esc]0;t$([char]7)" -Message "login failed, password: hunter2hunter2; left $temp$esc[2J"
+
+        $embed = ($Receiver.Received[0] | ConvertFrom-Json).embeds[0]
+        $embed.description | Should -Not -Match 'hunter2'
+        $embed.description | Should -Match ([regex]::Escape('password: …(14 chars)'))
+        $embed.description | Should -Match ([regex]::Escape($temp + '\e[2J'))
+        $embed.description.Contains($esc) | Should -BeFalse
+        $embed.title | Should -BeExactly 'Alert\e]0;t\x07'
+    }
+
     It 'sends the Slack format with -Format Slack' {
         Send-OneFlexNotification -WebhookUrl $Receiver.Url -Message 'Tokens renewed' -Level Success -Format Slack
         $body = $Receiver.Received[0] | ConvertFrom-Json

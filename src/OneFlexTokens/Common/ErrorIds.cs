@@ -35,6 +35,9 @@ public static class ErrorIds
     public const string EnvLockFileRefused = "EnvLockFileRefused";
     public const string EnvPathNotFileSystem = "EnvPathNotFileSystem";
 
+    // The bot writes back (issue 16)
+    public const string EnvFileUnstable = "EnvFileUnstable";
+
     // Sign-in
     public const string BrowserNotFound = "BrowserNotFound";
     public const string BrowserClosed = "BrowserClosed";

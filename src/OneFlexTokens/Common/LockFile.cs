@@ -29,16 +29,26 @@ internal static class LockFile
     public static IDisposable Acquire(string lockPath, TimeSpan timeout, CancellationToken cancellationToken, Action? onWait = null) =>
         Wait(lockPath, () => TryTake(lockPath), timeout, cancellationToken, onWait);
 
-    private static IDisposable Wait(string name, Func<IDisposable?> tryTake, TimeSpan timeout, CancellationToken cancellationToken, Action? onWait)
+    private static IDisposable Wait(string name, Func<IDisposable?> tryTake, TimeSpan timeout, CancellationToken cancellationToken, Action? onWait) =>
+        Poll(tryTake, timeout, cancellationToken, onWait) ?? throw new LockFileHeldException(name);
+
+    /// <summary>
+    /// The module's one wait for something another process holds or is changing: tries <paramref name="attempt"/> until
+    /// it returns a value, pausing a short random while (1 ms, doubling up to 50 ms) between tries; null when
+    /// <paramref name="timeout"/> passed first. Ctrl+C ends the wait with <see cref="OperationCanceledException"/>.
+    /// </summary>
+    /// <param name="onWait">Called once, when the first try fails.</param>
+    public static T? Poll<T>(Func<T?> attempt, TimeSpan timeout, CancellationToken cancellationToken, Action? onWait = null)
+        where T : class
     {
         var waited = Stopwatch.StartNew();
         var pause = 1;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (tryTake() is { } held)
+            if (attempt() is { } done)
             {
-                return held;
+                return done;
             }
 
             if (pause == 1)
@@ -48,7 +58,7 @@ internal static class LockFile
 
             if (waited.Elapsed >= timeout)
             {
-                throw new LockFileHeldException(name);
+                return null;
             }
 
             if (cancellationToken.WaitHandle.WaitOne(Random.Shared.Next(1, pause + 1)))

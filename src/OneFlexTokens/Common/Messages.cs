@@ -94,6 +94,9 @@ internal static class Messages
     public const string EnvFileNotWritable = "The tokens could not be saved to '{0}': {1} The file was left as it was. Check that you may write to the file and to its folder.";
     public const string EnvFolderNotCreated = "The folder of '{0}' does not exist and could not be created: {1} Create it, or fix the path.";
     public const string EnvFileBusy = "Another save has held the lock of the folder '{1}' for more than {2} seconds (it may be waiting at a -Confirm prompt), so '{0}' was left as it was. Retry when it has finished.";
+
+    // The bot writes back (issue 16)
+    public const string EnvFileUnstable = "'{0}' kept changing while it was being read for {1} seconds (another program, such as the bot after its own token refresh, rewrites it in place), so it was not used: a partial read could have lost settings or tokens, and nothing was changed. Run the command again; if it keeps failing, find what rewrites the file over and over and stop it.";
     public const string UnsafeTokenValue = "The {0} value cannot be written to a .env file safely: it has {1}, which a token never has (tokens use only letters, digits and . - _ ~ + / =). Nothing was written. Check that the value is really a token.";
     public const string UnsafeTokenEmpty = "The {0} value is empty. Nothing was written.";
     public const string SaveEnvNoTokenInput = "No token to save. Pipe a OneFlexToken (Get-OneFlexToken | Save-OneFlexEnv), or pass -AccessToken and/or -RefreshToken.";

@@ -15,6 +15,9 @@ public class OneFlexException : Exception
 
     public string ErrorId { get; }
 
+    /// <summary>What the user reads: it quotes paths, file content and replies, so its control characters are shown escaped.</summary>
+    public override string Message => DisplayText.Escape(base.Message, keepLineBreaks: true);
+
     public ErrorCategory Category { get; }
 
     public object? TargetObject { get; }

@@ -16,8 +16,11 @@ internal enum FileKind
     Other,
 }
 
-/// <summary>What the OS says about one file system entry. Owner, group and mode are null where the OS has none (Windows).</summary>
-internal readonly record struct FileFacts(FileKind Kind, long Size, uint? OwnerId, uint? GroupId, UnixFileMode? Mode)
+/// <summary>
+/// What the OS says about one file system entry. Owner, group and mode are null where the OS has none (Windows).
+/// <see cref="ChangedAt"/> is the later of its last write and last status change (UTC; a truncate sets both), where known.
+/// </summary>
+internal readonly record struct FileFacts(FileKind Kind, long Size, uint? OwnerId, uint? GroupId, UnixFileMode? Mode, DateTime? ChangedAt = null)
 {
     public static FileFacts Missing => new(FileKind.Missing, 0, null, null, null);
 }
@@ -85,7 +88,7 @@ internal static class PlatformFiles
     {
         if (OperatingSystem.IsWindows())
         {
-            return new FileFacts(FileKind.Regular, RandomAccess.GetLength(handle), null, null, null);
+            return new FileFacts(FileKind.Regular, RandomAccess.GetLength(handle), null, null, null, File.GetLastWriteTimeUtc(handle));
         }
 
         return FStat(handle, out var status) == 0 ? FactsOf(status) : throw ErrorFor(Marshal.GetLastPInvokeError(), path);
@@ -339,8 +342,12 @@ internal static class PlatformFiles
             TypeSocket => FileKind.Socket,
             _ => FileKind.Other,
         };
-        return new FileFacts(kind, status.Size, status.Uid, status.Gid, (UnixFileMode)(status.Mode & PermissionMask));
+        var changed = Math.Max(status.MTime * 1_000_000_000L + status.MTimeNsec, status.CTime * 1_000_000_000L + status.CTimeNsec);
+        return new FileFacts(kind, status.Size, status.Uid, status.Gid, (UnixFileMode)(status.Mode & PermissionMask),
+            DateTime.UnixEpoch.AddTicks(changed / 100));
     }
+
+    private static FileFacts RegularOnWindows(FileInfo file) => new(FileKind.Regular, file.Length, null, null, null, file.LastWriteTimeUtc);
 
     private static FileFacts InspectOnWindows(string path)
     {
@@ -366,7 +373,7 @@ internal static class PlatformFiles
 
         return attributes.HasFlag(FileAttributes.Device)
             ? new FileFacts(FileKind.CharacterDevice, 0, null, null, null)
-            : new FileFacts(FileKind.Regular, new FileInfo(path).Length, null, null, null);
+            : RegularOnWindows(new FileInfo(path));
     }
 
     private static Exception ErrorFor(int errno, string path) => errno switch
@@ -377,8 +384,9 @@ internal static class PlatformFiles
     };
 
     /// <summary>
-    /// libSystem.Native's FileStatus. Its leading fields have kept this layout since .NET Core 1.0; later ones
-    /// (times, device, inode) have moved between versions and are not read. The declared size leaves room for growth.
+    /// libSystem.Native's FileStatus. Its leading fields have kept this layout since .NET Core 1.0, and the times (seconds
+    /// and nanoseconds) have followed them since .NET Core 3.0 (the module needs .NET 8); later ones (device, inode) have
+    /// moved between versions and are not read. The declared size leaves room for growth.
     /// </summary>
     [StructLayout(LayoutKind.Sequential, Size = 256)]
     private struct NativeFileStatus
@@ -388,6 +396,12 @@ internal static class PlatformFiles
         public uint Uid;
         public uint Gid;
         public long Size;
+        public long ATime;
+        public long ATimeNsec;
+        public long MTime;
+        public long MTimeNsec;
+        public long CTime;
+        public long CTimeNsec;
     }
 
     [DllImport(SystemNative, EntryPoint = "SystemNative_LStat", SetLastError = true)]

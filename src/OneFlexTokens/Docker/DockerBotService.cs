@@ -97,7 +97,7 @@ public sealed class DockerBotService : IDisposable
             var tokenKeys = TokenKeysIn(before.Config?.Env);
             if (tokenKeys.Count > 0)
             {
-                warn(Messages.BotTokensInEnvironment(container.Name, tokenKeys, Label(before.Config?.Labels, ComposeProject.WorkingDirectoryLabel)));
+                warn(Messages.BotTokensInEnvironment(container.Name, tokenKeys, DisplayText.Escape(Label(before.Config?.Labels, ComposeProject.WorkingDirectoryLabel))));
             }
 
             var previousState = before.State?.Status ?? container.State;
@@ -114,15 +114,16 @@ public sealed class DockerBotService : IDisposable
             }
 
             var ready = await WaitUntilReadyAsync(container, ParseTime(before.State?.StartedAt), requested, limits, report, cancellation).ConfigureAwait(false);
+            // What the engine says is shown as it is, but as text: labels are anyone's strings.
             return new BotContainerStatus
             {
-                Name = container.Name,
+                Name = DisplayText.Escape(container.Name),
                 Id = container.ShortId,
-                Project = container.Project,
-                Service = container.Service,
-                PreviousState = previousState,
-                State = ready.State?.Status ?? "unknown",
-                Health = ready.State?.Health?.Status is { Length: > 0 } health ? health : null,
+                Project = DisplayText.Escape(container.Project),
+                Service = DisplayText.Escape(container.Service),
+                PreviousState = DisplayText.Escape(previousState),
+                State = DisplayText.Escape(ready.State?.Status ?? "unknown"),
+                Health = ready.State?.Health?.Status is { Length: > 0 } health ? DisplayText.Escape(health) : null,
                 StartedAt = ParseTime(ready.State?.StartedAt),
                 Duration = DateTimeOffset.UtcNow - requested,
                 DockerHost = Endpoint.Display,

@@ -97,15 +97,22 @@ internal static class EnvFileAccess
 
     /// <summary>
     /// The bytes of <paramref name="target"/>'s file, or null when it does not exist. Memory stays within
-    /// <see cref="MaxBytes"/> whatever the file holds.
+    /// <see cref="MaxBytes"/> whatever the file holds. Callers read through <see cref="EnvFileStableRead"/>, which acts on
+    /// <paramref name="unchanged"/>.
     /// </summary>
-    public static EnvFileContent? TryRead(EnvTarget target)
+    /// <param name="unchanged">
+    /// No write landed during the read: the open file had the same size and change time before and after it, and a
+    /// second read gave the same bytes.
+    /// </param>
+    internal static EnvFileContent? TryRead(EnvTarget target, out bool unchanged)
     {
+        unchanged = false;
         SafeFileHandle handle;
         FileFacts facts;
         try
         {
-            handle = PlatformFiles.OpenExisting(target.File, FileAccess.Read, FileShare.Read, out facts);
+            // Others may write and rename meanwhile (the bot rewrites the file in place): that is what unchanged tells.
+            handle = PlatformFiles.OpenExisting(target.File, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, out facts);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -121,7 +128,9 @@ internal static class EnvFileAccess
             CheckKind(facts.Kind, target.Path, target.File, target.ViaLink);
             try
             {
-                return PlatformFiles.ReadAtMost(handle, facts.Size, MaxBytes) is { } bytes ? new EnvFileContent(bytes, facts) : throw TooLarge(target.Path);
+                var bytes = PlatformFiles.ReadAtMost(handle, facts.Size, MaxBytes) ?? throw TooLarge(target.Path);
+                unchanged = ReadsAgainAs(handle, bytes.Span) && SameContent(facts, PlatformFiles.Inspect(handle, target.File));
+                return new EnvFileContent(bytes, facts);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -129,6 +138,32 @@ internal static class EnvFileAccess
             }
         }
     }
+
+    /// <summary>The open file holds <paramref name="expected"/> and nothing more; compared page by page, so memory stays as it was.</summary>
+    private static bool ReadsAgainAs(SafeFileHandle handle, ReadOnlySpan<byte> expected)
+    {
+        Span<byte> page = stackalloc byte[4096];
+        long offset = 0;
+        while (true)
+        {
+            var read = RandomAccess.Read(handle, page, offset);
+            if (read == 0)
+            {
+                return offset == expected.Length;
+            }
+
+            if (offset + read > expected.Length || !page[..read].SequenceEqual(expected.Slice((int)offset, read)))
+            {
+                return false;
+            }
+
+            offset += read;
+        }
+    }
+
+    /// <summary>The same size and change time: as far as the OS tells, nobody wrote the file between the two looks.</summary>
+    internal static bool SameContent(FileFacts before, FileFacts after) =>
+        before.Kind == after.Kind && before.Size == after.Size && before.ChangedAt == after.ChangedAt;
 
     /// <summary>Opens an existing file for writing under the same rules, to learn whether this user may write it; the file is not changed.</summary>
     public static void ProbeWritable(string file)

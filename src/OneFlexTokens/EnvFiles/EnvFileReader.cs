@@ -28,11 +28,14 @@ public static class EnvFileReader
     public static IReadOnlyDictionary<string, string> ReadValues(string path) =>
         TryReadValues(path) ?? throw new OneFlexException(ErrorIds.EnvFileNotFound, ErrorCategory.ObjectNotFound, string.Format(Messages.EnvFileNotFound, path), path);
 
+    /// <summary>How long a read waits for a file the bot is rewriting to be whole (<see cref="EnvFileStableRead"/>), as a save does.</summary>
+    public static readonly TimeSpan StableReadTimeout = TimeSpan.FromSeconds(30);
+
     /// <summary>The values of <paramref name="path"/>, or null when the file does not exist.</summary>
     public static IReadOnlyDictionary<string, string>? TryReadValues(string path)
     {
         var target = EnvFileAccess.Resolve(path);
-        return EnvFileAccess.TryRead(target) is { } content ? ParseValues(content.Bytes.Span, target.Path) : null;
+        return EnvFileStableRead.Read(target, StableReadTimeout) is { } content ? ParseValues(content.Bytes.Span, target.Path) : null;
     }
 
     public static EnvTokens ReadTokens(string path)

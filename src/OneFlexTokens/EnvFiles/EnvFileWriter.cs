@@ -24,9 +24,11 @@ internal sealed class EnvFileWriter
     public TimeSpan LockTimeout { get; }
 
     /// <summary>
-    /// Sets <paramref name="settings"/> in <paramref name="target"/>'s file: under the folder's lock it reads the file once,
-    /// edits it, and writes it when that changes it and <paramref name="confirm"/> agrees. Returns what the save did (a
-    /// file that already holds the settings is left alone), or null when <paramref name="confirm"/> said no: then nothing
+    /// Sets <paramref name="settings"/> in <paramref name="target"/>'s file: under the folder's lock it reads the file until
+    /// a read can be acted on (<see cref="EnvFileStableRead"/>: the bot rewrites the file in place, with no lock), edits it,
+    /// and writes it when that changes it and <paramref name="confirm"/> agrees; no such read within the lock timeout is
+    /// EnvFileUnstable, with nothing changed. Returns what the save did (a file that already holds the settings is left
+    /// alone), or null when <paramref name="confirm"/> said no: then nothing
     /// was written or created.
     /// </summary>
     /// <param name="confirm">
@@ -51,22 +53,44 @@ internal sealed class EnvFileWriter
         }
 
         using var held = AcquireLock(target, cancellationToken, onWait);
-        var existing = EnvFileAccess.TryRead(target);
-        var edit = Plan(target, existing, settings);
-        var result = Result(target, existing, edit);
-        if (!edit.Changed)
-        {
-            return result;
-        }
+        var reads = new EnvFileStableRead(target);
+        var saved = LockFile.Poll(() => TrySave(target, settings, reads, confirmed ? null : confirm), LockTimeout, cancellationToken)
+            ?? throw EnvFileStableRead.Unstable(target, LockTimeout);
+        return saved.Result;
+    }
 
-        if (!confirmed && confirm is not null && !confirm(result))
+    /// <summary>What one try of a save did; null when the file was being written meanwhile and the save must try again.</summary>
+    private sealed record Attempt(EnvSaveResult? Result);
+
+    /// <summary>
+    /// One try, under the lock: a read that can be acted on (<see cref="EnvFileStableRead"/>), the edit, the write.
+    /// The bot may still rewrite the file after that read: into the file this save then replaces, when it opened it
+    /// before the rename (its write goes to the replaced file and is lost), or into the saved file. Either way each side
+    /// writes a whole file made from a whole file, so no setting is lost; what can be lost is the other side's token:
+    /// the bot's ONEFLEX_TOKEN line (this save brings a fresh one), or this save's tokens (the next renewal saves again).
+    /// </summary>
+    private static Attempt? TrySave(EnvTarget target, EnvSettings settings, EnvFileStableRead reads, Func<EnvSaveResult, bool>? confirm)
+    {
+        if (!reads.TryRead(out var existing))
         {
             return null;
         }
 
+        var edit = Plan(target, existing, settings);
+        var result = Result(target, existing, edit);
+        if (!edit.Changed)
+        {
+            return new Attempt(result);
+        }
+
+        if (confirm is not null && !confirm(result))
+        {
+            return new Attempt(null);
+        }
+
         AtomicFile.RemoveLeftovers(target.File);
         Write(target, edit, existing?.Facts);
-        return result;
+        return new Attempt(result);
     }
 
     private static EnvSaveResult Result(EnvTarget target, EnvFileContent? existing, EnvEdit edit) =>

@@ -4,7 +4,7 @@ using OneFlexTokens.EnvFiles;
 
 namespace OneFlexTokens.Notifications;
 
-/// <summary>An alert's text, scrubbed of anything secret-looking before it can be shown or sent.</summary>
+/// <summary>An alert's text, scrubbed of anything secret-looking and of control characters before it can be shown or sent.</summary>
 public sealed record WebhookMessage
 {
     /// <param name="command">
@@ -14,8 +14,9 @@ public sealed record WebhookMessage
     public WebhookMessage(NotificationLevel level, string title, string message, string? command = null)
     {
         Level = level;
-        Title = SecretScrubber.Scrub(title);
-        Message = SecretScrubber.Scrub(message) + (command is null ? "" : $"\n\n```\n{command}\n```");
+        Title = SecretScrubber.Scrub(DisplayText.Escape(title));
+        Message = SecretScrubber.Scrub(DisplayText.Escape(message, keepLineBreaks: true))
+            + (command is null ? "" : $"\n\n```\n{DisplayText.Escape(command)}\n```");
     }
 
     public NotificationLevel Level { get; }

@@ -96,7 +96,10 @@ public sealed partial class RenewalLog
         return runs.Count <= last ? runs : runs.GetRange(runs.Count - last, last);
     }
 
-    /// <summary>The run an outcome line records; null for a detail line or anything else.</summary>
+    /// <summary>
+    /// The run an outcome line records; null for a detail line or anything else. Its error id and message are made
+    /// display-safe (<see cref="DisplayText"/>): anyone who could write the file could have put escape sequences there.
+    /// </summary>
     public static RenewalRun? ParseOutcome(string line)
     {
         var match = OutcomeLine().Match(line);
@@ -109,7 +112,7 @@ public sealed partial class RenewalLog
         }
 
         var errorId = match.Groups["error"].Value;
-        return new RenewalRun(time, outcome, exitCode, errorId == "-" ? null : errorId, match.Groups["message"].Value);
+        return new RenewalRun(time, outcome, exitCode, errorId == "-" ? null : DisplayText.Escape(errorId), DisplayText.Escape(match.Groups["message"].Value));
     }
 
     private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:sszzz";

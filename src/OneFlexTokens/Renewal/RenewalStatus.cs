@@ -76,7 +76,7 @@ public sealed class RenewalStatus
             RegistrationNote = registrationNote,
             Runs = runs,
             TokenExpiresAt = expiresAt,
-            TokenProblem = problem,
+            TokenProblem = DisplayText.Escape(problem),
             SignInRequired = required,
             SignInCommand = required ? signInCommand() : null,
             RunsNotStarting = notStarting,

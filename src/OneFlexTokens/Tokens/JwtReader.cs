@@ -68,7 +68,8 @@ public static class JwtReader
                 throw Fail(ErrorIds.TokenBadJson, Messages.TokenBadJson);
             }
 
-            return new JwtClaims(exp, iat, nbf, sub, email);
+            // Shown, never trusted: a hostile token's claims must not reach the screen as escape sequences.
+            return new JwtClaims(exp, iat, nbf, DisplayText.Escape(sub), DisplayText.Escape(email));
         }
         catch (JsonException)
         {

@@ -67,7 +67,7 @@ public static partial class OneFlexApiClient
             var root = document.RootElement;
             if (JsonFields.Object(root, "data") is { } data && JsonFields.Object(data, "me") is { } me)
             {
-                return new ProbeResult(TokenValidity.Valid, Messages.TokenValid, JsonFields.String(me, "fullName"), JsonFields.String(me, "email"));
+                return new ProbeResult(TokenValidity.Valid, Messages.TokenValid, DisplayText.Escape(JsonFields.String(me, "fullName")), DisplayText.Escape(JsonFields.String(me, "email")));
             }
 
             // GraphQL reports failures as 'errors' with HTTP 200: an unauthenticated call is a rejection, anything else the service's problem.

@@ -49,15 +49,91 @@ public class SecretScrubberTests
     }
 
     [Fact]
-    public void Quote_bounds_server_text_masks_the_given_secrets_and_drops_control_characters()
+    public void Quote_bounds_server_text_masks_the_given_secrets_and_escapes_control_characters()
     {
         var token = TestJwt.Valid();
         var quoted = SecretScrubber.Quote($"bad\r\ntoken {token} \ud800 {new string('x', 1000)}", 100, token);
 
         Assert.True(quoted.Length <= 101);
+        Assert.StartsWith(@"bad\r\ntoken ", quoted);
         Assert.DoesNotContain('\n', quoted);
         Assert.DoesNotContain('\ud800', quoted);
         SecretAssert.NotIn(quoted, token);
         Assert.Equal("émoji 😀 ok", SecretScrubber.Quote("émoji 😀 ok", 100));
+    }
+
+    /// <summary>Finding 10 and what a password looks like in prose, and what must stay masked: each (text, the secret in it).</summary>
+    public static TheoryData<string, string> MustBeMasked => new()
+    {
+        { "Send-OneFlexNotification -Message 'login failed, password: hunter2hunter2 for bot'", "hunter2hunter2" },
+        { "Password: hunter2hunter2", "hunter2hunter2" },
+        { "passwd=s3cr3t-pw", "s3cr3t-pw" },
+        { "mysql -u bot pwd: letmein99", "letmein99" },
+        { "the key passphrase: correct-horse-battery", "correct-horse-battery" },
+        { "SMTP_PASSWORD=hunter2", "hunter2" },
+        { "ONEFLEX_REFRESH_TOKEN=0123456789abcdef0123", "0123456789abcdef0123" },
+        { "refresh token 0123456789abcdef0123 was refused", "0123456789abcdef0123" },
+        { "token " + TestJwt.Valid() + " expired", TestJwt.Valid() },
+        { "Authorization: Bearer Zm9vYmFyYmF6cXV4", "Zm9vYmFyYmF6cXV4" },
+        { "posted to http://user:SECRET@127.0.0.1:9000/hook", "SECRET" },
+        { "NOTIFICATION_WEBHOOK_URL=https://discord.com/api/webhooks/1/AbCdEf-secret", "AbCdEf-secret" },
+        { "hook https://discord.com/api/webhooks/1/AbCdEf-secret failed", "AbCdEf-secret" },
+        { "api_key: k1k1k1", "k1k1k1" },
+    };
+
+    /// <summary>Text that only looks like a secret: file names, paths, sockets, hosts, names. Each must come back unchanged.</summary>
+    public static TheoryData<string> MustSurvive => new()
+    {
+        "/volume1/docker/oneflex/config/.env.oneflex-a1da2b3c4d5e6f708192a3b4c5d6e7f8.tmp",
+        "Could not delete '.env.oneflex-0123456789abcdef0123456789abcdef.tmp': it is in use.",
+        "/var/lib/docker/containers/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef/config.v2.json",
+        "C:\\ProgramData\\OneFlexTokens\\locks\\0123456789abcdef0123456789abcdef.lock",
+        "The Docker engine at unix:///var/run/docker.sock did not answer.",
+        "npipe://./pipe/docker_engine",
+        "connect to auth.example.com:8443 failed",
+        "sso-login.mycompany.internal refused the connection",
+        "System.Management.Automation, Version=7.6.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35",
+        "at OneFlexTokens.Renewal.RenewalStatus.Read",
+        "The service rejected the refresh token: the SSO session it belongs to has ended.",
+        "Desk 3-014 at 09:30; token renewal failed (InteractiveLoginRequired).",
+    };
+
+    [Theory]
+    [MemberData(nameof(MustBeMasked))]
+    public void What_is_a_secret_is_masked(string text, string secret)
+    {
+        var scrubbed = SecretScrubber.Scrub(text);
+
+        SecretAssert.NotIn(scrubbed, secret);
+        Assert.Contains("chars)", scrubbed);
+    }
+
+    [Theory]
+    [MemberData(nameof(MustSurvive))]
+    public void What_only_looks_like_one_is_left_alone(string text) => Assert.Equal(text, SecretScrubber.Scrub(text));
+
+    [Theory]
+    [InlineData("\u001b]0;pwned\u0007\u001b[2J", false, @"\e]0;pwned\x07\e[2J")]
+    [InlineData("a\u009b31mb", false, @"a\x9B31mb")]
+    [InlineData("line\nnext\r\nlast", false, @"line\nnext\r\nlast")]
+    [InlineData("line\nnext\r\nlast\u001b", true, "line\nnext\nlast\\e")]
+    [InlineData("tab\there\0", false, @"tab\there\0")]
+    [InlineData("abc\u202Eevil\u2028x", false, @"abc\u202Eevil\u2028x")]
+    [InlineData("émoji 😀 C:\\Users\\bot ok", false, "émoji 😀 C:\\Users\\bot ok")]
+    public void Control_characters_are_shown_as_visible_escapes(string text, bool keepLineBreaks, string shown) =>
+        Assert.Equal(shown, DisplayText.Escape(text, keepLineBreaks));
+
+    [Fact]
+    public void A_lone_surrogate_is_escaped_and_a_pair_kept() =>
+        Assert.Equal(@"lone \uD800 surrogate 😀", DisplayText.Escape("lone \ud800 surrogate 😀"));
+
+    [Fact]
+    public void An_error_message_quoting_a_path_or_a_file_shows_its_control_characters_escaped()
+    {
+        var failure = new OneFlexException(ErrorIds.EnvFileUnreadable, System.Management.Automation.ErrorCategory.ReadError,
+            "first line\nthe file '/tmp/\u001b]0;x\u0007' said \u001b[2J");
+
+        Assert.Equal("first line\nthe file '/tmp/\\e]0;x\\x07' said \\e[2J", failure.Message);
+        Assert.Equal(failure.Message, failure.ToErrorRecord().Exception.Message);
     }
 }

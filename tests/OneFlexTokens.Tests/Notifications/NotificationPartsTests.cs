@@ -73,4 +73,13 @@ public class NotificationPartsTests
         Assert.Equal("#E74C3C", attachment.GetProperty("color").GetString());
         Assert.Equal("Sign in again.", attachment.GetProperty("text").GetString());
     }
+
+    [Fact]
+    public void An_alert_keeps_its_line_breaks_and_shows_every_other_control_character_escaped()
+    {
+        var message = new WebhookMessage(NotificationLevel.Error, "Title\u001b]0;x\u0007", "first line\r\nsecond \u001b[2J line", "Get-OneFlexToken\u001b[31m");
+
+        Assert.Equal(@"Title\e]0;x\x07", message.Title);
+        Assert.Equal("first line\nsecond \\e[2J line\n\n```\nGet-OneFlexToken\\e[31m\n```", message.Message);
+    }
 }

@@ -40,6 +40,17 @@ public sealed class RenewalLogTests : IDisposable
     }
 
     [Fact]
+    public void A_hostile_outcome_line_is_read_back_with_its_control_characters_escaped()
+    {
+        // Issue 16, finding 9: whoever could write the log could put a title, a bell and a clear-screen there.
+        var run = RenewalLog.ParseOutcome("2026-12-07T04:00:00+00:00 RESULT Failed exit=1 error=Boom\u001b]0;t\u0007 \u001b[2J\u009b31mred\u0000");
+
+        Assert.NotNull(run);
+        Assert.Equal(@"Boom\e]0;t\x07", run.ErrorId);
+        Assert.Equal(@"\e[2J\x9B31mred\0", run.Message);
+    }
+
+    [Fact]
     public void No_token_URL_user_info_or_webhook_path_is_ever_written()
     {
         var access = TestJwt.Valid();
