@@ -240,10 +240,23 @@ public sealed class BotRenewal
     {
         try
         {
-            var last = run.State.LastAlert;
+            string? last;
+            var stateUsable = true;
+            try
+            {
+                last = run.State.LastAlert;
+            }
+            catch (OneFlexException unusable) when (unusable.ErrorId is ErrorIds.StateNotTrusted or ErrorIds.RenewalStateNotWritable)
+            {
+                // A state folder the run may not use must not silence the alert (a planted link would): without that
+                // memory, each such run alerts, and nothing is read from or written to the folder.
+                last = null;
+                stateUsable = false;
+            }
+
             if (result.ErrorId is null)
             {
-                if (last is not null && await SendAlertAsync(run, new WebhookMessage(NotificationLevel.Success, Messages.RenewalRecoveredTitle, Messages.RenewalRecoveredAlert(last)), cancellationToken).ConfigureAwait(false))
+                if (last is not null && await SendAlertAsync(run, new WebhookMessage(NotificationLevel.Success, Messages.RenewalRecoveredTitle, Messages.RenewalRecoveredAlert(last)), stateUsable, cancellationToken).ConfigureAwait(false))
                 {
                     run.State.SetLastAlert(null);
                 }
@@ -260,7 +273,7 @@ public sealed class BotRenewal
             var alert = result.Outcome == RenewalOutcome.SignInRequired
                 ? new WebhookMessage(NotificationLevel.Error, Messages.RenewalSignInTitle, Messages.RenewalSignInAlert(result.ErrorId, Environment.MachineName, result.LogPath), result.SignInCommand)
                 : new WebhookMessage(NotificationLevel.Error, Messages.RenewalFailedTitle, Messages.RenewalFailedAlert(result.ErrorId, Environment.MachineName, result.Message, result.LogPath));
-            if (await SendAlertAsync(run, alert, cancellationToken).ConfigureAwait(false))
+            if (await SendAlertAsync(run, alert, stateUsable, cancellationToken).ConfigureAwait(false) && stateUsable)
             {
                 run.State.SetLastAlert(result.ErrorId);
             }
@@ -274,12 +287,13 @@ public sealed class BotRenewal
     }
 
     /// <summary>True when the webhook took it; a failure to alert is logged, never the run's failure.</summary>
-    private static async Task<bool> SendAlertAsync(Run run, WebhookMessage alert, CancellationToken cancellationToken)
+    /// <param name="stateUsable">False when the state folder fails the trust rule or cannot be used: its saved webhook is not read.</param>
+    private static async Task<bool> SendAlertAsync(Run run, WebhookMessage alert, bool stateUsable, CancellationToken cancellationToken)
     {
         try
         {
             // -WebhookUrl, else the one Register-OneFlexRenewal saved in the state folder, else NOTIFICATION_WEBHOOK_URL of config/.env.
-            var webhookUrl = run.Options.WebhookUrl ?? run.State.Webhook;
+            var webhookUrl = run.Options.WebhookUrl ?? (stateUsable ? run.State.Webhook : null);
             var webhook = WebhookNotification.ResolveWebhook(webhookUrl, webhookUrl is null ? run.Options.ConfigEnvFile : null);
             await WebhookNotification.SendAsync(webhook, WebhookFormat.Auto, alert, AlertRetries, AlertTimeout, run.Callbacks.Verbose, cancellationToken).ConfigureAwait(false);
             run.TryInfo($"Alert sent: {alert.Title}");

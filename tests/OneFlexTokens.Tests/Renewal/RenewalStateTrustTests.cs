@@ -131,6 +131,29 @@ public sealed class RenewalStateTrustTests : IClassFixture<ThrowawayUser>, IDisp
     }
 
     [SkippableFact]
+    public async Task A_planted_state_link_does_not_silence_the_alert_each_refused_run_sends_one_and_roots_folder_stays_as_it_was()
+    {
+        Require();
+        var bot = BotFolder("silenced", ownedByUser: true);
+        var roots = RootsFolder();
+        AsUser("ln -s \"$1\" \"$2\"", roots, Path.Combine(bot, ".oneflextokens"));
+        var before = Snapshot(roots);
+        await using var webhook = await Notifications.WebhookReceiver.StartAsync();
+        var options = new RenewalOptions { BotFolder = bot, WebhookUrl = webhook.Url.ToString() };
+
+        for (var run = 1; run <= 2; run++)
+        {
+            var result = await new BotRenewal(HostPlatform.Current).RunAsync(options, new WorkCallbacks(), CancellationToken.None);
+            Assert.Equal(ErrorIds.StateNotTrusted, result.ErrorId);
+            Assert.True(await webhook.WaitForAsync(run, TimeSpan.FromSeconds(30)), $"run {run} sent no alert");
+        }
+
+        Assert.Equal(2, webhook.Received.Count);
+        Assert.All(webhook.Received, alert => Assert.Contains(ErrorIds.StateNotTrusted, alert.Body));
+        Assert.Equal(before, Snapshot(roots));
+    }
+
+    [SkippableFact]
     public void A_state_folder_the_bot_folders_owner_made_is_neither_written_nor_read_by_root()
     {
         Require();

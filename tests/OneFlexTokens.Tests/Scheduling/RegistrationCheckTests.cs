@@ -167,7 +167,8 @@ public sealed class RegistrationCheckTests : IDisposable
         Assert.Equal(plan.Registration.Command, entry.Command);
         var output = _user.Run(ProcessTimeout, "/usr/bin/env", "-i", "HOME=/", "SHELL=/bin/sh", $"LOGNAME={_user.Name}", "/bin/sh", "-c", CrontabEntries.UnescapeFromCron(entry.Command));
         Assert.Equal(string.Empty, output);
-        var run = Assert.Single(RenewalLog.ReadRuns(Path.Combine(bot, ".oneflextokens", "renewal.log")));
+        // The account's own log: root reads its lines as text (RenewalLog.ReadRuns would refuse another account's state).
+        var run = Assert.Single(File.ReadAllLines(Path.Combine(bot, ".oneflextokens", "renewal.log")).Select(RenewalLog.ParseOutcome).OfType<RenewalRun>());
         Assert.Equal(RenewalOutcome.NothingDue, run.Outcome);
     }
 
@@ -185,16 +186,26 @@ public sealed class RegistrationCheckTests : IDisposable
             + "printf '%s\\n' \"$3 RESULT SignInRequired exit=2 error=RefreshTokenRejected The service rejected the refresh token.\" > \"$1/.oneflextokens/renewal.log\"",
             "sh", bot, Planted, DateTimeOffset.Now.ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture));
 
-        // The attacked: root reads the status.
+        // The attacked: root reads the status. The state folder is the attacker's: nothing in it is shown (StateNotTrusted).
         using var session = new PowerShellSession();
         var result = session.Invoke("Get-OneFlexRenewal -BotFolder $args[0] -WarningAction SilentlyContinue", bot);
+
+        Assert.Empty(result.Output);
+        Assert.Equal(ErrorIds.StateNotTrusted, ModuleErrors.IdOf(Assert.Single(result.Errors)));
+        Assert.DoesNotContain("attacker", result.Errors[0].ToString());
+        Assert.Equal(Planted + "\n", File.ReadAllText(Path.Combine(bot, ".oneflextokens", "sign-in-command.txt")));
+
+        // Root's own state folder with the file an earlier version kept there: still never shown, the command is rebuilt.
+        var state = Path.Combine(bot, ".oneflextokens");
+        Run("chown", "-R", "root:root", state);
+        Run("chmod", "-R", "go-w", state);
+        result = session.Invoke("Get-OneFlexRenewal -BotFolder $args[0] -WarningAction SilentlyContinue", bot);
 
         Assert.Empty(result.Errors);
         var status = (RenewalStatus)Assert.Single(result.Output).BaseObject;
         Assert.True(status.SignInRequired);
         Assert.DoesNotContain("attacker", status.SignInCommand);
         Assert.Equal(SignInCommand.For(new RenewalOptions { BotFolder = bot }, HostPlatform.Current), status.SignInCommand);
-        Assert.Equal(Planted + "\n", File.ReadAllText(Path.Combine(bot, ".oneflextokens", "sign-in-command.txt")));
     }
 
     private static void CopyFolder(string source, string target)
