@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using System.Text;
+using OneFlexTokens.Tests.Harness;
 using Xunit;
 
 namespace OneFlexTokens.Tests.EnvFiles;
@@ -105,21 +105,7 @@ internal sealed class FileScene : IDisposable
         }
     }
 
-    public static string Run(string program, params string[] args)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(30_000), $"{program} did not finish");
-        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', args)} failed: {errors.Result}");
-        return output.Result;
-    }
+    public static string Run(string program, params string[] args) => Programs.Run(program, args);
 
     public void Dispose()
     {

@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Diagnostics;
 using System.Runtime.Versioning;
 using OneFlexTokens.Common;
 using OneFlexTokens.Renewal;
@@ -283,17 +282,5 @@ public sealed class RenewalStateTrustTests : IClassFixture<ThrowawayUser>, IDisp
         Assert.Equal(0u, PlatformFiles.Inspect(Path.Combine(shared, ".oneflextokens")).OwnerId);
     }
 
-    private static void Root(string program, params string[] args)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var errors = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{program} failed: {errors}");
-    }
+    private static void Root(string program, params string[] args) => Programs.Run(program, args);
 }

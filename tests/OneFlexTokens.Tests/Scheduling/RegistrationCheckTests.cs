@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
 using System.Text;
@@ -222,23 +221,5 @@ public sealed class RegistrationCheckTests : IDisposable
         }
     }
 
-    private static void Run(string program, params string[] args)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(ProcessTimeout))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{program} did not finish within {ProcessTimeout.TotalSeconds} s");
-        }
-
-        Assert.True(process.ExitCode == 0, $"{program} {string.Join(' ', args)} exited with {process.ExitCode}: {output.Result}{errors.Result}");
-    }
+    private static void Run(string program, params string[] args) => Programs.Run(ProcessTimeout, program, args);
 }

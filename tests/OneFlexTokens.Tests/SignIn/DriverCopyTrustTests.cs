@@ -128,13 +128,5 @@ public sealed class DriverCopyTrustTests : IClassFixture<ThrowawayUser>, IDispos
         Assert.False(File.Exists(Marker));
     }
 
-    private static void Chown(string path, uint uid, uint gid)
-    {
-        var start = new System.Diagnostics.ProcessStartInfo("chown") { UseShellExecute = false };
-        start.ArgumentList.Add($"{uid}:{gid}");
-        start.ArgumentList.Add(path);
-        using var process = System.Diagnostics.Process.Start(start)!;
-        process.WaitForExit();
-        Assert.Equal(0, process.ExitCode);
-    }
+    private static void Chown(string path, uint uid, uint gid) => Programs.Run("chown", $"{uid}:{gid}", path);
 }
