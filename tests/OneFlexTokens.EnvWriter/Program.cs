@@ -91,7 +91,7 @@ switch (args[0])
             }
             else
             {
-                Console.Out.WriteLine(args[2] == "unregister" ? RenewalSetup.RemoveRegistrationState(args[1]) ?? "done" : Webhook(args[1], args[2]));
+                Console.Out.WriteLine(args[2] == "unregister" ? RenewalRegistrar.RemoveRegistrationState(args[1]) ?? "done" : Webhook(args[1], args[2]));
             }
         }
         catch (OneFlexException refused)
@@ -108,6 +108,6 @@ switch (args[0])
 
 static string Webhook(string botFolder, string url)
 {
-    RenewalSetup.SaveWebhook(botFolder, url);
+    RenewalRegistrar.SaveWebhook(botFolder, url);
     return "done";
 }

@@ -25,7 +25,7 @@ public sealed class GetOneFlexRenewalCommand : OneFlexCmdlet
     [ValidateRange(1, 1000)]
     public int Last { get; set; } = 5;
 
-    private readonly RenewalScheduler _scheduler = new(HostPlatform.Current);
+    private readonly IRenewalRegistrar _registrar = RenewalRegistrar.For(HostPlatform.Current);
     private IReadOnlyList<RenewalRegistration>? _registered;
     private string? _registrationNote;
     private bool _sawBotFolder;
@@ -118,11 +118,8 @@ public sealed class GetOneFlexRenewalCommand : OneFlexCmdlet
 
         try
         {
-            _registered = _scheduler.Find();
-            if (_scheduler.Platform == RenewalPlatform.SynologyDsm)
-            {
-                _registrationNote = Messages.RenewalRegisteredInDsm;
-            }
+            _registered = _registrar.Find();
+            _registrationNote = _registrar.FindNote;
         }
         catch (OneFlexException failure)
         {

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using OneFlexTokens.Common;
 using OneFlexTokens.Notifications;
+using OneFlexTokens.Renewal;
 using OneFlexTokens.Scheduling;
 
 namespace OneFlexTokens.Commands;
@@ -68,23 +69,23 @@ public sealed class RegisterOneFlexRenewalCommand : OneFlexCmdlet
             WebhookUrl = WebhookUrl,
             NoBrowser = NoBrowser,
         };
-        RenewalScheduler scheduler;
+        IRenewalRegistrar registrar;
         RenewalPlan plan;
         IReadOnlyList<RenewalRegistration> superseded;
         try
         {
             // Before the paths are resolved, which would fail on some of these characters with a less helpful error.
             ScheduledValues.Check(RenewalSetup.ScheduledValuesOf(given));
-            scheduler = new RenewalScheduler(host);
+            registrar = RenewalRegistrar.For(host);
             var folderAsGiven = ResolvePath(BotFolder);
             var request = RenewalSetup.Request(given with
             {
                 BotFolder = folderAsGiven,
                 ProfilePath = ProfilePath is null ? null : ResolvePath(ProfilePath),
                 ProjectDirectory = ProjectDirectory is null ? null : ResolvePath(ProjectDirectory),
-            }, host, scheduler.Account);
-            plan = scheduler.Plan(request);
-            superseded = RenewalSetup.Superseded(scheduler, folderAsGiven, plan.Registration, host);
+            }, host, registrar.Account);
+            plan = registrar.Plan(request);
+            superseded = RenewalSetup.Superseded(registrar, folderAsGiven, plan.Registration, host);
         }
         catch (OneFlexException failure)
         {
@@ -95,7 +96,7 @@ public sealed class RegisterOneFlexRenewalCommand : OneFlexCmdlet
         var registration = plan.Registration;
         var botFolder = registration.BotFolder;
         var alsoDone = (WebhookUrl is null ? string.Empty
-            : Environment.NewLine + Messages.RenewalWebhookSaved(WebhookAddress.Mask(WebhookUrl), RenewalSetup.WebhookFile(botFolder)))
+            : Environment.NewLine + Messages.RenewalWebhookSaved(WebhookAddress.Mask(WebhookUrl), RenewalRegistrar.WebhookFile(botFolder)))
             + string.Concat(superseded.Select(old => Environment.NewLine + Messages.RenewalSupersededWhatIf(old.Id, old.Where, old.Command)));
         if (!ShouldProcess(
                 Messages.RenewalRegisterWhatIf(registration.Where, plan.Text) + alsoDone,
@@ -109,26 +110,13 @@ public sealed class RegisterOneFlexRenewalCommand : OneFlexCmdlet
         try
         {
             // Proven before anything is written: the command runs as the scheduler will run it.
-            scheduler.Check(plan);
-            outcome = RenewalSetup.Register(scheduler, plan, WebhookUrl, superseded);
+            registrar.Check(plan);
+            outcome = registrar.Register(plan, WebhookUrl, superseded);
         }
         catch (OneFlexException failure)
         {
             WriteError(failure);
             return;
-        }
-
-        if (outcome.Instructions is null)
-        {
-            try
-            {
-                RenewalSetup.SaveRegisteredAt(botFolder, DateTimeOffset.Now);
-            }
-            catch (OneFlexException failure)
-            {
-                // Registered all the same; only the "runs do not start" hint of Get-OneFlexRenewal is lost.
-                WriteWarning(failure.Message);
-            }
         }
 
         foreach (var warning in outcome.Warnings)
@@ -138,7 +126,7 @@ public sealed class RegisterOneFlexRenewalCommand : OneFlexCmdlet
 
         if (outcome.Instructions is { } steps)
         {
-            // Nothing was written (DSM): the steps are the result, shown like Write-Host.
+            // Nothing was written here: the steps are the result, shown like Write-Host.
             WriteInformation(new HostInformationMessage { Message = steps }, new[] { "PSHOST" });
         }
 

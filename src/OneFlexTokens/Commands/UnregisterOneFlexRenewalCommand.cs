@@ -24,16 +24,17 @@ public sealed class UnregisterOneFlexRenewalCommand : OneFlexCmdlet
         var host = HostPlatform.Current;
         var botFolder = ParameterSetName == ByBotFolderSet ? ResolvePath(BotFolder) : null;
         var ids = botFolder is null ? new[] { Id } : RenewalSetup.IdsOf(botFolder, host);
-        var scheduler = new RenewalScheduler(host);
+        var registrar = RenewalRegistrar.For(host);
         try
         {
-            if (scheduler.Platform == RenewalPlatform.SynologyDsm)
+            if (registrar.RemovalSteps(ids[0]) is { } steps)
             {
-                WriteInformation(new HostInformationMessage { Message = scheduler.Unregister(ids[0]).Instructions! }, new[] { "PSHOST" });
+                // Nothing can be removed from here: the steps are the result, shown like Write-Host.
+                WriteInformation(new HostInformationMessage { Message = steps }, new[] { "PSHOST" });
                 return;
             }
 
-            var found = ids.SelectMany(id => scheduler.Find(id)).ToList();
+            var found = ids.SelectMany(id => registrar.Find(id)).ToList();
             if (found.Count == 0)
             {
                 WriteError(new OneFlexException(ErrorIds.RenewalNotRegistered, ErrorCategory.ObjectNotFound,
@@ -50,9 +51,7 @@ public sealed class UnregisterOneFlexRenewalCommand : OneFlexCmdlet
                     continue;
                 }
 
-                scheduler.Unregister(registration.Id);
-                var folder = botFolder ?? registration.BotFolder;
-                if (folder.Length > 0 && RenewalSetup.RemoveRegistrationState(folder) is { } leftAlone)
+                foreach (var leftAlone in registrar.Unregister(registration.Id, botFolder).Warnings)
                 {
                     WriteWarning(leftAlone);
                 }

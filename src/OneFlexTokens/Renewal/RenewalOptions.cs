@@ -53,7 +53,10 @@ public sealed record RenewalOptions
     /// <summary>A parameter that could not be read (a duration that is none): the run fails with it, in its log.</summary>
     public OneFlexException? ParameterError { get; init; }
 
-    public string StateFolder => StatePath ?? Path.Combine(BotFolder, StateFolderName);
+    public string StateFolder => StatePath ?? StateFolderOf(BotFolder);
+
+    /// <summary>The default state folder of <paramref name="botFolder"/>: the one place its path is made.</summary>
+    public static string StateFolderOf(string botFolder) => Path.Combine(botFolder, StateFolderName);
 
     public string LogFile => LogPath ?? Path.Combine(StateFolder, LogFileName);
 

@@ -1,6 +1,5 @@
 using OneFlexTokens.Common;
 using OneFlexTokens.EnvFiles;
-using OneFlexTokens.Scheduling;
 using OneFlexTokens.Tokens;
 
 namespace OneFlexTokens.Renewal;

@@ -41,7 +41,7 @@ public sealed record RenewalSetupOptions
 /// Turns Register-OneFlexRenewal's parameters into a <see cref="RenewalRequest"/>: checks what a run would refuse later
 /// (the bot folder, the shipped script, the interval, the base URL, the webhook and the Docker host), finds the browser a run would use
 /// (its folder goes on cron's PATH), how the account starts pwsh and whether it needs DOTNET_ROOT; refuses what a scheduler
-/// line cannot carry (<see cref="ScheduledValues"/>). Saves the webhook where the runs read it, only with the registration.
+/// line cannot carry (<see cref="ScheduledValues"/>).
 /// </summary>
 public static class RenewalSetup
 {
@@ -120,91 +120,15 @@ public static class RenewalSetup
     /// writes), then, when it differs, that of the path as given (what versions before links were resolved wrote).
     /// </summary>
     public static IReadOnlyList<string> IdsOf(string botFolder, HostPlatform host) =>
-        new[] { RenewalScheduler.IdFor(RealBotFolder(botFolder), host), RenewalScheduler.IdFor(botFolder, host) }.Distinct().ToList();
+        new[] { RenewalRegistrar.IdFor(RealBotFolder(botFolder), host), RenewalRegistrar.IdFor(botFolder, host) }.Distinct().ToList();
 
     /// <summary>
     /// The registrations of <paramref name="botFolder"/> (as given, links not resolved) under another Id than
     /// <paramref name="registration"/>'s: lines an earlier version registered under a link's own path, which
-    /// <see cref="Register"/> replaces too. Reads the scheduler; none on DSM.
+    /// the registrar's Register replaces too. Reads the scheduler; none on DSM.
     /// </summary>
-    public static IReadOnlyList<RenewalRegistration> Superseded(RenewalScheduler scheduler, string botFolder, RenewalRegistration registration, HostPlatform host) =>
-        IdsOf(botFolder, host).Where(id => id != registration.Id).SelectMany(id => scheduler.Find(id)).ToList();
-
-    /// <summary>
-    /// Registers <paramref name="plan"/> and saves <paramref name="webhookUrl"/> (when given) for its runs, as one
-    /// step: the webhook is saved just before the entry is written, and when writing the entry fails the webhook file's
-    /// earlier content is put back (or the file removed, with the state folder if this created it). Then removes the
-    /// <paramref name="superseded"/> registrations (<see cref="Superseded"/>): one registration per bot folder.
-    /// </summary>
-    public static RegistrationOutcome Register(RenewalScheduler scheduler, RenewalPlan plan, string? webhookUrl, IReadOnlyList<RenewalRegistration> superseded)
-    {
-        var outcome = webhookUrl is null ? scheduler.Register(plan) : RegisterSavingWebhook(scheduler, plan, webhookUrl);
-        foreach (var old in superseded)
-        {
-            scheduler.Unregister(old.Id);
-        }
-
-        return outcome;
-    }
-
-    private static RegistrationOutcome RegisterSavingWebhook(RenewalScheduler scheduler, RenewalPlan plan, string webhookUrl)
-    {
-        var state = new RenewalState(StateFolder(plan.Registration.BotFolder));
-        var stateFolderExisted = Directory.Exists(state.Folder);
-        var previous = stateFolderExisted ? state.Webhook : null;
-        state.SaveWebhook(webhookUrl);
-        try
-        {
-            return scheduler.Register(plan);
-        }
-        catch
-        {
-            state.SaveWebhook(previous);
-            if (!stateFolderExisted && !Directory.EnumerateFileSystemEntries(state.Folder).Any())
-            {
-                Directory.Delete(state.Folder);
-            }
-
-            throw;
-        }
-    }
-
-    /// <summary>Where the runs of <paramref name="botFolder"/> find the webhook saved by <see cref="SaveWebhook"/>.</summary>
-    public static string WebhookFile(string botFolder) => new RenewalState(StateFolder(botFolder)).WebhookPath;
-
-    /// <summary>Saves the webhook, owner-only, in the bot folder's state folder, where the runs read it when they get no -WebhookUrl.</summary>
-    public static void SaveWebhook(string botFolder, string webhookUrl) => new RenewalState(StateFolder(botFolder)).SaveWebhook(webhookUrl);
-
-    /// <summary>
-    /// Removes what Register-OneFlexRenewal kept for <paramref name="botFolder"/> (its saved webhook and registration time),
-    /// once its scheduled line is gone. Never fails, so an unregistration is never "removed, then failed": a state folder
-    /// of another account (StateNotTrusted) or one this user may not change (RenewalStateNotWritable) is left alone, and
-    /// the returned warning says so; null when nothing was left.
-    /// </summary>
-    public static string? RemoveRegistrationState(string botFolder)
-    {
-        var state = new RenewalState(StateFolder(botFolder));
-        try
-        {
-            if (PlatformFiles.Inspect(state.Folder).Kind != FileKind.Missing)
-            {
-                state.SaveWebhook(null);
-                state.RegisteredAt = null;
-            }
-
-            return null;
-        }
-        catch (Exception e) when (e is OneFlexException or IOException or UnauthorizedAccessException)
-        {
-            var reason = e is OneFlexException failure ? $"{failure.ErrorId}: {failure.Message}" : e.Message;
-            return Messages.RenewalWebhookLeftAlone(state.WebhookPath, reason);
-        }
-    }
-
-    /// <summary>Records when the renewal of <paramref name="botFolder"/> was registered: Get-OneFlexRenewal tells from it that its runs do not start.</summary>
-    public static void SaveRegisteredAt(string botFolder, DateTimeOffset at) => new RenewalState(StateFolder(botFolder)).RegisteredAt = at;
-
-    private static string StateFolder(string botFolder) => Path.Combine(botFolder, RenewalOptions.StateFolderName);
+    public static IReadOnlyList<RenewalRegistration> Superseded(IRenewalRegistrar registrar, string botFolder, RenewalRegistration registration, HostPlatform host) =>
+        IdsOf(botFolder, host).Where(id => id != registration.Id).SelectMany(id => registrar.Find(id)).ToList();
 
     private static string? BrowserDirectory(HostPlatform host)
     {

@@ -222,7 +222,7 @@ public sealed class BotRenewalTests : IAsyncLifetime
         WriteBotFolder(ExpiredToken(), refresh);
         File.AppendAllText(ConfigEnv, "NOTIFICATION_WEBHOOK_URL=" + new Uri(_webhook.Url, "/api/webhooks/9/from-config-env") + "\n");
         _simulator.EndAllSsoSessions();
-        RenewalSetup.SaveWebhook(BotFolder, _webhook.Url.ToString());
+        RenewalRegistrar.SaveWebhook(BotFolder, _webhook.Url.ToString());
 
         var (saved, _) = await RunAsync(Options() with { WebhookUrl = null, NoBrowser = true });
 
@@ -230,12 +230,12 @@ public sealed class BotRenewalTests : IAsyncLifetime
         Assert.Equal(_webhook.Url.AbsolutePath, Assert.Single(_webhook.Received).Path);
         if (!OperatingSystem.IsWindows())
         {
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(RenewalSetup.WebhookFile(BotFolder)));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(RenewalRegistrar.WebhookFile(BotFolder)));
         }
 
         // Without the saved one, NOTIFICATION_WEBHOOK_URL of config/.env (a new problem, so a new alert).
-        RenewalSetup.RemoveRegistrationState(BotFolder);
-        Assert.False(File.Exists(RenewalSetup.WebhookFile(BotFolder)));
+        RenewalRegistrar.RemoveRegistrationState(BotFolder);
+        Assert.False(File.Exists(RenewalRegistrar.WebhookFile(BotFolder)));
         File.Delete(Path.Combine(StateFolder, "last-alert.txt"));
         await RunAsync(Options() with { WebhookUrl = null, NoBrowser = true });
 

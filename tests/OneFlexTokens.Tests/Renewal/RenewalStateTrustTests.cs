@@ -113,10 +113,10 @@ public sealed class RenewalStateTrustTests : IClassFixture<ThrowawayUser>, IDisp
         Assert.Equal(before, Snapshot(roots));
 
         // Register -WebhookUrl overwrote root's webhook.url through the link; Unregister deleted it.
-        var register = Assert.Throws<OneFlexException>(() => RenewalSetup.SaveWebhook(bot, "https://discord.com/api/webhooks/222/new"));
+        var register = Assert.Throws<OneFlexException>(() => RenewalRegistrar.SaveWebhook(bot, "https://discord.com/api/webhooks/222/new"));
         Assert.Equal(ErrorIds.StateNotTrusted, register.ErrorId);
         Assert.Equal(System.Management.Automation.ErrorCategory.SecurityError, register.Category);
-        var unregister = RenewalSetup.RemoveRegistrationState(bot);
+        var unregister = RenewalRegistrar.RemoveRegistrationState(bot);
         Assert.Contains(ErrorIds.StateNotTrusted, unregister);
         Assert.Contains("left alone", unregister);
         Assert.Equal(before, Snapshot(roots));
@@ -167,7 +167,7 @@ public sealed class RenewalStateTrustTests : IClassFixture<ThrowawayUser>, IDisp
         Assert.Contains($"it is owned by uid {_user.Uid} ({UserName}), not by you (root)", run.Message);
         Assert.Equal(before, Snapshot(state));
         Assert.Equal(ErrorIds.StateNotTrusted, Assert.Throws<OneFlexException>(() => RenewalLog.ReadRuns(Path.Combine(state, "renewal.log"))).ErrorId);
-        Assert.Equal(ErrorIds.StateNotTrusted, Assert.Throws<OneFlexException>(() => RenewalSetup.SaveWebhook(bot, RootWebhook)).ErrorId);
+        Assert.Equal(ErrorIds.StateNotTrusted, Assert.Throws<OneFlexException>(() => RenewalRegistrar.SaveWebhook(bot, RootWebhook)).ErrorId);
         Assert.Equal(before, Snapshot(state));
     }
 
@@ -219,7 +219,7 @@ public sealed class RenewalStateTrustTests : IClassFixture<ThrowawayUser>, IDisp
     {
         Require();
         var bot = BotFolder("roots bot", ownedByUser: false);
-        RenewalSetup.SaveWebhook(bot, RootWebhook);
+        RenewalRegistrar.SaveWebhook(bot, RootWebhook);
         var state = Path.Combine(bot, ".oneflextokens");
         var before = Snapshot(state);
 
@@ -232,7 +232,7 @@ public sealed class RenewalStateTrustTests : IClassFixture<ThrowawayUser>, IDisp
         Assert.Equal(before, Snapshot(state));
 
         // Root's own Unregister removes it.
-        Assert.Null(RenewalSetup.RemoveRegistrationState(bot));
+        Assert.Null(RenewalRegistrar.RemoveRegistrationState(bot));
         Assert.False(File.Exists(Path.Combine(state, "webhook.url")));
     }
 
@@ -266,7 +266,7 @@ public sealed class RenewalStateTrustTests : IClassFixture<ThrowawayUser>, IDisp
         var state = PlatformFiles.Inspect(Path.Combine(roots, ".oneflextokens"));
         Assert.Equal((0u, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute), (state.OwnerId!.Value, state.Mode!.Value));
         Assert.Equal(2, RenewalLog.ReadRuns(Path.Combine(roots, ".oneflextokens", "renewal.log")).Count(r => r.Outcome == RenewalOutcome.NothingDue));
-        RenewalSetup.SaveWebhook(roots, RootWebhook);
+        RenewalRegistrar.SaveWebhook(roots, RootWebhook);
         Assert.Equal(RootWebhook, new RenewalState(Path.Combine(roots, ".oneflextokens")).Webhook);
 
         var users = BotFolder("users own", ownedByUser: true);

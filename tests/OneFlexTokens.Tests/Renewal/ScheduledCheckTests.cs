@@ -99,7 +99,7 @@ public sealed class ScheduledCheckTests : IDisposable
     {
         var bot = Bot();
         var now = DateTimeOffset.Now;
-        RenewalSetup.SaveRegisteredAt(bot, now.AddMinutes(-registeredMinutesAgo));
+        RenewalRegistrar.SaveRegisteredAt(bot, now.AddMinutes(-registeredMinutesAgo));
         var options = new RenewalOptions { BotFolder = bot };
         var log = new RenewalLog(options.LogFile);
         if (runAfterIt)

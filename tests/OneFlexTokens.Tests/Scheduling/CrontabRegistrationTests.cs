@@ -38,7 +38,7 @@ public sealed class CrontabRegistrationTests : IDisposable
 
     private CrontabProgram Crontab => new(_user.Name);
 
-    private RenewalScheduler Scheduler() => new(HostPlatform.Current with { UserName = "ignored" }, _user.Name);
+    private IRenewalRegistrar Scheduler() => RenewalRegistrar.For(HostPlatform.Current with { UserName = "ignored" }, _user.Name);
 
     private static RenewalRequest Request(string botFolder, int minutes = 10) => new()
     {
@@ -139,7 +139,7 @@ public sealed class CrontabRegistrationTests : IDisposable
     public void A_user_cron_refuses_is_a_crontab_failed_error_and_nothing_changes()
     {
         Require();
-        var scheduler = new RenewalScheduler(HostPlatform.Current, "no-such-user-oneflex");
+        var scheduler = RenewalRegistrar.For(HostPlatform.Current, "no-such-user-oneflex");
 
         var error = Assert.Throws<OneFlexException>(() => scheduler.Register(scheduler.Plan(Request("/srv/bot"))));
 

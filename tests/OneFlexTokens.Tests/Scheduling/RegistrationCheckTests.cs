@@ -55,7 +55,7 @@ public sealed class RegistrationCheckTests : IDisposable
         Requirements.Require(File.Exists("/usr/bin/crontab"), "the crontab program is missing (Debian: apt-get install cron; tests/install-deps.sh does)");
     }
 
-    private RenewalScheduler Scheduler() => new(HostPlatform.Current, _user.Name);
+    private IRenewalRegistrar Scheduler() => RenewalRegistrar.For(HostPlatform.Current, _user.Name);
 
     /// <summary>$PSHOME of pwsh installed by root as a .NET tool in a tool path every account can enter, as dotnet installs it.</summary>
     private string SharedToolPwshHome()

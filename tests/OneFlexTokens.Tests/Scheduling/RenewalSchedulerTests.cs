@@ -1,6 +1,7 @@
 using System.Text;
 using System.Xml.Linq;
 using OneFlexTokens.Common;
+using OneFlexTokens.Renewal;
 using OneFlexTokens.Scheduling;
 using OneFlexTokens.Tests.Harness;
 using Xunit;
@@ -21,8 +22,8 @@ public class RenewalSchedulerTests
         };
 
     /// <summary>A scheduler whose crontab and schtasks programs do not exist: any attempt to run them fails the test.</summary>
-    private static RenewalScheduler Scheduler(HostPlatform host, Func<IReadOnlyList<string>, ProgramRun>? schtasks = null) =>
-        new(host, null, new CrontabProgram(executable: "/nonexistent/crontab"),
+    private static RenewalRegistrar Scheduler(HostPlatform host, Func<IReadOnlyList<string>, ProgramRun>? schtasks = null) =>
+        RenewalRegistrar.For(host, null, new CrontabProgram(executable: "/nonexistent/crontab"),
             new TaskSchedulerProgram(schtasks ?? (_ => throw new InvalidOperationException("schtasks must not run"))),
             () => new DateTime(2026, 12, 3, 9, 41, 27));
 
@@ -54,7 +55,7 @@ public class RenewalSchedulerTests
     [InlineData(OSKind.Linux, DsmVersion, RenewalPlatform.SynologyDsm)]
     public void The_scheduler_follows_the_platform(OSKind os, string? dsmVersion, RenewalPlatform expected)
     {
-        Assert.Equal(expected, RenewalScheduler.PlatformOf(Host(os, dsmVersion)));
+        Assert.Equal(expected, RenewalRegistrar.PlatformOf(Host(os, dsmVersion)));
         Assert.Equal(expected, Scheduler(Host(os, dsmVersion)).Platform);
     }
 
@@ -65,11 +66,11 @@ public class RenewalSchedulerTests
         var windows = Host(OSKind.Windows);
         var expected = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes("/volume1/docker/oneflex")))[..12].ToLowerInvariant();
 
-        Assert.Equal(expected, RenewalScheduler.IdFor("/volume1/docker/oneflex", linux));
-        Assert.Equal(expected, RenewalScheduler.IdFor("/volume1/docker/oneflex/", linux));
-        Assert.NotEqual(expected, RenewalScheduler.IdFor("/volume1/docker/OneFlex", linux));
-        Assert.Equal(RenewalScheduler.IdFor("C:\\Bots\\OneFlex", windows), RenewalScheduler.IdFor("c:\\bots\\oneflex\\", windows));
-        Assert.Matches("^[0-9a-f]{12}$", RenewalScheduler.IdFor("C:\\Bots\\OneFlex", windows));
+        Assert.Equal(expected, RenewalRegistrar.IdFor("/volume1/docker/oneflex", linux));
+        Assert.Equal(expected, RenewalRegistrar.IdFor("/volume1/docker/oneflex/", linux));
+        Assert.NotEqual(expected, RenewalRegistrar.IdFor("/volume1/docker/OneFlex", linux));
+        Assert.Equal(RenewalRegistrar.IdFor("C:\\Bots\\OneFlex", windows), RenewalRegistrar.IdFor("c:\\bots\\oneflex\\", windows));
+        Assert.Matches("^[0-9a-f]{12}$", RenewalRegistrar.IdFor("C:\\Bots\\OneFlex", windows));
     }
 
     [SkippableFact]
@@ -78,7 +79,7 @@ public class RenewalSchedulerTests
         Requirements.RequireUnix();
         var request = UnixRequest();
         var plan = Scheduler(Host(OSKind.Linux)).Plan(request);
-        var id = RenewalScheduler.IdFor(request.BotFolder, Host(OSKind.Linux));
+        var id = RenewalRegistrar.IdFor(request.BotFolder, Host(OSKind.Linux));
 
         Assert.Equal(RenewalPlatform.Cron, plan.Registration.Platform);
         Assert.Equal("crontab of zoë", plan.Registration.Where);
@@ -138,7 +139,7 @@ public class RenewalSchedulerTests
         var request = WindowsRequest();
         var scheduler = Scheduler(Host(OSKind.Windows, env: new() { ["USERDOMAIN"] = "NAS" }));
         var plan = scheduler.Plan(request);
-        var id = RenewalScheduler.IdFor(request.BotFolder, Host(OSKind.Windows));
+        var id = RenewalRegistrar.IdFor(request.BotFolder, Host(OSKind.Windows));
 
         var root = XDocument.Parse(plan.Text).Root!;
         Assert.Equal("\\OneFlexTokens\\Renewal-" + id, root.Descendants(Task + "URI").Single().Value);
@@ -247,12 +248,12 @@ public class RenewalSchedulerTests
         Assert.DoesNotContain(">/dev/null", command);
 
         // Another account's crontab: the same words, started as that account.
-        var forBot = new RenewalScheduler(Host(OSKind.Linux), "bot", new CrontabProgram("bot", "/nonexistent/crontab"), new TaskSchedulerProgram(_ => throw new InvalidOperationException()), () => DateTime.Now);
+        var forBot = RenewalRegistrar.For(Host(OSKind.Linux), "bot", new CrontabProgram("bot", "/nonexistent/crontab"), new TaskSchedulerProgram(_ => throw new InvalidOperationException()), () => DateTime.Now);
         var (asBot, folder) = forBot.CheckCommand(forBot.Plan(UnixRequest()));
         Assert.Equal(new[] { "runuser", "-u", "bot", "--", "/usr/bin/env", "-i" }, asBot.Take(6));
         Assert.Contains("LOGNAME=bot", asBot);
         Assert.Equal("/", folder);
-        var onMac = new RenewalScheduler(Host(OSKind.MacOS), "bot", new CrontabProgram("bot", "/nonexistent/crontab"), new TaskSchedulerProgram(_ => throw new InvalidOperationException()), () => DateTime.Now);
+        var onMac = RenewalRegistrar.For(Host(OSKind.MacOS), "bot", new CrontabProgram("bot", "/nonexistent/crontab"), new TaskSchedulerProgram(_ => throw new InvalidOperationException()), () => DateTime.Now);
         Assert.Equal(new[] { "sudo", "-n", "-H", "-u", "bot", "--", "/usr/bin/env" }, onMac.CheckCommand(onMac.Plan(UnixRequest())).Words.Take(7));
     }
 
@@ -288,7 +289,7 @@ public class RenewalSchedulerTests
         var crontab = CrontabEntries.With(Encoding.UTF8.GetBytes("# mine\n"), plan.Registration.Id, plan.Text);
         var words = PosixShell.Split(CrontabEntries.UnescapeFromCron(Assert.Single(CrontabEntries.Find(crontab)).Command));
 
-        var options = RenewalScheduler.RunOptionsOf(words)!;
+        var options = RenewalRegistrar.RunOptionsOf(words)!;
 
         Assert.Equal(plan.Registration.RunOptions, options);
         Assert.Equal(request.BotFolder, options.BotFolder);
@@ -302,9 +303,9 @@ public class RenewalSchedulerTests
             OneFlexTokens.Renewal.SignInCommand.For(options, Host(OSKind.Linux)));
 
         // Not a command this module wrote: no options, so no command is made up from it.
-        Assert.Null(RenewalScheduler.RunOptionsOf(new[] { "/bin/true" }));
-        Assert.Null(RenewalScheduler.RunOptionsOf(null));
-        Assert.Null(RenewalScheduler.RunOptionsOf(new[] { "pwsh", "-File", "/x/Scripts/Update-OneFlexBot.ps1", "-BotFolder" }));
+        Assert.Null(RenewalRegistrar.RunOptionsOf(new[] { "/bin/true" }));
+        Assert.Null(RenewalRegistrar.RunOptionsOf(null));
+        Assert.Null(RenewalRegistrar.RunOptionsOf(new[] { "pwsh", "-File", "/x/Scripts/Update-OneFlexBot.ps1", "-BotFolder" }));
     }
 
     [Fact]
@@ -313,7 +314,7 @@ public class RenewalSchedulerTests
         var request = WindowsRequest() with { ProfilePath = "C:\\Users\\Zoë\\profile \"x\\", NoBrowser = true };
         var plan = Scheduler(Host(OSKind.Windows)).Plan(request);
 
-        var options = RenewalScheduler.RunOptionsOf(new[] { plan.Task!.Command }.Concat(WindowsCommandLine.Split(WindowsCommandLine.Join(plan.Task.Arguments))).ToList())!;
+        var options = RenewalRegistrar.RunOptionsOf(new[] { plan.Task!.Command }.Concat(WindowsCommandLine.Split(WindowsCommandLine.Join(plan.Task.Arguments))).ToList())!;
 
         Assert.Equal(request.BotFolder, options.BotFolder);
         Assert.Equal(request.ProfilePath, options.ProfilePath);

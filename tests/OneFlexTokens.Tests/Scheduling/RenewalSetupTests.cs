@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using OneFlexTokens.Common;
+using OneFlexTokens.Renewal;
 using OneFlexTokens.Scheduling;
 using OneFlexTokens.Tests.Harness;
 using Xunit;
@@ -160,11 +161,11 @@ public sealed class RenewalSetupTests : IDisposable
         foreach (var path in new[] { folderLink, Path.Combine(parentLink, "bot"), Path.Combine(parentLink, "bot-link"), relativeLink })
         {
             Assert.Equal(bot, RenewalSetup.Request(Options(path), HostPlatform.Current).BotFolder);
-            Assert.Equal(new[] { RenewalScheduler.IdFor(bot, HostPlatform.Current), RenewalScheduler.IdFor(path, HostPlatform.Current) },
+            Assert.Equal(new[] { RenewalRegistrar.IdFor(bot, HostPlatform.Current), RenewalRegistrar.IdFor(path, HostPlatform.Current) },
                 RenewalSetup.IdsOf(path, HostPlatform.Current));
         }
 
-        Assert.Equal(new[] { RenewalScheduler.IdFor(bot, HostPlatform.Current) }, RenewalSetup.IdsOf(bot, HostPlatform.Current));
+        Assert.Equal(new[] { RenewalRegistrar.IdFor(bot, HostPlatform.Current) }, RenewalSetup.IdsOf(bot, HostPlatform.Current));
         Assert.Equal(Path.Combine(bot, "not-yet"), RenewalSetup.RealBotFolder(Path.Combine(folderLink, "not-yet")));
     }
 
@@ -172,19 +173,19 @@ public sealed class RenewalSetupTests : IDisposable
     public void A_registration_that_cannot_be_written_leaves_no_webhook_and_puts_an_earlier_one_back()
     {
         Requirements.RequireUnix();
-        var scheduler = new RenewalScheduler(HostPlatform.Current, null, new CrontabProgram(executable: Path.Combine(_root, "no-crontab")),
+        var scheduler = RenewalRegistrar.For(HostPlatform.Current, null, new CrontabProgram(executable: Path.Combine(_root, "no-crontab")),
             new TaskSchedulerProgram(_ => throw new InvalidOperationException("schtasks must not run")), () => DateTime.Now);
         var options = Options();
         var plan = scheduler.Plan(RenewalSetup.Request(options, HostPlatform.Current));
         var stateFolder = Path.Combine(options.BotFolder, ".oneflextokens");
 
-        var error = Assert.Throws<OneFlexException>(() => RenewalSetup.Register(scheduler, plan, "https://discord.com/api/webhooks/1/new", Array.Empty<RenewalRegistration>()));
+        var error = Assert.Throws<OneFlexException>(() => scheduler.Register(plan, "https://discord.com/api/webhooks/1/new", Array.Empty<RenewalRegistration>()));
         Assert.Equal(ErrorIds.CrontabUnavailable, error.ErrorId);
         Assert.False(Directory.Exists(stateFolder));
 
-        RenewalSetup.SaveWebhook(options.BotFolder, "https://discord.com/api/webhooks/1/earlier");
-        Assert.Throws<OneFlexException>(() => RenewalSetup.Register(scheduler, plan, "https://discord.com/api/webhooks/1/new", Array.Empty<RenewalRegistration>()));
-        Assert.Equal("https://discord.com/api/webhooks/1/earlier\n", File.ReadAllText(RenewalSetup.WebhookFile(options.BotFolder)));
+        RenewalRegistrar.SaveWebhook(options.BotFolder, "https://discord.com/api/webhooks/1/earlier");
+        Assert.Throws<OneFlexException>(() => scheduler.Register(plan, "https://discord.com/api/webhooks/1/new", Array.Empty<RenewalRegistration>()));
+        Assert.Equal("https://discord.com/api/webhooks/1/earlier\n", File.ReadAllText(RenewalRegistrar.WebhookFile(options.BotFolder)));
     }
 
     [SkippableFact]
@@ -231,10 +232,10 @@ public sealed class RenewalSetupTests : IDisposable
         var bot = Options().BotFolder;
         var at = new DateTimeOffset(2026, 12, 7, 4, 30, 15, TimeSpan.FromHours(1));
 
-        RenewalSetup.SaveRegisteredAt(bot, at);
+        RenewalRegistrar.SaveRegisteredAt(bot, at);
 
         Assert.Equal(at, new OneFlexTokens.Renewal.RenewalState(Path.Combine(bot, ".oneflextokens")).RegisteredAt);
-        RenewalSetup.RemoveRegistrationState(bot);
+        RenewalRegistrar.RemoveRegistrationState(bot);
         Assert.Null(new OneFlexTokens.Renewal.RenewalState(Path.Combine(bot, ".oneflextokens")).RegisteredAt);
         Assert.Empty(Directory.GetFiles(Path.Combine(bot, ".oneflextokens")));
     }
@@ -243,10 +244,10 @@ public sealed class RenewalSetupTests : IDisposable
     public void The_saved_webhook_is_owner_only_whole_and_removed_on_request()
     {
         var bot = Options().BotFolder;
-        RenewalSetup.SaveWebhook(bot, "https://discord.com/api/webhooks/1/first");
-        RenewalSetup.SaveWebhook(bot, "https://discord.com/api/webhooks/1/second");
+        RenewalRegistrar.SaveWebhook(bot, "https://discord.com/api/webhooks/1/first");
+        RenewalRegistrar.SaveWebhook(bot, "https://discord.com/api/webhooks/1/second");
 
-        var file = RenewalSetup.WebhookFile(bot);
+        var file = RenewalRegistrar.WebhookFile(bot);
         Assert.Equal("https://discord.com/api/webhooks/1/second\n", File.ReadAllText(file));
         Assert.Single(Directory.GetFiles(Path.GetDirectoryName(file)!));
         if (!OperatingSystem.IsWindows())
@@ -255,8 +256,8 @@ public sealed class RenewalSetupTests : IDisposable
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(file)!));
         }
 
-        RenewalSetup.RemoveRegistrationState(bot);
+        RenewalRegistrar.RemoveRegistrationState(bot);
         Assert.False(File.Exists(file));
-        RenewalSetup.RemoveRegistrationState(bot);
+        RenewalRegistrar.RemoveRegistrationState(bot);
     }
 }
