@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Management.Automation;
 using OneFlexTokens.Common;
 using OneFlexTokens.Docker;
@@ -86,8 +87,7 @@ public sealed class RestartOneFlexBotCommand : OneFlexCmdlet
             var endpoint = DockerEndpointResolver.Resolve(HostPlatform.Current, DockerHost);
             var selection = ResolveSelection();
             WriteVerbose($"Docker engine: {endpoint}; selecting {selection}.");
-            using var service = new DockerBotService(endpoint, StopGracePeriod + TimeSpan.FromSeconds(60));
-            RestartSelected(service, selection);
+            WriteResults(Restart(new BotRestartRequest(endpoint, selection, StopGracePeriod, Timeout)));
         }
         catch (OneFlexException failure)
         {
@@ -102,60 +102,33 @@ public sealed class RestartOneFlexBotCommand : OneFlexCmdlet
         _ => BotSelection.ByName(Name),
     };
 
-    private void RestartSelected(DockerBotService service, BotSelection selection)
+    /// <summary>The one restart, with ShouldProcess asked per container and each container's progress as its own activity.</summary>
+    private IReadOnlyList<BotRestartResult> Restart(BotRestartRequest request)
     {
-        var found = RunAsync(async ct =>
+        var activityIds = new ConcurrentDictionary<string, int>();
+        var lastId = 0;
+        var callbacks = new WorkCallbacks
         {
-            await service.PingAsync(ct).ConfigureAwait(false);
-            return await service.FindAsync(selection, ct).ConfigureAwait(false);
-        });
+            Verbose = PostVerbose,
+            Warning = PostWarning,
+            Progress = report => PostProgress(report, activityIds.GetOrAdd(report.Activity, _ => Interlocked.Increment(ref lastId))),
+        };
+        return RunAsync(ct => BotRestart.RunAsync(request, container => Ask(() => ShouldProcess($"{container.Name} ({container.State})", container.IsRunning ? "Restart" : "Start")), callbacks, ct));
+    }
 
-        foreach (var missing in selection.Unmatched(found))
+    /// <summary>A status object per container that runs again; an error per name not found and per container that failed.</summary>
+    private void WriteResults(IReadOnlyList<BotRestartResult> results)
+    {
+        foreach (var result in results)
         {
-            WriteError(new OneFlexException(ErrorIds.ContainerNotFound, ErrorCategory.ObjectNotFound,
-                string.Format(Messages.ContainerNameNotFound, missing, service.Endpoint), missing));
-        }
-
-        var approved = found
-            .Where(c => ShouldProcess($"{c.Name} ({c.State})", c.IsRunning ? "Restart" : "Start"))
-            .ToArray();
-        if (approved.Length == 0)
-        {
-            return;
-        }
-
-        var limits = new RestartLimits(StopGracePeriod, Timeout);
-        var results = RunAsync(ct => Task.WhenAll(approved.Select((container, index) => RestartOne(service, container, limits, index + 1, ct))));
-        foreach (var (status, failure) in results)
-        {
-            if (failure is not null)
+            if (result.Failure is { } failure)
             {
                 WriteError(failure);
             }
             else
             {
-                WriteObject(status);
+                WriteObject(result.Status);
             }
-        }
-    }
-
-    private async Task<(BotContainerStatus? Status, OneFlexException? Failure)> RestartOne(DockerBotService service, BotContainer container, RestartLimits limits, int activityId, CancellationToken ct)
-    {
-        var activity = $"Restarting {container.Name}";
-        void Report(string text) => PostProgress(new ProgressRecord(activityId, activity, text));
-        try
-        {
-            var status = await service.RestartAsync(container, limits, Report, PostWarning, ct).ConfigureAwait(false);
-            PostVerbose($"{status.Name}: {status.PreviousState} -> {status.State} in {status.Duration.TotalSeconds:0.0} s.");
-            return (status, null);
-        }
-        catch (OneFlexException failure)
-        {
-            return (null, failure);
-        }
-        finally
-        {
-            PostProgress(new ProgressRecord(activityId, activity, "Done") { RecordType = ProgressRecordType.Completed });
         }
     }
 }

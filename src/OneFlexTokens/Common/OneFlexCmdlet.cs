@@ -94,6 +94,33 @@ public abstract class OneFlexCmdlet : PSCmdlet, IDisposable
         }
     }
 
+    /// <summary>
+    /// Asks <paramref name="question"/> (ShouldProcess, which prompts) on the pipeline thread from work that runs off it,
+    /// and waits for the answer; Ctrl+C or a failed write ends the wait.
+    /// </summary>
+    protected T Ask<T>(Func<T> question)
+    {
+        if (_pipelineWork is null)
+        {
+            return question();
+        }
+
+        var answer = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(() =>
+        {
+            try
+            {
+                answer.SetResult(question());
+            }
+            catch (Exception e)
+            {
+                answer.SetException(e);
+                throw;
+            }
+        });
+        return answer.Task.WaitAsync(CancellationToken).GetAwaiter().GetResult();
+    }
+
     protected void PostVerbose(string text) => Post(() => WriteVerbose(text));
 
     protected void PostWarning(string text) => Post(() => WriteWarning(text));

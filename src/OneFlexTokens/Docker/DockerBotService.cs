@@ -87,7 +87,8 @@ public sealed class DockerBotService : IDisposable
     /// <see cref="RestartLimits.Deadline"/>: past it, ContainerStartTimeout or ContainerUnhealthy.
     /// </summary>
     /// <param name="warn">Gets a warning when the container's own environment holds the tokens: a restart keeps those.</param>
-    public async Task<BotContainerStatus> RestartAsync(BotContainer container, RestartLimits limits, Action<string> report, Action<string> warn, CancellationToken cancellation)
+    /// <returns>Its status, and whether it was running (restarted) rather than stopped (started).</returns>
+    public async Task<(BotContainerStatus Status, bool WasRunning)> RestartAsync(BotContainer container, RestartLimits limits, Action<string> report, Action<string> warn, CancellationToken cancellation)
     {
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         bounded.CancelAfter(limits.Remaining);
@@ -102,7 +103,8 @@ public sealed class DockerBotService : IDisposable
 
             var previousState = before.State?.Status ?? container.State;
             var requested = DateTimeOffset.UtcNow;
-            if (before.State is { Running: true } || previousState is "restarting")
+            var wasRunning = before.State is { Running: true } || previousState is "restarting";
+            if (wasRunning)
             {
                 report($"Restarting {container.Name}");
                 await _client.Containers.RestartContainerAsync(container.Id, new ContainerRestartParameters { WaitBeforeKillSeconds = limits.StopGraceSeconds }, bounded.Token).ConfigureAwait(false);
@@ -115,7 +117,7 @@ public sealed class DockerBotService : IDisposable
 
             var ready = await WaitUntilReadyAsync(container, ParseTime(before.State?.StartedAt), requested, limits, report, cancellation).ConfigureAwait(false);
             // What the engine says is shown as it is, but as text: labels are anyone's strings.
-            return new BotContainerStatus
+            return (new BotContainerStatus
             {
                 Name = DisplayText.Escape(container.Name),
                 Id = container.ShortId,
@@ -128,7 +130,7 @@ public sealed class DockerBotService : IDisposable
                 Duration = DateTimeOffset.UtcNow - requested,
                 DockerHost = Endpoint.Display,
                 TokensInEnvironment = tokenKeys.Count > 0,
-            };
+            }, wasRunning);
         }
         catch (OperationCanceledException) when (bounded.IsCancellationRequested && !cancellation.IsCancellationRequested)
         {

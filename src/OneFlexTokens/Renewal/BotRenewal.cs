@@ -15,7 +15,7 @@ namespace OneFlexTokens.Renewal;
 /// reads the token in config/.env and, when it has more than the minimum validity left (and no restart is pending),
 /// ends there: nothing due, one log line, no browser, Docker or HTTP code loaded. Otherwise gets new tokens the way
 /// Get-OneFlexToken does (<see cref="TokenAcquisition"/>: the refresh grant, then a headless browser unless NoBrowser),
-/// checks them, saves .env and config/.env (<see cref="EnvFileWriter"/>), restarts the bot (<see cref="DockerBotService"/>)
+/// checks them, saves .env and config/.env (<see cref="EnvFileWriter"/>), restarts the bot (<see cref="BotRestart"/>)
 /// and says in the log what it did. Any failure becomes a result with its error id and exit code (2 when only a human
 /// can help: <see cref="NeedsSignIn"/>), never an exception; it alerts once per problem and once when it works again.
 /// </summary>
@@ -193,7 +193,12 @@ public sealed class BotRenewal
         }
     }
 
-    /// <summary>Restarts (or starts) every selected container; one that fails does not keep the others from it.</summary>
+    /// <summary>
+    /// Restarts (or starts) every selected container, in parallel, through the one restart (<see cref="BotRestart"/>); one
+    /// that fails does not keep the others from it. The rule: the bot must run again, so a container that is missing
+    /// (ContainerNotFound) or failed fails the run with the first such error (the others are warned), and the restart
+    /// stays pending for the next run.
+    /// </summary>
     private async Task RestartBotAsync(Run run, CancellationToken cancellationToken)
     {
         var options = run.Options;
@@ -203,31 +208,33 @@ public sealed class BotRenewal
             : BotSelection.ByName(new[] { options.BotName });
         run.Step($"Restarting {selection}");
         run.Callbacks.Verbose?.Invoke($"Docker engine: {endpoint}; selecting {selection}.");
-        var limits = new RestartLimits(StopGracePeriod, RestartWaitTimeout);
-        using var service = new DockerBotService(endpoint, StopGracePeriod + TimeSpan.FromSeconds(60));
-        await service.PingAsync(cancellationToken).ConfigureAwait(false);
-        OneFlexException? firstFailure = null;
-        foreach (var container in await service.FindAsync(selection, cancellationToken).ConfigureAwait(false))
+        var callbacks = new WorkCallbacks
         {
-            try
+            Verbose = run.Callbacks.Verbose,
+            Warning = run.Warn,
+            // Each container's steps show under the run's own activity, which alone completes.
+            Progress = report =>
             {
-                var restarted = await service.RestartAsync(container, limits, run.Step, run.Warn, cancellationToken).ConfigureAwait(false);
-                run.Restarted.Add(restarted);
-                run.Info($"Restarted container {restarted.Name}: {restarted.State}.");
-            }
-            catch (OneFlexException failure)
-            {
-                if (firstFailure is not null)
+                if (!report.Completed)
                 {
-                    run.Warn($"{failure.ErrorId}: {failure.Message}");
+                    run.Step(report.Status);
                 }
-
-                firstFailure ??= failure;
-            }
+            },
+        };
+        var results = await BotRestart.RunAsync(new BotRestartRequest(endpoint, selection, StopGracePeriod, RestartWaitTimeout), confirm: null, callbacks, cancellationToken).ConfigureAwait(false);
+        foreach (var restarted in results.Select(result => result.Status).OfType<BotContainerStatus>())
+        {
+            run.Restarted.Add(restarted);
+            run.Info($"Restarted container {restarted.Name}: {restarted.State}.");
         }
 
-        if (firstFailure is not null)
+        if (BotRestart.FirstFailure(results) is { } firstFailure)
         {
+            foreach (var other in results.Select(result => result.Failure).OfType<OneFlexException>().Where(failure => failure != firstFailure))
+            {
+                run.Warn($"{other.ErrorId}: {other.Message}");
+            }
+
             throw firstFailure;
         }
     }

@@ -198,6 +198,27 @@ public sealed class RestartOneFlexBotTests : IDisposable
     }
 
     [SkippableFact]
+    public async Task Confirm_asks_for_each_container_before_any_restart_and_a_no_leaves_that_one_alone()
+    {
+        _engine.Require();
+        await Bot("confirm-a");
+        await Bot("confirm-b");
+        var bBefore = await _engine.StartedAtAsync("confirm-b");
+        using var session = new PowerShellSession();
+        session.Host.ChoiceAnswers.Enqueue("Yes");
+        session.Host.ChoiceAnswers.Enqueue("No");
+
+        // The prompts come from the restart's own thread: the cmdlet answers them on the pipeline thread.
+        var result = session.Invoke("Restart-OneFlexBot -DockerHost $args[0] -Name confirm-* -Confirm", _engine.DockerHost);
+
+        Assert.Empty(result.AllErrors);
+        Assert.Equal("confirm-a", Assert.Single(result.OutputOf<BotContainerStatus>()).Name);
+        Assert.Equal(2, result.HostText.Split("CHOICE:").Length - 1);
+        Assert.Contains("confirm-b (running)", result.HostText);
+        Assert.Equal(bBefore, await _engine.StartedAtAsync("confirm-b"));
+    }
+
+    [SkippableFact]
     public async Task A_pipeline_restarts_once_after_its_last_object_and_not_at_all_when_nothing_arrives()
     {
         _engine.Require();

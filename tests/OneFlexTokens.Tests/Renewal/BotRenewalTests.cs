@@ -338,6 +338,37 @@ public sealed class BotRenewalTests : IAsyncLifetime
         await _engine.RemoveAsync(bot);
     }
 
+    [SkippableFact]
+    public async Task A_bot_container_missing_after_the_save_fails_the_run_with_ContainerNotFound_as_Restart_OneFlexBot_reports_it()
+    {
+        _engine.Require();
+        var (_, refresh) = _simulator.IssueTokens();
+        WriteBotFolder(ExpiredToken(), refresh);
+        var missing = "oneflex-renewal-missing-" + Guid.NewGuid().ToString("N")[..8];
+
+        var (result, _) = await RunAsync(Options(missing));
+
+        Assert.True(result.Outcome == RenewalOutcome.Failed, result.ToString() + "\n" + LogText());
+        Assert.Equal((1, ErrorIds.ContainerNotFound), (result.ExitCode, result.ErrorId));
+        Assert.Contains(missing, result.Message);
+        Assert.Equal(new[] { RootEnv, ConfigEnv }, result.FilesSaved.Select(f => f.Path));
+        Assert.Empty(result.ContainersRestarted);
+        Assert.True(File.Exists(Path.Combine(StateFolder, "restart-pending")), "the restart the run could not do is not pending");
+        var alert = Assert.Single(_webhook.Received).Json.GetProperty("embeds")[0];
+        Assert.Equal("OneFlex bot: token renewal failed", alert.GetProperty("title").GetString());
+        Assert.StartsWith(ErrorIds.ContainerNotFound + " on ", alert.GetProperty("description").GetString());
+        Assert.Contains(missing, alert.GetProperty("description").GetString());
+        Assert.Contains(" ERROR ContainerNotFound (exit 1): No container matches " + missing + " on ", LogText());
+        Assert.Equal(ErrorIds.ContainerNotFound, Assert.Single(RenewalLog.ReadRuns(LogPath)).ErrorId);
+
+        // Restart-OneFlexBot, asked for the same name on the same engine, says the same thing.
+        using var session = new PowerShellSession();
+        var cmdlet = session.Invoke("Restart-OneFlexBot -DockerHost $args[0] -Name $args[1]", _engine.DockerHost, missing);
+        var error = Assert.Single(cmdlet.AllErrors);
+        Assert.StartsWith(ErrorIds.ContainerNotFound + ",", error.FullyQualifiedErrorId);
+        Assert.Equal(error.Exception.Message, result.Message);
+    }
+
     [Fact]
     public async Task A_run_waits_for_the_lock_another_run_holds_and_gives_up_after_the_lock_timeout_with_its_own_error_id()
     {
