@@ -53,6 +53,7 @@ public sealed class TestOneFlexTokenCommand : OneFlexCmdlet
     protected override void BeginProcessing()
     {
         CheckDuration(TimeoutRange.Wait, nameof(Timeout), Timeout);
+        CheckDuration(TokenCheck.MinimumValidityRange, nameof(MinimumValidity), MinimumValidity);
         if (Detailed && PassThru)
         {
             ThrowTerminatingError(new OneFlexException(ErrorIds.DetailedAndPassThru, ErrorCategory.InvalidArgument, Messages.DetailedAndPassThru));

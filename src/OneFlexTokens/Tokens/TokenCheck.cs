@@ -33,9 +33,13 @@ public sealed record TokenDecision(TokenStatus Status)
 /// </summary>
 public static class TokenCheck
 {
+    /// <summary>-MinimumValidity: from 0 (the token just has to be unexpired) to a day, the longest renewal interval.</summary>
+    public static TimeoutRange MinimumValidityRange { get; } = new(TimeSpan.FromDays(1), ZeroAllowed: true);
+
     /// <summary>Decides about <paramref name="token"/>; its source and base URL go into the status.</summary>
     /// <param name="online">Asks the service; called only when the offline rules pass. Null for the offline check only.</param>
     /// <param name="emptyBecause">Why the token is empty when a cause more specific than "none given" is known.</param>
+    /// <exception cref="OneFlexException">InvalidTimeout: <paramref name="minimumValidity"/> is outside <see cref="MinimumValidityRange"/>.</exception>
     public static TokenDecision Decide(OneFlexToken token, TimeSpan minimumValidity, DateTimeOffset now, Func<OnlineAnswer>? online = null, string? emptyBecause = null)
     {
         var status = Decide(token.AccessToken, minimumValidity, now, online, emptyBecause).Status;
@@ -45,6 +49,7 @@ public static class TokenCheck
     /// <inheritdoc cref="Decide(OneFlexToken, TimeSpan, DateTimeOffset, Func{OnlineAnswer}?, string?)"/>
     public static TokenDecision Decide(string? accessToken, TimeSpan minimumValidity, DateTimeOffset now, Func<OnlineAnswer>? online = null, string? emptyBecause = null)
     {
+        MinimumValidityRange.Check("MinimumValidity", minimumValidity);
         var status = TokenValidator.Evaluate(accessToken, minimumValidity, now);
         if (status.Reason == TokenValidity.Empty && emptyBecause is not null)
         {

@@ -114,4 +114,22 @@ public class TokenCheckTests
         Assert.Equal(reasons.Length, reasons.Select(TokenValidator.ErrorIdOf).Distinct().Count());
         Assert.All(reasons, r => Assert.NotEqual(ErrorCategory.NotSpecified, TokenCheck.CategoryOf(r)));
     }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(600.0)]
+    [InlineData(86400.0)]
+    public void A_minimum_validity_from_zero_to_a_day_is_taken(double seconds) =>
+        Assert.True(TokenCheck.Decide(TestJwt.Create(Now.AddDays(2)), TimeSpan.FromSeconds(seconds), Now).IsValid);
+
+    [Theory]
+    [InlineData(-1.0, "-1 s")]
+    [InlineData(86401.0, "86401 s")]
+    public void A_minimum_validity_out_of_range_is_InvalidTimeout(double seconds, string shown)
+    {
+        var refusal = Assert.Throws<OneFlexException>(() => TokenCheck.Decide(TestJwt.Create(Now.AddDays(2)), TimeSpan.FromSeconds(seconds), Now));
+
+        Assert.Equal((ErrorIds.InvalidTimeout, ErrorCategory.InvalidArgument), (refusal.ErrorId, refusal.Category));
+        Assert.Equal($"-MinimumValidity is {shown}; it must be from 0 and at most 24 h. Give seconds (e.g. 90) or a TimeSpan (e.g. '00:05:00').", refusal.Message);
+    }
 }
