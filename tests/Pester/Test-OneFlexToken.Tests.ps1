@@ -15,6 +15,17 @@ Describe 'Test-OneFlexToken' {
         (Test-OneFlexToken -AccessToken $token -MinimumValidity '00:05:00' -Detailed).Reason | Should -Be 'ExpiresTooSoon'
     }
 
+    It 'refuses a -MinimumValidity below 0 or above 24 h with InvalidTimeout, before any token is read' {
+        $token = New-TestJwt -ExpiresAt ([datetimeoffset]::UtcNow.AddMinutes(15))
+        foreach ($value in '-00:05:00', '1.00:00:01') {
+            $failure = { Test-OneFlexToken -AccessToken $token -MinimumValidity $value } | Should -Throw -PassThru
+            $failure.FullyQualifiedErrorId | Should -BeLike 'InvalidTimeout,*'
+            $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $failure.Exception.Message | Should -Match '^-MinimumValidity is .*; it must be from 0 and at most 24 h\.'
+        }
+        Test-OneFlexToken -AccessToken $token -MinimumValidity '1.00:00:00' | Should -BeFalse
+    }
+
     It 'writes an error with a specific id for a bad token with -PassThru' {
         $out = Test-OneFlexToken -AccessToken '0123456789abcdef0123' -PassThru -ErrorVariable failures -ErrorAction SilentlyContinue
         $out | Should -BeNullOrEmpty

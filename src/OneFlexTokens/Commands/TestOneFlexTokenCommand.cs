@@ -53,6 +53,7 @@ public sealed class TestOneFlexTokenCommand : OneFlexCmdlet
     protected override void BeginProcessing()
     {
         CheckDuration(TimeoutRange.Wait, nameof(Timeout), Timeout);
+        CheckDuration(TokenCheck.MinimumValidityRange, nameof(MinimumValidity), MinimumValidity);
         if (Detailed && PassThru)
         {
             ThrowTerminatingError(new OneFlexException(ErrorIds.DetailedAndPassThru, ErrorCategory.InvalidArgument, Messages.DetailedAndPassThru));
@@ -67,34 +68,22 @@ public sealed class TestOneFlexTokenCommand : OneFlexCmdlet
             return;
         }
 
-        var status = TokenValidator.Evaluate(token.AccessToken, MinimumValidity, DateTimeOffset.UtcNow);
-        if (status.Reason == TokenValidity.Empty && emptyBecause is not null)
-        {
-            status = status with { Message = emptyBecause };
-        }
-
-        if (status.IsValid && Online)
-        {
-            status = ProbeOnline(token, status);
-        }
-
-        status = status with { Source = token.Source, BaseUrl = status.BaseUrl ?? token.BaseUrl };
-
+        var decision = TokenCheck.Decide(token, MinimumValidity, DateTimeOffset.UtcNow, Online ? () => ProbeOnline(token) : null, emptyBecause);
         if (Detailed)
         {
-            WriteObject(status);
+            WriteObject(decision.Status);
         }
         else if (!PassThru)
         {
-            WriteObject(status.IsValid);
+            WriteObject(decision.IsValid);
         }
-        else if (status.IsValid)
+        else if (decision.Failure(decision.Status) is { } failure)
         {
-            WriteObject(token);
+            WriteError(failure);
         }
         else
         {
-            WriteError(new OneFlexException(TokenValidator.ErrorIdOf(status.Reason), CategoryOf(status.Reason), status.Message, status));
+            WriteObject(token);
         }
     }
 
@@ -128,7 +117,7 @@ public sealed class TestOneFlexTokenCommand : OneFlexCmdlet
         }
     }
 
-    private TokenStatus ProbeOnline(OneFlexToken token, TokenStatus offline)
+    private OnlineAnswer ProbeOnline(OneFlexToken token)
     {
         OneFlexBaseUrl baseUrl;
         try
@@ -142,24 +131,6 @@ public sealed class TestOneFlexTokenCommand : OneFlexCmdlet
         }
 
         PostVerbose($"Asking {baseUrl} who token {token.AccessTokenMasked} belongs to.");
-        var probe = RunAsync(ct => OneFlexApiClient.ProbeMeAsync(baseUrl, token.AccessToken, Timeout, ct));
-        return offline with
-        {
-            Reason = probe.Validity,
-            Message = probe.Message,
-            Email = probe.Email ?? offline.Email,
-            CheckedOnline = true,
-            User = probe.FullName,
-            BaseUrl = baseUrl.Text,
-        };
+        return new OnlineAnswer(RunAsync(ct => OneFlexApiClient.ProbeMeAsync(baseUrl, token.AccessToken, Timeout, ct)), baseUrl.Text);
     }
-
-    private static ErrorCategory CategoryOf(TokenValidity reason) => reason switch
-    {
-        TokenValidity.Expired or TokenValidity.ExpiresTooSoon or TokenValidity.NotYetValid => ErrorCategory.InvalidResult,
-        TokenValidity.Rejected => ErrorCategory.AuthenticationError,
-        TokenValidity.ServiceError => ErrorCategory.InvalidResult,
-        TokenValidity.Unreachable => ErrorCategory.ConnectionError,
-        _ => ErrorCategory.InvalidData,
-    };
 }

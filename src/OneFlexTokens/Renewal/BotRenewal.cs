@@ -121,7 +121,7 @@ public sealed class BotRenewal
     {
         var options = run.Options;
         var current = EnvFileReader.ReadTokens(options.ConfigEnvFile);
-        var status = TokenValidator.Evaluate(current.AccessToken, options.MinimumValidity, DateTimeOffset.UtcNow);
+        var status = TokenCheck.Decide(current.AccessToken, options.MinimumValidity, DateTimeOffset.UtcNow).Status;
         run.ExpiresAt = status.ExpiresAt;
         var restartPending = run.State.RestartPending;
         if (status.IsValid && !restartPending)
@@ -139,10 +139,9 @@ public sealed class BotRenewal
 
         run.Info($"Renewal due: {status.Reason}.");
         var token = await GetTokenAsync(run, current.RefreshToken, cancellationToken).ConfigureAwait(false);
-        var issued = TokenValidator.Evaluate(token.AccessToken, TimeSpan.Zero, DateTimeOffset.UtcNow);
-        if (!issued.IsValid)
+        if (TokenCheck.Decide(token, TimeSpan.Zero, DateTimeOffset.UtcNow).Failure(options.BotFolder) is { } unusable)
         {
-            throw new OneFlexException(TokenValidator.ErrorIdOf(issued.Reason), ErrorCategory.InvalidResult, issued.Message, options.BotFolder);
+            throw unusable;
         }
 
         run.Info($"New token {token.AccessTokenMasked} from {token.Source}, valid until {token.ExpiresAt:u}.");

@@ -419,6 +419,23 @@ public sealed class BotRenewalTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_negative_minimum_validity_fails_with_InvalidTimeout_as_Test_OneFlexToken_does_and_changes_no_file()
+    {
+        var expired = TestJwt.Create(DateTimeOffset.UtcNow.AddMinutes(-1));
+        WriteBotFolder(expired, "0123456789abcdef0123");
+        var rootBefore = File.ReadAllBytes(RootEnv);
+        var configBefore = File.ReadAllBytes(ConfigEnv);
+
+        var (result, _) = await RunAsync(Options() with { MinimumValidity = TimeSpan.FromMinutes(-1), NoBrowser = true });
+
+        Assert.Equal((RenewalOutcome.Failed, 1, ErrorIds.InvalidTimeout), (result.Outcome, result.ExitCode, result.ErrorId));
+        Assert.StartsWith("-MinimumValidity is -1 min; it must be from 0", result.Message);
+        Assert.Equal(ErrorIds.InvalidTimeout, Assert.Single(RenewalLog.ReadRuns(LogPath)).ErrorId);
+        Assert.Equal(rootBefore, File.ReadAllBytes(RootEnv));
+        Assert.Equal(configBefore, File.ReadAllBytes(ConfigEnv));
+    }
+
+    [Fact]
     public async Task A_log_that_is_a_link_is_refused_exit_1_and_its_target_is_not_written()
     {
         Requirements.RequireUnix();

@@ -127,6 +127,21 @@ public class TestOneFlexTokenCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_negative_or_too_long_MinimumValidity_is_InvalidTimeout_before_any_token_is_read()
+    {
+        var result = _session.Invoke("Test-OneFlexToken -EnvPath $args[0] -MinimumValidity -90", Path.Combine(_folder, "nope", ".env"));
+        var tooLong = _session.Invoke("Test-OneFlexToken -AccessToken $args[0] -MinimumValidity '1.00:00:01'", TestJwt.Valid());
+
+        var error = Assert.Single(result.AllErrors);
+        Assert.StartsWith("InvalidTimeout,", error.FullyQualifiedErrorId);
+        Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+        Assert.StartsWith("-MinimumValidity is -90 s; it must be from 0", error.Exception.Message);
+        Assert.Empty(result.Output);
+        Assert.StartsWith("InvalidTimeout,", Assert.Single(tooLong.AllErrors).FullyQualifiedErrorId);
+        Assert.Empty(tooLong.Output);
+    }
+
+    [Fact]
     public void Default_display_shows_no_whole_token()
     {
         var access = TestJwt.Valid();
