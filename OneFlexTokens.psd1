@@ -38,6 +38,10 @@
 - Changed: Restart-OneFlexBot -Timeout used to be the stop grace period in seconds; it is now the whole wait until the containers run again, and the grace period is -StopGracePeriod (default 10 s).
 - Restart-OneFlexBot -Service completes the service names of the compose file (of -ProjectDirectory, the current folder, or the project's folder as the engine knows it).
 - Invoke-OneFlexRenewal: one run of the scheduled renewal (due check, renewal, both files, restart, log, alerts), returning the outcome, the exit code and the command that signs in again; the script only calls it.
+- One trust rule for the state folder, its files, the log, the webhook file and the per-user driver copy: owned by you or root, not writable by others, never reached through another account's link (StateNotTrusted, DriverCopyNotTrusted); the driver copy is checked by its SHA-256.
+- Register-OneFlexRenewal runs the command it registers the way the scheduler will before writing it (ScheduledCommandNotRunnable), refuses values a scheduler line cannot carry (ScheduledValueNotAllowed, ScheduledBaseUrlHasQuery) and carries % and \ exactly through cron.
+- Save-OneFlexEnv and every read of a .env act only on a stable read beside the bot's own in-place writer (EnvFileUnstable); control characters from files, logs and replies are shown as visible escapes.
+- Restart-OneFlexBot and the scheduled renewal share one restart; Test-OneFlexToken and the renewal share one token check. The registration's output type is OneFlexTokens.Renewal.RenewalRegistration.
 '@
         }
     }
