@@ -6,7 +6,7 @@ namespace OneFlexTokens.EnvFiles;
 /// <summary>
 /// How cmdlet parameters name .env files: by PowerShell's rules for paths, as the core cmdlets read them. Relative
 /// paths follow the current PowerShell location; PSDrives and provider-qualified paths (the PSPath of Get-Item's output)
-/// work; paths of other providers than the file system are EnvPathNotFileSystem. Save-OneFlexEnv -Path expands wildcards
+/// work; paths of other providers than the file system are PathNotFileSystem. Save-OneFlexEnv -Path expands wildcards
 /// like Set-Content -Path -Force (hidden files match; a pattern that matches nothing is EnvFileNotFound; a path without
 /// wildcards need not exist, so that the file can be created); -LiteralPath, and -EnvPath of the cmdlets that read one
 /// file, take the path as it is.
@@ -78,14 +78,14 @@ internal static class EnvPaths
     {
         if (!FileSystemPath.IsFileSystem(provider))
         {
-            throw new OneFlexException(ErrorIds.EnvPathNotFileSystem, ErrorCategory.InvalidArgument,
+            throw new OneFlexException(ErrorIds.PathNotFileSystem, ErrorCategory.InvalidArgument,
                 string.Format(Messages.EnvPathNotFileSystem, path, provider!.Name), path);
         }
     }
 
     private static OneFlexException NotResolved(string path, Exception e) => e switch
     {
-        ProviderNotFoundException => new(ErrorIds.EnvPathNotFileSystem, ErrorCategory.InvalidArgument, string.Format(Messages.EnvPathNotResolved, path, e.Message), path, e),
+        ProviderNotFoundException => new(ErrorIds.PathNotFileSystem, ErrorCategory.InvalidArgument, string.Format(Messages.EnvPathNotResolved, path, e.Message), path, e),
         SessionStateException => new(ErrorIds.EnvFileNotFound, ErrorCategory.ObjectNotFound, string.Format(Messages.EnvPathNotResolved, path, e.Message), path, e),
         _ => new(ErrorIds.EnvFileNotFound, ErrorCategory.InvalidArgument, string.Format(Messages.EnvPathNotResolved, path, e.Message), path, e),
     };
