@@ -75,8 +75,8 @@ Describe 'Save-OneFlexEnv' {
         Get-EnvValue -Path (Join-Path $folder 'config' '.env') -Key 'ONEFLEX_REFRESH_TOKEN' | Should -Be $refresh
     }
 
-    It 'refuses a path of another PowerShell provider with EnvPathNotFileSystem' {
-        { Save-OneFlexEnv -AccessToken $access -Path 'Env:/ONEFLEXTOKENS_PESTER' -ErrorAction Stop } | Should -Throw -ErrorId 'EnvPathNotFileSystem,*'
+    It 'refuses a path of another PowerShell provider with PathNotFileSystem' {
+        { Save-OneFlexEnv -AccessToken $access -Path 'Env:/ONEFLEXTOKENS_PESTER' -ErrorAction Stop } | Should -Throw -ErrorId 'PathNotFileSystem,*'
         Test-Path -LiteralPath 'Env:/ONEFLEXTOKENS_PESTER' | Should -BeFalse
     }
 

@@ -151,11 +151,11 @@ public sealed class SaveOneFlexEnvCommand : OneFlexCmdlet
         var ignored = GitWorkTree.IsIgnored(root, target.File, out var problem);
         if (ignored == false)
         {
-            WriteWarning(string.Format(Messages.EnvFileInGitWorkTree, target.Path, root));
+            WriteWarning(Messages.EnvFileInGitWorkTree(target.Path, root));
         }
         else if (ignored is null)
         {
-            WriteWarning(string.Format(Messages.EnvFileInGitWorkTreeUnchecked, target.Path, root, problem));
+            WriteWarning(Messages.EnvFileInGitWorkTreeUnchecked(target.Path, root, problem));
         }
     }
 }

@@ -104,7 +104,7 @@ public sealed class TestOneFlexTokenCommand : OneFlexCmdlet
                     var tokens = EnvFileReader.ReadTokens(path);
                     if (tokens.KeyBehindByteOrderMark == EnvKeys.AccessToken)
                     {
-                        emptyBecause = string.Format(Messages.EnvKeyAfterByteOrderMark, path, EnvKeys.AccessToken);
+                        emptyBecause = Messages.EnvKeyAfterByteOrderMark(path, EnvKeys.AccessToken);
                     }
 
                     return new OneFlexToken(tokens.AccessToken ?? "", tokens.RefreshToken, BaseUrl, TokenSource.EnvFile);

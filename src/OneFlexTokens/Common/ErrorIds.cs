@@ -33,7 +33,6 @@ public static class ErrorIds
     public const string EnvFileTooLarge = "EnvFileTooLarge";
     public const string EnvFileOwnerNotKept = "EnvFileOwnerNotKept";
     public const string EnvLockFileRefused = "EnvLockFileRefused";
-    public const string EnvPathNotFileSystem = "EnvPathNotFileSystem";
 
     // The bot writes back (issue 16)
     public const string EnvFileUnstable = "EnvFileUnstable";

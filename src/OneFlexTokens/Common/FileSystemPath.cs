@@ -6,7 +6,7 @@ namespace OneFlexTokens.Common;
 /// <summary>
 /// The one way a path a user gives a cmdlet becomes a full file-system path, as the core cmdlets' -LiteralPath reads it:
 /// relative to PowerShell's location (not the process's), through PSDrives and provider-qualified paths. Callers refuse
-/// paths of other providers (<see cref="IsFileSystem"/>) with their own error id.
+/// paths of other providers (<see cref="IsFileSystem"/>) as PathNotFileSystem, whichever parameter named them.
 /// </summary>
 internal static class FileSystemPath
 {

@@ -1,6 +1,9 @@
 namespace OneFlexTokens.Common;
 
-/// <summary>User-facing messages, kept together so their wording is consistent and reviewable.</summary>
+/// <summary>
+/// User-facing messages, kept together so their wording is consistent and reviewable. A message with values is a method
+/// with named, typed parameters (not a format string), so a missing or misplaced value fails the build.
+/// </summary>
 internal static class Messages
 {
     public const string TokenEmpty = "The access token is empty. Pass a token, a OneFlexToken object, or -EnvPath pointing at a .env file that sets ONEFLEX_TOKEN.";
@@ -9,23 +12,37 @@ internal static class Messages
     public const string TokenBadEncoding = "The access token is not a valid JWT: its header or payload is not base64url.";
     public const string TokenBadJson = "The access token is not a valid JWT: its payload is not a JSON object.";
     public const string TokenBadText = "The access token is not a valid JWT: its payload has text that is not valid Unicode (invalid UTF-8, or an escape such as a lone surrogate).";
-    public const string TokenTooLong = "The access token is {0} characters long, over the {1} KB a token may have (OneFlex access tokens are about 1 KB). Check that the value is really the access_token cookie value.";
+    public static string TokenTooLong(int length, int maximumKilobytes) =>
+        $"The access token is {length} characters long, over the {maximumKilobytes} KB a token may have (OneFlex access tokens are about 1 KB). Check that the value is really the access_token cookie value.";
     public const string TokenBadTimeClaim = "The access token is not a valid JWT: a time claim (exp, iat, nbf) is not a number of seconds.";
     public const string TokenNoExpiry = "The access token has no 'exp' claim, so its lifetime cannot be checked. OneFlex access tokens always carry one: make sure this is the access_token cookie value.";
-    public const string TokenExpired = "The access token expired at {0:u}. Get a new one with Get-OneFlexToken.";
-    public const string TokenNotYetValid = "The access token is not valid before {0:u} ('nbf'). Check this computer's clock.";
-    public const string TokenExpiresTooSoon = "The access token expires at {0:u}, less than the required {1} from now. Get a new one with Get-OneFlexToken.";
+    public static string TokenExpired(DateTimeOffset? expiresAt) =>
+        $"The access token expired at {expiresAt:u}. Get a new one with Get-OneFlexToken.";
+    public static string TokenNotYetValid(DateTimeOffset? notBefore) =>
+        $"The access token is not valid before {notBefore:u} ('nbf'). Check this computer's clock.";
+    public static string TokenExpiresTooSoon(DateTimeOffset? expiresAt, TimeSpan minimumValidity) =>
+        $"The access token expires at {expiresAt:u}, less than the required {minimumValidity} from now. Get a new one with Get-OneFlexToken.";
     public const string TokenValid = "The access token is valid.";
-    public const string TokenRejected = "The OneFlex service at {0} rejected the access token (HTTP {1}). Get a new one with Get-OneFlexToken.";
-    public const string TokenRejectedByGraphQl = "The OneFlex service at {0} rejected the access token; it said: {1}. Get a new one with Get-OneFlexToken.";
-    public const string ServiceGraphQlError = "The OneFlex service at {0} answered the token check with an error that is not about the token; it said: {1}. Try again later; the token itself may still be valid.";
-    public const string TokenCheckAt = "The OneFlex service at {0}, asked to check the token,";
-    public const string ServiceError = "The OneFlex service at {0} answered HTTP {1} to the token check. Try again later; the token itself may still be valid.";
-    public const string ServiceUnreachable = "The OneFlex service at {0} did not answer the token check ({1}). Check the network and -BaseUrl.";
-    public const string ServiceBadAnswer = "The OneFlex service at {0} answered the token check with something that is not the expected 'me' result. Check -BaseUrl.";
-    public const string InvalidBaseUrl = "'{0}' is not an absolute http(s) URL. Pass the OneFlex address, e.g. https://oneflex.myworldline.com.";
-    public const string BaseUrlHasUserInfo = "'{0}' (shown without it) has a user name or password before the host. The OneFlex address never takes credentials, and they would be sent and shown: pass the address alone, e.g. https://oneflex.myworldline.com, in -BaseUrl or ONEFLEX_BASE_URL.";
-    public const string InsecureBaseUrl = "'{0}' is not https. Tokens are only sent over https, except to a loopback address (127.0.0.1, ::1, localhost) for local testing.";
+    public static string TokenRejected(string service, int status) =>
+        $"The OneFlex service at {service} rejected the access token (HTTP {status}). Get a new one with Get-OneFlexToken.";
+    public static string TokenRejectedByGraphQl(string service, string said) =>
+        $"The OneFlex service at {service} rejected the access token; it said: {said}. Get a new one with Get-OneFlexToken.";
+    public static string ServiceGraphQlError(string service, string said) =>
+        $"The OneFlex service at {service} answered the token check with an error that is not about the token; it said: {said}. Try again later; the token itself may still be valid.";
+    public static string TokenCheckAt(string service) =>
+        $"The OneFlex service at {service}, asked to check the token,";
+    public static string ServiceError(string service, int status) =>
+        $"The OneFlex service at {service} answered HTTP {status} to the token check. Try again later; the token itself may still be valid.";
+    public static string ServiceUnreachable(string service, string reason) =>
+        $"The OneFlex service at {service} did not answer the token check ({reason}). Check the network and -BaseUrl.";
+    public static string ServiceBadAnswer(string service) =>
+        $"The OneFlex service at {service} answered the token check with something that is not the expected 'me' result. Check -BaseUrl.";
+    public static string InvalidBaseUrl(string shownUrl) =>
+        $"'{shownUrl}' is not an absolute http(s) URL. Pass the OneFlex address, e.g. https://oneflex.myworldline.com.";
+    public static string BaseUrlHasUserInfo(string shownUrl) =>
+        $"'{shownUrl}' (shown without it) has a user name or password before the host. The OneFlex address never takes credentials, and they would be sent and shown: pass the address alone, e.g. https://oneflex.myworldline.com, in -BaseUrl or ONEFLEX_BASE_URL.";
+    public static string InsecureBaseUrl(string shownUrl) =>
+        $"'{shownUrl}' is not https. Tokens are only sent over https, except to a loopback address (127.0.0.1, ::1, localhost) for local testing.";
     public static string TimeoutOutOfRange(string parameter, TimeSpan value, TimeSpan maximum, bool zeroAllowed) =>
         $"-{parameter} is {Duration(value)}; it must be {(zeroAllowed ? "from 0" : "more than 0")} and at most {Duration(maximum)}. {DurationForms}";
 
@@ -45,36 +62,59 @@ internal static class Messages
     public const string DetailedAndPassThru = "-Detailed and -PassThru cannot be used together: -PassThru passes valid tokens on, -Detailed reports on each.";
 
     // Docker
-    public const string InvalidDockerHost = "'{0}' is not a Docker endpoint. Use unix:///path/to/docker.sock, npipe://./pipe/docker_engine or tcp://host:port (set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH for TLS), in -DockerHost or DOCKER_HOST.";
-    public const string DockerHostPipeNotWindows = "'{0}' is a Windows named pipe, and named pipes exist only on Windows. On Linux and macOS use the engine's socket (unix:///var/run/docker.sock, Docker Desktop on macOS: unix://$HOME/.docker/run/docker.sock) or tcp://host:port, in -DockerHost or DOCKER_HOST.";
-    public const string DockerHostHasUserInfo = "'{0}' (shown without it) has a user name or password before the host, which the Docker Engine API does not take and which would be shown. Pass tcp://host:port and authenticate with TLS client certificates (DOCKER_TLS_VERIFY=1, DOCKER_CERT_PATH), in -DockerHost or DOCKER_HOST.";
-    public const string DockerNotAnEngine = "What answers at {0} is not a Docker engine: {1}. Check -DockerHost or DOCKER_HOST: it must name the Docker engine's socket or its API port (2375, or 2376 with TLS), not a web server or another service.";
+    public static string InvalidDockerHost(string shownHost) =>
+        $"'{shownHost}' is not a Docker endpoint. Use unix:///path/to/docker.sock, npipe://./pipe/docker_engine or tcp://host:port (set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH for TLS), in -DockerHost or DOCKER_HOST.";
+    public static string DockerHostPipeNotWindows(string shownHost) =>
+        $"'{shownHost}' is a Windows named pipe, and named pipes exist only on Windows. On Linux and macOS use the engine's socket (unix:///var/run/docker.sock, Docker Desktop on macOS: unix://$HOME/.docker/run/docker.sock) or tcp://host:port, in -DockerHost or DOCKER_HOST.";
+    public static string DockerHostHasUserInfo(string shownHost) =>
+        $"'{shownHost}' (shown without it) has a user name or password before the host, which the Docker Engine API does not take and which would be shown. Pass tcp://host:port and authenticate with TLS client certificates (DOCKER_TLS_VERIFY=1, DOCKER_CERT_PATH), in -DockerHost or DOCKER_HOST.";
+    public static string DockerNotAnEngine(string endpoint, string what) =>
+        $"What answers at {endpoint} is not a Docker engine: {what}. Check -DockerHost or DOCKER_HOST: it must name the Docker engine's socket or its API port (2375, or 2376 with TLS), not a web server or another service.";
     public const string DockerReplyNotJson = "its reply is not the JSON the Docker Engine API sends (a web page?)";
-    public const string DockerReplyNotEngineError = "it answered HTTP {0} with a body that is not a Docker engine's error";
-    public const string DockerReplyTooLarge = "it answered with more than {0}, far more than the engine ever sends";
-    public const string DockerHostSshUnsupported = "'{0}' is an SSH endpoint, which Restart-OneFlexBot cannot use. Expose the engine over tcp:// with TLS (DOCKER_TLS_VERIFY=1, DOCKER_CERT_PATH), or forward its socket (ssh -nNT -L /tmp/nas-docker.sock:/var/run/docker.sock user@nas) and pass -DockerHost unix:///tmp/nas-docker.sock.";
-    public const string DockerUnreachable = "Cannot reach the Docker engine at {0}: {1}. {2}";
+    public static string DockerReplyNotEngineError(int status) =>
+        $"it answered HTTP {status} with a body that is not a Docker engine's error";
+    public static string DockerReplyTooLarge(string limit) =>
+        $"it answered with more than {limit}, far more than the engine ever sends";
+    public static string DockerHostSshUnsupported(string shownHost) =>
+        $"'{shownHost}' is an SSH endpoint, which Restart-OneFlexBot cannot use. Expose the engine over tcp:// with TLS (DOCKER_TLS_VERIFY=1, DOCKER_CERT_PATH), or forward its socket (ssh -nNT -L /tmp/nas-docker.sock:/var/run/docker.sock user@nas) and pass -DockerHost unix:///tmp/nas-docker.sock.";
+    public static string DockerUnreachable(string endpoint, string reason, string hint) =>
+        $"Cannot reach the Docker engine at {endpoint}: {reason}. {hint}";
     public const string DockerUnreachableUnixHint = "Check that the Docker daemon is running (systemctl status docker, or Container Manager on a Synology NAS) and that -DockerHost or DOCKER_HOST names its socket (Docker Desktop on macOS without /var/run/docker.sock: unix://$HOME/.docker/run/docker.sock).";
     public const string DockerUnreachablePipeHint = "Check that Docker Desktop (or the docker service) is running and that -DockerHost or DOCKER_HOST names its pipe.";
     public const string DockerUnreachableTcpHint = "Check that the host is up, that the engine listens on that port (dockerd -H tcp://0.0.0.0:2376 --tlsverify), that no firewall blocks it, and that -DockerHost or DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH are right.";
     public const string DockerNoAnswer = "the engine did not answer in time";
     public const string DockerTlsFailed = "the TLS handshake failed (check ca.pem, cert.pem and key.pem in DOCKER_CERT_PATH and DOCKER_TLS_VERIFY).";
-    public const string DockerTlsCertificatesMissing = "TLS to {0} needs ca.pem, cert.pem and key.pem in {1}, and {2} is missing. Point DOCKER_CERT_PATH at the folder holding the client certificates the engine trusts.";
-    public const string DockerPermissionDenied = "Permission denied on the Docker socket {0}. Add your user to the docker group: sudo usermod -aG docker $USER, then sign out and in again; on a Synology NAS run the command as root (sudo).";
-    public const string ContainerNotFound = "No container matches {0} on {1}. {2} Pass -Name with the bot's container name, or -ComposeProject / -ProjectDirectory for a compose project; create the bot with 'docker compose up -d' in its folder if it does not exist.";
-    public const string ContainerNameNotFound = "Nothing matches '{0}' on {1}, so it was skipped. Check the container or service name with 'docker ps -a' (or 'docker compose ps' in the bot folder).";
-    public const string BotLikeContainers = "Containers that look like the bot: {0}.";
-    public const string NoBotLikeContainers = "The engine has {0} container(s), none of them looks like the bot.";
-    public const string ContainerGone = "The container '{0}' disappeared from {1} while it was being restarted. Run 'docker ps -a' and 'docker compose up -d' in the bot folder.";
-    public const string DockerEngineError = "The Docker engine at {1} refused to restart or start {0} (HTTP {2}): {3}. See 'docker logs {0}' and 'docker inspect {0}' on the engine host.";
-    public const string ContainerStartTimeout = "'{0}' was not running again after {1} s, the whole -Timeout (state: {2}). See 'docker logs {0}'; pass a larger -Timeout if it is slow to stop or start.";
-    public const string ContainerUnhealthy = "'{0}' runs but was not healthy after {1} s, the whole -Timeout (health: {2}{3}). See its healthcheck log with 'docker inspect {0}' (State.Health) and 'docker logs {0}'; pass a larger -Timeout if its healthcheck is slow.";
-    public const string ContainerExited = "'{0}' exited (code {1}) right after it was started. See 'docker logs {0}': the bot exits when its token is expired or invalid.";
-    public const string ComposeFileNotFound = "No compose file in {0} (looked for {1}). Pass the folder that holds the bot's compose file, or use -ComposeProject or -Name.";
-    public const string ComposeFileUnreadable = "The compose file '{0}' cannot be read: {1} It must be a regular text file the bot's compose project is defined in; fix it, or pass -ComposeProject or -Name instead of -ProjectDirectory.";
+    public static string DockerTlsCertificatesMissing(string endpoint, string folder, string missingFile) =>
+        $"TLS to {endpoint} needs ca.pem, cert.pem and key.pem in {folder}, and {missingFile} is missing. Point DOCKER_CERT_PATH at the folder holding the client certificates the engine trusts.";
+    public static string DockerPermissionDenied(string endpoint) =>
+        $"Permission denied on the Docker socket {endpoint}. Add your user to the docker group: sudo usermod -aG docker $USER, then sign out and in again; on a Synology NAS run the command as root (sudo).";
+    public static string ContainerNotFound(string selection, string endpoint, string existing) =>
+        $"No container matches {selection} on {endpoint}. {existing} Pass -Name with the bot's container name, or -ComposeProject / -ProjectDirectory for a compose project; create the bot with 'docker compose up -d' in its folder if it does not exist.";
+    public static string ContainerNameNotFound(string name, string endpoint) =>
+        $"Nothing matches '{name}' on {endpoint}, so it was skipped. Check the container or service name with 'docker ps -a' (or 'docker compose ps' in the bot folder).";
+    public static string BotLikeContainers(string containers) =>
+        $"Containers that look like the bot: {containers}.";
+    public static string NoBotLikeContainers(int count) =>
+        $"The engine has {count} container(s), none of them looks like the bot.";
+    public static string ContainerGone(string? container, string endpoint) =>
+        $"The container '{container}' disappeared from {endpoint} while it was being restarted. Run 'docker ps -a' and 'docker compose up -d' in the bot folder.";
+    public static string DockerEngineError(string container, string endpoint, int status, string? engineMessage) =>
+        $"The Docker engine at {endpoint} refused to restart or start {container} (HTTP {status}): {engineMessage}. See 'docker logs {container}' and 'docker inspect {container}' on the engine host.";
+    public static string ContainerStartTimeout(string container, int seconds, string state) =>
+        $"'{container}' was not running again after {seconds} s, the whole -Timeout (state: {state}). See 'docker logs {container}'; pass a larger -Timeout if it is slow to stop or start.";
+    public static string ContainerUnhealthy(string container, int seconds, string health, string detail) =>
+        $"'{container}' runs but was not healthy after {seconds} s, the whole -Timeout (health: {health}{detail}). See its healthcheck log with 'docker inspect {container}' (State.Health) and 'docker logs {container}'; pass a larger -Timeout if its healthcheck is slow.";
+    public static string ContainerExited(string container, long exitCode) =>
+        $"'{container}' exited (code {exitCode}) right after it was started. See 'docker logs {container}': the bot exits when its token is expired or invalid.";
+    public static string ComposeFileNotFound(string folder, string fileNames) =>
+        $"No compose file in {folder} (looked for {fileNames}). Pass the folder that holds the bot's compose file, or use -ComposeProject or -Name.";
+    public static string ComposeFileUnreadable(string path, string reason) =>
+        $"The compose file '{path}' cannot be read: {reason} It must be a regular text file the bot's compose project is defined in; fix it, or pass -ComposeProject or -Name instead of -ProjectDirectory.";
     public const string ComposeFileNotRegular = "it is not a regular file (a FIFO, device or socket stands there).";
-    public const string ComposeFileTooLarge = "it is larger than {0}, far more than a compose file holds.";
-    public const string ComposeProjectNameInvalid = "The compose project name '{0}' for {1} has no letters or digits, so no container can belong to it. Set name: in the compose file (or COMPOSE_PROJECT_NAME), or pass -ComposeProject.";
+    public static string ComposeFileTooLarge(string limit) =>
+        $"it is larger than {limit}, far more than a compose file holds.";
+    public static string ComposeProjectNameInvalid(string name, string composeFile) =>
+        $"The compose project name '{name}' for {composeFile} has no letters or digits, so no container can belong to it. Set name: in the compose file (or COMPOSE_PROJECT_NAME), or pass -ComposeProject.";
     public static string BotTokensInEnvironment(string name, IReadOnlyList<string> keys, string? composeFolder) =>
         $"'{name}' gets {string.Join(" and ", keys)} from its container environment (compose env_file: or environment:), which a restart does not change: "
         + $"the bot keeps running with the old token. After each save, recreate it instead: 'docker compose up -d --force-recreate' in {composeFolder ?? "the bot folder"}; "
@@ -82,41 +122,72 @@ internal static class Messages
 
     public const string NoPipelineInput = "Nothing arrived from the pipeline (no token was saved), so the bot was not restarted. Run Restart-OneFlexBot on its own to restart it anyway.";
 
-    // Env files ({0} is the path)
-    public const string EnvFileNotFound = "The env file '{0}' does not exist. Check the path, or create it with Save-OneFlexEnv.";
-    public const string EnvPathIsDirectory = "'{0}' is a folder, not a .env file. Give the path of the file itself, e.g. '{0}/.env'.";
-    public const string EnvFileUnreadable = "The env file '{0}' cannot be read: {1} Check its permissions and that no other program holds it locked.";
-    public const string EnvFileUtf16 = "The env file '{0}' is UTF-16 text, but the bot reads .env files as UTF-8. Save it as UTF-8 (e.g. in your editor's encoding menu) and try again.";
-    public const string EnvFileNotUtf8 = "The env file '{0}' is not valid UTF-8 text, and the bot reads .env files as UTF-8. Save it as UTF-8 and try again.";
-    public const string EnvKeyMissing = "The env file '{0}' does not set {1}. Save tokens there first (Get-OneFlexToken | Save-OneFlexEnv) or pass the token directly.";
-    public const string EnvKeyAfterByteOrderMark = "The env file '{0}' starts with a UTF-8 byte order mark right before {1}, so the bot (python-dotenv) does not see that key. Save the file as UTF-8 without BOM, or run Save-OneFlexEnv, which adds a line the bot reads.";
-    public const string EnvFileReadOnly = "The env file '{0}' is read-only, so the tokens were not saved there. Make it writable (chmod u+w, or clear the read-only attribute) if it should hold the tokens.";
-    public const string EnvFileNotWritable = "The tokens could not be saved to '{0}': {1} The file was left as it was. Check that you may write to the file and to its folder.";
-    public const string EnvFolderNotCreated = "The folder of '{0}' does not exist and could not be created: {1} Create it, or fix the path.";
-    public const string EnvFileBusy = "Another save has held the lock of the folder '{1}' for more than {2} seconds (it may be waiting at a -Confirm prompt), so '{0}' was left as it was. Retry when it has finished.";
+    // Env files
+    public static string EnvFileNotFound(string path) =>
+        $"The env file '{path}' does not exist. Check the path, or create it with Save-OneFlexEnv.";
+    public static string EnvPathIsDirectory(string path) =>
+        $"'{path}' is a folder, not a .env file. Give the path of the file itself, e.g. '{path}/.env'.";
+    public static string EnvFileUnreadable(string path, string reason) =>
+        $"The env file '{path}' cannot be read: {reason} Check its permissions and that no other program holds it locked.";
+    public static string EnvFileUtf16(string path) =>
+        $"The env file '{path}' is UTF-16 text, but the bot reads .env files as UTF-8. Save it as UTF-8 (e.g. in your editor's encoding menu) and try again.";
+    public static string EnvFileNotUtf8(string path) =>
+        $"The env file '{path}' is not valid UTF-8 text, and the bot reads .env files as UTF-8. Save it as UTF-8 and try again.";
+    public static string EnvKeyMissing(string path, string key) =>
+        $"The env file '{path}' does not set {key}. Save tokens there first (Get-OneFlexToken | Save-OneFlexEnv) or pass the token directly.";
+    public static string EnvKeyAfterByteOrderMark(string path, string key) =>
+        $"The env file '{path}' starts with a UTF-8 byte order mark right before {key}, so the bot (python-dotenv) does not see that key. Save the file as UTF-8 without BOM, or run Save-OneFlexEnv, which adds a line the bot reads.";
+    public static string EnvFileReadOnly(string path) =>
+        $"The env file '{path}' is read-only, so the tokens were not saved there. Make it writable (chmod u+w, or clear the read-only attribute) if it should hold the tokens.";
+    public static string EnvFileNotWritable(string path, string reason) =>
+        $"The tokens could not be saved to '{path}': {reason} The file was left as it was. Check that you may write to the file and to its folder.";
+    public static string EnvFolderNotCreated(string path, string reason) =>
+        $"The folder of '{path}' does not exist and could not be created: {reason} Create it, or fix the path.";
+    public static string EnvFileBusy(string path, string folder, int seconds) =>
+        $"Another save has held the lock of the folder '{folder}' for more than {seconds} seconds (it may be waiting at a -Confirm prompt), so '{path}' was left as it was. Retry when it has finished.";
 
     // The bot writes back (issue 16)
-    public const string EnvFileUnstable = "'{0}' kept changing while it was being read for {1} seconds (another program, such as the bot after its own token refresh, rewrites it in place), so it was not used: a partial read could have lost settings or tokens, and nothing was changed. Run the command again; if it keeps failing, find what rewrites the file over and over and stop it.";
-    public const string UnsafeTokenValue = "The {0} value cannot be written to a .env file safely: it has {1}, which a token never has (tokens use only letters, digits and . - _ ~ + / =). Nothing was written. Check that the value is really a token.";
-    public const string UnsafeTokenEmpty = "The {0} value is empty. Nothing was written.";
+    public static string EnvFileUnstable(string path, int seconds) =>
+        $"'{path}' kept changing while it was being read for {seconds} seconds (another program, such as the bot after its own token refresh, rewrites it in place), so it was not used: a partial read could have lost settings or tokens, and nothing was changed. Run the command again; if it keeps failing, find what rewrites the file over and over and stop it.";
+    public static string UnsafeTokenValue(string key, string found) =>
+        $"The {key} value cannot be written to a .env file safely: it has {found}, which a token never has (tokens use only letters, digits and . - _ ~ + / =). Nothing was written. Check that the value is really a token.";
+    public static string UnsafeTokenEmpty(string key) =>
+        $"The {key} value is empty. Nothing was written.";
     public const string SaveEnvNoTokenInput = "No token to save. Pipe a OneFlexToken (Get-OneFlexToken | Save-OneFlexEnv), or pass -AccessToken and/or -RefreshToken.";
-    public const string EnvFileInGitWorkTree = "'{0}' is inside the git work tree '{1}' and git does not ignore it: the tokens could be committed. Add it to .gitignore.";
-    public const string EnvFileHasNul = "The env file '{0}' contains NUL bytes, so it is not a text file the bot can read. Check that the path names the bot's .env file; if it does, save it again as UTF-8 text.";
-    public const string EnvFileTooLarge = "The env file '{0}' is larger than {1:N0} bytes, the most a .env file may hold here (a bot's .env is a few kilobytes), so it was not read or changed. Check that the path names the bot's .env file.";
-    public const string EnvFileNotRegular = "'{0}' is {1}, not a regular file, so it was neither read nor changed. A .env file must be a regular file: give the path of the bot's .env file itself.";
-    public const string EnvFileLinkNotRegular = "'{0}' is a symbolic link to '{1}', which is {2}, not a regular file, so nothing was read or changed. Point the link at the bot's .env file, or give that file's path.";
-    public const string EnvFileLinkDangling = "'{0}' is a symbolic link to '{1}', which does not exist (or the links loop), and a link is only followed to an existing file: nothing was created there. Point the link at the bot's .env file, or remove the link to have a new file created in its place.";
-    public const string EnvFileLinkRefused = "'{0}' is a symbolic link to '{1}', which belongs to user id {2}, neither the link's owner (user id {3}) nor you (user id {4}). A link is only followed to a file of the link's owner or of yours, so nothing was read or changed. If that file is the bot's .env, give its own path.";
-    public const string EnvFileLinkToCallersFileRefused = "'{0}' passes through a symbolic link of user id {1} and ends at '{2}', a file of yours. Another user's link is never followed to your own files (it could make you overwrite a file you did not name), so nothing was read or changed. If that file is the bot's .env, give its own path.";
-    public const string EnvFileOwnerNotKept = "'{0}' belongs to user id {1}, and a save replaces the file: only that user or root can give the new file the same owner, so nothing was changed. Run Save-OneFlexEnv as that user (or as root), or take the file over first (chown) if it should be yours.";
-    public const string EnvFileGroupNotKept = "'{0}' belongs to group id {1}, which you are not a member of, so the saved file could not keep that group: nothing was changed. Run Save-OneFlexEnv as root or as a member of that group, or change the file's group first (chgrp).";
-    public const string EnvLockFileRefused = "The lock file '{1}' for the folder of '{0}' is {2}, and a lock file is never followed through a link or opened when it is not a regular file, so nothing was changed. Delete '{1}' (the next save creates it again).";
-    public const string EnvFileInGitWorkTreeUnchecked = "'{0}' is inside the git work tree '{1}', and git could not be asked whether it ignores the file ({2}). Make sure .gitignore covers it, or the tokens could be committed.";
-    public const string EnvFolderNotLockable = "The tokens could not be saved to '{0}': its folder '{1}' could not be opened to lock it ({2}). The file was left as it was. Saving needs read and write access to the folder.";
-    public const string EnvPathNoMatch = "No file matches '{0}', so nothing was saved there. Check the pattern; to name a file whose name has wildcard characters ([ ] * ?), use -LiteralPath.";
-    public const string EnvPathNotResolved = "'{0}' does not name a file: {1}";
-    public const string EnvPathNotFileSystem = "'{0}' is a path of the PowerShell {1} provider, not a file: a .env file must be on the file system. Give a file path such as ./config/.env.";
-    public const string EnvFileNotFoundNoWildcards = "The env file '{0}' does not exist. -EnvPath takes the path as it is, without expanding wildcards: give the file's own path.";
+    public static string EnvFileInGitWorkTree(string path, string workTree) =>
+        $"'{path}' is inside the git work tree '{workTree}' and git does not ignore it: the tokens could be committed. Add it to .gitignore.";
+    public static string EnvFileHasNul(string path) =>
+        $"The env file '{path}' contains NUL bytes, so it is not a text file the bot can read. Check that the path names the bot's .env file; if it does, save it again as UTF-8 text.";
+    public static string EnvFileTooLarge(string path, int maxBytes) =>
+        $"The env file '{path}' is larger than {maxBytes:N0} bytes, the most a .env file may hold here (a bot's .env is a few kilobytes), so it was not read or changed. Check that the path names the bot's .env file.";
+    public static string EnvFileNotRegular(string path, string kind) =>
+        $"'{path}' is {kind}, not a regular file, so it was neither read nor changed. A .env file must be a regular file: give the path of the bot's .env file itself.";
+    public static string EnvFileLinkNotRegular(string path, string target, string kind) =>
+        $"'{path}' is a symbolic link to '{target}', which is {kind}, not a regular file, so nothing was read or changed. Point the link at the bot's .env file, or give that file's path.";
+    public static string EnvFileLinkDangling(string path, string target) =>
+        $"'{path}' is a symbolic link to '{target}', which does not exist (or the links loop), and a link is only followed to an existing file: nothing was created there. Point the link at the bot's .env file, or remove the link to have a new file created in its place.";
+    public static string EnvFileLinkRefused(string path, string target, uint targetOwner, uint? linkOwner, uint? caller) =>
+        $"'{path}' is a symbolic link to '{target}', which belongs to user id {targetOwner}, neither the link's owner (user id {linkOwner}) nor you (user id {caller}). A link is only followed to a file of the link's owner or of yours, so nothing was read or changed. If that file is the bot's .env, give its own path.";
+    public static string EnvFileLinkToCallersFileRefused(string path, uint? linkOwner, string target) =>
+        $"'{path}' passes through a symbolic link of user id {linkOwner} and ends at '{target}', a file of yours. Another user's link is never followed to your own files (it could make you overwrite a file you did not name), so nothing was read or changed. If that file is the bot's .env, give its own path.";
+    public static string EnvFileOwnerNotKept(string path, uint owner) =>
+        $"'{path}' belongs to user id {owner}, and a save replaces the file: only that user or root can give the new file the same owner, so nothing was changed. Run Save-OneFlexEnv as that user (or as root), or take the file over first (chown) if it should be yours.";
+    public static string EnvFileGroupNotKept(string path, uint group) =>
+        $"'{path}' belongs to group id {group}, which you are not a member of, so the saved file could not keep that group: nothing was changed. Run Save-OneFlexEnv as root or as a member of that group, or change the file's group first (chgrp).";
+    public static string EnvLockFileRefused(string path, string lockPath, string kind) =>
+        $"The lock file '{lockPath}' for the folder of '{path}' is {kind}, and a lock file is never followed through a link or opened when it is not a regular file, so nothing was changed. Delete '{lockPath}' (the next save creates it again).";
+    public static string EnvFileInGitWorkTreeUnchecked(string path, string workTree, string? problem) =>
+        $"'{path}' is inside the git work tree '{workTree}', and git could not be asked whether it ignores the file ({problem}). Make sure .gitignore covers it, or the tokens could be committed.";
+    public static string EnvFolderNotLockable(string path, string folder, string reason) =>
+        $"The tokens could not be saved to '{path}': its folder '{folder}' could not be opened to lock it ({reason}). The file was left as it was. Saving needs read and write access to the folder.";
+    public static string EnvPathNoMatch(string pattern) =>
+        $"No file matches '{pattern}', so nothing was saved there. Check the pattern; to name a file whose name has wildcard characters ([ ] * ?), use -LiteralPath.";
+    public static string EnvPathNotResolved(string path, string reason) =>
+        $"'{path}' does not name a file: {reason}";
+    public static string EnvPathNotFileSystem(string path, string provider) =>
+        $"'{path}' is a path of the PowerShell {provider} provider, not a file: a .env file must be on the file system. Give a file path such as ./config/.env.";
+    public static string EnvFileNotFoundNoWildcards(string path) =>
+        $"The env file '{path}' does not exist. -EnvPath takes the path as it is, without expanding wildcards: give the file's own path.";
 
     // Sign-in
     public static string BrowserPathNotFound(string path) =>

@@ -80,7 +80,7 @@ public static class BotRestart
 
     private static BotRestartResult NameNotFound(string missing, DockerEndpoint endpoint) =>
         new(missing, null, BotRestartOutcome.NotFound, Failure: new OneFlexException(ErrorIds.ContainerNotFound, ErrorCategory.ObjectNotFound,
-            string.Format(Messages.ContainerNameNotFound, missing, endpoint), missing));
+            Messages.ContainerNameNotFound(missing, endpoint.Display), missing));
 
     private static async Task<BotRestartResult> RestartOneAsync(DockerBotService service, BotContainer container, RestartLimits limits, WorkCallbacks callbacks, CancellationToken cancellation)
     {

@@ -45,7 +45,7 @@ public static partial class ComposeFile
                 throw Unreadable(path, Messages.ComposeFileNotRegular);
             }
 
-            var bytes = PlatformFiles.ReadAtMost(handle, facts.Size, MaxBytes) ?? throw Unreadable(path, string.Format(Messages.ComposeFileTooLarge, ReplyLimits.Describe(MaxBytes)));
+            var bytes = PlatformFiles.ReadAtMost(handle, facts.Size, MaxBytes) ?? throw Unreadable(path, Messages.ComposeFileTooLarge(ReplyLimits.Describe(MaxBytes)));
             return Encoding.UTF8.GetString(bytes.Span).TrimStart('\uFEFF');
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -271,7 +271,7 @@ public static partial class ComposeFile
     }
 
     private static OneFlexException Unreadable(string path, string reason) =>
-        new(ErrorIds.ComposeFileUnreadable, ErrorCategory.ReadError, string.Format(Messages.ComposeFileUnreadable, path, reason), path);
+        new(ErrorIds.ComposeFileUnreadable, ErrorCategory.ReadError, Messages.ComposeFileUnreadable(path, reason), path);
 
     // What compose accepts as a service name.
     [GeneratedRegex(@"^[a-zA-Z0-9][a-zA-Z0-9._-]*$")]

@@ -33,7 +33,7 @@ public static class ComposeProject
         var normalised = Normalise(chosen);
         if (normalised.Length == 0)
         {
-            throw new OneFlexException(ErrorIds.ComposeProjectNameInvalid, ErrorCategory.InvalidData, string.Format(Messages.ComposeProjectNameInvalid, chosen, full), full);
+            throw new OneFlexException(ErrorIds.ComposeProjectNameInvalid, ErrorCategory.InvalidData, Messages.ComposeProjectNameInvalid(chosen, full), full);
         }
 
         return normalised;
@@ -62,5 +62,5 @@ public static class ComposeProject
         EnvFileReader.TryReadValues(path)?.GetValueOrDefault(ProjectNameVariable) is { Length: > 0 } name ? name : null;
 
     private static OneFlexException NotFound(string directory) =>
-        new(ErrorIds.ComposeFileNotFound, ErrorCategory.ObjectNotFound, string.Format(Messages.ComposeFileNotFound, directory, string.Join(", ", ComposeFile.FileNames)), directory);
+        new(ErrorIds.ComposeFileNotFound, ErrorCategory.ObjectNotFound, Messages.ComposeFileNotFound(directory, string.Join(", ", ComposeFile.FileNames)), directory);
 }

@@ -76,10 +76,10 @@ public sealed class DockerBotService : IDisposable
     {
         var botLike = all.Where(LooksLikeTheBot).Select(c => c.Describe()).ToArray();
         var existing = botLike.Length > 0
-            ? string.Format(Messages.BotLikeContainers, string.Join("; ", botLike))
-            : string.Format(Messages.NoBotLikeContainers, all.Count);
+            ? Messages.BotLikeContainers(string.Join("; ", botLike))
+            : Messages.NoBotLikeContainers(all.Count);
         return new OneFlexException(ErrorIds.ContainerNotFound, ErrorCategory.ObjectNotFound,
-            string.Format(Messages.ContainerNotFound, selection, Endpoint, existing), selection.ToString());
+            Messages.ContainerNotFound(selection.ToString(), Endpoint.Display, existing), selection.ToString());
     }
 
     /// <summary>
@@ -161,7 +161,7 @@ public sealed class DockerBotService : IDisposable
             if (state is { Running: false, Restarting: false } && isNewRun && state.Status is "exited" or "dead")
             {
                 throw new OneFlexException(ErrorIds.ContainerExited, ErrorCategory.InvalidResult,
-                    string.Format(Messages.ContainerExited, container.Name, state.ExitCode), container.Name);
+                    Messages.ContainerExited(container.Name, state.ExitCode), container.Name);
             }
 
             if (limits.Remaining == TimeSpan.Zero)
@@ -188,11 +188,11 @@ public sealed class DockerBotService : IDisposable
             var lastCheck = state.Health?.Log?.LastOrDefault()?.Output?.Trim();
             var detail = string.IsNullOrEmpty(lastCheck) ? "" : $", last check: {Shorten(lastCheck)}";
             return new OneFlexException(ErrorIds.ContainerUnhealthy, ErrorCategory.OperationTimeout,
-                string.Format(Messages.ContainerUnhealthy, container.Name, seconds, health, detail), container.Name);
+                Messages.ContainerUnhealthy(container.Name, seconds, health, detail), container.Name);
         }
 
         return new OneFlexException(ErrorIds.ContainerStartTimeout, ErrorCategory.OperationTimeout,
-            string.Format(Messages.ContainerStartTimeout, container.Name, seconds, state?.Status ?? "unknown"), container.Name);
+            Messages.ContainerStartTimeout(container.Name, seconds, state?.Status ?? "unknown"), container.Name);
     }
 
     /// <summary>The container as the engine sees it now, asked within a few seconds; null when it does not say.</summary>
@@ -251,7 +251,7 @@ public sealed class DockerBotService : IDisposable
             }
 
             throw new OneFlexException(ErrorIds.DockerTlsCertificatesMissing, ErrorCategory.ObjectNotFound,
-                string.Format(Messages.DockerTlsCertificatesMissing, endpoint, folder, missing), folder);
+                Messages.DockerTlsCertificatesMissing(endpoint.Display, folder, missing), folder);
         }
 
         var certificates = DockerTlsCertificates.LoadFromDirectory(folder, loadCertificateAuthority: endpoint.VerifyServer);

@@ -58,10 +58,10 @@ public static class DockerEndpointResolver
         return scheme switch
         {
             "unix" => ParseUnix(value, rest),
-            "npipe" when !platform.IsWindows => throw new OneFlexException(ErrorIds.InvalidDockerHost, ErrorCategory.InvalidArgument, string.Format(Messages.DockerHostPipeNotWindows, Shown(value)), Shown(value)),
+            "npipe" when !platform.IsWindows => throw new OneFlexException(ErrorIds.InvalidDockerHost, ErrorCategory.InvalidArgument, Messages.DockerHostPipeNotWindows(Shown(value)), Shown(value)),
             "npipe" => ParseNamedPipe(value, rest),
             "tcp" or "http" or "https" => ParseTcp(platform, value, scheme, rest),
-            "ssh" => throw new OneFlexException(ErrorIds.InvalidDockerHost, ErrorCategory.InvalidArgument, string.Format(Messages.DockerHostSshUnsupported, Shown(value)), Shown(value)),
+            "ssh" => throw new OneFlexException(ErrorIds.InvalidDockerHost, ErrorCategory.InvalidArgument, Messages.DockerHostSshUnsupported(Shown(value)), Shown(value)),
             _ => throw Invalid(value),
         };
     }
@@ -100,7 +100,7 @@ public static class DockerEndpointResolver
         var hostPort = rest.TrimEnd('/');
         if (UrlPolicy.HasUserInfo(value))
         {
-            throw new OneFlexException(ErrorIds.InvalidDockerHost, ErrorCategory.InvalidArgument, string.Format(Messages.DockerHostHasUserInfo, Shown(value)), Shown(value));
+            throw new OneFlexException(ErrorIds.InvalidDockerHost, ErrorCategory.InvalidArgument, Messages.DockerHostHasUserInfo(Shown(value)), Shown(value));
         }
 
         if (hostPort.Length == 0 || hostPort.Contains('/') || hostPort.Contains('?'))
@@ -123,7 +123,7 @@ public static class DockerEndpointResolver
     }
 
     private static OneFlexException Invalid(string value) =>
-        new(ErrorIds.InvalidDockerHost, ErrorCategory.InvalidArgument, string.Format(Messages.InvalidDockerHost, Shown(value)), Shown(value));
+        new(ErrorIds.InvalidDockerHost, ErrorCategory.InvalidArgument, Messages.InvalidDockerHost(Shown(value)), Shown(value));
 
     /// <summary>An endpoint as it may be shown: never with user info.</summary>
     private static string Shown(string value) => UrlPolicy.RemoveUserInfo(value);

@@ -24,7 +24,7 @@ internal static class DockerFailures
 
         if (ReplyLimits.Find(failure) is { } tooLarge)
         {
-            return NotAnEngine(endpoint, string.Format(Messages.DockerReplyTooLarge, ReplyLimits.Describe(tooLarge.Limit)), failure);
+            return NotAnEngine(endpoint, Messages.DockerReplyTooLarge(ReplyLimits.Describe(tooLarge.Limit)), failure);
         }
 
         if (Find<System.Text.Json.JsonException>(failure) is not null)
@@ -47,22 +47,22 @@ internal static class DockerFailures
         return failure switch
         {
             DockerContainerNotFoundException => new OneFlexException(ErrorIds.ContainerNotFound, ErrorCategory.ObjectNotFound,
-                string.Format(Messages.ContainerGone, container, endpoint), container, failure),
+                Messages.ContainerGone(container, endpoint.Display), container, failure),
             DockerApiException api when EngineMessage(api) is null =>
-                NotAnEngine(endpoint, string.Format(Messages.DockerReplyNotEngineError, (int)api.StatusCode), failure),
+                NotAnEngine(endpoint, Messages.DockerReplyNotEngineError((int)api.StatusCode), failure),
             DockerApiException api => new OneFlexException(ErrorIds.DockerEngineError, ErrorCategory.InvalidOperation,
-                string.Format(Messages.DockerEngineError, container ?? "the bot", endpoint, (int)api.StatusCode, EngineMessage(api)), container, failure),
+                Messages.DockerEngineError(container ?? "the bot", endpoint.Display, (int)api.StatusCode, EngineMessage(api)), container, failure),
             AuthenticationException tls => Unreachable(endpoint, Messages.DockerTlsFailed + " " + tls.Message, failure),
             HttpRequestException http => Unreachable(endpoint, Find<AuthenticationException>(http) is { } tls ? Messages.DockerTlsFailed + " " + tls.Message : http.Message, failure),
             TimeoutException or TaskCanceledException => Unreachable(endpoint, Messages.DockerNoAnswer, failure),
             IOException io => Unreachable(endpoint, io.Message, failure),
             _ => new OneFlexException(ErrorIds.DockerEngineError, ErrorCategory.InvalidOperation,
-                string.Format(Messages.DockerEngineError, container ?? "the bot", endpoint, 0, failure.Message), container, failure),
+                Messages.DockerEngineError(container ?? "the bot", endpoint.Display, 0, failure.Message), container, failure),
         };
     }
 
     public static OneFlexException PermissionDenied(DockerEndpoint endpoint, Exception? inner = null) =>
-        new(ErrorIds.DockerPermissionDenied, ErrorCategory.PermissionDenied, string.Format(Messages.DockerPermissionDenied, endpoint), endpoint.Display, inner);
+        new(ErrorIds.DockerPermissionDenied, ErrorCategory.PermissionDenied, Messages.DockerPermissionDenied(endpoint.Display), endpoint.Display, inner);
 
     public static OneFlexException Unreachable(DockerEndpoint endpoint, string reason, Exception? inner = null)
     {
@@ -73,11 +73,11 @@ internal static class DockerFailures
             _ => Messages.DockerUnreachableTcpHint,
         };
         return new OneFlexException(ErrorIds.DockerUnreachable, ErrorCategory.ResourceUnavailable,
-            string.Format(Messages.DockerUnreachable, endpoint, reason.TrimEnd('.'), hint), endpoint.Display, inner);
+            Messages.DockerUnreachable(endpoint.Display, reason.TrimEnd('.'), hint), endpoint.Display, inner);
     }
 
     public static OneFlexException NotAnEngine(DockerEndpoint endpoint, string what, Exception? inner = null) =>
-        new(ErrorIds.DockerNotAnEngine, ErrorCategory.InvalidResult, string.Format(Messages.DockerNotAnEngine, endpoint, what), endpoint.Display, inner);
+        new(ErrorIds.DockerNotAnEngine, ErrorCategory.InvalidResult, Messages.DockerNotAnEngine(endpoint.Display, what), endpoint.Display, inner);
 
     /// <summary>The engine's own error text (its replies are JSON with a 'message'), bounded; null when the reply is not an engine's.</summary>
     private static string? EngineMessage(DockerApiException api)

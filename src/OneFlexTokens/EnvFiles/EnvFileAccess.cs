@@ -69,7 +69,7 @@ internal static class EnvFileAccess
         if (facts.Kind is FileKind.SymbolicLink or FileKind.Missing)
         {
             throw new OneFlexException(ErrorIds.EnvFileLinkDangling, ErrorCategory.ObjectNotFound,
-                string.Format(Messages.EnvFileLinkDangling, path, current), path);
+                Messages.EnvFileLinkDangling(path, current), path);
         }
 
         CheckKind(facts.Kind, path, current, viaLink: true);
@@ -82,13 +82,13 @@ internal static class EnvFileAccess
             if (owner != caller)
             {
                 throw new OneFlexException(ErrorIds.EnvFileLinkRefused, ErrorCategory.SecurityError,
-                    string.Format(Messages.EnvFileLinkRefused, path, current, owner, linkOwners.First(linkOwner => linkOwner != owner), caller), path);
+                    Messages.EnvFileLinkRefused(path, current, owner, linkOwners.First(linkOwner => linkOwner != owner), caller), path);
             }
 
             if (stranger is not null)
             {
                 throw new OneFlexException(ErrorIds.EnvFileLinkRefused, ErrorCategory.SecurityError,
-                    string.Format(Messages.EnvFileLinkToCallersFileRefused, path, stranger, current), path);
+                    Messages.EnvFileLinkToCallersFileRefused(path, stranger, current), path);
             }
         }
 
@@ -174,11 +174,11 @@ internal static class EnvFileAccess
     internal static OneFlexException Unreadable(string shownPath, Exception e) => e switch
     {
         SymbolicLinkException => new OneFlexException(ErrorIds.EnvFileLinkRefused, ErrorCategory.SecurityError,
-            string.Format(Messages.EnvFileNotRegular, shownPath, "a symbolic link that appeared while it was being read"), shownPath, e),
+            Messages.EnvFileNotRegular(shownPath, "a symbolic link that appeared while it was being read"), shownPath, e),
         UnauthorizedAccessException => new OneFlexException(ErrorIds.EnvFileUnreadable, ErrorCategory.PermissionDenied,
-            string.Format(Messages.EnvFileUnreadable, shownPath, e.Message), shownPath, e),
+            Messages.EnvFileUnreadable(shownPath, e.Message), shownPath, e),
         _ => new OneFlexException(ErrorIds.EnvFileUnreadable, ErrorCategory.ReadError,
-            string.Format(Messages.EnvFileUnreadable, shownPath, e.Message), shownPath, e),
+            Messages.EnvFileUnreadable(shownPath, e.Message), shownPath, e),
     };
 
     internal static string Describe(FileKind kind) => kind switch
@@ -200,16 +200,16 @@ internal static class EnvFileAccess
                 return;
             case FileKind.Directory:
                 throw new OneFlexException(ErrorIds.EnvPathIsDirectory, ErrorCategory.InvalidArgument,
-                    string.Format(Messages.EnvPathIsDirectory, path), path);
+                    Messages.EnvPathIsDirectory(path), path);
             default:
                 throw new OneFlexException(ErrorIds.EnvFileNotRegular, ErrorCategory.InvalidArgument,
                     viaLink
-                        ? string.Format(Messages.EnvFileLinkNotRegular, path, target, Describe(kind))
-                        : string.Format(Messages.EnvFileNotRegular, path, Describe(kind)),
+                        ? Messages.EnvFileLinkNotRegular(path, target, Describe(kind))
+                        : Messages.EnvFileNotRegular(path, Describe(kind)),
                     path);
         }
     }
 
     internal static OneFlexException TooLarge(string shownPath) =>
-        new(ErrorIds.EnvFileTooLarge, ErrorCategory.LimitsExceeded, string.Format(Messages.EnvFileTooLarge, shownPath, MaxBytes), shownPath);
+        new(ErrorIds.EnvFileTooLarge, ErrorCategory.LimitsExceeded, Messages.EnvFileTooLarge(shownPath, MaxBytes), shownPath);
 }

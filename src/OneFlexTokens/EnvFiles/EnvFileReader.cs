@@ -26,7 +26,7 @@ public static class EnvFileReader
 
     /// <param name="path">A full file-system path (cmdlets resolve it first); EnvFileNotFound when the file does not exist.</param>
     public static IReadOnlyDictionary<string, string> ReadValues(string path) =>
-        TryReadValues(path) ?? throw new OneFlexException(ErrorIds.EnvFileNotFound, ErrorCategory.ObjectNotFound, string.Format(Messages.EnvFileNotFound, path), path);
+        TryReadValues(path) ?? throw new OneFlexException(ErrorIds.EnvFileNotFound, ErrorCategory.ObjectNotFound, Messages.EnvFileNotFound(path), path);
 
     /// <summary>How long a read waits for a file the bot is rewriting to be whole (<see cref="EnvFileStableRead"/>), as a save does.</summary>
     public static readonly TimeSpan StableReadTimeout = TimeSpan.FromSeconds(30);
@@ -85,13 +85,13 @@ public static class EnvFileReader
         if (content.IndexOf((byte)0) >= 0)
         {
             throw new OneFlexException(ErrorIds.EnvFileUnreadable, ErrorCategory.InvalidData,
-                string.Format(LooksLikeUtf16(content) ? Messages.EnvFileUtf16 : Messages.EnvFileHasNul, path), path);
+                LooksLikeUtf16(content) ? Messages.EnvFileUtf16(path) : Messages.EnvFileHasNul(path), path);
         }
 
         if (!Utf8.IsValid(content))
         {
             throw new OneFlexException(ErrorIds.EnvFileUnreadable, ErrorCategory.InvalidData,
-                string.Format(Messages.EnvFileNotUtf8, path), path);
+                Messages.EnvFileNotUtf8(path), path);
         }
     }
 
@@ -102,7 +102,7 @@ public static class EnvFileReader
             || content.StartsWith(stackalloc byte[] { 0x00, 0x00, 0xFE, 0xFF }))
         {
             throw new OneFlexException(ErrorIds.EnvFileUnreadable, ErrorCategory.InvalidData,
-                string.Format(Messages.EnvFileUtf16, path), path);
+                Messages.EnvFileUtf16(path), path);
         }
     }
 

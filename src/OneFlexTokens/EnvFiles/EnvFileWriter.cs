@@ -123,7 +123,7 @@ internal sealed class EnvFileWriter
         {
             throw new OneFlexException(ErrorIds.EnvFileNotWritable,
                 e is UnauthorizedAccessException ? ErrorCategory.PermissionDenied : ErrorCategory.WriteError,
-                string.Format(Messages.EnvFolderNotCreated, target.Path, e.Message), target.Path, e);
+                Messages.EnvFolderNotCreated(target.Path, e.Message), target.Path, e);
         }
     }
 
@@ -136,18 +136,18 @@ internal sealed class EnvFileWriter
         catch (LockFileHeldException)
         {
             throw new OneFlexException(ErrorIds.EnvFileBusy, ErrorCategory.ResourceBusy,
-                string.Format(Messages.EnvFileBusy, target.Path, target.Folder, (int)LockTimeout.TotalSeconds), target.Path);
+                Messages.EnvFileBusy(target.Path, target.Folder, (int)LockTimeout.TotalSeconds), target.Path);
         }
         catch (LockFileRefusedException e)
         {
             throw new OneFlexException(ErrorIds.EnvLockFileRefused, ErrorCategory.SecurityError,
-                string.Format(Messages.EnvLockFileRefused, target.Path, e.Path, EnvFileAccess.Describe(e.Kind)), target.Path, e);
+                Messages.EnvLockFileRefused(target.Path, e.Path, EnvFileAccess.Describe(e.Kind)), target.Path, e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new OneFlexException(ErrorIds.EnvFileNotWritable,
                 e is UnauthorizedAccessException ? ErrorCategory.PermissionDenied : ErrorCategory.WriteError,
-                string.Format(Messages.EnvFolderNotLockable, target.Path, target.Folder, e.Message), target.Path, e);
+                Messages.EnvFolderNotLockable(target.Path, target.Folder, e.Message), target.Path, e);
         }
     }
 
@@ -160,7 +160,7 @@ internal sealed class EnvFileWriter
         catch (OwnerNotKeptException e)
         {
             throw new OneFlexException(ErrorIds.EnvFileOwnerNotKept, ErrorCategory.PermissionDenied,
-                e.OwnerKept ? string.Format(Messages.EnvFileGroupNotKept, target.Path, e.Group) : string.Format(Messages.EnvFileOwnerNotKept, target.Path, e.Owner),
+                e.OwnerKept ? Messages.EnvFileGroupNotKept(target.Path, e.Group) : Messages.EnvFileOwnerNotKept(target.Path, e.Owner),
                 target.Path, e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -181,7 +181,7 @@ internal sealed class EnvFileWriter
         if (readOnly)
         {
             throw new OneFlexException(ErrorIds.EnvFileNotWritable, ErrorCategory.PermissionDenied,
-                string.Format(Messages.EnvFileReadOnly, target.Path), target.Path);
+                Messages.EnvFileReadOnly(target.Path), target.Path);
         }
 
         try
@@ -205,12 +205,12 @@ internal sealed class EnvFileWriter
         if (facts.OwnerId is { } owner && caller is not null && caller != 0 && caller != owner)
         {
             throw new OneFlexException(ErrorIds.EnvFileOwnerNotKept, ErrorCategory.PermissionDenied,
-                string.Format(Messages.EnvFileOwnerNotKept, path, owner), path);
+                Messages.EnvFileOwnerNotKept(path, owner), path);
         }
     }
 
     private static OneFlexException NotWritable(string path, Exception e) =>
         new(ErrorIds.EnvFileNotWritable,
             e is UnauthorizedAccessException ? ErrorCategory.PermissionDenied : ErrorCategory.WriteError,
-            string.Format(Messages.EnvFileNotWritable, path, e.Message), path, e);
+            Messages.EnvFileNotWritable(path, e.Message), path, e);
 }

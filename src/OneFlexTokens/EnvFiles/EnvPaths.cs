@@ -6,7 +6,7 @@ namespace OneFlexTokens.EnvFiles;
 /// <summary>
 /// How cmdlet parameters name .env files: by PowerShell's rules for paths, as the core cmdlets read them. Relative
 /// paths follow the current PowerShell location; PSDrives and provider-qualified paths (the PSPath of Get-Item's output)
-/// work; paths of other providers than the file system are EnvPathNotFileSystem. Save-OneFlexEnv -Path expands wildcards
+/// work; paths of other providers than the file system are PathNotFileSystem. Save-OneFlexEnv -Path expands wildcards
 /// like Set-Content -Path -Force (hidden files match; a pattern that matches nothing is EnvFileNotFound; a path without
 /// wildcards need not exist, so that the file can be created); -LiteralPath, and -EnvPath of the cmdlets that read one
 /// file, take the path as it is.
@@ -42,7 +42,7 @@ internal static class EnvPaths
 
         return files.Count > 0
             ? files
-            : throw new OneFlexException(ErrorIds.EnvFileNotFound, ErrorCategory.ObjectNotFound, string.Format(Messages.EnvPathNoMatch, path), path);
+            : throw new OneFlexException(ErrorIds.EnvFileNotFound, ErrorCategory.ObjectNotFound, Messages.EnvPathNoMatch(path), path);
     }
 
     /// <summary>The full path of the one file that a reader's -EnvPath names, taken as it is: wildcard characters are part of the name.</summary>
@@ -51,7 +51,7 @@ internal static class EnvPaths
         var full = Unresolved(session, path);
         if (WildcardPattern.ContainsWildcardCharacters(path) && PlatformFiles.Inspect(full).Kind == FileKind.Missing)
         {
-            throw new OneFlexException(ErrorIds.EnvFileNotFound, ErrorCategory.ObjectNotFound, string.Format(Messages.EnvFileNotFoundNoWildcards, full), full);
+            throw new OneFlexException(ErrorIds.EnvFileNotFound, ErrorCategory.ObjectNotFound, Messages.EnvFileNotFoundNoWildcards(full), full);
         }
 
         return full;
@@ -78,15 +78,15 @@ internal static class EnvPaths
     {
         if (!FileSystemPath.IsFileSystem(provider))
         {
-            throw new OneFlexException(ErrorIds.EnvPathNotFileSystem, ErrorCategory.InvalidArgument,
-                string.Format(Messages.EnvPathNotFileSystem, path, provider!.Name), path);
+            throw new OneFlexException(ErrorIds.PathNotFileSystem, ErrorCategory.InvalidArgument,
+                Messages.EnvPathNotFileSystem(path, provider!.Name), path);
         }
     }
 
     private static OneFlexException NotResolved(string path, Exception e) => e switch
     {
-        ProviderNotFoundException => new(ErrorIds.EnvPathNotFileSystem, ErrorCategory.InvalidArgument, string.Format(Messages.EnvPathNotResolved, path, e.Message), path, e),
-        SessionStateException => new(ErrorIds.EnvFileNotFound, ErrorCategory.ObjectNotFound, string.Format(Messages.EnvPathNotResolved, path, e.Message), path, e),
-        _ => new(ErrorIds.EnvFileNotFound, ErrorCategory.InvalidArgument, string.Format(Messages.EnvPathNotResolved, path, e.Message), path, e),
+        ProviderNotFoundException => new(ErrorIds.PathNotFileSystem, ErrorCategory.InvalidArgument, Messages.EnvPathNotResolved(path, e.Message), path, e),
+        SessionStateException => new(ErrorIds.EnvFileNotFound, ErrorCategory.ObjectNotFound, Messages.EnvPathNotResolved(path, e.Message), path, e),
+        _ => new(ErrorIds.EnvFileNotFound, ErrorCategory.InvalidArgument, Messages.EnvPathNotResolved(path, e.Message), path, e),
     };
 }

@@ -20,7 +20,7 @@ public static class TokenValueRules
         if (string.IsNullOrEmpty(value))
         {
             throw new OneFlexException(ErrorIds.UnsafeTokenValue, ErrorCategory.InvalidData,
-                string.Format(Messages.UnsafeTokenEmpty, key), key);
+                Messages.UnsafeTokenEmpty(key), key);
         }
 
         foreach (var c in value)
@@ -28,7 +28,7 @@ public static class TokenValueRules
             if (!IsSafe(c))
             {
                 throw new OneFlexException(ErrorIds.UnsafeTokenValue, ErrorCategory.InvalidData,
-                    string.Format(Messages.UnsafeTokenValue, key, Describe(c)), key);
+                    Messages.UnsafeTokenValue(key, Describe(c)), key);
             }
         }
     }

@@ -6,7 +6,7 @@ namespace OneFlexTokens.Scheduling;
 /// One scheduler's registrations of the renewal: its entry for each bot folder (a crontab line, a task, DSM's steps) and
 /// the state a registration keeps in the bot folder's state folder (the saved webhook, the registration time). Callers
 /// never ask which platform it is: what a platform cannot do here comes back as <see cref="RegistrationOutcome.Instructions"/>,
-/// <see cref="RemovalSteps"/> and <see cref="FindNote"/>. <see cref="RenewalRegistrar.For"/> picks the one of this system.
+/// <see cref="RemovalSteps"/> and <see cref="FindNote"/>. <see cref="RenewalRegistrar.For(Common.HostPlatform, string)"/> picks the one of this system.
 /// </summary>
 public interface IRenewalRegistrar
 {

@@ -21,7 +21,7 @@ public static class JwtReader
 
         if (token.Length > MaxTokenLength)
         {
-            throw Fail(ErrorIds.TokenMalformed, string.Format(Messages.TokenTooLong, token.Length, MaxTokenLength / 1024));
+            throw Fail(ErrorIds.TokenMalformed, Messages.TokenTooLong(token.Length, MaxTokenLength / 1024));
         }
 
         var firstDot = token.IndexOf('.');

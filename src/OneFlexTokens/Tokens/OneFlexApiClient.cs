@@ -34,12 +34,12 @@ public static partial class OneFlexApiClient
             using var response = await SharedHttp.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeoutSource.Token).ConfigureAwait(false);
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
-                return new ProbeResult(TokenValidity.Rejected, string.Format(Messages.TokenRejected, shown, (int)response.StatusCode));
+                return new ProbeResult(TokenValidity.Rejected, Messages.TokenRejected(shown, (int)response.StatusCode));
             }
 
             if (!response.IsSuccessStatusCode)
             {
-                return new ProbeResult(TokenValidity.ServiceError, string.Format(Messages.ServiceError, shown, (int)response.StatusCode));
+                return new ProbeResult(TokenValidity.ServiceError, Messages.ServiceError(shown, (int)response.StatusCode));
             }
 
             var body = await ReplyLimits.ReadBodyAsync(response, ReplyLimits.Json, timeoutSource.Token).ConfigureAwait(false);
@@ -47,15 +47,15 @@ public static partial class OneFlexApiClient
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new ProbeResult(TokenValidity.Unreachable, string.Format(Messages.ServiceUnreachable, shown, Messages.NoAnswerWithin(timeout).TrimEnd('.')));
+            return new ProbeResult(TokenValidity.Unreachable, Messages.ServiceUnreachable(shown, Messages.NoAnswerWithin(timeout).TrimEnd('.')));
         }
         catch (Exception e) when (ReplyLimits.Find(e) is { } tooLarge)
         {
-            return new ProbeResult(TokenValidity.ServiceError, Messages.ReplyTooLarge(string.Format(Messages.TokenCheckAt, shown), tooLarge.Limit));
+            return new ProbeResult(TokenValidity.ServiceError, Messages.ReplyTooLarge(Messages.TokenCheckAt(shown), tooLarge.Limit));
         }
         catch (HttpRequestException failure)
         {
-            return new ProbeResult(TokenValidity.Unreachable, string.Format(Messages.ServiceUnreachable, shown, failure.HttpRequestError));
+            return new ProbeResult(TokenValidity.Unreachable, Messages.ServiceUnreachable(shown, failure.HttpRequestError.ToString()));
         }
     }
 
@@ -75,15 +75,15 @@ public static partial class OneFlexApiClient
             {
                 var (said, isAuthError) = DescribeErrors(errors, accessToken);
                 return isAuthError
-                    ? new ProbeResult(TokenValidity.Rejected, string.Format(Messages.TokenRejectedByGraphQl, shown, said))
-                    : new ProbeResult(TokenValidity.ServiceError, string.Format(Messages.ServiceGraphQlError, shown, said));
+                    ? new ProbeResult(TokenValidity.Rejected, Messages.TokenRejectedByGraphQl(shown, said))
+                    : new ProbeResult(TokenValidity.ServiceError, Messages.ServiceGraphQlError(shown, said));
             }
 
-            return new ProbeResult(TokenValidity.ServiceError, string.Format(Messages.ServiceBadAnswer, shown));
+            return new ProbeResult(TokenValidity.ServiceError, Messages.ServiceBadAnswer(shown));
         }
         catch (JsonException)
         {
-            return new ProbeResult(TokenValidity.ServiceError, string.Format(Messages.ServiceBadAnswer, shown));
+            return new ProbeResult(TokenValidity.ServiceError, Messages.ServiceBadAnswer(shown));
         }
     }
 

@@ -38,9 +38,9 @@ public sealed record OneFlexBaseUrl
         return UrlPolicy.Check(value, out var uri) switch
         {
             UrlVerdict.Ok => new OneFlexBaseUrl(UrlPolicy.Origin(uri!)),
-            UrlVerdict.HasUserInfo => throw new OneFlexException(ErrorIds.BaseUrlHasUserInfo, ErrorCategory.SecurityError, string.Format(Messages.BaseUrlHasUserInfo, shown), shown),
-            UrlVerdict.Insecure => throw new OneFlexException(ErrorIds.InsecureBaseUrl, ErrorCategory.SecurityError, string.Format(Messages.InsecureBaseUrl, shown), shown),
-            _ => throw new OneFlexException(ErrorIds.InvalidBaseUrl, ErrorCategory.InvalidArgument, string.Format(Messages.InvalidBaseUrl, shown), shown),
+            UrlVerdict.HasUserInfo => throw new OneFlexException(ErrorIds.BaseUrlHasUserInfo, ErrorCategory.SecurityError, Messages.BaseUrlHasUserInfo(shown), shown),
+            UrlVerdict.Insecure => throw new OneFlexException(ErrorIds.InsecureBaseUrl, ErrorCategory.SecurityError, Messages.InsecureBaseUrl(shown), shown),
+            _ => throw new OneFlexException(ErrorIds.InvalidBaseUrl, ErrorCategory.InvalidArgument, Messages.InvalidBaseUrl(shown), shown),
         };
     }
 

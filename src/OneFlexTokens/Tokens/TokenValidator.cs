@@ -28,10 +28,10 @@ public static class TokenValidator
         var (reason, message) = claims switch
         {
             { ExpiresAt: null } => (TokenValidity.NoExpiry, Messages.TokenNoExpiry),
-            { ExpiresAt: var exp } when exp <= now => (TokenValidity.Expired, string.Format(Messages.TokenExpired, exp)),
-            { NotBefore: var nbf } when nbf > now + NotBeforeClockSkew => (TokenValidity.NotYetValid, string.Format(Messages.TokenNotYetValid, nbf)),
+            { ExpiresAt: var exp } when exp <= now => (TokenValidity.Expired, Messages.TokenExpired(exp)),
+            { NotBefore: var nbf } when nbf > now + NotBeforeClockSkew => (TokenValidity.NotYetValid, Messages.TokenNotYetValid(nbf)),
             { ExpiresAt: var exp } when exp - now < minimumValidity =>
-                (TokenValidity.ExpiresTooSoon, string.Format(Messages.TokenExpiresTooSoon, exp, minimumValidity)),
+                (TokenValidity.ExpiresTooSoon, Messages.TokenExpiresTooSoon(exp, minimumValidity)),
             _ => (TokenValidity.Valid, Messages.TokenValid),
         };
 

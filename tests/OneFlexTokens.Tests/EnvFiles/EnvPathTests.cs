@@ -107,7 +107,7 @@ public sealed class EnvPathTests : IDisposable
     }
 
     [Fact]
-    public void PSDrives_work_and_paths_of_other_providers_are_EnvPathNotFileSystem_for_every_cmdlet()
+    public void PSDrives_work_and_paths_of_other_providers_are_PathNotFileSystem_for_every_cmdlet()
     {
         var folder = TempEnv.Folder();
         var name = "ONEFLEXTOKENS_TEST_" + Guid.NewGuid().ToString("N")[..8];
@@ -123,7 +123,7 @@ public sealed class EnvPathTests : IDisposable
         Assert.Equal(4, refused.AllErrors.Count());
         Assert.All(refused.AllErrors, e =>
         {
-            Assert.StartsWith(ErrorIds.EnvPathNotFileSystem + ",", e.FullyQualifiedErrorId);
+            Assert.StartsWith(ErrorIds.PathNotFileSystem + ",", e.FullyQualifiedErrorId);
             Assert.Equal(ErrorCategory.InvalidArgument, e.CategoryInfo.Category);
         });
         Assert.Contains("Environment provider", refused.Errors[0].Exception.Message);
