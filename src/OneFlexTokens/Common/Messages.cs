@@ -133,8 +133,6 @@ internal static class Messages
         $"The env file '{path}' is UTF-16 text, but the bot reads .env files as UTF-8. Save it as UTF-8 (e.g. in your editor's encoding menu) and try again.";
     public static string EnvFileNotUtf8(string path) =>
         $"The env file '{path}' is not valid UTF-8 text, and the bot reads .env files as UTF-8. Save it as UTF-8 and try again.";
-    public static string EnvKeyMissing(string path, string key) =>
-        $"The env file '{path}' does not set {key}. Save tokens there first (Get-OneFlexToken | Save-OneFlexEnv) or pass the token directly.";
     public static string EnvKeyAfterByteOrderMark(string path, string key) =>
         $"The env file '{path}' starts with a UTF-8 byte order mark right before {key}, so the bot (python-dotenv) does not see that key. Save the file as UTF-8 without BOM, or run Save-OneFlexEnv, which adds a line the bot reads.";
     public static string EnvFileReadOnly(string path) =>
