@@ -46,7 +46,8 @@ BeforeAll {
     $script:Steps = Join-Path $Work 'steps'
     $null = New-Item -ItemType Directory -Path $Steps
     Set-Content -LiteralPath (Join-Path $Steps 'register.ps1') -Value @'
-param([string] $Module, [string] $Bot, [string] $BaseUrl, [string] $WebhookUrl, [switch] $WhatIf, [switch] $Unregister, [switch] $Status, [string] $Id, [switch] $Refused)
+param([string] $Module, [string] $Bot, [string] $BaseUrl, [string] $WebhookUrl, [switch] $WhatIf, [switch] $Unregister, [switch] $Status, [string] $Id, [switch] $Refused,
+    [string] $StatePath, [string] $LogPath, [string] $LockTimeout, [string] $MinimumValidity)
 $ErrorActionPreference = 'Stop'
 Import-Module $Module
 if ($Refused) {
@@ -61,7 +62,9 @@ if ($Status) {
 }
 if ($Unregister -and $Id) { Unregister-OneFlexRenewal -Id $Id -Verbose 4>&1 | ForEach-Object { "$_" }; return }
 if ($Unregister) { Unregister-OneFlexRenewal -BotFolder $Bot -Verbose 4>&1 | ForEach-Object { "$_" }; return }
-$registration = Register-OneFlexRenewal -BotFolder $Bot -BaseUrl $BaseUrl -WebhookUrl $WebhookUrl -NoBrowser -PassThru -WhatIf:$WhatIf
+$more = @{}
+foreach ($name in 'StatePath', 'LogPath', 'LockTimeout', 'MinimumValidity') { if ($PSBoundParameters[$name]) { $more[$name] = $PSBoundParameters[$name] } }
+$registration = Register-OneFlexRenewal -BotFolder $Bot -BaseUrl $BaseUrl -WebhookUrl $WebhookUrl -NoBrowser -PassThru -WhatIf:$WhatIf @more
 if ($registration) { $registration | ConvertTo-Json -Compress -EnumsAsStrings }
 '@
     & chmod -R 'a+rX' $Steps
@@ -210,6 +213,41 @@ Describe 'Register-OneFlexRenewal in a real crontab' -Tag Cron {
         $none = Invoke-Step '-Status'
         $none.Output | Should -Match 'WARNING: No scheduled renewal is registered for this user here\. Register one with Register-OneFlexRenewal'
         ($none.Output.Trim().Split("`n")[-1] | ConvertFrom-Json).Statuses | Should -HaveCount 0
+    }
+
+    It 'carries -StatePath, -LogPath, -LockTimeout and -MinimumValidity on the line: the run locks, logs and finds the webhook there, Get and Unregister follow them' {
+        Assert-RealPart $Missing
+        Set-UserCrontab ($OtherLines -replace "`n$", '')
+        $state = Join-Path $UserHome "état 100% 'x'"
+        $logPath = Join-Path $UserHome 'logs $HOME `id`' 'renewal.log'
+
+        $registration = (Invoke-Step '-Bot', $Bot, '-BaseUrl', $Simulator.AppUrl, '-WebhookUrl', $WebhookUrl, '-StatePath', $state, '-LogPath', $logPath,
+            '-LockTimeout', '90', '-MinimumValidity', '00:30:00').Output | ConvertFrom-Json
+        $line = (Get-UserCrontab).Substring($OtherLines.Length).TrimEnd("`n")
+        $line | Should -Match ([regex]::Escape(" -MinimumValidity 1800 "))
+        $line | Should -Match ([regex]::Escape(" -LockTimeout 90 "))
+        $line | Should -Match ([regex]::Escape(" -StatePath '$($state.Replace("'", "'\\''").Replace('%', '\%'))' "))
+        $line | Should -Match ([regex]::Escape(" -LogPath '$logPath' "))
+        $line | Should -Not -Match 'register-pester-webhook-secret'
+        (Get-Content -Raw -LiteralPath (Join-Path $state 'webhook.url')).Trim() | Should -BeExactly $WebhookUrl
+        Test-Path -LiteralPath (Join-Path $Bot '.oneflextokens' 'webhook.url') | Should -BeFalse
+
+        # The line as cron runs it: the lock in -StatePath, the log at -LogPath (both made owner-only by the run).
+        $line -match '^(\S+\s+){5}(?<command>.*) # OneFlexTokens:renewal:[0-9a-f]{12}$' | Should -BeTrue
+        $run = Invoke-AsUser '/usr/bin/env', '-i', "HOME=$UserHome", 'SHELL=/bin/sh', "LOGNAME=$UserName", '/bin/sh', '-c', ([regex]::Replace($Matches.command, '\\([%\\])', '$1')) @{}
+        $run.ExitCode | Should -Be 0 -Because ($run.Output + $run.Errors)
+        Get-Content -Raw -LiteralPath $logPath | Should -Match '(?m) RESULT NothingDue exit=0 error=- Nothing due: '
+        Test-Path -LiteralPath (Join-Path $state 'renewal.lock') | Should -BeTrue
+
+        # Get-OneFlexRenewal, with no folder, reads the run from the registration's -LogPath.
+        $status = (Invoke-Step '-Status').Output | ConvertFrom-Json
+        $status.Statuses[0].Registration.Id | Should -Be $registration.Id
+        $status.Statuses[0].Runs[-1].Outcome | Should -Be 'NothingDue'
+
+        # Unregister removes the line and the webhook saved in -StatePath.
+        $null = Invoke-Step '-Unregister', '-Bot', $Bot
+        Get-UserCrontab | Should -BeExactly $OtherLines
+        Test-Path -LiteralPath (Join-Path $state 'webhook.url') | Should -BeFalse
     }
 
     It 'registers a bot folder reached through a link as its real folder: one line, one Id (an older line of the link replaced), found and removed through either path' {

@@ -91,8 +91,9 @@ public sealed class GetOneFlexRenewalCommand : OneFlexCmdlet
         var options = new RenewalOptions
         {
             BotFolder = botFolder,
-            StatePath = _statePath,
-            LogPath = _logPath,
+            // Where the registered runs keep them (their -StatePath, -LogPath), unless the caller says.
+            StatePath = _statePath ?? registration?.RunOptions?.StatePath,
+            LogPath = _logPath ?? registration?.RunOptions?.LogPath,
         };
         // Never a command read from disk: the registration's own options, or without one the caller's.
         var signInOptions = registration?.RunOptions ?? options;

@@ -32,7 +32,7 @@ public sealed class RegisterOneFlexRenewalCommand : OneFlexCmdlet
 
     [Parameter(ParameterSetName = ByNameSet)]
     [ValidateNotNullOrEmpty]
-    public string? BotName { get; set; }
+    public string BotName { get; set; } = RenewalOptions.DefaultBotName;
 
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -49,43 +49,49 @@ public sealed class RegisterOneFlexRenewalCommand : OneFlexCmdlet
     [Parameter]
     public SwitchParameter NoBrowser { get; set; }
 
+    /// <summary>Default: -Every (<see cref="RenewalInterval.MinimumValidityFor"/>).</summary>
+    [Parameter]
+    [TimeoutTransformation]
+    public TimeSpan MinimumValidity { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? StatePath { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? LogPath { get; set; }
+
+    [Parameter]
+    [Alias("LockTimeoutSeconds")]
+    [TimeoutTransformation]
+    public TimeSpan LockTimeout { get; set; }
+
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
     protected override void ProcessRecord()
     {
         var host = HostPlatform.Current;
-        var given = new RenewalSetupOptions
-        {
-            BotFolder = BotFolder,
-            Every = Every,
-            ModuleBase = MyInvocation.MyCommand.Module?.ModuleBase ?? Path.GetDirectoryName(typeof(RegisterOneFlexRenewalCommand).Assembly.Location)!,
-            PSHome = (string)SessionState.PSVariable.GetValue("PSHOME"),
-            ProfilePath = ProfilePath,
-            ProjectDirectory = ProjectDirectory,
-            BotName = BotName,
-            BaseUrl = BaseUrl,
-            DockerHost = DockerHost,
-            WebhookUrl = WebhookUrl,
-            NoBrowser = NoBrowser,
-        };
+        var bound = MyInvocation.BoundParameters;
         IRenewalRegistrar registrar;
         RenewalPlan plan;
         IReadOnlyList<RenewalRegistration> superseded;
         try
         {
             // Before the paths are resolved, which would fail on some of these characters with a less helpful error.
-            ScheduledValues.Check(RenewalSetup.ScheduledValuesOf(given));
+            ScheduledValues.Check(RenewalParameters.TextValuesOf(RenewalOptions.FromParameters(bound, path => path, null)));
             registrar = RenewalRegistrar.For(host);
-            var folderAsGiven = ResolvePath(BotFolder);
-            var request = RenewalSetup.Request(given with
+            var run = RenewalOptions.FromParameters(bound, ResolvePath, null, RenewalInterval.MinimumValidityFor(Every));
+            var request = RenewalSetup.Request(new RenewalSetupOptions
             {
-                BotFolder = folderAsGiven,
-                ProfilePath = ProfilePath is null ? null : ResolvePath(ProfilePath),
-                ProjectDirectory = ProjectDirectory is null ? null : ResolvePath(ProjectDirectory),
+                Run = run,
+                Every = Every,
+                ModuleBase = MyInvocation.MyCommand.Module?.ModuleBase ?? Path.GetDirectoryName(typeof(RegisterOneFlexRenewalCommand).Assembly.Location)!,
+                PSHome = (string)SessionState.PSVariable.GetValue("PSHOME"),
             }, host, registrar.Account);
             plan = registrar.Plan(request);
-            superseded = RenewalSetup.Superseded(registrar, folderAsGiven, plan.Registration, host);
+            superseded = RenewalSetup.Superseded(registrar, run.BotFolder, plan.Registration, host);
         }
         catch (OneFlexException failure)
         {
@@ -96,7 +102,7 @@ public sealed class RegisterOneFlexRenewalCommand : OneFlexCmdlet
         var registration = plan.Registration;
         var botFolder = registration.BotFolder;
         var alsoDone = (WebhookUrl is null ? string.Empty
-            : Environment.NewLine + Messages.RenewalWebhookSaved(WebhookAddress.Mask(WebhookUrl), RenewalRegistrar.WebhookFile(botFolder)))
+            : Environment.NewLine + Messages.RenewalWebhookSaved(WebhookAddress.Mask(WebhookUrl), RenewalRegistrar.WebhookFile(plan)))
             + string.Concat(superseded.Select(old => Environment.NewLine + Messages.RenewalSupersededWhatIf(old.Id, old.Where, old.Command)));
         if (!ShouldProcess(
                 Messages.RenewalRegisterWhatIf(registration.Where, plan.Text) + alsoDone,

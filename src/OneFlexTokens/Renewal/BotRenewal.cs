@@ -58,7 +58,7 @@ public sealed class BotRenewal
                     throw invalid;
                 }
 
-                TimeoutRange.Wait.Check("LockTimeout", options.LockTimeout);
+                RenewalParameters.CheckRanges(options);
 
                 held = AcquireLock(run, cancellationToken);
                 run.Log.MayRotate = true;

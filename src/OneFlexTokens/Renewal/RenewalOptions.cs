@@ -66,54 +66,60 @@ public sealed record RenewalOptions
     public string ConfigEnvFile => Path.Combine(BotFolder, "config", ".env");
 
     /// <summary>
-    /// The options that Invoke-OneFlexRenewal's parameters, or the scheduled script's (the same names), say: the one
-    /// mapping for both. Durations take seconds or a TimeSpan, as every cmdlet's; paths go through <paramref name="fullPath"/>.
+    /// The options that the renewal parameters (<see cref="RenewalParameters"/>) of Invoke-OneFlexRenewal,
+    /// Register-OneFlexRenewal or the scheduled script say: the one mapping for all. Names that are no renewal parameter
+    /// (the script's -ModulePath, -Check) are left to their caller. Durations take seconds or a TimeSpan, as every cmdlet's;
+    /// paths go through <paramref name="fullPath"/>.
     /// </summary>
-    /// <exception cref="OneFlexException">RenewalBotFolderNotFound: no -BotFolder. A duration that is none is <see cref="ParameterError"/>.</exception>
-    public static RenewalOptions FromParameters(IDictionary parameters, Func<string, string> fullPath, string? moduleManifest)
+    /// <param name="defaultMinimumValidity">-MinimumValidity when none is given; null for <see cref="DefaultMinimumValidity"/>.</param>
+    /// <exception cref="OneFlexException">RenewalBotFolderNotFound: no -BotFolder. A duration that is none is <see cref="ParameterError"/>; ranges are <see cref="RenewalParameters.CheckRanges"/>'s.</exception>
+    public static RenewalOptions FromParameters(IDictionary parameters, Func<string, string> fullPath, string? moduleManifest, TimeSpan? defaultMinimumValidity = null)
     {
         OneFlexException? parameterError = null;
-        object? Value(string name) => parameters[name] is PSObject wrapped ? wrapped.BaseObject : parameters[name];
-        string? Text(string name) => Value(name)?.ToString() is { Length: > 0 } text ? text : null;
-        string? FullPath(string name) => Text(name) is { } path ? fullPath(path) : null;
-        TimeSpan? Duration(string name)
+        var options = new RenewalOptions
         {
-            if (parameters[name] is not { } value)
+            BotFolder = string.Empty,
+            MinimumValidity = defaultMinimumValidity ?? DefaultMinimumValidity,
+            ModuleManifest = moduleManifest,
+        };
+        foreach (DictionaryEntry entry in parameters)
+        {
+            var value = entry.Value is PSObject wrapped ? wrapped.BaseObject : entry.Value;
+            if (RenewalParameters.Named(entry.Key.ToString() ?? string.Empty) is not { } parameter || value is null)
             {
-                return null;
+                continue;
             }
 
-            try
+            switch (parameter.Kind)
             {
-                return (TimeSpan)new TimeoutTransformationAttribute().Transform(null!, value);
-            }
-            catch (ArgumentTransformationMetadataException e)
-            {
-                // Said by the run itself, in its log, as the other checks of a run's options are.
-                parameterError ??= new OneFlexException(ErrorIds.InvalidTimeout, ErrorCategory.InvalidArgument, $"-{name}: {e.Message}", value, e);
-                return null;
+                case RenewalParameterKind.Switch:
+                    options = parameter.Set(options, value switch { SwitchParameter flag => flag.IsPresent, bool flag => flag, _ => false });
+                    break;
+                case RenewalParameterKind.Duration:
+                    try
+                    {
+                        var duration = (TimeSpan)new TimeoutTransformationAttribute().Transform(null!, value);
+                        options = parameter.Set(options, duration);
+                    }
+                    catch (ArgumentTransformationMetadataException e)
+                    {
+                        // Said by the run itself, in its log, as the other checks of a run's options are.
+                        parameterError ??= new OneFlexException(ErrorIds.InvalidTimeout, ErrorCategory.InvalidArgument, $"-{parameter.Name}: {e.Message}", value, e);
+                    }
+                    break;
+                default:
+                    if (value.ToString() is { Length: > 0 } text)
+                    {
+                        options = parameter.Set(options, parameter.Kind == RenewalParameterKind.Path ? fullPath(text) : text);
+                    }
+
+                    break;
             }
         }
 
-        var minimumValidity = Duration(nameof(MinimumValidity));
-        var lockTimeout = Duration(nameof(LockTimeout));
-        return new RenewalOptions
-        {
-            BotFolder = FullPath(nameof(BotFolder)) ?? throw new OneFlexException(ErrorIds.RenewalBotFolderNotFound, ErrorCategory.InvalidArgument, Messages.RenewalBotFolderNotFound("(none given)")),
-            MinimumValidity = minimumValidity ?? DefaultMinimumValidity,
-            BaseUrl = Text(nameof(BaseUrl)),
-            ProfilePath = FullPath(nameof(ProfilePath)),
-            NoBrowser = Value(nameof(NoBrowser)) switch { SwitchParameter flag => flag.IsPresent, bool flag => flag, _ => false },
-            DockerHost = Text(nameof(DockerHost)),
-            BotName = Text(nameof(BotName)) ?? DefaultBotName,
-            ProjectDirectory = FullPath(nameof(ProjectDirectory)),
-            StatePath = FullPath(nameof(StatePath)),
-            LogPath = FullPath(nameof(LogPath)),
-            WebhookUrl = Text(nameof(WebhookUrl)),
-            LockTimeout = lockTimeout ?? DefaultLockTimeout,
-            ModuleManifest = moduleManifest,
-            ParameterError = parameterError,
-        };
+        return options.BotFolder.Length == 0
+            ? throw new OneFlexException(ErrorIds.RenewalBotFolderNotFound, ErrorCategory.InvalidArgument, Messages.RenewalBotFolderNotFound("(none given)"))
+            : options with { ParameterError = parameterError };
     }
 
     /// <summary>RenewalBotFolderNotFound when <paramref name="botFolder"/> (a full path) is not a folder; null when it is.</summary>

@@ -19,6 +19,12 @@ public sealed record RenewalInterval
 
     public TimeSpan Every { get; }
 
+    /// <summary>
+    /// The one link between -Every and -MinimumValidity: a registration renews, unless told otherwise, when the token
+    /// would not outlast the next run.
+    /// </summary>
+    public static TimeSpan MinimumValidityFor(TimeSpan every) => every;
+
     public static RenewalInterval From(TimeSpan every)
     {
         var minutes = every.TotalMinutes;

@@ -2,7 +2,7 @@ using OneFlexTokens.Renewal;
 
 namespace OneFlexTokens.Scheduling;
 
-/// <summary>What a renewal registers: the bot folder, how often, and the script's parameters (paths already full).</summary>
+/// <summary>What a renewal registers: the bot folder, how often, and the run's options (paths already full).</summary>
 public sealed record RenewalRequest
 {
     public required string BotFolder { get; init; }
@@ -18,17 +18,8 @@ public sealed record RenewalRequest
     /// <summary>Update-OneFlexBot.ps1 in the module's Scripts folder.</summary>
     public required string ScriptPath { get; init; }
 
-    public string? ProfilePath { get; init; }
-
-    public string? ProjectDirectory { get; init; }
-
-    public string? BotName { get; init; }
-
-    public string? BaseUrl { get; init; }
-
-    public string? DockerHost { get; init; }
-
-    public bool NoBrowser { get; init; }
+    /// <summary>The run's parameters (<see cref="RenewalParameters"/>), carried on the line; its bot folder is <see cref="BotFolder"/>.</summary>
+    public required RenewalOptions Run { get; init; }
 
     /// <summary>The folder of the browser the run would use, put on cron's PATH; null for none.</summary>
     public string? BrowserDirectory { get; init; }

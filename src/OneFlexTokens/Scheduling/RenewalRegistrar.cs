@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Globalization;
 using System.Management.Automation;
 using System.Security.Cryptography;
 using System.Text;
@@ -113,7 +112,7 @@ public abstract class RenewalRegistrar : IRenewalRegistrar
 
         try
         {
-            SaveRegisteredAt(plan.Registration.BotFolder, DateTimeOffset.Now);
+            StateOf(plan).RegisteredAt = DateTimeOffset.Now;
             return outcome;
         }
         catch (OneFlexException failure)
@@ -132,7 +131,7 @@ public abstract class RenewalRegistrar : IRenewalRegistrar
     /// </summary>
     private RegistrationOutcome WriteEntrySavingWebhook(RenewalPlan plan, string webhookUrl)
     {
-        var state = StateOf(plan.Registration.BotFolder);
+        var state = StateOf(plan);
         var stateFolderExisted = Directory.Exists(state.Folder);
         var previous = stateFolderExisted ? state.Webhook : null;
         state.SaveWebhook(webhookUrl);
@@ -164,8 +163,10 @@ public abstract class RenewalRegistrar : IRenewalRegistrar
         }
 
         var removed = RemoveEntries(id);
-        var folders = botFolder is not null ? new[] { botFolder } : removed.Select(r => r.BotFolder).Where(f => f.Length > 0).Distinct();
-        var warnings = removed.Count == 0 ? new List<string>() : folders.Select(RemoveRegistrationState).OfType<string>().ToList();
+        // Each removed line's own state folder (its -StatePath), else that of the folder given.
+        var folders = removed.Where(r => r.BotFolder.Length > 0 || botFolder is not null)
+            .Select(r => (BotFolder: botFolder ?? r.BotFolder, r.RunOptions?.StatePath)).Distinct();
+        var warnings = folders.Select(f => RemoveRegistrationState(f.BotFolder, f.StatePath)).OfType<string>().ToList();
         return new RenewalRemoval(removed, null) { Warnings = warnings };
     }
 
@@ -187,9 +188,10 @@ public abstract class RenewalRegistrar : IRenewalRegistrar
     /// of another account (StateNotTrusted) or one this user may not change (RenewalStateNotWritable) is left alone, and
     /// the returned warning says so; null when nothing was left.
     /// </summary>
-    public static string? RemoveRegistrationState(string botFolder)
+    /// <param name="statePath">The registration's -StatePath; null for the bot folder's default state folder.</param>
+    public static string? RemoveRegistrationState(string botFolder, string? statePath = null)
     {
-        var state = StateOf(botFolder);
+        var state = new RenewalState(statePath ?? RenewalOptions.StateFolderOf(botFolder));
         try
         {
             if (PlatformFiles.Inspect(state.Folder).Kind != FileKind.Missing)
@@ -209,6 +211,13 @@ public abstract class RenewalRegistrar : IRenewalRegistrar
 
     private static RenewalState StateOf(string botFolder) => new(RenewalOptions.StateFolderOf(botFolder));
 
+    /// <summary>The state folder the plan's runs use (its -StatePath, else the bot folder's): where they read the webhook.</summary>
+    private static RenewalState StateOf(RenewalPlan plan) =>
+        new(plan.Registration.RunOptions?.StateFolder ?? RenewalOptions.StateFolderOf(plan.Registration.BotFolder));
+
+    /// <summary>Where the runs of <paramref name="plan"/> find the webhook saved with the registration.</summary>
+    public static string WebhookFile(RenewalPlan plan) => StateOf(plan).WebhookPath;
+
     /// <summary>The words the scheduler runs: pwsh, its switches, the script and the script's parameters.</summary>
     internal IReadOnlyList<string> CommandWords(RenewalRequest request, bool dockerHostAsParameter)
     {
@@ -220,37 +229,9 @@ public abstract class RenewalRegistrar : IRenewalRegistrar
             words.AddRange(new[] { "-WindowStyle", "Hidden" });
         }
 
-        words.AddRange(new[] { "-File", request.ScriptPath, "-BotFolder", request.BotFolder });
-        if (request.Interval.Every != RenewalInterval.Default)
-        {
-            // Renew when the token would not outlast the next run.
-            words.AddRange(new[] { "-MinimumValidity", request.Interval.Every.TotalSeconds.ToString(CultureInfo.InvariantCulture) });
-        }
-
-        Add("-ProfilePath", request.ProfilePath);
-        Add("-ProjectDirectory", request.ProjectDirectory);
-        Add("-BotName", request.BotName);
-        Add("-BaseUrl", request.BaseUrl);
-        if (dockerHostAsParameter)
-        {
-            Add("-DockerHost", request.DockerHost);
-        }
-
-        if (request.NoBrowser)
-        {
-            words.Add("-NoBrowser");
-        }
-
+        words.AddRange(new[] { "-File", request.ScriptPath });
+        words.AddRange(RenewalParameters.LineWords(request.Run with { BotFolder = request.BotFolder }, dockerHostAsParameter));
         return words;
-
-        void Add(string name, string? value)
-        {
-            if (!string.IsNullOrEmpty(value))
-            {
-                words.Add(name);
-                words.Add(value);
-            }
-        }
     }
 
     /// <summary>The sh command cron and DSM run: what cron's environment lacks, then pwsh and the script.</summary>
@@ -268,9 +249,9 @@ public abstract class RenewalRegistrar : IRenewalRegistrar
             PosixShell.Assignment("PATH", string.Join(':', path.Where(p => p.Length > 0 && !p.Contains(':')).Distinct(StringComparer.Ordinal))),
             PosixShell.Assignment("HOME", request.HomeDirectory ?? Host.HomeDirectory),
         };
-        if (!string.IsNullOrEmpty(request.DockerHost))
+        if (!string.IsNullOrEmpty(request.Run.DockerHost))
         {
-            assignments.Add(PosixShell.Assignment("DOCKER_HOST", request.DockerHost));
+            assignments.Add(PosixShell.Assignment("DOCKER_HOST", request.Run.DockerHost));
         }
 
         if (!string.IsNullOrEmpty(request.DotnetRoot))
@@ -301,14 +282,19 @@ public abstract class RenewalRegistrar : IRenewalRegistrar
         var parameters = new Hashtable();
         for (var i = file + 2; i < words.Count && words[i].StartsWith('-'); i++)
         {
-            var name = words[i][1..];
-            if (name == nameof(RenewalOptions.NoBrowser))
+            // Only the schema's names: any other is not a line this module wrote.
+            if (RenewalParameters.Named(words[i][1..]) is not { } parameter)
             {
-                parameters[name] = true;
+                return null;
+            }
+
+            if (parameter.Kind == RenewalParameterKind.Switch)
+            {
+                parameters[parameter.Name] = true;
             }
             else if (i + 1 < words.Count)
             {
-                parameters[name] = words[++i];
+                parameters[parameter.Name] = words[++i];
             }
             else
             {

@@ -12,7 +12,8 @@ namespace OneFlexTokens.Scheduling;
 /// <summary>What Register-OneFlexRenewal was given (paths already full).</summary>
 public sealed record RenewalSetupOptions
 {
-    public required string BotFolder { get; init; }
+    /// <summary>The run's options (the renewal parameters Register-OneFlexRenewal was given): what the line carries.</summary>
+    public required RenewalOptions Run { get; init; }
 
     public TimeSpan Every { get; init; } = RenewalInterval.Default;
 
@@ -21,20 +22,6 @@ public sealed record RenewalSetupOptions
 
     /// <summary>$PSHOME of the registering session: its pwsh runs the renewal.</summary>
     public required string PSHome { get; init; }
-
-    public string? ProfilePath { get; init; }
-
-    public string? ProjectDirectory { get; init; }
-
-    public string? BotName { get; init; }
-
-    public string? BaseUrl { get; init; }
-
-    public string? DockerHost { get; init; }
-
-    public string? WebhookUrl { get; init; }
-
-    public bool NoBrowser { get; init; }
 }
 
 /// <summary>
@@ -47,25 +34,20 @@ public static class RenewalSetup
 {
     public static string ScriptPath(string moduleBase) => Path.Combine(moduleBase, "Scripts", "Update-OneFlexBot.ps1");
 
-    /// <summary>Register-OneFlexRenewal's text parameters by name, for <see cref="ScheduledValues.Check"/>.</summary>
-    public static IEnumerable<(string Parameter, string? Value)> ScheduledValuesOf(RenewalSetupOptions options) => new[]
-    {
-        ("BotFolder", (string?)options.BotFolder),
-        ("ProfilePath", options.ProfilePath),
-        ("ProjectDirectory", options.ProjectDirectory),
-        ("BotName", options.BotName),
-        ("BaseUrl", options.BaseUrl),
-        ("DockerHost", options.DockerHost),
-        ("WebhookUrl", options.WebhookUrl),
-    };
-
     /// <param name="account">The account the renewal runs as, which must be able to start its pwsh; null for the caller.</param>
     public static RenewalRequest Request(RenewalSetupOptions options, HostPlatform host, ScheduledAccount? account = null)
     {
         // Full paths can hold what the given ones did not (the current folder's name): checked again here.
-        ScheduledValues.Check(ScheduledValuesOf(options));
+        ScheduledValues.Check(RenewalParameters.TextValuesOf(options.Run));
         var interval = RenewalInterval.From(options.Every);
-        if (RenewalOptions.MissingBotFolder(options.BotFolder) is { } missing)
+        var run = options.Run;
+        if (run.ParameterError is { } invalid)
+        {
+            throw invalid;
+        }
+
+        RenewalParameters.CheckRanges(run);
+        if (RenewalOptions.MissingBotFolder(run.BotFolder) is { } missing)
         {
             throw missing;
         }
@@ -76,38 +58,33 @@ public static class RenewalSetup
             throw new OneFlexException(ErrorIds.RenewalScriptNotFound, ErrorCategory.ObjectNotFound, Messages.RenewalScriptNotFound(script), script);
         }
 
-        if (options.BaseUrl is not null)
+        if (run.BaseUrl is not null)
         {
-            ScheduledValues.CheckBaseUrl(options.BaseUrl);
-            OneFlexBaseUrl.Validate(options.BaseUrl);
+            ScheduledValues.CheckBaseUrl(run.BaseUrl);
+            OneFlexBaseUrl.Validate(run.BaseUrl);
         }
 
-        if (options.WebhookUrl is not null)
+        if (run.WebhookUrl is not null)
         {
-            WebhookAddress.Parse(options.WebhookUrl);
+            WebhookAddress.Parse(run.WebhookUrl);
         }
 
-        if (options.DockerHost is not null)
+        if (run.DockerHost is not null)
         {
             // Also keeps credentials (tcp://user:password@host) out of the crontab line and the task.
-            DockerEndpointResolver.Parse(host, options.DockerHost);
+            DockerEndpointResolver.Parse(host, run.DockerHost);
         }
 
         var launcher = PwshInstall.LauncherFor(options.PSHome, RuntimeEnvironment.GetRuntimeDirectory(), host, (account ?? new ScheduledAccount(host, null)).CanExecute);
         return new RenewalRequest
         {
-            BotFolder = RealBotFolder(options.BotFolder),
+            BotFolder = RealBotFolder(run.BotFolder),
             Interval = interval,
             PwshPath = launcher.Program,
             PwshArguments = launcher.Arguments,
             ScriptPath = script,
-            ProfilePath = options.ProfilePath,
-            ProjectDirectory = options.ProjectDirectory,
-            BotName = options.BotName,
-            BaseUrl = options.BaseUrl,
-            DockerHost = options.DockerHost,
-            NoBrowser = options.NoBrowser,
-            BrowserDirectory = options.NoBrowser ? null : BrowserDirectory(host),
+            Run = run,
+            BrowserDirectory = run.NoBrowser ? null : BrowserDirectory(host),
             DotnetRoot = launcher.DotnetRoot,
         };
     }

@@ -1,6 +1,7 @@
 using System.Runtime.Versioning;
 using System.Text;
 using OneFlexTokens.Common;
+using OneFlexTokens.Renewal;
 using OneFlexTokens.Scheduling;
 using OneFlexTokens.Tests.Harness;
 using Xunit;
@@ -43,6 +44,7 @@ public sealed class CrontabRegistrationTests : IDisposable
     private static RenewalRequest Request(string botFolder, int minutes = 10) => new()
     {
         BotFolder = botFolder,
+        Run = new RenewalOptions { BotFolder = botFolder, MinimumValidity = RenewalInterval.MinimumValidityFor(TimeSpan.FromMinutes(minutes)) },
         Interval = RenewalInterval.From(TimeSpan.FromMinutes(minutes)),
         PwshPath = "/opt/power shell/pwsh",
         ScriptPath = "/opt/OneFlexTokens/Scripts/Update-OneFlexBot.ps1",
@@ -209,12 +211,9 @@ public sealed class CrontabRegistrationTests : IDisposable
                 (BotFolder: "/srv/%%\\\\%\\ $HOME `id`", BotName: "it's \"x\" %s", ProfilePath: " lead space\\"),
             };
             var scheduler = Scheduler();
-            var requests = cases.Select(c => Request(c.BotFolder) with
+            var requests = cases.Select(c => Request(c.BotFolder, minutes: 1).WithRun(run => run with { BotName = c.BotName, ProfilePath = c.ProfilePath }) with
             {
-                Interval = RenewalInterval.From(TimeSpan.FromMinutes(1)),
                 PwshPath = standIn,
-                BotName = c.BotName,
-                ProfilePath = c.ProfilePath,
             }).ToList();
 
             using var cron = CronDaemon.Start();

@@ -81,10 +81,9 @@ public sealed class RegistrationCheckTests : IDisposable
 
     private RenewalSetupOptions Options(string bot, string moduleBase, string psHome) => new()
     {
-        BotFolder = bot,
+        Run = new RenewalOptions { BotFolder = bot, NoBrowser = true },
         ModuleBase = moduleBase,
         PSHome = psHome,
-        NoBrowser = true,
     };
 
     [SkippableFact]
@@ -104,7 +103,7 @@ public sealed class RegistrationCheckTests : IDisposable
             PwshPath = apphost,
             ScriptPath = RenewalSetup.ScriptPath(_user.ReadableCopy(RepoPaths.ModuleDirectory)),
             DotnetRoot = PwshInstall.DotnetRootFor(psHome, RuntimeEnvironment.GetRuntimeDirectory(), HostPlatform.Current),
-            NoBrowser = true,
+            Run = new RenewalOptions { BotFolder = bot, NoBrowser = true },
         });
         var error = Assert.Throws<OneFlexException>(() => scheduler.Check(plan));
 

@@ -41,6 +41,7 @@ public sealed class RenewalRegistrarTests : IDisposable
     private RenewalRequest Request() => new()
     {
         BotFolder = _bot,
+        Run = new RenewalOptions { BotFolder = _bot },
         PwshPath = "/opt/powershell/pwsh",
         ScriptPath = "/opt/modules/OneFlexTokens/Scripts/Update-OneFlexBot.ps1",
     };

@@ -32,11 +32,9 @@ public class RenewalSchedulerTests
         BotFolder = folder,
         PwshPath = "/opt/power shell/pwsh",
         ScriptPath = "/opt/modules/it's/OneFlexTokens/Scripts/Update-OneFlexBot.ps1",
-        ProfilePath = "/home/zoë/.local/share/profile",
-        DockerHost = "unix:///var/run/docker.sock",
+        Run = new RenewalOptions { BotFolder = folder, ProfilePath = "/home/zoë/.local/share/profile", DockerHost = "unix:///var/run/docker.sock" },
         BrowserDirectory = "/usr/lib/chromium",
         DotnetRoot = "/usr/share/dotnet",
-        NoBrowser = false,
     };
 
     private static RenewalRequest WindowsRequest() => new()
@@ -44,7 +42,7 @@ public class RenewalSchedulerTests
         BotFolder = "C:\\Users\\Zoë\\OneFlex \"bot\"",
         PwshPath = "C:\\Program Files\\PowerShell\\7\\pwsh.exe",
         ScriptPath = "C:\\Users\\Zoë\\Documents\\PowerShell\\Modules\\OneFlexTokens\\Scripts\\Update-OneFlexBot.ps1",
-        DockerHost = "tcp://nas.local:2376",
+        Run = new RenewalOptions { BotFolder = "C:\\Users\\Zoë\\OneFlex \"bot\"", DockerHost = "tcp://nas.local:2376", MinimumValidity = TimeSpan.FromMinutes(15) },
         Interval = RenewalInterval.From(TimeSpan.FromMinutes(15)),
     };
 
@@ -98,17 +96,19 @@ public class RenewalSchedulerTests
         {
             "/opt/power shell:/usr/lib/chromium:/usr/local/bin:/usr/bin:/bin", "/home/zoë", "unix:///var/run/docker.sock", "/usr/share/dotnet",
             "/opt/power shell/pwsh", "-NoProfile", "-NonInteractive", "-File", request.ScriptPath, "-BotFolder", request.BotFolder,
-            "-ProfilePath", request.ProfilePath!,
+            "-ProfilePath", request.Run.ProfilePath!,
         }, words);
     }
 
     [Fact]
     public void Another_interval_sets_the_cron_fields_and_the_minimum_validity_and_options_become_parameters()
     {
-        var request = UnixRequest("/srv/bot") with
+        var request = UnixRequest("/srv/bot").WithRun(run => run with
         {
-            Interval = RenewalInterval.From(TimeSpan.FromHours(2)), NoBrowser = true, BotName = "my-bot", BaseUrl = "https://oneflex.example.com",
-            DockerHost = null, DotnetRoot = null, BrowserDirectory = null, ProfilePath = null, HomeDirectory = "/root",
+            MinimumValidity = TimeSpan.FromHours(2), NoBrowser = true, BotName = "my-bot", BaseUrl = "https://oneflex.example.com", DockerHost = null, ProfilePath = null,
+        }) with
+        {
+            Interval = RenewalInterval.From(TimeSpan.FromHours(2)), DotnetRoot = null, BrowserDirectory = null, HomeDirectory = "/root",
         };
         var plan = Scheduler(Host(OSKind.Linux)).Plan(request);
 
@@ -216,7 +216,7 @@ public class RenewalSchedulerTests
     public void On_dsm_nothing_is_written_and_the_steps_carry_the_exact_script_the_user_and_the_schedule()
     {
         var scheduler = Scheduler(Host(OSKind.Linux, DsmVersion));
-        var plan = scheduler.Plan(UnixRequest() with { NoBrowser = true });
+        var plan = scheduler.Plan(UnixRequest().WithRun(run => run with { NoBrowser = true }));
 
         // The crontab program does not exist here: writing would fail.
         var outcome = scheduler.Register(plan);
@@ -278,10 +278,12 @@ public class RenewalSchedulerTests
     public void A_registered_command_gives_back_the_runs_options_for_the_sign_in_command()
     {
         var module = Path.GetDirectoryName(RepoPaths.ModuleManifest)!;
-        var request = UnixRequest("/srv/l'équipe bot 100%") with
+        var request = UnixRequest("/srv/l'équipe bot 100%").WithRun(run => run with
+        {
+            ProfilePath = "/home/zoë/profile d'été", BaseUrl = "https://oneflex.example.com", BotName = "-odd name", NoBrowser = true, MinimumValidity = TimeSpan.FromMinutes(15),
+        }) with
         {
             ScriptPath = Path.Combine(module, "Scripts", "Update-OneFlexBot.ps1"),
-            ProfilePath = "/home/zoë/profile d'été", BaseUrl = "https://oneflex.example.com", BotName = "-odd name", NoBrowser = true,
             Interval = RenewalInterval.From(TimeSpan.FromMinutes(15)),
         };
         var scheduler = Scheduler(Host(OSKind.Linux));
@@ -293,8 +295,8 @@ public class RenewalSchedulerTests
 
         Assert.Equal(plan.Registration.RunOptions, options);
         Assert.Equal(request.BotFolder, options.BotFolder);
-        Assert.Equal(request.ProfilePath, options.ProfilePath);
-        Assert.Equal(request.BaseUrl, options.BaseUrl);
+        Assert.Equal(request.Run.ProfilePath, options.ProfilePath);
+        Assert.Equal(request.Run.BaseUrl, options.BaseUrl);
         Assert.Equal("-odd name", options.BotName);
         Assert.True(options.NoBrowser);
         Assert.Equal(TimeSpan.FromMinutes(15), options.MinimumValidity);
@@ -311,13 +313,13 @@ public class RenewalSchedulerTests
     [Fact]
     public void A_task_read_back_gives_the_runs_options_from_its_arguments()
     {
-        var request = WindowsRequest() with { ProfilePath = "C:\\Users\\Zoë\\profile \"x\\", NoBrowser = true };
+        var request = WindowsRequest().WithRun(run => run with { ProfilePath = "C:\\Users\\Zoë\\profile \"x\\", NoBrowser = true });
         var plan = Scheduler(Host(OSKind.Windows)).Plan(request);
 
         var options = RenewalRegistrar.RunOptionsOf(new[] { plan.Task!.Command }.Concat(WindowsCommandLine.Split(WindowsCommandLine.Join(plan.Task.Arguments))).ToList())!;
 
         Assert.Equal(request.BotFolder, options.BotFolder);
-        Assert.Equal(request.ProfilePath, options.ProfilePath);
+        Assert.Equal(request.Run.ProfilePath, options.ProfilePath);
         Assert.Equal("tcp://nas.local:2376", options.DockerHost);
         Assert.True(options.NoBrowser);
         Assert.Equal(plan.Registration.RunOptions, options);

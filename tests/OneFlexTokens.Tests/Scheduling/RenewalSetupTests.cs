@@ -16,7 +16,7 @@ public sealed class RenewalSetupTests : IDisposable
 
     private RenewalSetupOptions Options(string? botFolder = null) => new()
     {
-        BotFolder = botFolder ?? Directory.CreateDirectory(Path.Combine(_root, "bot")).FullName,
+        Run = new RenewalOptions { BotFolder = botFolder ?? Directory.CreateDirectory(Path.Combine(_root, "bot")).FullName },
         ModuleBase = RepoPaths.ModuleDirectory,
         PSHome = Path.Combine(_root, "pwsh-home"),
     };
@@ -24,7 +24,7 @@ public sealed class RenewalSetupTests : IDisposable
     [Fact]
     public void The_request_names_the_pwsh_of_PSHOME_and_the_script_of_the_module()
     {
-        var request = RenewalSetup.Request(Options() with { NoBrowser = true, DockerHost = "tcp://nas:2376" }, HostPlatform.Current);
+        var request = RenewalSetup.Request(Options().WithRun(run => run with { NoBrowser = true, DockerHost = "tcp://nas:2376" }), HostPlatform.Current);
 
         Assert.Equal(Path.Combine(_root, "pwsh-home", OperatingSystem.IsWindows() ? "pwsh.exe" : "pwsh"), request.PwshPath);
         Assert.Equal(Path.Combine(RepoPaths.ModuleDirectory, "Scripts", "Update-OneFlexBot.ps1"), request.ScriptPath);
@@ -48,9 +48,9 @@ public sealed class RenewalSetupTests : IDisposable
             "missing" => Options(Path.Combine(_root, "no-such-bot")),
             "script" => Options() with { ModuleBase = _root },
             "every" => Options() with { Every = TimeSpan.FromMinutes(7) },
-            "baseurl" => Options() with { BaseUrl = "http://oneflex.example.com" },
-            "webhook" => Options() with { WebhookUrl = "ftp://discord.com/api/webhooks/1/x" },
-            _ => Options() with { DockerHost = "tcp://admin:s3cret@nas.local:2376" },
+            "baseurl" => Options().WithRun(run => run with { BaseUrl = "http://oneflex.example.com" }),
+            "webhook" => Options().WithRun(run => run with { WebhookUrl = "ftp://discord.com/api/webhooks/1/x" }),
+            _ => Options().WithRun(run => run with { DockerHost = "tcp://admin:s3cret@nas.local:2376" }),
         };
 
         var error = Assert.Throws<OneFlexException>(() => RenewalSetup.Request(options, HostPlatform.Current));
@@ -101,7 +101,7 @@ public sealed class RenewalSetupTests : IDisposable
     [MemberData(nameof(UnsafeValues))]
     public void A_value_with_a_control_character_is_refused_naming_the_parameter_and_never_the_value(string parameter, string character)
     {
-        var bot = Options().BotFolder;
+        var bot = Options().Run.BotFolder;
         var value = parameter switch
         {
             "BotFolder" or "ProfilePath" or "ProjectDirectory" => Path.Combine(bot, "s3cret" + character + "x"),
@@ -113,12 +113,12 @@ public sealed class RenewalSetupTests : IDisposable
         var options = parameter switch
         {
             "BotFolder" => Options(value),
-            "ProfilePath" => Options() with { ProfilePath = value },
-            "ProjectDirectory" => Options() with { ProjectDirectory = value },
-            "BotName" => Options() with { BotName = value },
-            "BaseUrl" => Options() with { BaseUrl = value },
-            "DockerHost" => Options() with { DockerHost = value },
-            _ => Options() with { WebhookUrl = value },
+            "ProfilePath" => Options().WithRun(run => run with { ProfilePath = value }),
+            "ProjectDirectory" => Options().WithRun(run => run with { ProjectDirectory = value }),
+            "BotName" => Options().WithRun(run => run with { BotName = value }),
+            "BaseUrl" => Options().WithRun(run => run with { BaseUrl = value }),
+            "DockerHost" => Options().WithRun(run => run with { DockerHost = value }),
+            _ => Options().WithRun(run => run with { WebhookUrl = value }),
         };
 
         var error = Assert.Throws<OneFlexException>(() => RenewalSetup.Request(options, HostPlatform.Current));
@@ -137,7 +137,7 @@ public sealed class RenewalSetupTests : IDisposable
     [InlineData("https://user:pw@oneflex.example.com?s3cret")]
     public void A_base_url_with_a_query_or_fragment_is_refused_without_showing_either(string baseUrl)
     {
-        var error = Assert.Throws<OneFlexException>(() => RenewalSetup.Request(Options() with { BaseUrl = baseUrl }, HostPlatform.Current));
+        var error = Assert.Throws<OneFlexException>(() => RenewalSetup.Request(Options().WithRun(run => run with { BaseUrl = baseUrl }), HostPlatform.Current));
 
         Assert.Equal(ErrorIds.ScheduledBaseUrlHasQuery, error.ErrorId);
         Assert.Equal(System.Management.Automation.ErrorCategory.InvalidArgument, error.Category);
@@ -150,7 +150,7 @@ public sealed class RenewalSetupTests : IDisposable
     public void A_bot_folder_reached_through_links_is_registered_as_its_real_folder_with_one_id()
     {
         Requirements.RequireUnix();
-        var bot = Options().BotFolder;
+        var bot = Options().Run.BotFolder;
         var folderLink = Path.Combine(_root, "bot-link");
         Directory.CreateSymbolicLink(folderLink, bot);
         var parentLink = Path.Combine(_root, "root-link");
@@ -177,15 +177,15 @@ public sealed class RenewalSetupTests : IDisposable
             new TaskSchedulerProgram(_ => throw new InvalidOperationException("schtasks must not run")), () => DateTime.Now);
         var options = Options();
         var plan = scheduler.Plan(RenewalSetup.Request(options, HostPlatform.Current));
-        var stateFolder = Path.Combine(options.BotFolder, ".oneflextokens");
+        var stateFolder = Path.Combine(options.Run.BotFolder, ".oneflextokens");
 
         var error = Assert.Throws<OneFlexException>(() => scheduler.Register(plan, "https://discord.com/api/webhooks/1/new", Array.Empty<RenewalRegistration>()));
         Assert.Equal(ErrorIds.CrontabUnavailable, error.ErrorId);
         Assert.False(Directory.Exists(stateFolder));
 
-        RenewalRegistrar.SaveWebhook(options.BotFolder, "https://discord.com/api/webhooks/1/earlier");
+        RenewalRegistrar.SaveWebhook(options.Run.BotFolder, "https://discord.com/api/webhooks/1/earlier");
         Assert.Throws<OneFlexException>(() => scheduler.Register(plan, "https://discord.com/api/webhooks/1/new", Array.Empty<RenewalRegistration>()));
-        Assert.Equal("https://discord.com/api/webhooks/1/earlier\n", File.ReadAllText(RenewalRegistrar.WebhookFile(options.BotFolder)));
+        Assert.Equal("https://discord.com/api/webhooks/1/earlier\n", File.ReadAllText(RenewalRegistrar.WebhookFile(options.Run.BotFolder)));
     }
 
     [SkippableFact]
@@ -229,7 +229,7 @@ public sealed class RenewalSetupTests : IDisposable
     [Fact]
     public void The_registration_time_is_kept_in_the_state_folder_and_removed_on_request()
     {
-        var bot = Options().BotFolder;
+        var bot = Options().Run.BotFolder;
         var at = new DateTimeOffset(2026, 12, 7, 4, 30, 15, TimeSpan.FromHours(1));
 
         RenewalRegistrar.SaveRegisteredAt(bot, at);
@@ -243,7 +243,7 @@ public sealed class RenewalSetupTests : IDisposable
     [Fact]
     public void The_saved_webhook_is_owner_only_whole_and_removed_on_request()
     {
-        var bot = Options().BotFolder;
+        var bot = Options().Run.BotFolder;
         RenewalRegistrar.SaveWebhook(bot, "https://discord.com/api/webhooks/1/first");
         RenewalRegistrar.SaveWebhook(bot, "https://discord.com/api/webhooks/1/second");
 

@@ -1,0 +1,173 @@
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using System.Reflection;
+using System.Text;
+using OneFlexTokens.Commands;
+using OneFlexTokens.Common;
+using OneFlexTokens.Renewal;
+using OneFlexTokens.Scheduling;
+using OneFlexTokens.Tests.Harness;
+using Xunit;
+
+namespace OneFlexTokens.Tests.Renewal;
+
+/// <summary>The one schema of a renewal's parameters: who takes them, and the registered line that carries them.</summary>
+public class RenewalParametersTests
+{
+    private static readonly string[] SchemaNames = RenewalParameters.All.Select(p => p.Name).ToArray();
+
+    // Every character a line must carry exactly: %, \, both quotes, spaces, non-ASCII, $, backticks, a leading dash.
+    public static TheoryData<string> HostileValues() => new()
+    {
+        "a %s 100% \\% \\\\ end\\",
+        "it's \"quoted\" $HOME `id` $(id) ${x}",
+        " -lead space, été, 東京, emoji 🙂 ",
+    };
+
+    [Fact]
+    public void Invoke_and_Register_take_exactly_the_schemas_parameters_with_its_types_and_Register_adds_only_what_schedules()
+    {
+        Assert.Equal(SchemaNames.Order(), ParametersOf(typeof(InvokeOneFlexRenewalCommand)).Keys.Order());
+        Assert.Equal(SchemaNames.Concat(new[] { "Every", "PassThru" }).Order(), ParametersOf(typeof(RegisterOneFlexRenewalCommand)).Keys.Order());
+        foreach (var command in new[] { typeof(InvokeOneFlexRenewalCommand), typeof(RegisterOneFlexRenewalCommand) })
+        {
+            var properties = ParametersOf(command);
+            foreach (var parameter in RenewalParameters.All)
+            {
+                Assert.True(TypeOf(parameter.Kind) == properties[parameter.Name].PropertyType, $"{command.Name} -{parameter.Name}");
+                if (parameter.Kind == RenewalParameterKind.Duration)
+                {
+                    Assert.NotNull(properties[parameter.Name].GetCustomAttribute<TimeoutTransformationAttribute>());
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void The_scheduled_scripts_param_block_is_the_schemas_parameters_plus_its_own_ModulePath_and_Check()
+    {
+        var script = Parser.ParseFile(Path.Combine(RepoPaths.Root, "src", "OneFlexTokens", "Scripts", "Update-OneFlexBot.ps1"), out _, out var errors);
+        Assert.Empty(errors);
+        var names = script.ParamBlock.Parameters.Select(p => p.Name.VariablePath.UserPath).ToList();
+
+        Assert.Equal(SchemaNames.Concat(new[] { "ModulePath", "Check" }).Order(), names.Order());
+        var help = script.GetHelpContent();
+        Assert.All(SchemaNames, name => Assert.True(help.Parameters.ContainsKey(name.ToUpperInvariant()), $"no .PARAMETER {name}"));
+    }
+
+    [Theory]
+    [MemberData(nameof(HostileValues))]
+    public void Every_parameter_round_trips_through_the_registered_crontab_line(string hostile)
+    {
+        var given = EveryParameterSet("/srv/" + hostile, hostile);
+        var plan = Registrar(OSKind.Linux).Plan(Request(given, "/opt/OneFlexTokens/Scripts/Update-OneFlexBot.ps1"));
+        var entry = Assert.Single(CrontabEntries.Find(Encoding.UTF8.GetBytes(plan.Text + "\n")));
+
+        // What cron hands sh (its % rule undone), split as sh splits it, read back by the schema.
+        var words = PosixShell.Split(CrontabEntries.UnescapeFromCron(entry.Command, out var endsEarly));
+        Assert.False(endsEarly);
+        var readBack = RenewalRegistrar.RunOptionsOf(words);
+
+        // Cron carries the Docker host as DOCKER_HOST, and the webhook never goes on a line (Register saves it).
+        Assert.Equal(given with { DockerHost = null, WebhookUrl = null }, readBack);
+        Assert.Contains("DOCKER_HOST=" + given.DockerHost, words!);
+        Assert.Equal(readBack, plan.Registration.RunOptions);
+    }
+
+    [Theory]
+    [MemberData(nameof(HostileValues))]
+    public void Every_parameter_round_trips_through_the_registered_task_arguments(string hostile)
+    {
+        var given = EveryParameterSet("C:\\bots\\" + hostile, hostile);
+        var plan = Registrar(OSKind.Windows).Plan(Request(given, "C:\\Modules\\OneFlexTokens\\Scripts\\Update-OneFlexBot.ps1"));
+
+        var words = new[] { plan.Task!.Command }.Concat(WindowsCommandLine.Split(WindowsCommandLine.Join(plan.Task.Arguments))).ToList();
+        var readBack = RenewalRegistrar.RunOptionsOf(words);
+
+        Assert.Equal(given with { WebhookUrl = null }, readBack);
+        Assert.Equal(readBack, plan.Registration.RunOptions);
+    }
+
+    [Fact]
+    public void Defaults_stay_off_the_line_and_a_word_that_is_no_renewal_parameter_makes_it_none_of_ours()
+    {
+        var words = RenewalParameters.LineWords(new RenewalOptions { BotFolder = "/srv/bot" }, dockerHostOnLine: true);
+
+        Assert.Equal(new[] { "-BotFolder", "/srv/bot" }, words);
+        Assert.Null(RenewalRegistrar.RunOptionsOf(new[] { "pwsh", "-File", "/x/Scripts/Update-OneFlexBot.ps1", "-BotFolder", "/srv/bot", "-Unknown", "x" }));
+    }
+
+    [Theory]
+    [InlineData("MinimumValidity", "-1")]
+    [InlineData("MinimumValidity", "1.00:00:01")]
+    [InlineData("LockTimeout", "0")]
+    public void A_duration_out_of_its_range_is_refused_once_with_InvalidTimeout_naming_it(string name, string value)
+    {
+        var options = RenewalOptions.FromParameters(new System.Collections.Hashtable { ["BotFolder"] = "/srv/bot", [name] = value }, path => path, null);
+
+        var error = Assert.Throws<OneFlexException>(() => RenewalParameters.CheckRanges(options));
+
+        Assert.Equal((ErrorIds.InvalidTimeout, ErrorCategory.InvalidArgument), (error.ErrorId, error.Category));
+        Assert.Contains("-" + name, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_gives_the_minimum_validity_when_none_is_given_and_a_given_one_wins()
+    {
+        var every = TimeSpan.FromHours(2);
+        var defaulted = RenewalOptions.FromParameters(new System.Collections.Hashtable { ["BotFolder"] = "/b" }, p => p, null, RenewalInterval.MinimumValidityFor(every));
+        var given = RenewalOptions.FromParameters(new System.Collections.Hashtable { ["BotFolder"] = "/b", ["MinimumValidity"] = 60 }, p => p, null, RenewalInterval.MinimumValidityFor(every));
+
+        Assert.Equal((every, TimeSpan.FromMinutes(1)), (defaulted.MinimumValidity, given.MinimumValidity));
+    }
+
+    /// <summary>Options with every schema parameter away from its default, each text holding <paramref name="hostile"/>.</summary>
+    private static RenewalOptions EveryParameterSet(string botFolder, string hostile)
+    {
+        var options = new RenewalOptions
+        {
+            BotFolder = botFolder,
+            MinimumValidity = TimeSpan.FromSeconds(1234),
+            BaseUrl = "https://oneflex.example.com/" + Uri.EscapeDataString(hostile),
+            ProfilePath = botFolder + "/profile " + hostile,
+            NoBrowser = true,
+            DockerHost = "tcp://nas.local:2376",
+            BotName = "bot " + hostile,
+            ProjectDirectory = botFolder + "/compose " + hostile,
+            StatePath = botFolder + "/state " + hostile,
+            LogPath = botFolder + "/log " + hostile + ".log",
+            WebhookUrl = "https://discord.com/api/webhooks/1/secret",
+            LockTimeout = TimeSpan.FromSeconds(90.5),
+        };
+        var defaults = new RenewalOptions { BotFolder = string.Empty };
+
+        // The test covers every parameter, so a new one must be given a value here.
+        Assert.All(RenewalParameters.All, p => Assert.NotEqual(p.Get(defaults), p.Get(options)));
+        return options;
+    }
+
+    private static RenewalRequest Request(RenewalOptions run, string script) => new()
+    {
+        BotFolder = run.BotFolder,
+        Run = run,
+        Interval = RenewalInterval.From(TimeSpan.FromMinutes(15)),
+        PwshPath = "/opt/power shell/pwsh",
+        ScriptPath = script,
+        HomeDirectory = "/home/zoë",
+    };
+
+    private static RenewalRegistrar Registrar(OSKind os) =>
+        RenewalRegistrar.For(new HostPlatform(os, _ => null, os == OSKind.Windows ? "C:\\Users\\zoë" : "/home/zoë") { UserName = "zoë", ReadSystemFile = _ => null },
+            null, new CrontabProgram(executable: "/nonexistent/crontab"),
+            new TaskSchedulerProgram(_ => throw new InvalidOperationException("schtasks must not run")), () => new DateTime(2026, 12, 3, 9, 41, 27));
+
+    private static Dictionary<string, PropertyInfo> ParametersOf(Type command) =>
+        command.GetProperties().Where(p => p.GetCustomAttributes<ParameterAttribute>().Any()).ToDictionary(p => p.Name);
+
+    private static Type TypeOf(RenewalParameterKind kind) => kind switch
+    {
+        RenewalParameterKind.Switch => typeof(SwitchParameter),
+        RenewalParameterKind.Duration => typeof(TimeSpan),
+        _ => typeof(string),
+    };
+}
