@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using OneFlexTokens.Common;
-using OneFlexTokens.Docker;
 using OneFlexTokens.Renewal;
 using OneFlexTokens.SignIn;
 
@@ -8,60 +7,8 @@ namespace OneFlexTokens.Commands;
 
 [Cmdlet(VerbsLifecycle.Invoke, "OneFlexRenewal", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByNameSet)]
 [OutputType(typeof(RenewalResult))]
-public sealed class InvokeOneFlexRenewalCommand : OneFlexCmdlet
+public sealed class InvokeOneFlexRenewalCommand : RenewalParametersCmdlet
 {
-    private const string ByNameSet = "ByName";
-    private const string ByProjectDirectorySet = "ByProjectDirectory";
-
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string BotFolder { get; set; } = "";
-
-    [Parameter]
-    [TimeoutTransformation]
-    public TimeSpan MinimumValidity { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? BaseUrl { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? ProfilePath { get; set; }
-
-    [Parameter]
-    public SwitchParameter NoBrowser { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? DockerHost { get; set; }
-
-    [Parameter(ParameterSetName = ByNameSet)]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(ContainerNameCompleter))]
-    public string BotName { get; set; } = RenewalOptions.DefaultBotName;
-
-    [Parameter(Mandatory = true, ParameterSetName = ByProjectDirectorySet)]
-    [ValidateNotNullOrEmpty]
-    public string? ProjectDirectory { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? StatePath { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? LogPath { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? WebhookUrl { get; set; }
-
-    [Parameter]
-    [Alias("LockTimeoutSeconds")]
-    [TimeoutTransformation]
-    public TimeSpan LockTimeout { get; set; }
-
     protected override void BeginProcessing()
     {
         // The assembly may have been loaded from the host's folder; the module's own folder is where the driver is.

@@ -8,64 +8,12 @@ namespace OneFlexTokens.Commands;
 
 [Cmdlet(VerbsLifecycle.Register, "OneFlexRenewal", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByNameSet)]
 [OutputType(typeof(RenewalRegistration))]
-public sealed class RegisterOneFlexRenewalCommand : OneFlexCmdlet
+public sealed class RegisterOneFlexRenewalCommand : RenewalParametersCmdlet
 {
-    private const string ByNameSet = "ByName";
-    private const string ByProjectDirectorySet = "ByProjectDirectory";
-
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    public string BotFolder { get; set; } = "";
-
-    /// <summary>How often: minutes (10) or a TimeSpan ('01:00:00').</summary>
+    /// <summary>How often: minutes (10) or a TimeSpan ('01:00:00'); the default of -MinimumValidity (<see cref="RenewalInterval.MinimumValidityFor"/>).</summary>
     [Parameter]
     [TimeoutTransformation(NumbersAreMinutes = true)]
     public TimeSpan Every { get; set; } = RenewalInterval.Default;
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? ProfilePath { get; set; }
-
-    [Parameter(Mandatory = true, ParameterSetName = ByProjectDirectorySet)]
-    [ValidateNotNullOrEmpty]
-    public string? ProjectDirectory { get; set; }
-
-    [Parameter(ParameterSetName = ByNameSet)]
-    [ValidateNotNullOrEmpty]
-    public string BotName { get; set; } = RenewalOptions.DefaultBotName;
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? DockerHost { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? BaseUrl { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? WebhookUrl { get; set; }
-
-    [Parameter]
-    public SwitchParameter NoBrowser { get; set; }
-
-    /// <summary>Default: -Every (<see cref="RenewalInterval.MinimumValidityFor"/>).</summary>
-    [Parameter]
-    [TimeoutTransformation]
-    public TimeSpan MinimumValidity { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? StatePath { get; set; }
-
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? LogPath { get; set; }
-
-    [Parameter]
-    [Alias("LockTimeoutSeconds")]
-    [TimeoutTransformation]
-    public TimeSpan LockTimeout { get; set; }
 
     [Parameter]
     public SwitchParameter PassThru { get; set; }
