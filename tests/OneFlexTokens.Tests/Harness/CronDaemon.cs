@@ -30,11 +30,10 @@ public sealed class CronDaemon : IDisposable
         }
 
         Directory.CreateDirectory("/var/run");
-        var start = new ProcessStartInfo("/usr/sbin/cron", "-f") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        var process = Process.Start(start)!;
-        process.BeginErrorReadLine();
-        process.BeginOutputReadLine();
-        return new CronDaemon(process);
+        // Not redirected: the jobs cron forks inherit its output, and one from /etc/crontab (cron.daily at 06:25, which
+        // sleeps for minutes) would hold a pipe open long after the daemon was stopped, and the test waiting on it.
+        var start = new ProcessStartInfo("/usr/sbin/cron", "-f") { UseShellExecute = false };
+        return new CronDaemon(Process.Start(start)!);
     }
 
     /// <summary>Throws when the cron this test relies on is gone (the one started here ended, e.g. another cron took the lock and then ended).</summary>
@@ -56,7 +55,7 @@ public sealed class CronDaemon : IDisposable
         if (!_started.HasExited)
         {
             _started.Kill();
-            _started.WaitForExit();
+            _started.WaitForExit(TimeSpan.FromSeconds(30));
         }
 
         _started.Dispose();
