@@ -44,7 +44,7 @@ if ($Package) {
     $stage = Join-Path $PSScriptRoot 'out' 'stage'
     $packages = Join-Path $PSScriptRoot 'out' 'packages'
     Remove-Item -LiteralPath $stage -Recurse -Force -ErrorAction SilentlyContinue
-    dotnet build (Join-Path 'src' 'OneFlexTokens' 'OneFlexTokens.csproj') --configuration $Configuration --nologo -v quiet "-p:ModuleDrivers=all" "-p:ModuleOutDir=$(Join-Path $stage 'OneFlexTokens')/"
+    dotnet build (Join-Path 'src' 'OneFlexTokens.Engine' 'OneFlexTokens.Engine.csproj') --configuration $Configuration --nologo -v quiet "-p:ModuleDrivers=all" "-p:ModuleOutDir=$(Join-Path $stage 'OneFlexTokens')/"
     if ($LASTEXITCODE) { throw "dotnet build failed ($LASTEXITCODE)" }
     try {
         $version = (Import-PowerShellDataFile -LiteralPath (Join-Path $stage 'OneFlexTokens' 'OneFlexTokens.psd1')).ModuleVersion

@@ -118,12 +118,19 @@ $result.Sources += [string] $renewed.Source
 $result.Saved = @($renewed | Test-OneFlexToken -PassThru -Online | Save-OneFlexEnv -Path (Join-Path $Bot '.env'), (Join-Path $Bot 'config' '.env') -PassThru | ForEach-Object Path)
 $result.OnlineValid = Test-OneFlexToken -EnvPath (Join-Path $Bot 'config' '.env') -Online -BaseUrl $BaseUrl
 $result.ExpiresAt = $renewed.ExpiresAt.ToString('o')
+$result.DriverVariables = "[$env:PLAYWRIGHT_DRIVER_SEARCH_PATH][$env:PLAYWRIGHT_NODEJS_PATH]"
 $result | ConvertTo-Json -Depth 3 | Set-Content -LiteralPath $ResultPath
 '@
     Set-Content -LiteralPath (Join-Path $Steps 'damaged.ps1') -Value @'
 param([string] $BaseUrl, [string] $ProfilePath)
 Import-Module OneFlexTokens
 try { Get-OneFlexToken -BaseUrl $BaseUrl -ProfilePath $ProfilePath -Headless -Timeout 30 -ErrorAction Stop; 'NO ERROR' }
+catch { $_.FullyQualifiedErrorId; $_.CategoryInfo.Category; $_.Exception.Message }
+'@
+    Set-Content -LiteralPath (Join-Path $Steps 'damaged-engine.ps1') -Value @'
+param([string] $Socket)
+Import-Module OneFlexTokens
+try { Restart-OneFlexBot -Name oneflex-bot -DockerHost "unix://$Socket" -ErrorAction Stop; 'NO ERROR' }
 catch { $_.FullyQualifiedErrorId; $_.CategoryInfo.Category; $_.Exception.Message }
 '@
 }
@@ -147,9 +154,13 @@ Describe 'OneFlexTokens as users get it' {
             foreach ($node in 'win32_x64/node.exe', 'linux-x64/node', 'linux-arm64/node', 'darwin-x64/node', 'darwin-arm64/node') {
                 $entries | Should -Contain ".playwright/node/$node"
             }
-            foreach ($file in '.playwright/package/cli.js', 'Scripts/Update-OneFlexBot.ps1', 'en-US/about_OneFlexTokens.help.txt', 'en-US/OneFlexTokens.dll-Help.xml', 'LICENSE', 'OneFlexTokens.psd1', 'OneFlexTokens.dll') {
+            foreach ($file in '.playwright/package/cli.js', 'Scripts/Update-OneFlexBot.ps1', 'en-US/about_OneFlexTokens.help.txt', 'en-US/OneFlexTokens.dll-Help.xml', 'LICENSE', 'OneFlexTokens.psd1', 'OneFlexTokens.dll',
+                'Dependencies/OneFlexTokens.Engine.dll', 'Dependencies/Microsoft.Playwright.dll', 'Dependencies/Docker.DotNet.dll', 'Dependencies/Microsoft.Extensions.Logging.Abstractions.dll') {
                 $entries | Should -Contain $file
             }
+            # The cmdlet assembly is alone at the root (the default context finds nothing else there); no unused assembly, no browser downloader.
+            @($entries -match '^[^/]+\.dll$') | Should -Be @('OneFlexTokens.dll')
+            @($entries -match 'System\.IO\.Pipelines|playwright\.ps1$') | Should -BeNullOrEmpty
             $reader = [IO.StreamReader]::new($zip.GetEntry('OneFlexTokens.nuspec').Open())
             [xml] $nuspec = $reader.ReadToEnd()
             $reader.Dispose()
@@ -198,6 +209,7 @@ Describe 'OneFlexTokens as users get it' {
         $result.Sources | Should -Be @('Browser', 'Browser')
         $result.OnlineValid | Should -BeTrue
         $result.Saved | Should -HaveCount 2
+        $result.DriverVariables | Should -BeExactly '[][]' -Because 'the driver paths are given to Playwright only while it starts its driver'
         if (-not $IsWindows) {
             $result.Verbose -join "`n" | Should -Match 'Restored the execute bit'
             $node = Join-Path $InstalledBase '.playwright' 'node' ($IsMacOS ? 'darwin-x64' : 'linux-x64') 'node'
@@ -245,6 +257,21 @@ Describe 'OneFlexTokens as users get it' {
         $run.Output | Should -Match '(?m)^NotInstalled$'
         $run.Output | Should -Match 'Install-PSResource OneFlexTokens -Reinstall'
         $run.Output | Should -Not -Match 'BrowserLaunchFailed|ProfilePath'
+    }
+
+    It 'says how to repair an install whose engine lacks a library, naming it (DependencyConflict), not as a raw FileNotFoundException' {
+        $library = Join-Path $InstalledBase 'Dependencies' 'Docker.DotNet.dll'
+        Rename-Item -LiteralPath $library -NewName 'Docker.DotNet.dll.away'
+        try {
+            $run = Invoke-FreshPwsh -File (Join-Path $Steps 'damaged-engine.ps1') -Arguments '-Socket', (Join-Path $Work 'no-engine.sock') -Environment (New-CleanEnvironment $UserHome)
+        }
+        finally { Rename-Item -LiteralPath "$library.away" -NewName 'Docker.DotNet.dll' }
+        $run.ExitCode | Should -Be 0 -Because $run.Output
+        $run.Output | Should -Match '(?m)^DependencyConflict,OneFlexTokens\.Commands\.RestartOneFlexBotCommand$'
+        $run.Output | Should -Match '(?m)^ResourceUnavailable$'
+        $run.Output | Should -Match 'could not load Docker\.DotNet from'
+        $run.Output | Should -Match 'Install-PSResource OneFlexTokens -Reinstall'
+        $run.Output | Should -Not -Match 'FileNotFoundException|FileLoadException|PublicKeyToken'
     }
 
     It 'reports a driver runtime that cannot be started with the same id, not as a raw Win32Exception' {

@@ -13,6 +13,13 @@ namespace OneFlexTokens.Common;
 /// </summary>
 public static class DisplayText
 {
+    /// <summary>The first line of a library's message, ending with a period: its first line says what failed, the rest is its own trace.</summary>
+    public static string FirstLine(string text)
+    {
+        var line = text.Split('\n', 2)[0].Trim();
+        return line.EndsWith('.') ? line : line + ".";
+    }
+
     /// <param name="keepLineBreaks">Keep LF (and CR LF as LF) for multi-line text such as an alert; every other control character is still escaped.</param>
     [return: NotNullIfNotNull(nameof(text))]
     public static string? Escape(string? text, bool keepLineBreaks = false)

@@ -52,6 +52,9 @@ public static class ErrorIds
     public const string ProfilePathInvalid = "ProfilePathInvalid";
     public const string PlaywrightDriverUnusable = "PlaywrightDriverUnusable";
 
+    // The engine's own load context
+    public const string DependencyConflict = "DependencyConflict";
+
     // Docker
     public const string DockerUnreachable = "DockerUnreachable";
     public const string DockerPermissionDenied = "DockerPermissionDenied";

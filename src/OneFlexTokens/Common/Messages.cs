@@ -226,6 +226,18 @@ internal static class Messages
     private const string ReinstallAdvice =
         "Repair the module: Install-PSResource OneFlexTokens -Reinstall (-Scope AllUsers, as root, for an install for all users; in a source build: dotnet build).";
 
+    public static string DependencyConflict(string assembly, string folder, string reason) =>
+        $"OneFlexTokens could not load {assembly} from '{folder}' into its own load context: {reason} The module's files are incomplete or damaged, or another program changed them. {ReinstallAdvice}";
+
+    /// <summary>Why an assembly did not load, in words that hold no assembly display name (its public key token is not a secret, but reads like one).</summary>
+    public static string AssemblyLoadFailure(bool missing, bool notAnAssembly) =>
+        missing ? "the file, or one it needs, is missing."
+        : notAnAssembly ? "the file is not a .NET assembly for this runtime."
+        : "the file could not be loaded (another version or a damaged file).";
+
+    public static string EngineContractMissing(string contract, string assembly) =>
+        $"{assembly} does not provide {contract}: OneFlexTokens.dll and {assembly} come from different versions of the module. {ReinstallAdvice}";
+
     public static string PlaywrightDriverMissing(string path) =>
         $"The browser driver that ships with OneFlexTokens is incomplete: '{path}' is missing, so no browser can be started. {ReinstallAdvice} If PLAYWRIGHT_DRIVER_SEARCH_PATH is set, it must name a folder that holds .playwright, or be removed.";
 

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using OneFlexTokens.Common;
+using OneFlexTokens.Isolation;
 
 namespace OneFlexTokens.Docker;
 
@@ -55,7 +56,7 @@ public static class BotRestart
     /// <param name="callbacks">Progress per container (activity "Restarting name"), a verbose line per container that runs again, warnings.</param>
     public static async Task<IReadOnlyList<BotRestartResult>> RunAsync(BotRestartRequest request, Func<BotContainer, bool>? confirm, WorkCallbacks callbacks, CancellationToken cancellation)
     {
-        using var service = new DockerBotService(request.Endpoint, RequestTimeout(request.StopGracePeriod));
+        using var service = Engine.Get<IDockerConnector>().Connect(request.Endpoint, RequestTimeout(request.StopGracePeriod));
         await service.PingAsync(cancellation).ConfigureAwait(false);
         var found = await service.FindAsync(request.Selection, cancellation).ConfigureAwait(false);
         var results = request.Selection.Unmatched(found).Select(missing => NameNotFound(missing, service.Endpoint)).ToList();
@@ -82,7 +83,7 @@ public static class BotRestart
         new(missing, null, BotRestartOutcome.NotFound, Failure: new OneFlexException(ErrorIds.ContainerNotFound, ErrorCategory.ObjectNotFound,
             Messages.ContainerNameNotFound(missing, endpoint.Display), missing));
 
-    private static async Task<BotRestartResult> RestartOneAsync(DockerBotService service, BotContainer container, RestartLimits limits, WorkCallbacks callbacks, CancellationToken cancellation)
+    private static async Task<BotRestartResult> RestartOneAsync(IDockerBotService service, BotContainer container, RestartLimits limits, WorkCallbacks callbacks, CancellationToken cancellation)
     {
         var activity = $"Restarting {DisplayText.Escape(container.Name)}";
         void Report(string text) => callbacks.Progress?.Invoke(new ProgressReport(activity, text));

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using OneFlexTokens.Common;
+using OneFlexTokens.Isolation;
 
 namespace OneFlexTokens.Docker;
 
@@ -140,7 +141,7 @@ internal static class EngineCompletion
     public static IReadOnlyList<BotContainer> ListQuickly(IDictionary fakeBoundParameters)
     {
         var endpoint = DockerEndpointResolver.Resolve(HostPlatform.Current, Completion.Text(fakeBoundParameters, "DockerHost"));
-        using var service = new DockerBotService(endpoint, Budget);
+        using var service = Engine.Get<IDockerConnector>().Connect(endpoint, Budget);
         using var budget = new CancellationTokenSource(Budget);
         return Task.Run(() => service.ListAsync(budget.Token)).GetAwaiter().GetResult();
     }

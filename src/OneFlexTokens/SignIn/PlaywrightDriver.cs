@@ -26,16 +26,16 @@ public readonly record struct NodeFileAccess(bool Executable, bool Writable);
 /// <summary>The Node runtime and the JS entry point of a driver folder (the folder that holds .playwright).</summary>
 public sealed record DriverLocation(string Root, string NodePath, string CliPath);
 
-/// <summary>The Node runtime the sign-in runs, and what it took to make it runnable.</summary>
-public sealed record PreparedDriver(string NodePath, DriverRepair Repair);
+/// <summary>The driver a sign-in starts: the folder that holds .playwright, the Node runtime it runs, and what it took to make that runnable.</summary>
+public sealed record PreparedDriver(string Root, string NodePath, DriverRepair Repair);
 
 /// <summary>
-/// The one place that points Playwright at its driver (.playwright/: a Node runtime per platform and the JS package).
-/// On import it only sets PLAYWRIGHT_DRIVER_SEARCH_PATH to the module folder (no Playwright type is touched, so the
-/// import stays cheap). Before a sign-in starts the driver, <see cref="PrepareForSignIn"/> makes its Node runtime
-/// runnable: an installed package has lost the execute bit, so it is restored where this user may change the file,
-/// and otherwise (an install for all users owned by root, a read-only folder) a per-user copy of the runtime is run
-/// through PLAYWRIGHT_NODEJS_PATH, while the JS package is still read from the module folder.
+/// The one place that points Playwright at its driver (.playwright/ in the module folder: a Node runtime per platform and
+/// the JS package). Nothing is set for the process: <see cref="PrepareForSignIn"/> finds the driver and makes its Node
+/// runtime runnable (an installed package has lost the execute bit, so it is restored where this user may change the
+/// file, and otherwise, for an install for all users owned by root or a read-only folder, a per-user copy is run), and
+/// <see cref="StartWith"/> hands both paths to Playwright only while it starts the driver process, then puts the
+/// variables back, so another module's Playwright in the same process never runs this module's driver.
 /// </summary>
 public static class PlaywrightDriver
 {
@@ -44,26 +44,18 @@ public static class PlaywrightDriver
 
     private static readonly object Gate = new();
     private static readonly TimeSpan StaleCopyAge = TimeSpan.FromHours(1);
-    private static string? _setByModule;
-    private static string? _nodeSetByModule;
+    private static string? _moduleFolder;
     private static ((string Path, long Length, DateTime WriteTime) Key, byte[] Hash)? _moduleRuntimeHash;
 
-    /// <summary>Uses <paramref name="moduleDirectory"/> when it holds a driver and the variable is unset or was set by this module.</summary>
+    /// <summary>
+    /// Remembers the folder the module was imported from, when it holds a driver: a host may have loaded this assembly from
+    /// its own folder (and hold another Playwright there). Kept in this class only; the process environment is left alone.
+    /// </summary>
     public static void UseModuleFolder(string? moduleDirectory)
     {
-        if (string.IsNullOrEmpty(moduleDirectory) || !Directory.Exists(Path.Combine(moduleDirectory, ".playwright")))
+        if (!string.IsNullOrEmpty(moduleDirectory) && Directory.Exists(Path.Combine(moduleDirectory, ".playwright")))
         {
-            return;
-        }
-
-        lock (Gate)
-        {
-            var current = Environment.GetEnvironmentVariable(SearchPathVariable);
-            if (string.IsNullOrEmpty(current) || string.Equals(current, _setByModule, StringComparison.Ordinal))
-            {
-                Environment.SetEnvironmentVariable(SearchPathVariable, moduleDirectory);
-                _setByModule = moduleDirectory;
-            }
+            Volatile.Write(ref _moduleFolder, moduleDirectory);
         }
     }
 
@@ -109,7 +101,7 @@ public static class PlaywrightDriver
         {
             if (UnixFiles.TryAddExecuteBits(location.NodePath))
             {
-                return new PreparedDriver(location.NodePath, DriverRepair.RestoreExecuteBit);
+                return new PreparedDriver(root, location.NodePath, DriverRepair.RestoreExecuteBit);
             }
 
             // Writable without being ours (a group-writable file): the owner alone may change its mode.
@@ -118,37 +110,60 @@ public static class PlaywrightDriver
 
         if (repair == DriverRepair.PerUserCopy && !OperatingSystem.IsWindows())
         {
-            return new PreparedDriver(EnsurePerUserCopy(platform, location), DriverRepair.PerUserCopy);
+            return new PreparedDriver(root, EnsurePerUserCopy(platform, location), DriverRepair.PerUserCopy);
         }
 
-        return new PreparedDriver(location.NodePath, DriverRepair.None);
+        return new PreparedDriver(root, location.NodePath, DriverRepair.None);
     }
 
     /// <summary>
-    /// Before Playwright starts its driver: prepares the driver Playwright will use (PLAYWRIGHT_DRIVER_SEARCH_PATH,
-    /// else the folder of this assembly) and points PLAYWRIGHT_NODEJS_PATH at a per-user copy when one is needed.
-    /// A PLAYWRIGHT_NODEJS_PATH the user set is used as it is.
+    /// Before Playwright starts its driver: the driver of PLAYWRIGHT_DRIVER_SEARCH_PATH when the user set it, else the
+    /// module's own (<see cref="ModuleFolder"/>), made runnable. A PLAYWRIGHT_NODEJS_PATH the user set is run as it is.
     /// </summary>
     public static PreparedDriver PrepareForSignIn(HostPlatform platform)
     {
+        // Under the lock: while another sign-in starts its driver, the variables hold its values, not the user's.
         lock (Gate)
         {
-            var userNode = platform.Env(NodePathVariable);
-            if (userNode is not null && !string.Equals(userNode, _nodeSetByModule, StringComparison.Ordinal))
+            var root = platform.Env(SearchPathVariable) ?? ModuleFolder;
+            if (platform.Env(NodePathVariable) is { } userNode)
             {
                 return File.Exists(userNode)
-                    ? new PreparedDriver(userNode, DriverRepair.None)
+                    ? new PreparedDriver(root, userNode, DriverRepair.None)
                     : throw new OneFlexException(ErrorIds.PlaywrightDriverUnusable, ErrorCategory.NotInstalled, Messages.PlaywrightNodePathMissing(NodePathVariable, userNode), userNode);
             }
 
-            var root = platform.Env(SearchPathVariable) ?? Path.GetDirectoryName(typeof(PlaywrightDriver).Assembly.Location)!;
-            var prepared = Prepare(platform, root);
-            var node = prepared.Repair == DriverRepair.PerUserCopy ? prepared.NodePath : null;
-            Environment.SetEnvironmentVariable(NodePathVariable, node);
-            _nodeSetByModule = node;
-            return prepared;
+            return Prepare(platform, root);
         }
     }
+
+    /// <summary>
+    /// Runs <paramref name="start"/> (the call that starts Playwright's driver process, which reads both variables once)
+    /// with the variables naming <paramref name="driver"/>, and puts back what they were before it returns. The lock keeps
+    /// two sign-ins of this module from mixing their values; the process keeps nothing of them.
+    /// </summary>
+    public static T StartWith<T>(PreparedDriver driver, Func<T> start)
+    {
+        lock (Gate)
+        {
+            var searchPath = Environment.GetEnvironmentVariable(SearchPathVariable);
+            var nodePath = Environment.GetEnvironmentVariable(NodePathVariable);
+            try
+            {
+                Environment.SetEnvironmentVariable(SearchPathVariable, driver.Root);
+                Environment.SetEnvironmentVariable(NodePathVariable, driver.NodePath);
+                return start();
+            }
+            finally
+            {
+                Environment.SetEnvironmentVariable(SearchPathVariable, searchPath);
+                Environment.SetEnvironmentVariable(NodePathVariable, nodePath);
+            }
+        }
+    }
+
+    /// <summary>The folder the module was imported from, else the folder of OneFlexTokens.dll: the module's root, which holds .playwright.</summary>
+    public static string ModuleFolder => Volatile.Read(ref _moduleFolder) ?? Path.GetDirectoryName(typeof(PlaywrightDriver).Assembly.Location)!;
 
     /// <summary>playwright-core's version from the driver's package.json: the key of the per-user copy.</summary>
     public static string DriverVersion(string root)
@@ -207,7 +222,7 @@ public static class PlaywrightDriver
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new OneFlexException(ErrorIds.PlaywrightDriverUnusable, ErrorCategory.ResourceUnavailable,
-                Messages.PlaywrightDriverNotCopied(location.NodePath, folder, BrowserSignIn.FirstLine(e.Message)), location.NodePath, e);
+                Messages.PlaywrightDriverNotCopied(location.NodePath, folder, DisplayText.FirstLine(e.Message)), location.NodePath, e);
         }
 
         // What was written is the runtime: only this user (or root) can change the trusted folder it sits in.

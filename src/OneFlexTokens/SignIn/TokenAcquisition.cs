@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using OneFlexTokens.Common;
 using OneFlexTokens.EnvFiles;
+using OneFlexTokens.Isolation;
 using OneFlexTokens.Tokens;
 
 namespace OneFlexTokens.SignIn;
@@ -124,8 +125,10 @@ public sealed class TokenAcquisition
         OneFlexToken? token = null;
         try
         {
-            var tokens = await new BrowserSignIn(_platform, callbacks.Verbose).SignInAsync(
+            var tokens = await Engine.Get<IBrowserSignIn>().SignInAsync(
+                _platform,
                 signInRequest,
+                callbacks.Verbose,
                 progress => callbacks.Progress?.Invoke(ProgressOf(activity, baseUrl, progress)),
                 tokens => token = Deliver(tokens.AccessToken, tokens.RefreshToken, baseUrl, TokenSource.Browser, callbacks),
                 cancellationToken).ConfigureAwait(false);

@@ -13,7 +13,7 @@ public sealed partial class DependencyDirectionTests
 {
     /// <summary>Lowest first: a folder may use the folders before it, none after it.</summary>
     private static readonly string[] Layers =
-        { "Common", "EnvFiles", "Tokens", "Notifications", "Docker", "SignIn", "Renewal", "Scheduling", "Commands" };
+        { "Common", "Isolation", "EnvFiles", "Tokens", "Notifications", "Docker", "SignIn", "Renewal", "Scheduling", "Commands" };
 
     private static string Source => Path.Combine(RepoPaths.Root, "src", "OneFlexTokens");
 

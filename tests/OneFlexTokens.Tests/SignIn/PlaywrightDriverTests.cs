@@ -205,6 +205,20 @@ public class PlaywrightDriverTests
         Assert.Equal("1.64.1", PlaywrightDriver.DriverVersion(RepoPaths.ModuleDirectory));
     }
 
+    [Fact]
+    public void The_driver_variables_hold_the_driver_only_while_Playwright_starts_it_and_then_what_they_held_before()
+    {
+        var driver = new PreparedDriver("/opt/oneflex-module", "/opt/oneflex-module/.playwright/node/linux-x64/node", DriverRepair.None);
+        var before = (Search: Environment.GetEnvironmentVariable(PlaywrightDriver.SearchPathVariable), Node: Environment.GetEnvironmentVariable(PlaywrightDriver.NodePathVariable));
+
+        var during = PlaywrightDriver.StartWith(driver, () =>
+            (Search: Environment.GetEnvironmentVariable(PlaywrightDriver.SearchPathVariable), Node: Environment.GetEnvironmentVariable(PlaywrightDriver.NodePathVariable)));
+        Assert.Throws<InvalidOperationException>(() => PlaywrightDriver.StartWith<int>(driver, () => throw new InvalidOperationException("the driver did not start")));
+
+        Assert.Equal((driver.Root, driver.NodePath), during);
+        Assert.Equal(before, (Environment.GetEnvironmentVariable(PlaywrightDriver.SearchPathVariable), Environment.GetEnvironmentVariable(PlaywrightDriver.NodePathVariable)));
+    }
+
     /// <summary>A driver folder laid out like the module's (.playwright/node/&lt;platform&gt;/node, .playwright/package) and a home of its own.</summary>
     private sealed class FakeDriver : IDisposable
     {

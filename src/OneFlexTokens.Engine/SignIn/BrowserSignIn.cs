@@ -5,19 +5,12 @@ using OneFlexTokens.Tokens;
 
 namespace OneFlexTokens.SignIn;
 
-public sealed record SignInRequest(OneFlexBaseUrl BaseUrl, BrowserChoice Browser, string ProfilePath, bool Headless, TimeSpan Timeout);
-
-public sealed record SignInTokens(string AccessToken, string RefreshToken);
-
-/// <summary>Where a sign-in stands, for Write-Progress.</summary>
-public sealed record SignInProgress(TimeSpan Remaining, TimeSpan Timeout, string Status);
-
 /// <summary>
 /// Signs in with a real installed browser on a persistent profile and takes the access_token and refresh_token
 /// cookies of the app origin as soon as both exist. Completion is event-driven: every response, finished request and
 /// navigation triggers one cookie read. Every browser, context and driver it starts is closed before it returns.
 /// </summary>
-public sealed class BrowserSignIn
+internal sealed class BrowserSignIn
 {
     public const string AccessTokenCookie = "access_token";
     public const string RefreshTokenCookie = "refresh_token";
@@ -75,7 +68,7 @@ public sealed class BrowserSignIn
         {
             var driver = await Task.Run(() => PlaywrightDriver.PrepareForSignIn(_platform), cancellationToken).ConfigureAwait(false);
             ReportRepair(driver, clock.ElapsedMilliseconds);
-            playwright = await CreatePlaywrightAsync(cancellationToken).ConfigureAwait(false);
+            playwright = await CreatePlaywrightAsync(driver, cancellationToken).ConfigureAwait(false);
             _verbose?.Invoke($"Playwright driver ready after {clock.ElapsedMilliseconds} ms.");
             context = await LaunchAsync(playwright, request, cancellationToken).ConfigureAwait(false);
             _verbose?.Invoke($"Browser ready after {clock.ElapsedMilliseconds} ms.");
@@ -120,7 +113,7 @@ public sealed class BrowserSignIn
             var closed = context is null || context.Pages.Count == 0 || e.Message.Contains("closed", StringComparison.OrdinalIgnoreCase);
             throw closed
                 ? new OneFlexException(ErrorIds.BrowserClosed, ErrorCategory.OperationStopped, Messages.BrowserClosed, null, e)
-                : new OneFlexException(ErrorIds.BrowserLaunchFailed, ErrorCategory.ResourceUnavailable, Messages.BrowserLaunchFailed(request.Browser.ExecutablePath, FirstLine(e.Message)), request.Browser.ExecutablePath, e);
+                : new OneFlexException(ErrorIds.BrowserLaunchFailed, ErrorCategory.ResourceUnavailable, Messages.BrowserLaunchFailed(request.Browser.ExecutablePath, DisplayText.FirstLine(e.Message)), request.Browser.ExecutablePath, e);
         }
         finally
         {
@@ -132,9 +125,19 @@ public sealed class BrowserSignIn
         }
     }
 
-    private static async Task<IPlaywright> CreatePlaywrightAsync(CancellationToken cancellationToken)
+    private static async Task<IPlaywright> CreatePlaywrightAsync(PreparedDriver driver, CancellationToken cancellationToken)
     {
-        var creating = Playwright.CreateAsync();
+        Task<IPlaywright> creating;
+        try
+        {
+            // The driver process starts inside this call, before its first await: the variables are back once it returns.
+            creating = PlaywrightDriver.StartWith(driver, Playwright.CreateAsync);
+        }
+        catch (Exception e) when (e is PlaywrightException or System.ComponentModel.Win32Exception)
+        {
+            throw new OneFlexException(ErrorIds.PlaywrightDriverUnusable, ErrorCategory.ResourceUnavailable, Messages.PlaywrightDriverFailed(DisplayText.FirstLine(e.Message)), null, e);
+        }
+
         try
         {
             return await creating.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -147,7 +150,7 @@ public sealed class BrowserSignIn
         catch (Exception e) when (e is PlaywrightException or System.ComponentModel.Win32Exception)
         {
             // The driver (Node running Playwright's JS package) did not start or did not answer: the install, not the browser.
-            throw new OneFlexException(ErrorIds.PlaywrightDriverUnusable, ErrorCategory.ResourceUnavailable, Messages.PlaywrightDriverFailed(FirstLine(e.Message)), null, e);
+            throw new OneFlexException(ErrorIds.PlaywrightDriverUnusable, ErrorCategory.ResourceUnavailable, Messages.PlaywrightDriverFailed(DisplayText.FirstLine(e.Message)), null, e);
         }
     }
 
@@ -218,7 +221,7 @@ public sealed class BrowserSignIn
         }
         catch (PlaywrightException e) when (!e.Message.Contains("sandbox", StringComparison.OrdinalIgnoreCase) || !sandbox)
         {
-            throw new OneFlexException(ErrorIds.BrowserLaunchFailed, ErrorCategory.ResourceUnavailable, Messages.BrowserLaunchFailed(request.Browser.ExecutablePath, FirstLine(e.Message)), request.Browser.ExecutablePath, e);
+            throw new OneFlexException(ErrorIds.BrowserLaunchFailed, ErrorCategory.ResourceUnavailable, Messages.BrowserLaunchFailed(request.Browser.ExecutablePath, DisplayText.FirstLine(e.Message)), request.Browser.ExecutablePath, e);
         }
     }
 
@@ -284,7 +287,7 @@ public sealed class BrowserSignIn
         }
         catch (Exception e) when (e is PlaywrightException or TimeoutException)
         {
-            _verbose?.Invoke("Could not remove the token cookies from the profile (the next run drops them): " + FirstLine(e.Message));
+            _verbose?.Invoke("Could not remove the token cookies from the profile (the next run drops them): " + DisplayText.FirstLine(e.Message));
         }
     }
 
@@ -322,7 +325,7 @@ public sealed class BrowserSignIn
         }
         catch (Exception e) when (e is PlaywrightException or IOException or UnauthorizedAccessException)
         {
-            _verbose?.Invoke("Could not keep the SSO session state in the profile: " + FirstLine(e.Message));
+            _verbose?.Invoke("Could not keep the SSO session state in the profile: " + DisplayText.FirstLine(e.Message));
         }
     }
 
@@ -362,10 +365,4 @@ public sealed class BrowserSignIn
 
     private static SavedCookie FromPlaywright(BrowserContextCookiesResult c) =>
         new(c.Name, c.Value, c.Domain, c.Path, c.Expires, c.HttpOnly, c.Secure, c.SameSite.ToString());
-
-    internal static string FirstLine(string text)
-    {
-        var line = text.Split('\n', 2)[0].Trim();
-        return line.EndsWith('.') ? line : line + ".";
-    }
 }

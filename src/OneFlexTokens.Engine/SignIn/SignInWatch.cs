@@ -68,7 +68,7 @@ internal sealed class SignInWatch
                     Fail(new OneFlexException(
                         ErrorIds.ServiceUnreachable,
                         ErrorCategory.ConnectionError,
-                        Messages.BrowserCouldNotOpen(_appOrigin, BrowserSignIn.FirstLine(message)),
+                        Messages.BrowserCouldNotOpen(_appOrigin, DisplayText.FirstLine(message)),
                         _appOrigin));
                 }
             },

@@ -7,11 +7,8 @@ using OneFlexTokens.Common;
 
 namespace OneFlexTokens.Docker;
 
-/// <summary>
-/// Finds the bot's containers and restarts them through the Docker Engine API. The only class that touches
-/// Docker.DotNet, so importing the module never loads it.
-/// </summary>
-public sealed class DockerBotService : IDisposable
+/// <summary>The one class that touches Docker.DotNet (through <see cref="IDockerBotService"/>).</summary>
+internal sealed class DockerBotService : IDockerBotService
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
