@@ -19,6 +19,60 @@ function Get-PwshPath {
     (Get-Command pwsh -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source
 }
 
+# Runs a script file in a fresh pwsh with only the environment given (as cron or a new login would), optionally as
+# another account; returns its exit code and output. A run that outlives its bound is killed with its children.
+function Invoke-FreshPwsh {
+    param(
+        [Parameter(Mandatory)] [string] $File,
+        [string[]] $Arguments = @(),
+        [Parameter(Mandatory)] [hashtable] $Environment,
+        [string] $Pwsh = (Get-PwshPath),
+        [int] $UserId = -1,
+        [int] $GroupId = -1,
+        [TimeSpan] $Bound = [TimeSpan]::FromMinutes(4)
+    )
+    $pwshArguments = @('-NoProfile', '-NonInteractive', '-File', $File) + $Arguments
+    $start = if ($UserId -ge 0) {
+        $info = [Diagnostics.ProcessStartInfo]::new('setpriv')
+        foreach ($a in @("--reuid=$UserId", "--regid=$GroupId", '--clear-groups', '--', $Pwsh) + $pwshArguments) { $info.ArgumentList.Add($a) }
+        $info
+    }
+    else {
+        $info = [Diagnostics.ProcessStartInfo]::new($Pwsh)
+        foreach ($a in $pwshArguments) { $info.ArgumentList.Add($a) }
+        $info
+    }
+    $start.UseShellExecute = $false
+    $start.RedirectStandardOutput = $true
+    $start.RedirectStandardError = $true
+    $start.WorkingDirectory = $Environment.HOME
+    $start.Environment.Clear()
+    foreach ($name in $Environment.Keys) { $start.Environment[$name] = [string] $Environment[$name] }
+    $process = [Diagnostics.Process]::Start($start)
+    $stdout = $process.StandardOutput.ReadToEndAsync()
+    $stderr = $process.StandardError.ReadToEndAsync()
+    if (-not $process.WaitForExit([int] $Bound.TotalMilliseconds)) {
+        $process.Kill($true)
+        throw "$File did not end within $Bound. Output so far: $($stdout.Result) $($stderr.Result)"
+    }
+    $process.WaitForExit()
+    [pscustomobject]@{ ExitCode = $process.ExitCode; Output = $stdout.Result + $stderr.Result }
+}
+
+# The environment of a new login or a cron job for Invoke-FreshPwsh: HOME, a minimal PATH, and what -More adds.
+function New-CleanEnvironment([string] $HomeFolder, [hashtable] $More = @{}) {
+    $environment = @{
+        HOME                        = $HomeFolder
+        PATH                        = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+        LANG                        = 'C.UTF-8'
+        POWERSHELL_TELEMETRY_OPTOUT = '1'
+        POWERSHELL_UPDATECHECK      = 'Off'
+    }
+    if ($env:DOTNET_ROOT) { $environment.DOTNET_ROOT = $env:DOTNET_ROOT }
+    foreach ($name in $More.Keys) { $environment[$name] = $More[$name] }
+    $environment
+}
+
 # The newest build of a project under tests/ (dotnet build OneFlexTokens.sln builds them all).
 function Get-BuiltAssembly([string] $Project) {
     $dll = Get-ChildItem -Path (Join-Path $script:RepoRoot 'tests' $Project 'bin') -Recurse -Filter "$Project.dll" -ErrorAction SilentlyContinue |
@@ -96,6 +150,12 @@ function Get-BrowserMissingReason {
         while ($failure.InnerException) { $failure = $failure.InnerException }
         "No browser to sign in with: $($failure.Message)"
     }
+}
+
+# The browser the module's own discovery picks (its executable), or $null when there is none (import the module first).
+function Get-BrowserPath {
+    try { [OneFlexTokens.SignIn.BrowserLocator]::new([OneFlexTokens.Common.HostPlatform]::Current).Locate().ExecutablePath }
+    catch { $null }
 }
 
 # The one skip rule: a test whose real part (browser, Xvfb, Docker engine) is missing here is skipped with the

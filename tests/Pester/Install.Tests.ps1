@@ -9,61 +9,7 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     $script:Pwsh = Get-PwshPath
-    $script:MinimalPath = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
     $script:RepositoryName = 'OneFlexTokensTest'
-
-    # Runs a script file in a fresh pwsh with only the environment given (as cron or a new login would), optionally as
-    # another account; returns its exit code and output. A run that outlives its bound is killed with its children.
-    function Invoke-FreshPwsh {
-        param(
-            [Parameter(Mandatory)] [string] $File,
-            [string[]] $Arguments = @(),
-            [Parameter(Mandatory)] [hashtable] $Environment,
-            [string] $Pwsh = $script:Pwsh,
-            [int] $UserId = -1,
-            [int] $GroupId = -1,
-            [TimeSpan] $Bound = [TimeSpan]::FromMinutes(4)
-        )
-        $pwshArguments = @('-NoProfile', '-NonInteractive', '-File', $File) + $Arguments
-        $start = if ($UserId -ge 0) {
-            $info = [Diagnostics.ProcessStartInfo]::new('setpriv')
-            foreach ($a in @("--reuid=$UserId", "--regid=$GroupId", '--clear-groups', '--', $Pwsh) + $pwshArguments) { $info.ArgumentList.Add($a) }
-            $info
-        }
-        else {
-            $info = [Diagnostics.ProcessStartInfo]::new($Pwsh)
-            foreach ($a in $pwshArguments) { $info.ArgumentList.Add($a) }
-            $info
-        }
-        $start.UseShellExecute = $false
-        $start.RedirectStandardOutput = $true
-        $start.RedirectStandardError = $true
-        $start.WorkingDirectory = $Environment.HOME
-        $start.Environment.Clear()
-        foreach ($name in $Environment.Keys) { $start.Environment[$name] = [string] $Environment[$name] }
-        $process = [Diagnostics.Process]::Start($start)
-        $stdout = $process.StandardOutput.ReadToEndAsync()
-        $stderr = $process.StandardError.ReadToEndAsync()
-        if (-not $process.WaitForExit([int] $Bound.TotalMilliseconds)) {
-            $process.Kill($true)
-            throw "$File did not end within $Bound. Output so far: $($stdout.Result) $($stderr.Result)"
-        }
-        $process.WaitForExit()
-        [pscustomobject]@{ ExitCode = $process.ExitCode; Output = $stdout.Result + $stderr.Result }
-    }
-
-    function New-CleanEnvironment([string] $HomeFolder, [hashtable] $More = @{}) {
-        $environment = @{
-            HOME                        = $HomeFolder
-            PATH                        = $script:MinimalPath
-            LANG                        = 'C.UTF-8'
-            POWERSHELL_TELEMETRY_OPTOUT = '1'
-            POWERSHELL_UPDATECHECK      = 'Off'
-        }
-        if ($env:DOTNET_ROOT) { $environment.DOTNET_ROOT = $env:DOTNET_ROOT }
-        foreach ($name in $More.Keys) { $environment[$name] = $More[$name] }
-        $environment
-    }
 
     function Get-UnixMode([string] $Path) { [IO.File]::GetUnixFileMode($Path) }
     function ConvertTo-UnixMode([string] $Octal) { [IO.UnixFileMode] [Convert]::ToInt32($Octal, 8) }
