@@ -49,6 +49,60 @@ public sealed partial class DependencyDirectionTests
 
     public static TheoryData<string> Folders() => new(Layers);
 
+    /// <summary>
+    /// Messages is one class in parts, a part per folder (its Messages.cs), so a call site names no folder: this is what
+    /// keeps a folder from wording its errors with a message kept in a folder above it.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Folders))]
+    public void A_folder_uses_no_message_kept_in_a_folder_above_it(string folder)
+    {
+        var above = Layers.SkipWhile(layer => layer != folder).Skip(1)
+            .SelectMany(higher => MessagesKeptIn(higher).Select(name => (Folder: higher, Name: name)))
+            .ToList();
+        var found = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(Source, folder), "*.cs"))
+        {
+            // Inside a part, the other parts' members are named without "Messages.".
+            var prefix = Path.GetFileName(file) == "Messages.cs" ? @"(?<![\w.])(Messages\.)?" : @"(?<![\w.])Messages\.";
+            var lines = File.ReadAllLines(file);
+            for (var i = 0; i < lines.Length; i++)
+            {
+                var code = CodeOf(lines[i]);
+                found.AddRange(above.Where(message => Regex.IsMatch(code, prefix + message.Name + @"\b"))
+                    .Select(message => $"{Path.GetFileName(file)}:{i + 1} uses {message.Folder}/Messages.cs's {message.Name}: {lines[i].Trim()}"));
+            }
+        }
+
+        Assert.Empty(found);
+    }
+
+    [Fact]
+    public void Every_part_of_Messages_is_the_one_class()
+    {
+        var parts = Directory.EnumerateFiles(Source, "Messages.cs", SearchOption.AllDirectories)
+            .Where(file => !file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .ToList();
+        Assert.True(parts.Count > 1, "Messages is kept in parts, one per folder");
+        Assert.All(parts, part =>
+        {
+            var text = File.ReadAllText(part);
+            Assert.Contains("namespace OneFlexTokens.Common;", text, StringComparison.Ordinal);
+            Assert.Contains("internal static partial class Messages", text, StringComparison.Ordinal);
+            Assert.NotEmpty(MessagesKeptIn(Path.GetFileName(Path.GetDirectoryName(part)!)));
+        });
+    }
+
+    /// <summary>The members a folder's part of Messages declares.</summary>
+    private static IEnumerable<string> MessagesKeptIn(string folder)
+    {
+        var part = Path.Combine(Source, folder, "Messages.cs");
+        return File.Exists(part) ? MessageDeclaration().Matches(File.ReadAllText(part)).Select(match => match.Groups["name"].Value).ToList() : [];
+    }
+
+    [GeneratedRegex(@"(?m)^    (?:public|private|internal) (?:static |const )+[\w<>?,\[\] ]*?\b(?<name>\w+)\s*(?:\(|=)")]
+    private static partial Regex MessageDeclaration();
+
     [Fact]
     public void The_check_sees_a_use_by_namespace_or_by_qualified_name_and_not_in_prose()
     {
