@@ -88,7 +88,7 @@ function Stop-TestFixture($Fixture) {
 # Why no browser can sign in here, or $null: asks the module's own browser discovery (import the module first).
 function Get-BrowserMissingReason {
     try {
-        $null = [OneFlexTokens.SignIn.BrowserLocator]::new([OneFlexTokens.Common.HostPlatform]::Current).Locate()
+        $null = [OneFlexTokens.SignIn.BrowserLocator]::new([OneFlexTokens.Platform.HostPlatform]::Current).Locate()
         $null
     }
     catch {

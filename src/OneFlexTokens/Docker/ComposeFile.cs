@@ -1,7 +1,9 @@
 using System.Management.Automation;
 using System.Text;
 using System.Text.RegularExpressions;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Http;
+using OneFlexTokens.Platform;
 
 namespace OneFlexTokens.Docker;
 

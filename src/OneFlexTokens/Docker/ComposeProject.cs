@@ -1,7 +1,8 @@
 using System.Management.Automation;
 using System.Text;
-using OneFlexTokens.Common;
 using OneFlexTokens.EnvFiles;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
 
 namespace OneFlexTokens.Docker;
 

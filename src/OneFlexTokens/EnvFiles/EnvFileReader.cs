@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using System.Text.Unicode;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
 
 namespace OneFlexTokens.EnvFiles;
 

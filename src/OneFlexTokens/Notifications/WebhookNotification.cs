@@ -1,6 +1,7 @@
 using System.Management.Automation;
-using OneFlexTokens.Common;
 using OneFlexTokens.EnvFiles;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Secrets;
 
 namespace OneFlexTokens.Notifications;
 

@@ -2,7 +2,8 @@ using System.Management.Automation;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Http;
 
 namespace OneFlexTokens.Notifications;
 

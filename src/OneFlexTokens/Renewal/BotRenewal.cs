@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using System.Management.Automation;
-using OneFlexTokens.Common;
+using OneFlexTokens.CmdletSupport;
 using OneFlexTokens.Docker;
 using OneFlexTokens.EnvFiles;
+using OneFlexTokens.Errors;
 using OneFlexTokens.Notifications;
+using OneFlexTokens.Platform;
+using OneFlexTokens.Secrets;
 using OneFlexTokens.SignIn;
 using OneFlexTokens.Tokens;
 

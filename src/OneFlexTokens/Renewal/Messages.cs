@@ -1,6 +1,6 @@
-namespace OneFlexTokens.Common;
+namespace OneFlexTokens.Errors;
 
-// The messages of Renewal/: a part of Messages, whose namespace is Common/'s so that every call site reads Messages.X.
+// The messages of Renewal/: a part of Messages, whose namespace is Errors/'s so that every call site reads Messages.X.
 internal static partial class Messages
 {
     public static string RenewalNothingDue(DateTimeOffset? expiresAt, TimeSpan minimumValidity) =>

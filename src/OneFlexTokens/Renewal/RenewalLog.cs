@@ -3,7 +3,9 @@ using System.Management.Automation;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Win32.SafeHandles;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
+using OneFlexTokens.Secrets;
 
 namespace OneFlexTokens.Renewal;
 

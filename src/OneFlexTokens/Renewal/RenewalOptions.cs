@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Management.Automation;
-using OneFlexTokens.Common;
+using OneFlexTokens.CmdletSupport;
+using OneFlexTokens.Errors;
 
 namespace OneFlexTokens.Renewal;
 

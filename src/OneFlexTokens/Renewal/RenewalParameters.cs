@@ -1,5 +1,6 @@
 using System.Globalization;
-using OneFlexTokens.Common;
+using OneFlexTokens.CmdletSupport;
+using OneFlexTokens.Errors;
 using OneFlexTokens.Tokens;
 
 namespace OneFlexTokens.Renewal;

@@ -1,5 +1,6 @@
-using OneFlexTokens.Common;
 using OneFlexTokens.EnvFiles;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Secrets;
 using OneFlexTokens.Tokens;
 
 namespace OneFlexTokens.Renewal;

@@ -1,6 +1,8 @@
 using System.Management.Automation.Language;
 using System.Text;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
+using OneFlexTokens.Secrets;
 using OneFlexTokens.SignIn;
 using OneFlexTokens.Tokens;
 

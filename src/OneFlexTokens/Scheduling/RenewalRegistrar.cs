@@ -2,8 +2,10 @@ using System.Collections;
 using System.Management.Automation;
 using System.Security.Cryptography;
 using System.Text;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
 using OneFlexTokens.Renewal;
+using OneFlexTokens.Secrets;
 
 namespace OneFlexTokens.Scheduling;
 

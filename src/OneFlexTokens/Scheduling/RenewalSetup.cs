@@ -1,8 +1,9 @@
 using System.Management.Automation;
 using System.Runtime.InteropServices;
-using OneFlexTokens.Common;
 using OneFlexTokens.Docker;
+using OneFlexTokens.Errors;
 using OneFlexTokens.Notifications;
+using OneFlexTokens.Platform;
 using OneFlexTokens.Renewal;
 using OneFlexTokens.SignIn;
 using OneFlexTokens.Tokens;

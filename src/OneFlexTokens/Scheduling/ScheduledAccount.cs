@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using OneFlexTokens.Common;
+using OneFlexTokens.Platform;
 
 namespace OneFlexTokens.Scheduling;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Management.Automation;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Secrets;
 
 namespace OneFlexTokens.Scheduling;
 

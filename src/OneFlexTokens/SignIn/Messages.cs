@@ -1,6 +1,8 @@
-namespace OneFlexTokens.Common;
+using OneFlexTokens.Platform;
 
-// The messages of SignIn/: a part of Messages, whose namespace is Common/'s so that every call site reads Messages.X.
+namespace OneFlexTokens.Errors;
+
+// The messages of SignIn/: a part of Messages, whose namespace is Errors/'s so that every call site reads Messages.X.
 internal static partial class Messages
 {
     public static string BrowserPathNotFound(string path) =>

@@ -3,7 +3,9 @@ using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using System.Text.Json;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Http;
+using OneFlexTokens.Platform;
 
 namespace OneFlexTokens.SignIn;
 

@@ -2,7 +2,9 @@ using System.Management.Automation;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Http;
+using OneFlexTokens.Secrets;
 using OneFlexTokens.Tokens;
 
 namespace OneFlexTokens.SignIn;

@@ -1,7 +1,8 @@
 using System.Management.Automation;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
 
 namespace OneFlexTokens.SignIn;
 

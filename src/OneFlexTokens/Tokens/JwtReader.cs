@@ -2,7 +2,8 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Management.Automation;
 using System.Text.Json;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Secrets;
 
 namespace OneFlexTokens.Tokens;
 

@@ -1,6 +1,8 @@
-namespace OneFlexTokens.Common;
+using OneFlexTokens.Http;
 
-// The messages of Tokens/: a part of Messages, whose namespace is Common/'s so that every call site reads Messages.X.
+namespace OneFlexTokens.Errors;
+
+// The messages of Tokens/: a part of Messages, whose namespace is Errors/'s so that every call site reads Messages.X.
 internal static partial class Messages
 {
     public const string TokenEmpty = "The access token is empty. Pass a token, a OneFlexToken object, or -EnvPath pointing at a .env file that sets ONEFLEX_TOKEN.";

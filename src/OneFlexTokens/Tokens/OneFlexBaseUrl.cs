@@ -1,5 +1,7 @@
 using System.Management.Automation;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
+using OneFlexTokens.Secrets;
 
 namespace OneFlexTokens.Tokens;
 

@@ -1,5 +1,6 @@
 using System.Management.Automation;
-using OneFlexTokens.Common;
+using OneFlexTokens.CmdletSupport;
+using OneFlexTokens.Errors;
 
 namespace OneFlexTokens.Tokens;
 

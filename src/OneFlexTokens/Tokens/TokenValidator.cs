@@ -1,4 +1,6 @@
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Secrets;
+
 
 namespace OneFlexTokens.Tokens;
 

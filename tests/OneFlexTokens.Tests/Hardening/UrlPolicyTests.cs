@@ -1,6 +1,8 @@
-using OneFlexTokens.Common;
 using OneFlexTokens.Docker;
+using OneFlexTokens.Errors;
 using OneFlexTokens.Notifications;
+using OneFlexTokens.Platform;
+using OneFlexTokens.Secrets;
 using OneFlexTokens.Tests.Harness;
 using OneFlexTokens.Tokens;
 using Xunit;

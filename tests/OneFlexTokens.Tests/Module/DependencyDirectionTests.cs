@@ -6,14 +6,15 @@ namespace OneFlexTokens.Tests.Module;
 
 /// <summary>
 /// The folders of src/OneFlexTokens form layers: each uses only the folders below it, so none depends on another in
-/// both directions. Common/ is what every concern builds on; Scheduling/ registers the renewal, so it uses Renewal/, never
-/// the reverse; Commands/ (the cmdlets) sit on top.
+/// both directions. The shared parts come first (Secrets/ shows nothing secret, Errors/ words failures, Platform/ is the OS
+/// and its files, Http/ the shared client, CmdletSupport/ what a cmdlet and the core share); Scheduling/ registers the
+/// renewal, so it uses Renewal/, never the reverse; Commands/ (the cmdlets) sit on top.
 /// </summary>
 public sealed partial class DependencyDirectionTests
 {
     /// <summary>Lowest first: a folder may use the folders before it, none after it.</summary>
     private static readonly string[] Layers =
-        { "Common", "EnvFiles", "Tokens", "Notifications", "Docker", "SignIn", "Renewal", "Scheduling", "Commands" };
+        { "Secrets", "Errors", "Platform", "Http", "CmdletSupport", "EnvFiles", "Tokens", "Notifications", "Docker", "SignIn", "Renewal", "Scheduling", "Commands" };
 
     private static string Source => Path.Combine(RepoPaths.Root, "src", "OneFlexTokens");
 
@@ -83,13 +84,15 @@ public sealed partial class DependencyDirectionTests
         var parts = Directory.EnumerateFiles(Source, "Messages.cs", SearchOption.AllDirectories)
             .Where(file => !file.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .ToList();
+        Assert.Contains(Path.Combine(Source, "Errors", "Messages.cs"), parts);
         Assert.True(parts.Count > 1, "Messages is kept in parts, one per folder");
         Assert.All(parts, part =>
         {
             var text = File.ReadAllText(part);
-            Assert.Contains("namespace OneFlexTokens.Common;", text, StringComparison.Ordinal);
+            Assert.Contains("namespace OneFlexTokens.Errors;", text, StringComparison.Ordinal);
             Assert.Contains("internal static partial class Messages", text, StringComparison.Ordinal);
-            Assert.NotEmpty(MessagesKeptIn(Path.GetFileName(Path.GetDirectoryName(part)!)));
+            // Errors/ is the class's home (its description); every other part keeps messages.
+            Assert.True(part.EndsWith(Path.Combine("Errors", "Messages.cs"), StringComparison.Ordinal) || MessagesKeptIn(Path.GetFileName(Path.GetDirectoryName(part)!)).Any(), $"{part} keeps no message");
         });
     }
 

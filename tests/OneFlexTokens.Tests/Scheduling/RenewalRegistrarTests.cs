@@ -1,6 +1,7 @@
 using System.Text;
 using System.Xml.Linq;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
 using OneFlexTokens.Renewal;
 using OneFlexTokens.Scheduling;
 using Xunit;

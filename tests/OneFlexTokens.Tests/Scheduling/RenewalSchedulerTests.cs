@@ -1,6 +1,6 @@
 using System.Text;
 using System.Xml.Linq;
-using OneFlexTokens.Common;
+using OneFlexTokens.Platform;
 using OneFlexTokens.Renewal;
 using OneFlexTokens.Scheduling;
 using OneFlexTokens.Tests.Harness;

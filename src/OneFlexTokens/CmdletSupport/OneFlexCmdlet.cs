@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
 
-namespace OneFlexTokens.Common;
+namespace OneFlexTokens.CmdletSupport;
 
 /// <summary>
 /// What every cmdlet shares: a cancellation token cancelled by Ctrl+C, async work run while its

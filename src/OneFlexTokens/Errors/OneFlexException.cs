@@ -1,6 +1,7 @@
 using System.Management.Automation;
+using OneFlexTokens.Secrets;
 
-namespace OneFlexTokens.Common;
+namespace OneFlexTokens.Errors;
 
 /// <summary>A failure the user can meet, carrying the stable error id and category its ErrorRecord gets.</summary>
 public class OneFlexException : Exception

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
+using OneFlexTokens.Errors;
 
-namespace OneFlexTokens.Common;
+namespace OneFlexTokens.Http;
 
 /// <summary>How one attempt ended: with a result, or with a failure that another attempt may cure.</summary>
 public readonly record struct AttemptOutcome<T>

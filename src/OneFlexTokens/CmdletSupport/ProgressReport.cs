@@ -1,4 +1,4 @@
-namespace OneFlexTokens.Common;
+namespace OneFlexTokens.CmdletSupport;
 
 /// <summary>
 /// Where long work stands, in the terms of Write-Progress but without PowerShell types, so the core can report it and a

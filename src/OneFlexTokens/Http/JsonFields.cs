@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace OneFlexTokens.Common;
+namespace OneFlexTokens.Http;
 
 /// <summary>
 /// Fields of JSON that any server may have sent: a field that is missing, of another type, or not text (invalid UTF-8,

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace OneFlexTokens.Common;
+namespace OneFlexTokens.Http;
 
 /// <summary>
 /// The one HttpClient of the module: pooled connections (a warm renewal reuses them), no redirects followed, no

@@ -1,11 +1,6 @@
-namespace OneFlexTokens.Common;
+namespace OneFlexTokens.Errors;
 
-/// <summary>
-/// User-facing messages, kept so their wording is consistent and reviewable. A message with values is a method with named,
-/// typed parameters (not a format string), so a missing or misplaced value fails the build. One class in parts: each folder
-/// keeps the messages of its feature in its own Messages.cs, and a message sits in the lowest folder whose code words it, so
-/// no folder uses a message of a folder above it (DependencyDirectionTests checks both).
-/// </summary>
+// The messages of CmdletSupport/: a part of Messages, whose namespace is Errors/'s so that every call site reads Messages.X.
 internal static partial class Messages
 {
     public static string TimeoutOutOfRange(string parameter, TimeSpan value, TimeSpan maximum, bool zeroAllowed) =>
@@ -30,9 +25,4 @@ internal static partial class Messages
 
     public static string PathNotResolved(string path, string reason) =>
         $"'{path}' does not name a file or folder: {reason} Give a file-system path, such as ./oneflex or /volume1/docker/oneflex.";
-
-    // The trust rule (TrustedPath)
-    public static string PathNotTrusted(string errorId, string path, string reason) => errorId == ErrorIds.DriverCopyNotTrusted
-        ? $"The per-user copy of the browser driver is not used from '{path}': {reason}. Nothing was run, written or deleted there. Another account may have put it there: remove it, or make it yours and owner-only (chown and chmod go-w), or set XDG_DATA_HOME to a folder only you can write."
-        : $"The renewal does not use '{path}' for its state, log or webhook: {reason}. Nothing was read, written, created or deleted there. Another account may have put it there: look at it, then remove it or make it yours and owner-only (chown and chmod go-w), or give a folder of your own (-StatePath, -LogPath).";
 }

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace OneFlexTokens.Common;
+namespace OneFlexTokens.Platform;
 
 public enum OSKind
 {

@@ -1,4 +1,4 @@
-namespace OneFlexTokens.Common;
+namespace OneFlexTokens.Errors;
 
 /// <summary>Stable FullyQualifiedErrorId prefixes that scripts may match on. Never rename one.</summary>
 public static class ErrorIds

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace OneFlexTokens.Common;
+namespace OneFlexTokens.Secrets;
 
 /// <summary>
 /// Masks anything in free text that looks like a secret, so that text can be shown or sent to a chat channel even

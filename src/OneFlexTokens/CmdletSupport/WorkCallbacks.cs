@@ -1,4 +1,4 @@
-namespace OneFlexTokens.Common;
+namespace OneFlexTokens.CmdletSupport;
 
 /// <summary>
 /// How core work talks back to whoever runs it, instead of being handed the cmdlet: a cmdlet posts these to its

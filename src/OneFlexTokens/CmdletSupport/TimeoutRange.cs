@@ -1,6 +1,7 @@
 using System.Management.Automation;
+using OneFlexTokens.Errors;
 
-namespace OneFlexTokens.Common;
+namespace OneFlexTokens.CmdletSupport;
 
 /// <summary>
 /// The one range rule for the durations cmdlets take (-Timeout, -StopGracePeriod), with one error id (InvalidTimeout)

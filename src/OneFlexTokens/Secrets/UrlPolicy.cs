@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 
-namespace OneFlexTokens.Common;
+namespace OneFlexTokens.Secrets;
 
 /// <summary>What <see cref="UrlPolicy.Check"/> found wrong with an address, if anything.</summary>
 public enum UrlVerdict
