@@ -88,7 +88,11 @@ function Stop-TestFixture($Fixture) {
 # Why no browser can sign in here, or $null: asks the module's own browser discovery (import the module first).
 function Get-BrowserMissingReason {
     try {
-        $null = [OneFlexTokens.SignIn.BrowserLocator]::new([OneFlexTokens.Platform.HostPlatform]::Current).Locate()
+        # Internal types: reached by reflection, as PowerShell names only the module's public surface.
+        $assembly = [OneFlexTokens.Commands.GetOneFlexTokenCommand].Assembly
+        $platform = $assembly.GetType('OneFlexTokens.Platform.HostPlatform', $true).GetProperty('Current').GetValue($null)
+        $locator = [Activator]::CreateInstance($assembly.GetType('OneFlexTokens.SignIn.BrowserLocator', $true), [object[]] @($platform, $null))
+        $null = $locator.GetType().GetMethod('Locate').Invoke($locator, [object[]] @([OneFlexTokens.SignIn.BrowserKind]::Auto, $null))
         $null
     }
     catch {

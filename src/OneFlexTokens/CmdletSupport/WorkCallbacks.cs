@@ -4,7 +4,7 @@ namespace OneFlexTokens.CmdletSupport;
 /// How core work talks back to whoever runs it, instead of being handed the cmdlet: a cmdlet posts these to its
 /// pipeline thread (<see cref="OneFlexCmdlet.Post"/>), the scheduled renewal also logs the warnings.
 /// </summary>
-public record WorkCallbacks
+internal record WorkCallbacks
 {
     public Action<string>? Verbose { get; init; }
 

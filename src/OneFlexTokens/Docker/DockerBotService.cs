@@ -13,7 +13,7 @@ namespace OneFlexTokens.Docker;
 /// Finds the bot's containers and restarts them through the Docker Engine API. The only class that touches
 /// Docker.DotNet, so importing the module never loads it.
 /// </summary>
-public sealed class DockerBotService : IDisposable
+internal sealed class DockerBotService : IDisposable
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);

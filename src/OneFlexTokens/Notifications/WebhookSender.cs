@@ -13,7 +13,7 @@ namespace OneFlexTokens.Notifications;
 /// Other 4xx fail at once: retrying cannot help. Replies are read only for a retry_after, and only up to <see cref="ReplyLimits.Webhook"/>.
 /// The URL only ever appears masked.
 /// </summary>
-public sealed class WebhookSender
+internal sealed class WebhookSender
 {
     private readonly HttpClient _http;
 

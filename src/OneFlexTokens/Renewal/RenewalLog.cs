@@ -22,7 +22,7 @@ public sealed record RenewalRun(DateTimeOffset Time, RenewalOutcome Outcome, int
 /// reader (or a waiting run) sees each line at once. The log's folder, the log and its older file pass the trust rule
 /// (<see cref="TrustedPath"/>) before they are written or read: StateNotTrusted, and nothing is written or read there.
 /// </summary>
-public sealed partial class RenewalLog
+internal sealed partial class RenewalLog
 {
     public const long DefaultMaxBytes = 256 * 1024;
     public const string OutcomeLevel = "RESULT";

@@ -6,7 +6,7 @@ using OneFlexTokens.Errors;
 namespace OneFlexTokens.Renewal;
 
 /// <summary>What the scheduled renewal works on (Invoke-OneFlexRenewal's parameters, paths already full), with its defaults.</summary>
-public sealed record RenewalOptions
+internal sealed record RenewalOptions
 {
     public static readonly TimeSpan DefaultMinimumValidity = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromMinutes(5);

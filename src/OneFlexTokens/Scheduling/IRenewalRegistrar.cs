@@ -8,7 +8,7 @@ namespace OneFlexTokens.Scheduling;
 /// never ask which platform it is: what a platform cannot do here comes back as <see cref="RegistrationOutcome.Instructions"/>,
 /// <see cref="RemovalSteps"/> and <see cref="FindNote"/>. <see cref="RenewalRegistrar.For(Platform.HostPlatform, string)"/> picks the one of this system.
 /// </summary>
-public interface IRenewalRegistrar
+internal interface IRenewalRegistrar
 {
     RenewalPlatform Platform { get; }
 

@@ -14,7 +14,7 @@ namespace OneFlexTokens.Scheduling;
 /// registration keeps beside the runs' own (the webhook file and the registration time, through <see cref="RenewalState"/>
 /// and its trust rule). Each platform's class writes, reads and removes its own entries.
 /// </summary>
-public abstract class RenewalRegistrar : IRenewalRegistrar
+internal abstract class RenewalRegistrar : IRenewalRegistrar
 {
     private protected RenewalRegistrar(HostPlatform host, string? user)
     {

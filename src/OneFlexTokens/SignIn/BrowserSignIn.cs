@@ -6,19 +6,19 @@ using OneFlexTokens.Tokens;
 
 namespace OneFlexTokens.SignIn;
 
-public sealed record SignInRequest(OneFlexBaseUrl BaseUrl, BrowserChoice Browser, string ProfilePath, bool Headless, TimeSpan Timeout);
+internal sealed record SignInRequest(OneFlexBaseUrl BaseUrl, BrowserChoice Browser, string ProfilePath, bool Headless, TimeSpan Timeout);
 
-public sealed record SignInTokens(string AccessToken, string RefreshToken);
+internal sealed record SignInTokens(string AccessToken, string RefreshToken);
 
 /// <summary>Where a sign-in stands, for Write-Progress.</summary>
-public sealed record SignInProgress(TimeSpan Remaining, TimeSpan Timeout, string Status);
+internal sealed record SignInProgress(TimeSpan Remaining, TimeSpan Timeout, string Status);
 
 /// <summary>
 /// Signs in with a real installed browser on a persistent profile and takes the access_token and refresh_token
 /// cookies of the app origin as soon as both exist. Completion is event-driven: every response, finished request and
 /// navigation triggers one cookie read. Every browser, context and driver it starts is closed before it returns.
 /// </summary>
-public sealed class BrowserSignIn
+internal sealed class BrowserSignIn
 {
     public const string AccessTokenCookie = "access_token";
     public const string RefreshTokenCookie = "refresh_token";

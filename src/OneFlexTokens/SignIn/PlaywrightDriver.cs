@@ -10,7 +10,7 @@ using OneFlexTokens.Platform;
 namespace OneFlexTokens.SignIn;
 
 /// <summary>What the sign-in does so that the driver's Node runtime can run.</summary>
-public enum DriverRepair
+internal enum DriverRepair
 {
     /// <summary>Run it where it is.</summary>
     None,
@@ -23,13 +23,13 @@ public enum DriverRepair
 }
 
 /// <summary>What this user may do with the driver's Node runtime file.</summary>
-public readonly record struct NodeFileAccess(bool Executable, bool Writable);
+internal readonly record struct NodeFileAccess(bool Executable, bool Writable);
 
 /// <summary>The Node runtime and the JS entry point of a driver folder (the folder that holds .playwright).</summary>
-public sealed record DriverLocation(string Root, string NodePath, string CliPath);
+internal sealed record DriverLocation(string Root, string NodePath, string CliPath);
 
 /// <summary>The Node runtime the sign-in runs, and what it took to make it runnable.</summary>
-public sealed record PreparedDriver(string NodePath, DriverRepair Repair);
+internal sealed record PreparedDriver(string NodePath, DriverRepair Repair);
 
 /// <summary>
 /// The one place that points Playwright at its driver (.playwright/: a Node runtime per platform and the JS package).
@@ -39,7 +39,7 @@ public sealed record PreparedDriver(string NodePath, DriverRepair Repair);
 /// and otherwise (an install for all users owned by root, a read-only folder) a per-user copy of the runtime is run
 /// through PLAYWRIGHT_NODEJS_PATH, while the JS package is still read from the module folder.
 /// </summary>
-public static class PlaywrightDriver
+internal static class PlaywrightDriver
 {
     public const string SearchPathVariable = "PLAYWRIGHT_DRIVER_SEARCH_PATH";
     public const string NodePathVariable = "PLAYWRIGHT_NODEJS_PATH";

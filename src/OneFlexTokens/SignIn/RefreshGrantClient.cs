@@ -10,7 +10,7 @@ using OneFlexTokens.Tokens;
 namespace OneFlexTokens.SignIn;
 
 /// <summary>What the refresh grant gave: a new access token, or a rejection (the SSO session behind it is gone).</summary>
-public sealed record RefreshGrantResult(bool Granted, string? AccessToken, string? RefreshToken, int StatusCode)
+internal sealed record RefreshGrantResult(bool Granted, string? AccessToken, string? RefreshToken, int StatusCode)
 {
     public static RefreshGrantResult Rejected(int status) => new(false, null, null, status);
 }
@@ -21,7 +21,7 @@ public sealed record RefreshGrantResult(bool Granted, string? AccessToken, strin
 /// times, Retry-After honoured, all within one total deadline), then reported. The reply is read up to <see cref="ReplyLimits.Json"/> and the tokens in it are checked before
 /// they are returned. Token text never goes into an exception or a message.
 /// </summary>
-public sealed class RefreshGrantClient
+internal sealed class RefreshGrantClient
 {
     /// <summary>The whole grant, retries included, when the caller gives no timeout.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);

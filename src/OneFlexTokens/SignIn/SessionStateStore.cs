@@ -7,7 +7,7 @@ using OneFlexTokens.Platform;
 namespace OneFlexTokens.SignIn;
 
 /// <summary>A browser cookie as kept between runs. Expires is Unix seconds, or -1 for a session-only cookie.</summary>
-public sealed record SavedCookie(
+internal sealed record SavedCookie(
     string Name,
     string Value,
     string Domain,
@@ -22,7 +22,7 @@ public sealed record SavedCookie(
 /// when it exits, and an SSO without "stay signed in" has only those: without this a later -Headless run could
 /// never reuse the session. The app's own cookies (the tokens) are never written here.
 /// </summary>
-public sealed class SessionStateStore
+internal sealed class SessionStateStore
 {
     public const string FileName = "oneflex-session.json";
 

@@ -10,10 +10,10 @@ using OneFlexTokens.Secrets;
 namespace OneFlexTokens.Tokens;
 
 /// <summary>The outcome of asking the service who a token belongs to.</summary>
-public sealed record ProbeResult(TokenValidity Validity, string Message, string? FullName = null, string? Email = null);
+internal sealed record ProbeResult(TokenValidity Validity, string Message, string? FullName = null, string? Email = null);
 
 /// <summary>Talks to the OneFlex API: the GraphQL 'me' probe that proves a token works.</summary>
-public static partial class OneFlexApiClient
+internal static partial class OneFlexApiClient
 {
     private const string MeQuery =
         """{"query":"query { me(languages: [\"fr-FR\", \"fr\"], defaultTimezone: \"Europe/Paris\") { id email firstName lastName fullName } }"}""";

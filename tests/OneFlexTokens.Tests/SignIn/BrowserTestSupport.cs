@@ -52,7 +52,7 @@ public sealed class SignInScope : IAsyncDisposable
         return new SignInScope(simulator, Directory.CreateTempSubdirectory("oneflex-signin-").FullName);
     }
 
-    public static BrowserChoice? TryFindBrowser()
+    internal static BrowserChoice? TryFindBrowser()
     {
         try
         {
