@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.IO.Compression;
 using OneFlex.Simulator;
-using OneFlexTokens.Common;
+using OneFlexTokens.Platform;
 using OneFlexTokens.SignIn;
 using static OneFlexTokens.Benchmarks.Stats;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using OneFlex.Simulator;
-using OneFlexTokens.Common;
 using OneFlexTokens.EnvFiles;
+using OneFlexTokens.Secrets;
 using OneFlexTokens.TestSupport;
 
 namespace OneFlexTokens.Demo;

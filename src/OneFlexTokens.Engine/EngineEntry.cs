@@ -1,5 +1,5 @@
-using OneFlexTokens.Common;
 using OneFlexTokens.Docker;
+using OneFlexTokens.Platform;
 using OneFlexTokens.SignIn;
 
 namespace OneFlexTokens.Isolation;

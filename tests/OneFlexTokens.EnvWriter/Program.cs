@@ -1,5 +1,7 @@
-using OneFlexTokens.Common;
+using OneFlexTokens.CmdletSupport;
 using OneFlexTokens.EnvFiles;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
 using OneFlexTokens.Renewal;
 using OneFlexTokens.Scheduling;
 

@@ -139,12 +139,18 @@ function Stop-TestFixture($Fixture) {
     if ($Fixture.Process.ExitCode -ne 0) { throw "The test fixture failed to clean up (exit $($Fixture.Process.ExitCode))." }
 }
 
-# Why no browser can sign in here, or $null: asks the module's own browser discovery (import the module first).
+# The browser the module's own discovery picks (BrowserLocator.Locate), or its error (import the module first).
+function Find-ModuleBrowser {
+    # Internal types: reached by reflection, as PowerShell names only the module's public surface.
+    $assembly = [OneFlexTokens.Commands.GetOneFlexTokenCommand].Assembly
+    $platform = $assembly.GetType('OneFlexTokens.Platform.HostPlatform', $true).GetProperty('Current').GetValue($null)
+    $locator = [Activator]::CreateInstance($assembly.GetType('OneFlexTokens.SignIn.BrowserLocator', $true), [object[]] @($platform, $null))
+    $locator.GetType().GetMethod('Locate').Invoke($locator, [object[]] @([OneFlexTokens.SignIn.BrowserKind]::Auto, $null))
+}
+
+# Why no browser can sign in here, or $null.
 function Get-BrowserMissingReason {
-    try {
-        $null = [OneFlexTokens.SignIn.BrowserLocator]::new([OneFlexTokens.Common.HostPlatform]::Current).Locate()
-        $null
-    }
+    try { $null = Find-ModuleBrowser; $null }
     catch {
         $failure = $_.Exception
         while ($failure.InnerException) { $failure = $failure.InnerException }
@@ -152,9 +158,9 @@ function Get-BrowserMissingReason {
     }
 }
 
-# The browser the module's own discovery picks (its executable), or $null when there is none (import the module first).
+# The browser's executable, or $null when there is none.
 function Get-BrowserPath {
-    try { [OneFlexTokens.SignIn.BrowserLocator]::new([OneFlexTokens.Common.HostPlatform]::Current).Locate().ExecutablePath }
+    try { (Find-ModuleBrowser).ExecutablePath }
     catch { $null }
 }
 

@@ -43,7 +43,7 @@ param($Manifest, $Bot)
 Import-Module $Manifest
 $run = Invoke-OneFlexRenewal -BotFolder $Bot
 $loaded = [AppDomain]::CurrentDomain.GetAssemblies().GetName().Name
-$http = [OneFlexTokens.Common.SharedHttp].GetProperty('IsCreated', [Reflection.BindingFlags]'NonPublic, Static').GetValue($null)
+$http = [OneFlexTokens.Commands.GetOneFlexTokenCommand].Assembly.GetType('OneFlexTokens.Http.SharedHttp', $true).GetProperty('IsCreated', [Reflection.BindingFlags]'NonPublic, Static').GetValue($null)
 [pscustomobject]@{ Outcome = "$($run.Outcome)"; Playwright = $loaded -contains 'Microsoft.Playwright'; Docker = $loaded -contains 'Docker.DotNet'; HttpClient = $http } | ConvertTo-Json -Compress
 '@
         $fresh = & $Pwsh -NoProfile -NonInteractive -File $probe $ModuleManifest $bot | ConvertFrom-Json

@@ -3,7 +3,9 @@ using System.Management.Automation;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Docker.DotNet.X509;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Http;
+using OneFlexTokens.Secrets;
 
 namespace OneFlexTokens.Docker;
 

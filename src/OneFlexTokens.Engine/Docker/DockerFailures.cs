@@ -3,7 +3,9 @@ using System.Net.Http;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using Docker.DotNet;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Http;
+using OneFlexTokens.Secrets;
 
 namespace OneFlexTokens.Docker;
 

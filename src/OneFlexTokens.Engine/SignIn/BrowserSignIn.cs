@@ -1,6 +1,8 @@
 using System.Management.Automation;
 using Microsoft.Playwright;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
+using OneFlexTokens.Secrets;
 using OneFlexTokens.Tokens;
 
 namespace OneFlexTokens.SignIn;

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using Microsoft.Playwright;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Secrets;
 
 namespace OneFlexTokens.SignIn;
 

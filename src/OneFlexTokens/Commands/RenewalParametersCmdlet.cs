@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using OneFlexTokens.Common;
+using OneFlexTokens.CmdletSupport;
 using OneFlexTokens.Docker;
 using OneFlexTokens.Renewal;
 

@@ -6,7 +6,7 @@ namespace OneFlexTokens.Docker;
 /// A container as the engine listed it, in the module's own terms (no Docker.DotNet type leaks out). Project, Service
 /// and WorkingDirectory are its compose labels (the folder it was created from, on the engine's host).
 /// </summary>
-public sealed record BotContainer(string Id, string Name, string? Project, string? Service, string State, string? Status, string? WorkingDirectory = null)
+internal sealed record BotContainer(string Id, string Name, string? Project, string? Service, string State, string? Status, string? WorkingDirectory = null)
 {
     public string ShortId => Id.Length > 12 ? Id[..12] : Id;
 
@@ -20,7 +20,7 @@ public sealed record BotContainer(string Id, string Name, string? Project, strin
 }
 
 /// <summary>Which containers are the bot: by name (wildcards allowed) or by compose project and services.</summary>
-public sealed record BotSelection(IReadOnlyList<string> Names, string? ComposeProject, IReadOnlyList<string> Services)
+internal sealed record BotSelection(IReadOnlyList<string> Names, string? ComposeProject, IReadOnlyList<string> Services)
 {
     public static BotSelection ByName(IEnumerable<string> names) => new(names.ToArray(), null, Array.Empty<string>());
 
@@ -58,7 +58,7 @@ public sealed record BotSelection(IReadOnlyList<string> Names, string? ComposePr
 /// How long a restart may take: the engine's stop grace period (whole seconds, rounded up), and the whole wait shared by
 /// every container, from now (the restart requests) until each runs, and is healthy, again.
 /// </summary>
-public sealed record RestartLimits(TimeSpan StopGracePeriod, TimeSpan Timeout)
+internal sealed record RestartLimits(TimeSpan StopGracePeriod, TimeSpan Timeout)
 {
     public DateTimeOffset Deadline { get; } = DateTimeOffset.UtcNow + Timeout;
 

@@ -1,11 +1,13 @@
 using System.Management.Automation;
-using OneFlexTokens.Common;
+using OneFlexTokens.CmdletSupport;
+using OneFlexTokens.Errors;
 using OneFlexTokens.Isolation;
+using OneFlexTokens.Secrets;
 
 namespace OneFlexTokens.Docker;
 
 /// <summary>What the restart did to one container, or to a requested name that matched none.</summary>
-public enum BotRestartOutcome
+internal enum BotRestartOutcome
 {
     /// <summary>It was running (or paused, or restarting): restarted, and it runs again.</summary>
     Restarted,
@@ -24,10 +26,10 @@ public enum BotRestartOutcome
 /// One container's part of a restart. <see cref="Status"/> when it runs again; otherwise <see cref="Failure"/>, the
 /// module error that names it. <see cref="Id"/> is null for a requested name that matched no container.
 /// </summary>
-public sealed record BotRestartResult(string Name, string? Id, BotRestartOutcome Outcome, BotContainerStatus? Status = null, OneFlexException? Failure = null);
+internal sealed record BotRestartResult(string Name, string? Id, BotRestartOutcome Outcome, BotContainerStatus? Status = null, OneFlexException? Failure = null);
 
 /// <summary>Which containers to restart on which engine, how long the engine lets each stop, and the whole wait.</summary>
-public sealed record BotRestartRequest(DockerEndpoint Endpoint, BotSelection Selection, TimeSpan StopGracePeriod, TimeSpan Timeout);
+internal sealed record BotRestartRequest(DockerEndpoint Endpoint, BotSelection Selection, TimeSpan StopGracePeriod, TimeSpan Timeout);
 
 /// <summary>
 /// The one restart, called by Restart-OneFlexBot and by the scheduled renewal: checks the engine answers, finds the
@@ -36,7 +38,7 @@ public sealed record BotRestartRequest(DockerEndpoint Endpoint, BotSelection Sel
 /// stopped ones in parallel, each until it runs (and is healthy) again. One result per container; one container that
 /// fails does not keep the others from their restart.
 /// </summary>
-public static class BotRestart
+internal static class BotRestart
 {
     /// <summary>
     /// What one engine request may take beyond the stop grace period: a restart request returns only once the engine has

@@ -1,7 +1,9 @@
 using System.Management.Automation;
 using System.Text;
 using System.Text.RegularExpressions;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Http;
+using OneFlexTokens.Platform;
 
 namespace OneFlexTokens.Docker;
 
@@ -11,7 +13,7 @@ namespace OneFlexTokens.Docker;
 /// device is refused without blocking), at most <see cref="MaxBytes"/>. Only what the module needs is read from them,
 /// without a YAML library: the top-level <c>name:</c> and the keys of the top-level <c>services:</c> block.
 /// </summary>
-public static partial class ComposeFile
+internal static partial class ComposeFile
 {
     /// <summary>1 MiB: a compose file is a few kilobytes.</summary>
     public const int MaxBytes = 1024 * 1024;

@@ -1,7 +1,8 @@
 using System.Management.Automation;
 using System.Text;
-using OneFlexTokens.Common;
 using OneFlexTokens.EnvFiles;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
 
 namespace OneFlexTokens.Docker;
 
@@ -10,7 +11,7 @@ namespace OneFlexTokens.Docker;
 /// COMPOSE_PROJECT_NAME (environment, then the folder's .env), then the top-level <c>name:</c> of its compose files
 /// (the override's first), then the folder name; normalised like compose.
 /// </summary>
-public static class ComposeProject
+internal static class ComposeProject
 {
     public const string ProjectLabel = "com.docker.compose.project";
     public const string ServiceLabel = "com.docker.compose.service";

@@ -1,8 +1,9 @@
 using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
 using OneFlexTokens.Isolation;
+using OneFlexTokens.Platform;
 
 namespace OneFlexTokens.Docker;
 

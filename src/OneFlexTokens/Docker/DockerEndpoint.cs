@@ -1,9 +1,11 @@
 using System.Management.Automation;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
+using OneFlexTokens.Secrets;
 
 namespace OneFlexTokens.Docker;
 
-public enum DockerTransport
+internal enum DockerTransport
 {
     Unix,
     NamedPipe,
@@ -14,7 +16,7 @@ public enum DockerTransport
 /// Where the Docker engine listens, parsed once: <see cref="Address"/> is the socket path, pipe name or
 /// host:port; <see cref="Uri"/> is what the client connects to (tcp becomes http or https).
 /// </summary>
-public sealed record DockerEndpoint(
+internal sealed record DockerEndpoint(
     string Display,
     DockerTransport Transport,
     string Address,
@@ -30,7 +32,7 @@ public sealed record DockerEndpoint(
 /// The one resolver of the engine endpoint, with the docker CLI's precedence: -DockerHost, then DOCKER_HOST,
 /// then the platform default. TLS for tcp follows DOCKER_TLS_VERIFY / DOCKER_TLS / DOCKER_CERT_PATH like the CLI.
 /// </summary>
-public static class DockerEndpointResolver
+internal static class DockerEndpointResolver
 {
     public const string LinuxDefault = "unix:///var/run/docker.sock";
     public const string WindowsDefault = "npipe://./pipe/docker_engine";

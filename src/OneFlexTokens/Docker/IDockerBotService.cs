@@ -1,5 +1,3 @@
-using OneFlexTokens.Common;
-
 namespace OneFlexTokens.Docker;
 
 /// <summary>Opens a connection to a Docker engine. It uses Docker.DotNet, so it lives in the engine: reach it through <see cref="Isolation.Engine.Get{T}"/>.</summary>

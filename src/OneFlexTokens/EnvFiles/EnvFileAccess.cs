@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using Microsoft.Win32.SafeHandles;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
 
 namespace OneFlexTokens.EnvFiles;
 

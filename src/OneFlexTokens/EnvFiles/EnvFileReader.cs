@@ -1,11 +1,11 @@
 using System.Management.Automation;
 using System.Text.Unicode;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
 
 namespace OneFlexTokens.EnvFiles;
 
 /// <summary>The tokens a .env file holds; null when the file does not set one.</summary>
-public sealed record EnvTokens(string? AccessToken, string? RefreshToken)
+internal sealed record EnvTokens(string? AccessToken, string? RefreshToken)
 {
     /// <summary>
     /// The token key that the file sets on its first line right after a UTF-8 byte order mark, which python-dotenv (and so
@@ -20,7 +20,7 @@ public sealed record EnvTokens(string? AccessToken, string? RefreshToken)
 /// <c> #</c> comments, the last duplicate wins, a key without '=' unsets it). <c>${VAR}</c> is not expanded.
 /// Files are opened under <see cref="EnvFileAccess"/>'s policy and must be UTF-8 text.
 /// </summary>
-public static class EnvFileReader
+internal static class EnvFileReader
 {
     private const string ByteOrderMark = "\uFEFF";
 

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Management.Automation;
 using System.Runtime.CompilerServices;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
 
 namespace OneFlexTokens.EnvFiles;
 

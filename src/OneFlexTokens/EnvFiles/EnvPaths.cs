@@ -1,5 +1,6 @@
 using System.Management.Automation;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
 
 namespace OneFlexTokens.EnvFiles;
 

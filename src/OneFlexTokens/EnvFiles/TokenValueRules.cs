@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
 
 namespace OneFlexTokens.EnvFiles;
 
@@ -9,7 +9,7 @@ namespace OneFlexTokens.EnvFiles;
 /// can be updated in place whatever its quoting; anything else (blanks, quotes, '#', '\', '$', control or
 /// non-ASCII characters) is refused rather than escaped.
 /// </summary>
-public static class TokenValueRules
+internal static class TokenValueRules
 {
     public static bool IsSafe(char c) =>
         c is (>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= '0' and <= '9') or '.' or '-' or '_' or '~' or '+' or '/' or '=';

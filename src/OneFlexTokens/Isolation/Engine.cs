@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Reflection;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Secrets;
 
 namespace OneFlexTokens.Isolation;
 

@@ -1,10 +1,11 @@
 using System.Management.Automation;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Secrets;
 
 namespace OneFlexTokens.Notifications;
 
 /// <summary>A webhook URL is a secret (anyone holding it can post): it follows <see cref="UrlPolicy"/> and is shown with its path masked.</summary>
-public static class WebhookAddress
+internal static class WebhookAddress
 {
     public static Uri Parse(string text)
     {

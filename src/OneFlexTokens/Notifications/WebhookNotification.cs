@@ -1,11 +1,12 @@
 using System.Management.Automation;
-using OneFlexTokens.Common;
 using OneFlexTokens.EnvFiles;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Secrets;
 
 namespace OneFlexTokens.Notifications;
 
 /// <summary>An alert's text, scrubbed of anything secret-looking and of control characters before it can be shown or sent.</summary>
-public sealed record WebhookMessage
+internal sealed record WebhookMessage
 {
     /// <param name="command">
     /// A command line the module built itself from the run's own paths and addresses (no secret ever), shown verbatim
@@ -30,7 +31,7 @@ public sealed record WebhookMessage
 /// Sending an alert, the same for Send-OneFlexNotification and the scheduled renewal: which webhook (-WebhookUrl, else
 /// NOTIFICATION_WEBHOOK_URL of the bot's .env), its format, the payload, and the send with its retries.
 /// </summary>
-public static class WebhookNotification
+internal static class WebhookNotification
 {
     public const string WebhookEnvKey = "NOTIFICATION_WEBHOOK_URL";
 

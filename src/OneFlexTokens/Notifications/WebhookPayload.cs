@@ -8,7 +8,7 @@ namespace OneFlexTokens.Notifications;
 /// The JSON body: a Discord embed (title, description, colour by level, timestamp, like the bot's own alerts) or
 /// a Slack message with an attachment of the same colour. Text is scrubbed of secrets before it gets here.
 /// </summary>
-public static class WebhookPayload
+internal static class WebhookPayload
 {
     public const string Username = "OneFlexTokens";
 

@@ -2,7 +2,8 @@ using System.Management.Automation;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Http;
 
 namespace OneFlexTokens.Notifications;
 
@@ -12,7 +13,7 @@ namespace OneFlexTokens.Notifications;
 /// Other 4xx fail at once: retrying cannot help. Replies are read only for a retry_after, and only up to <see cref="ReplyLimits.Webhook"/>.
 /// The URL only ever appears masked.
 /// </summary>
-public sealed class WebhookSender
+internal sealed class WebhookSender
 {
     private readonly HttpClient _http;
 

@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using System.Management.Automation;
-using OneFlexTokens.Common;
+using OneFlexTokens.CmdletSupport;
 using OneFlexTokens.Docker;
 using OneFlexTokens.EnvFiles;
+using OneFlexTokens.Errors;
 using OneFlexTokens.Notifications;
+using OneFlexTokens.Platform;
+using OneFlexTokens.Secrets;
 using OneFlexTokens.SignIn;
 using OneFlexTokens.Tokens;
 
@@ -19,7 +22,7 @@ namespace OneFlexTokens.Renewal;
 /// and says in the log what it did. Any failure becomes a result with its error id and exit code (2 when only a human
 /// can help: <see cref="NeedsSignIn"/>), never an exception; it alerts once per problem and once when it works again.
 /// </summary>
-public sealed class BotRenewal
+internal sealed class BotRenewal
 {
     public static readonly TimeSpan StopGracePeriod = TimeSpan.FromSeconds(10);
     public static readonly TimeSpan RestartWaitTimeout = TimeSpan.FromSeconds(60);

@@ -3,7 +3,9 @@ using System.Management.Automation;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Win32.SafeHandles;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
+using OneFlexTokens.Secrets;
 
 namespace OneFlexTokens.Renewal;
 
@@ -20,7 +22,7 @@ public sealed record RenewalRun(DateTimeOffset Time, RenewalOutcome Outcome, int
 /// reader (or a waiting run) sees each line at once. The log's folder, the log and its older file pass the trust rule
 /// (<see cref="TrustedPath"/>) before they are written or read: StateNotTrusted, and nothing is written or read there.
 /// </summary>
-public sealed partial class RenewalLog
+internal sealed partial class RenewalLog
 {
     public const long DefaultMaxBytes = 256 * 1024;
     public const string OutcomeLevel = "RESULT";

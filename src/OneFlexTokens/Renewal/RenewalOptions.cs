@@ -1,11 +1,12 @@
 using System.Collections;
 using System.Management.Automation;
-using OneFlexTokens.Common;
+using OneFlexTokens.CmdletSupport;
+using OneFlexTokens.Errors;
 
 namespace OneFlexTokens.Renewal;
 
 /// <summary>What the scheduled renewal works on (Invoke-OneFlexRenewal's parameters, paths already full), with its defaults.</summary>
-public sealed record RenewalOptions
+internal sealed record RenewalOptions
 {
     public static readonly TimeSpan DefaultMinimumValidity = TimeSpan.FromMinutes(10);
     public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromMinutes(5);

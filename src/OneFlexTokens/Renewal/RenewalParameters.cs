@@ -1,11 +1,12 @@
 using System.Globalization;
-using OneFlexTokens.Common;
+using OneFlexTokens.CmdletSupport;
+using OneFlexTokens.Errors;
 using OneFlexTokens.Tokens;
 
 namespace OneFlexTokens.Renewal;
 
 /// <summary>How a renewal parameter is given and carried on a registered line.</summary>
-public enum RenewalParameterKind
+internal enum RenewalParameterKind
 {
     /// <summary>A file system path: made full where it is read, checked by the trust rule at run time.</summary>
     Path,
@@ -20,7 +21,7 @@ public enum RenewalParameterKind
 }
 
 /// <summary>One parameter of a renewal: its name, kind, range, and how it reads and sets its <see cref="RenewalOptions"/> property.</summary>
-public sealed class RenewalParameter
+internal sealed class RenewalParameter
 {
     internal RenewalParameter(string name, RenewalParameterKind kind, Func<RenewalOptions, object?> get, Func<RenewalOptions, object?, RenewalOptions> set)
     {
@@ -64,7 +65,7 @@ public sealed class RenewalParameter
 /// registered command line is written (<see cref="LineWords"/>) and read back with them. Defaults are those of
 /// <see cref="RenewalOptions"/>.
 /// </summary>
-public static class RenewalParameters
+internal static class RenewalParameters
 {
     public static RenewalParameter BotFolder { get; } = new(nameof(RenewalOptions.BotFolder), RenewalParameterKind.Path, o => o.BotFolder, (o, v) => o with { BotFolder = (string)v! });
 

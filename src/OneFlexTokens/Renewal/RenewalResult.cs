@@ -1,6 +1,6 @@
-using OneFlexTokens.Common;
 using OneFlexTokens.Docker;
 using OneFlexTokens.EnvFiles;
+using OneFlexTokens.Errors;
 using OneFlexTokens.Tokens;
 
 namespace OneFlexTokens.Renewal;

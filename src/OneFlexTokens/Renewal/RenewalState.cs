@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
 
 namespace OneFlexTokens.Renewal;
 

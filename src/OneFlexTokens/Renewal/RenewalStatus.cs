@@ -1,5 +1,6 @@
-using OneFlexTokens.Common;
 using OneFlexTokens.EnvFiles;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Secrets;
 using OneFlexTokens.Tokens;
 
 namespace OneFlexTokens.Renewal;
@@ -57,7 +58,7 @@ public sealed class RenewalStatus
     /// file, but fails with StateNotTrusted rather than show a log or state file another account controls.
     /// </summary>
     /// <param name="signInCommand">The command for a bot that has no token yet (built from the registration's options, or the caller's without one).</param>
-    public static RenewalStatus Read(RenewalOptions options, int lastRuns, Func<string> signInCommand, DateTimeOffset now,
+    internal static RenewalStatus Read(RenewalOptions options, int lastRuns, Func<string> signInCommand, DateTimeOffset now,
         RenewalRegistration? registration = null, string? registrationNote = null)
     {
         var runs = RenewalLog.ReadRuns(options.LogFile, lastRuns);

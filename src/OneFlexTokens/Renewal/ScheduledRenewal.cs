@@ -1,7 +1,9 @@
 using System.Collections;
 using System.Management.Automation;
-using OneFlexTokens.Common;
+using OneFlexTokens.CmdletSupport;
 using OneFlexTokens.EnvFiles;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
 using OneFlexTokens.SignIn;
 
 namespace OneFlexTokens.Renewal;

@@ -1,6 +1,8 @@
 using System.Management.Automation.Language;
 using System.Text;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
+using OneFlexTokens.Secrets;
 using OneFlexTokens.SignIn;
 using OneFlexTokens.Tokens;
 
@@ -11,7 +13,7 @@ namespace OneFlexTokens.Renewal;
 /// ended: an interactive sign-in on the renewal's own profile and address, saved to the bot's two files, and the bot
 /// restarted. Every value is single-quoted for PowerShell, so paths with spaces, quotes or any character stay whole.
 /// </summary>
-public static class SignInCommand
+internal static class SignInCommand
 {
     public static string For(RenewalOptions options, HostPlatform platform)
     {

@@ -3,7 +3,7 @@ using System.Text;
 namespace OneFlexTokens.Scheduling;
 
 /// <summary>A renewal line found in a crontab: its id, its five time fields and its command (without the tag).</summary>
-public sealed record CrontabEntry(string Id, string Schedule, string Command);
+internal sealed record CrontabEntry(string Id, string Schedule, string Command);
 
 /// <summary>
 /// Edits a crontab as bytes. A renewal is one line that ends with its tag (<c># OneFlexTokens:renewal:&lt;id&gt;</c>, a
@@ -11,7 +11,7 @@ public sealed record CrontabEntry(string Id, string Schedule, string Command);
 /// stays as it was. The one exception: cron refuses a crontab whose last line has no newline, so a newline is added
 /// after such a line when a renewal line goes after it.
 /// </summary>
-public static class CrontabEntries
+internal static class CrontabEntries
 {
     public const string TagPrefix = "# OneFlexTokens:renewal:";
 

@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using System.Management.Automation;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
 
 namespace OneFlexTokens.Scheduling;
 

@@ -6,9 +6,9 @@ namespace OneFlexTokens.Scheduling;
 /// One scheduler's registrations of the renewal: its entry for each bot folder (a crontab line, a task, DSM's steps) and
 /// the state a registration keeps in the bot folder's state folder (the saved webhook, the registration time). Callers
 /// never ask which platform it is: what a platform cannot do here comes back as <see cref="RegistrationOutcome.Instructions"/>,
-/// <see cref="RemovalSteps"/> and <see cref="FindNote"/>. <see cref="RenewalRegistrar.For(Common.HostPlatform, string)"/> picks the one of this system.
+/// <see cref="RemovalSteps"/> and <see cref="FindNote"/>. <see cref="RenewalRegistrar.For(Platform.HostPlatform, string)"/> picks the one of this system.
 /// </summary>
-public interface IRenewalRegistrar
+internal interface IRenewalRegistrar
 {
     RenewalPlatform Platform { get; }
 
@@ -22,7 +22,7 @@ public interface IRenewalRegistrar
     RenewalPlan Plan(RenewalRequest request);
 
     /// <summary>Runs the plan's command the way the scheduler will, with the script's -Check (it renews and writes nothing).</summary>
-    /// <exception cref="Common.OneFlexException">ScheduledCommandNotRunnable, with the run's output (scrubbed, shortened).</exception>
+    /// <exception cref="Errors.OneFlexException">ScheduledCommandNotRunnable, with the run's output (scrubbed, shortened).</exception>
     void Check(RenewalPlan plan);
 
     /// <summary>

@@ -1,7 +1,7 @@
 namespace OneFlexTokens.Scheduling;
 
 /// <summary>Words for a POSIX sh command line (cron and Synology run jobs with sh): anything unusual single-quoted.</summary>
-public static class PosixShell
+internal static class PosixShell
 {
     public static string Quote(string word)
     {

@@ -1,12 +1,13 @@
-using OneFlexTokens.Common;
+using OneFlexTokens.Platform;
+
 
 namespace OneFlexTokens.Scheduling;
 
 /// <summary>How the scheduler starts pwsh: <see cref="Program"/>, then <see cref="Arguments"/>, then pwsh's own switches; DOTNET_ROOT when it needs one.</summary>
-public sealed record PwshLauncher(string Program, IReadOnlyList<string> Arguments, string? DotnetRoot);
+internal sealed record PwshLauncher(string Program, IReadOnlyList<string> Arguments, string? DotnetRoot);
 
 /// <summary>Which pwsh a scheduled renewal runs, and what it needs from an empty environment such as cron's.</summary>
-public static class PwshInstall
+internal static class PwshInstall
 {
     /// <summary>
     /// The launcher the scheduled account can start. <c>$PSHOME/pwsh</c> when that account can run it; else, for a

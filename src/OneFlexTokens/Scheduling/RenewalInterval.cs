@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using System.Xml;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
 
 namespace OneFlexTokens.Scheduling;
 
@@ -8,7 +8,7 @@ namespace OneFlexTokens.Scheduling;
 /// How often the renewal runs. One rule for every scheduler, so a registration means the same on each: whole minutes
 /// that divide an hour, or whole hours that divide a day (cron can only repeat evenly within those).
 /// </summary>
-public sealed record RenewalInterval
+internal sealed record RenewalInterval
 {
     public static readonly TimeSpan Default = TimeSpan.FromMinutes(10);
 

@@ -3,7 +3,7 @@ using OneFlexTokens.Renewal;
 namespace OneFlexTokens.Scheduling;
 
 /// <summary>What a renewal registers: the bot folder, how often, and the run's options (paths already full).</summary>
-public sealed record RenewalRequest
+internal sealed record RenewalRequest
 {
     public required string BotFolder { get; init; }
 
@@ -32,17 +32,17 @@ public sealed record RenewalRequest
 }
 
 /// <summary>What <see cref="IRenewalRegistrar.Register"/> would write: the registration and the exact text (crontab line, task XML, DSM steps).</summary>
-public sealed record RenewalPlan(RenewalRegistration Registration, string Text)
+internal sealed record RenewalPlan(RenewalRegistration Registration, string Text)
 {
     /// <summary>Windows: the task definition to register.</summary>
     internal TaskSchedulerRequest? Task { get; init; }
 }
 
 /// <summary>What a registration did: the registration, warnings (e.g. a Windows task that runs only while signed in), and steps for the user to take (DSM).</summary>
-public sealed record RegistrationOutcome(RenewalRegistration Registration, IReadOnlyList<string> Warnings, string? Instructions);
+internal sealed record RegistrationOutcome(RenewalRegistration Registration, IReadOnlyList<string> Warnings, string? Instructions);
 
 /// <summary>What an unregistration removed, and steps for the user to take when nothing could be removed here (DSM).</summary>
-public sealed record RenewalRemoval(IReadOnlyList<RenewalRegistration> Removed, string? Instructions)
+internal sealed record RenewalRemoval(IReadOnlyList<RenewalRegistration> Removed, string? Instructions)
 {
     /// <summary>What was left alone (a state folder another account controls): the entry is gone all the same.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();

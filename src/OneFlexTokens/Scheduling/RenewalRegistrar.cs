@@ -2,8 +2,10 @@ using System.Collections;
 using System.Management.Automation;
 using System.Security.Cryptography;
 using System.Text;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
 using OneFlexTokens.Renewal;
+using OneFlexTokens.Secrets;
 
 namespace OneFlexTokens.Scheduling;
 
@@ -12,7 +14,7 @@ namespace OneFlexTokens.Scheduling;
 /// registration keeps beside the runs' own (the webhook file and the registration time, through <see cref="RenewalState"/>
 /// and its trust rule). Each platform's class writes, reads and removes its own entries.
 /// </summary>
-public abstract class RenewalRegistrar : IRenewalRegistrar
+internal abstract class RenewalRegistrar : IRenewalRegistrar
 {
     private protected RenewalRegistrar(HostPlatform host, string? user)
     {

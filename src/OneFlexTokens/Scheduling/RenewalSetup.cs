@@ -1,8 +1,9 @@
 using System.Management.Automation;
 using System.Runtime.InteropServices;
-using OneFlexTokens.Common;
 using OneFlexTokens.Docker;
+using OneFlexTokens.Errors;
 using OneFlexTokens.Notifications;
+using OneFlexTokens.Platform;
 using OneFlexTokens.Renewal;
 using OneFlexTokens.SignIn;
 using OneFlexTokens.Tokens;
@@ -10,7 +11,7 @@ using OneFlexTokens.Tokens;
 namespace OneFlexTokens.Scheduling;
 
 /// <summary>What Register-OneFlexRenewal was given (paths already full).</summary>
-public sealed record RenewalSetupOptions
+internal sealed record RenewalSetupOptions
 {
     /// <summary>The run's options (the renewal parameters Register-OneFlexRenewal was given): what the line carries.</summary>
     public required RenewalOptions Run { get; init; }
@@ -30,7 +31,7 @@ public sealed record RenewalSetupOptions
 /// (its folder goes on cron's PATH), how the account starts pwsh and whether it needs DOTNET_ROOT; refuses what a scheduler
 /// line cannot carry (<see cref="ScheduledValues"/>).
 /// </summary>
-public static class RenewalSetup
+internal static class RenewalSetup
 {
     public static string ScriptPath(string moduleBase) => Path.Combine(moduleBase, "Scripts", "Update-OneFlexBot.ps1");
 

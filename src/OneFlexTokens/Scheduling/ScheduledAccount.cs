@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using OneFlexTokens.Common;
+using OneFlexTokens.Platform;
 
 namespace OneFlexTokens.Scheduling;
 
@@ -8,7 +8,7 @@ namespace OneFlexTokens.Scheduling;
 /// child process for the caller's own schedule; for another user's (root only), through runuser (Linux) or sudo
 /// (macOS), which take that account's groups from the system. Windows runs the task's program directly, as the caller.
 /// </summary>
-public sealed class ScheduledAccount
+internal sealed class ScheduledAccount
 {
     /// <summary>How long Register waits for the scheduled command's -Check run.</summary>
     public static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(60);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Management.Automation;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Secrets;
 
 namespace OneFlexTokens.Scheduling;
 
@@ -11,7 +12,7 @@ namespace OneFlexTokens.Scheduling;
 /// carried exactly (<see cref="CrontabEntries.EscapeForCron"/>). A query or fragment in the base URL may hold a
 /// secret and the OneFlex address never needs one.
 /// </summary>
-public static class ScheduledValues
+internal static class ScheduledValues
 {
     /// <summary>Refuses the first value (parameter name without '-', value; null when not given) that holds a character no scheduler line can carry.</summary>
     /// <exception cref="OneFlexException"><see cref="ErrorIds.ScheduledValueNotAllowed"/>, naming the parameter and the character, never the value.</exception>

@@ -4,7 +4,7 @@ namespace OneFlexTokens.Scheduling;
 /// Synology DSM rewrites /etc/crontab from its own Task Scheduler, so a line written there or in a user crontab does
 /// not last: on DSM nothing is written, and the steps to create the task in Control Panel are given instead.
 /// </summary>
-public static class SynologyDsm
+internal static class SynologyDsm
 {
     public const string VersionFile = "/etc.defaults/VERSION";
     public const string SynoInfoFile = "/etc/synoinfo.conf";

@@ -4,14 +4,14 @@ using System.Xml;
 namespace OneFlexTokens.Scheduling;
 
 /// <summary>How a Windows task signs in: S4U runs it whether or not the user is signed in, without a stored password.</summary>
-public enum TaskLogonType
+internal enum TaskLogonType
 {
     S4U,
     InteractiveToken,
 }
 
 /// <summary>What a Windows scheduled task runs, how often, and as whom.</summary>
-public sealed record TaskSchedulerRequest(
+internal sealed record TaskSchedulerRequest(
     string TaskPath,
     string Description,
     string Command,
@@ -26,7 +26,7 @@ public sealed record TaskSchedulerRequest(
 /// The task definition (Task Scheduler schema 1.2) that <c>schtasks.exe /Create /XML</c> registers: a time trigger
 /// repeating forever, no overlapping runs, runs on battery, catches up after a missed start, bounded run time.
 /// </summary>
-public static class TaskSchedulerDefinition
+internal static class TaskSchedulerDefinition
 {
     public const string Namespace = "http://schemas.microsoft.com/windows/2004/02/mit/task";
 

@@ -3,7 +3,8 @@ using System.Management.Automation;
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
 
 namespace OneFlexTokens.Scheduling;
 

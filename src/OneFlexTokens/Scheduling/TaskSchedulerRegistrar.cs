@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Xml.Linq;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
 using OneFlexTokens.Renewal;
 
 namespace OneFlexTokens.Scheduling;

@@ -6,7 +6,7 @@ namespace OneFlexTokens.Scheduling;
 /// Arguments for a Windows command line, quoted so that the C runtime's (and .NET's) argument parsing gives each back
 /// whole: spaces and tabs quoted, embedded quotes escaped, and backslashes doubled only where they precede a quote.
 /// </summary>
-public static class WindowsCommandLine
+internal static class WindowsCommandLine
 {
     public static string Quote(string argument)
     {

@@ -1,16 +1,17 @@
 using System.Management.Automation;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
 
 namespace OneFlexTokens.SignIn;
 
 /// <summary>An installed browser to drive: its executable, and on Windows the Playwright channel that names it.</summary>
-public sealed record BrowserChoice(BrowserKind Kind, string ExecutablePath, string? Channel);
+internal sealed record BrowserChoice(BrowserKind Kind, string ExecutablePath, string? Channel);
 
 /// <summary>
 /// Finds an installed Chromium-family browser; never downloads one. Windows: Edge, then Chrome (launched by
 /// Playwright channel). Linux and macOS: Chromium, Chrome, Edge, on PATH first, then their usual install paths.
 /// </summary>
-public sealed class BrowserLocator
+internal sealed class BrowserLocator
 {
     private readonly HostPlatform _platform;
     private readonly Func<string, bool> _fileExists;

@@ -1,14 +1,14 @@
-using OneFlexTokens.Common;
+using OneFlexTokens.Platform;
 using OneFlexTokens.Tokens;
 
 namespace OneFlexTokens.SignIn;
 
-public sealed record SignInRequest(OneFlexBaseUrl BaseUrl, BrowserChoice Browser, string ProfilePath, bool Headless, TimeSpan Timeout);
+internal sealed record SignInRequest(OneFlexBaseUrl BaseUrl, BrowserChoice Browser, string ProfilePath, bool Headless, TimeSpan Timeout);
 
-public sealed record SignInTokens(string AccessToken, string RefreshToken);
+internal sealed record SignInTokens(string AccessToken, string RefreshToken);
 
 /// <summary>Where a sign-in stands, for Write-Progress.</summary>
-public sealed record SignInProgress(TimeSpan Remaining, TimeSpan Timeout, string Status);
+internal sealed record SignInProgress(TimeSpan Remaining, TimeSpan Timeout, string Status);
 
 /// <summary>The sign-in in a real browser. It drives Playwright, so it lives in the engine: reach it through <see cref="Isolation.Engine.Get{T}"/>.</summary>
 internal interface IBrowserSignIn

@@ -3,12 +3,15 @@ using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using System.Text.Json;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Http;
+using OneFlexTokens.Platform;
+using OneFlexTokens.Secrets;
 
 namespace OneFlexTokens.SignIn;
 
 /// <summary>What the sign-in does so that the driver's Node runtime can run.</summary>
-public enum DriverRepair
+internal enum DriverRepair
 {
     /// <summary>Run it where it is.</summary>
     None,
@@ -21,13 +24,13 @@ public enum DriverRepair
 }
 
 /// <summary>What this user may do with the driver's Node runtime file.</summary>
-public readonly record struct NodeFileAccess(bool Executable, bool Writable);
+internal readonly record struct NodeFileAccess(bool Executable, bool Writable);
 
 /// <summary>The Node runtime and the JS entry point of a driver folder (the folder that holds .playwright).</summary>
-public sealed record DriverLocation(string Root, string NodePath, string CliPath);
+internal sealed record DriverLocation(string Root, string NodePath, string CliPath);
 
 /// <summary>The driver a sign-in starts: the folder that holds .playwright, the Node runtime it runs, and what it took to make that runnable.</summary>
-public sealed record PreparedDriver(string Root, string NodePath, DriverRepair Repair);
+internal sealed record PreparedDriver(string Root, string NodePath, DriverRepair Repair);
 
 /// <summary>
 /// The one place that points Playwright at its driver (.playwright/ in the module folder: a Node runtime per platform and
@@ -37,7 +40,7 @@ public sealed record PreparedDriver(string Root, string NodePath, DriverRepair R
 /// <see cref="StartWith"/> hands both paths to Playwright only while it starts the driver process, then puts the
 /// variables back, so another module's Playwright in the same process never runs this module's driver.
 /// </summary>
-public static class PlaywrightDriver
+internal static class PlaywrightDriver
 {
     public const string SearchPathVariable = "PLAYWRIGHT_DRIVER_SEARCH_PATH";
     public const string NodePathVariable = "PLAYWRIGHT_NODEJS_PATH";

@@ -2,13 +2,15 @@ using System.Management.Automation;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Http;
+using OneFlexTokens.Secrets;
 using OneFlexTokens.Tokens;
 
 namespace OneFlexTokens.SignIn;
 
 /// <summary>What the refresh grant gave: a new access token, or a rejection (the SSO session behind it is gone).</summary>
-public sealed record RefreshGrantResult(bool Granted, string? AccessToken, string? RefreshToken, int StatusCode)
+internal sealed record RefreshGrantResult(bool Granted, string? AccessToken, string? RefreshToken, int StatusCode)
 {
     public static RefreshGrantResult Rejected(int status) => new(false, null, null, status);
 }
@@ -19,7 +21,7 @@ public sealed record RefreshGrantResult(bool Granted, string? AccessToken, strin
 /// times, Retry-After honoured, all within one total deadline), then reported. The reply is read up to <see cref="ReplyLimits.Json"/> and the tokens in it are checked before
 /// they are returned. Token text never goes into an exception or a message.
 /// </summary>
-public sealed class RefreshGrantClient
+internal sealed class RefreshGrantClient
 {
     /// <summary>The whole grant, retries included, when the caller gives no timeout.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);

@@ -1,12 +1,13 @@
 using System.Management.Automation;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
 
 namespace OneFlexTokens.SignIn;
 
 /// <summary>A browser cookie as kept between runs. Expires is Unix seconds, or -1 for a session-only cookie.</summary>
-public sealed record SavedCookie(
+internal sealed record SavedCookie(
     string Name,
     string Value,
     string Domain,
@@ -21,7 +22,7 @@ public sealed record SavedCookie(
 /// when it exits, and an SSO without "stay signed in" has only those: without this a later -Headless run could
 /// never reuse the session. The app's own cookies (the tokens) are never written here.
 /// </summary>
-public sealed class SessionStateStore
+internal sealed class SessionStateStore
 {
     public const string FileName = "oneflex-session.json";
 

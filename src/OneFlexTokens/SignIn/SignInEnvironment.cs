@@ -1,10 +1,11 @@
 using System.Management.Automation;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
 
 namespace OneFlexTokens.SignIn;
 
 /// <summary>Whether a browser window can open here, and where the profile lives by default.</summary>
-public static class SignInEnvironment
+internal static class SignInEnvironment
 {
     /// <summary>On Linux a window needs X11 or Wayland; Windows and macOS always have a desktop when a user runs this.</summary>
     public static void EnsureDisplay(HostPlatform platform, bool headless)

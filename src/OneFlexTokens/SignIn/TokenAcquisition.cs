@@ -1,13 +1,15 @@
 using System.Management.Automation;
-using OneFlexTokens.Common;
+using OneFlexTokens.CmdletSupport;
 using OneFlexTokens.EnvFiles;
+using OneFlexTokens.Errors;
 using OneFlexTokens.Isolation;
+using OneFlexTokens.Platform;
 using OneFlexTokens.Tokens;
 
 namespace OneFlexTokens.SignIn;
 
 /// <summary>What a caller wants tokens from (Get-OneFlexToken's parameters, paths already full).</summary>
-public sealed record TokenRequest
+internal sealed record TokenRequest
 {
     /// <summary>As given; null for ONEFLEX_BASE_URL, else the Worldline tenant.</summary>
     public string? BaseUrl { get; init; }
@@ -35,7 +37,7 @@ public sealed record TokenRequest
 }
 
 /// <summary>How a sign-in talks back: <see cref="WorkCallbacks"/>, and the token the moment it exists.</summary>
-public sealed record SignInCallbacks : WorkCallbacks
+internal sealed record SignInCallbacks : WorkCallbacks
 {
     /// <summary>Gets the token once, the moment it exists: before a browser has closed, so a pipeline need not wait for that.</summary>
     public Action<OneFlexToken>? Token { get; init; }
@@ -47,7 +49,7 @@ public sealed record SignInCallbacks : WorkCallbacks
 /// It also owns the timeouts (the given one for each step, else each step's default), the progress figures, and the
 /// one place a <see cref="OneFlexToken"/> is made from what the service gave.
 /// </summary>
-public sealed class TokenAcquisition
+internal sealed class TokenAcquisition
 {
     public static readonly TimeSpan DefaultInteractiveTimeout = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan DefaultHeadlessTimeout = TimeSpan.FromSeconds(60);

@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
 
 namespace OneFlexTokens.Tokens;
 
@@ -7,7 +7,7 @@ namespace OneFlexTokens.Tokens;
 /// What the service hands out is checked before anyone gets it: the access token must be a readable JWT of sane size
 /// and the refresh token of sane size, else the service (or whatever answers at -BaseUrl) is misbehaving.
 /// </summary>
-public static class IssuedTokens
+internal static class IssuedTokens
 {
     /// <param name="issuer">Says where the tokens came from, e.g. "The refresh grant at https://…/api/auth/token".</param>
     public static void Check(string accessToken, string? refreshToken, string issuer)

@@ -2,12 +2,13 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Management.Automation;
 using System.Text.Json;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Secrets;
 
 namespace OneFlexTokens.Tokens;
 
 /// <summary>The one JWT reader: decodes the payload of a compact JWS and reads its time and identity claims.</summary>
-public static class JwtReader
+internal static class JwtReader
 {
     /// <summary>Longest token read: OneFlex access tokens are about 1 KB; anything far longer is not one.</summary>
     public const int MaxTokenLength = 16 * 1024;

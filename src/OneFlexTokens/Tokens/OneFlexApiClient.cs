@@ -3,15 +3,17 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Http;
+using OneFlexTokens.Secrets;
 
 namespace OneFlexTokens.Tokens;
 
 /// <summary>The outcome of asking the service who a token belongs to.</summary>
-public sealed record ProbeResult(TokenValidity Validity, string Message, string? FullName = null, string? Email = null);
+internal sealed record ProbeResult(TokenValidity Validity, string Message, string? FullName = null, string? Email = null);
 
 /// <summary>Talks to the OneFlex API: the GraphQL 'me' probe that proves a token works.</summary>
-public static partial class OneFlexApiClient
+internal static partial class OneFlexApiClient
 {
     private const string MeQuery =
         """{"query":"query { me(languages: [\"fr-FR\", \"fr\"], defaultTimezone: \"Europe/Paris\") { id email firstName lastName fullName } }"}""";

@@ -1,5 +1,7 @@
 using System.Management.Automation;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
+using OneFlexTokens.Secrets;
 
 namespace OneFlexTokens.Tokens;
 
@@ -8,7 +10,7 @@ namespace OneFlexTokens.Tokens;
 /// no path, no user info. <see cref="Text"/> is how it is shown and stored (no trailing slash); <see cref="Uri"/> is
 /// for requests, and <see cref="Endpoint"/> names a path on it.
 /// </summary>
-public sealed record OneFlexBaseUrl
+internal sealed record OneFlexBaseUrl
 {
     public const string Default = "https://oneflex.myworldline.com";
 

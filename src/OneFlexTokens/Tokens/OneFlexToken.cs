@@ -1,4 +1,5 @@
-using OneFlexTokens.Common;
+using OneFlexTokens.Secrets;
+
 
 namespace OneFlexTokens.Tokens;
 

@@ -1,16 +1,17 @@
 using System.Management.Automation;
-using OneFlexTokens.Common;
+using OneFlexTokens.CmdletSupport;
+using OneFlexTokens.Errors;
 
 namespace OneFlexTokens.Tokens;
 
 /// <summary>What the online probe answered, and the base URL it asked (shown in the status instead of the token's own).</summary>
-public sealed record OnlineAnswer(ProbeResult Probe, string BaseUrl);
+internal sealed record OnlineAnswer(ProbeResult Probe, string BaseUrl);
 
 /// <summary>
 /// The decision about one token: the status Test-OneFlexToken -Detailed reports and, for an unusable token, the error
 /// (id, category, message) that Test-OneFlexToken -PassThru writes and the renewal fails with.
 /// </summary>
-public sealed record TokenDecision(TokenStatus Status)
+internal sealed record TokenDecision(TokenStatus Status)
 {
     public bool IsValid => Status.IsValid;
 
@@ -31,7 +32,7 @@ public sealed record TokenDecision(TokenStatus Status)
 /// (<see cref="TokenValidator"/>), then, only for a token that passes them, the online probe's answer, which has the
 /// last word; the error id and category follow from the reason alone.
 /// </summary>
-public static class TokenCheck
+internal static class TokenCheck
 {
     /// <summary>-MinimumValidity: from 0 (the token just has to be unexpired) to a day, the longest renewal interval.</summary>
     public static TimeoutRange MinimumValidityRange { get; } = new(TimeSpan.FromDays(1), ZeroAllowed: true);

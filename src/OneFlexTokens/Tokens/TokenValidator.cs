@@ -1,9 +1,11 @@
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Secrets;
+
 
 namespace OneFlexTokens.Tokens;
 
 /// <summary>Offline checks of an access token: well-formed JWT, exp present, nbf passed, enough lifetime left.</summary>
-public static class TokenValidator
+internal static class TokenValidator
 {
     /// <summary>Tolerance for nbf, so that a token issued by a server whose clock runs slightly ahead is not refused.</summary>
     public static readonly TimeSpan NotBeforeClockSkew = TimeSpan.FromSeconds(30);

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using OneFlexTokens.Common;
+using OneFlexTokens.Http;
 using Xunit;
 
 namespace OneFlexTokens.Tests.Common;

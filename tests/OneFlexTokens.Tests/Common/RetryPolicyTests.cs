@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Management.Automation;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Http;
 using Xunit;
 
 namespace OneFlexTokens.Tests.Common;

@@ -1,4 +1,4 @@
-using OneFlexTokens.Common;
+using OneFlexTokens.Platform;
 using OneFlexTokens.Tests.Harness;
 using Xunit;
 

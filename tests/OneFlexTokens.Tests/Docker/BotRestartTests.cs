@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
-using OneFlexTokens.Common;
+using OneFlexTokens.CmdletSupport;
 using OneFlexTokens.Docker;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
 using Xunit;
 
 namespace OneFlexTokens.Tests.Docker;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
-using OneFlexTokens.Common;
 using OneFlexTokens.Docker;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
 using OneFlexTokens.Tests.Harness;
 using Xunit;
 

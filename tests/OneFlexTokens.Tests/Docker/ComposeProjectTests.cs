@@ -1,5 +1,6 @@
-using OneFlexTokens.Common;
 using OneFlexTokens.Docker;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
 using Xunit;
 
 namespace OneFlexTokens.Tests.Docker;

@@ -1,5 +1,6 @@
-using OneFlexTokens.Common;
 using OneFlexTokens.Docker;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
 using Xunit;
 
 namespace OneFlexTokens.Tests.Docker;
@@ -14,11 +15,13 @@ public class DockerEndpointResolverTests
     }
 
     [Theory]
-    [InlineData(OSKind.Linux, DockerTransport.Unix, "/var/run/docker.sock", "unix:///var/run/docker.sock")]
-    [InlineData(OSKind.MacOS, DockerTransport.Unix, "/var/run/docker.sock", "unix:///var/run/docker.sock")]
-    [InlineData(OSKind.Windows, DockerTransport.NamedPipe, "docker_engine", "npipe://./pipe/docker_engine")]
-    public void Without_DockerHost_or_DOCKER_HOST_the_platform_default_is_used(OSKind os, DockerTransport transport, string address, string display)
+    [InlineData(nameof(OSKind.Linux), nameof(DockerTransport.Unix), "/var/run/docker.sock", "unix:///var/run/docker.sock")]
+    [InlineData(nameof(OSKind.MacOS), nameof(DockerTransport.Unix), "/var/run/docker.sock", "unix:///var/run/docker.sock")]
+    [InlineData(nameof(OSKind.Windows), nameof(DockerTransport.NamedPipe), "docker_engine", "npipe://./pipe/docker_engine")]
+    public void Without_DockerHost_or_DOCKER_HOST_the_platform_default_is_used(string osName, string transportName, string address, string display)
     {
+        var os = Enum.Parse<OSKind>(osName);
+        var transport = Enum.Parse<DockerTransport>(transportName);
         var endpoint = DockerEndpointResolver.Resolve(Platform(os), null);
 
         Assert.Equal(transport, endpoint.Transport);

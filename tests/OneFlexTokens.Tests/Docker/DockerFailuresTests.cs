@@ -2,8 +2,10 @@ using System.Management.Automation;
 using System.Net;
 using System.Net.Sockets;
 using Docker.DotNet;
-using OneFlexTokens.Common;
 using OneFlexTokens.Docker;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Http;
+using OneFlexTokens.Platform;
 using Xunit;
 
 namespace OneFlexTokens.Tests.Docker;

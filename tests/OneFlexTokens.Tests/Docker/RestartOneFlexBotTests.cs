@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using OneFlexTokens.Commands;
-using OneFlexTokens.Common;
 using OneFlexTokens.Docker;
+using OneFlexTokens.Errors;
 using OneFlexTokens.Tests.Harness;
 using Xunit;
 

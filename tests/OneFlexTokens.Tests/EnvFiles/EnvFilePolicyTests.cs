@@ -1,8 +1,8 @@
 using System.Management.Automation;
 using System.Runtime.Versioning;
 using System.Text;
-using OneFlexTokens.Common;
 using OneFlexTokens.EnvFiles;
+using OneFlexTokens.Errors;
 using OneFlexTokens.Tests.Harness;
 using Xunit;
 

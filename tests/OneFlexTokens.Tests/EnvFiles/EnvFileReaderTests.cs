@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using System.Text;
-using OneFlexTokens.Common;
 using OneFlexTokens.EnvFiles;
+using OneFlexTokens.Errors;
 using Xunit;
 
 namespace OneFlexTokens.Tests.EnvFiles;

@@ -2,8 +2,9 @@ using System.Diagnostics;
 using System.Management.Automation;
 using System.Runtime.Versioning;
 using System.Text;
-using OneFlexTokens.Common;
 using OneFlexTokens.EnvFiles;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
 using OneFlexTokens.Tests.Harness;
 using Xunit;
 

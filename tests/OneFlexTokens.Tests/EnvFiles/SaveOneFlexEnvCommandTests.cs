@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Management.Automation;
 using System.Runtime.Versioning;
 using System.Text;
-using OneFlexTokens.Common;
 using OneFlexTokens.EnvFiles;
 using OneFlexTokens.Tests.Harness;
 using OneFlexTokens.Tokens;

@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using System.Text;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
 using OneFlexTokens.Tests.Harness;
 using OneFlexTokens.Tokens;
 using Xunit;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Management.Automation;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
 using OneFlexTokens.Tests.Harness;
 using OneFlexTokens.Tokens;
 using Xunit;

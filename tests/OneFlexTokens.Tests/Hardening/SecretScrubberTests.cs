@@ -1,4 +1,5 @@
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Secrets;
 using OneFlexTokens.Tests.Harness;
 using Xunit;
 

@@ -1,5 +1,5 @@
 using System.Text;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
 using OneFlexTokens.Notifications;
 using OneFlexTokens.Tests.Harness;
 using OneFlexTokens.Tests.Notifications;

@@ -1,6 +1,8 @@
-using OneFlexTokens.Common;
 using OneFlexTokens.Docker;
+using OneFlexTokens.Errors;
 using OneFlexTokens.Notifications;
+using OneFlexTokens.Platform;
+using OneFlexTokens.Secrets;
 using OneFlexTokens.Tests.Harness;
 using OneFlexTokens.Tokens;
 using Xunit;
@@ -11,24 +13,24 @@ namespace OneFlexTokens.Tests.Hardening;
 public class UrlPolicyTests
 {
     [Theory]
-    [InlineData("https://oneflex.myworldline.com", UrlVerdict.Ok)]
-    [InlineData("  https://oneflex.example/app?x=1 ", UrlVerdict.Ok)]
-    [InlineData("http://127.0.0.1:5000", UrlVerdict.Ok)]
-    [InlineData("http://127.8.9.10:5000", UrlVerdict.Ok)]
-    [InlineData("http://localhost:5000", UrlVerdict.Ok)]
-    [InlineData("http://[::1]:5000", UrlVerdict.Ok)]
-    [InlineData("http://oneflex.example.com", UrlVerdict.Insecure)]
-    [InlineData("http://10.0.0.1", UrlVerdict.Insecure)]
-    [InlineData("http://user:SECRET@127.0.0.1:5000", UrlVerdict.HasUserInfo)]
-    [InlineData("https://user:SECRET@oneflex.example", UrlVerdict.HasUserInfo)]
-    [InlineData("https://token@oneflex.example/", UrlVerdict.HasUserInfo)]
-    [InlineData("http://user:SECRET@127.0.0.1:99999", UrlVerdict.HasUserInfo)]
-    [InlineData("oneflex.example.com", UrlVerdict.NotHttpUrl)]
-    [InlineData("ftp://oneflex.example.com", UrlVerdict.NotHttpUrl)]
-    [InlineData("file:///etc/passwd", UrlVerdict.NotHttpUrl)]
-    [InlineData("", UrlVerdict.NotHttpUrl)]
-    public void Check_allows_https_and_loopback_http_without_user_info(string text, UrlVerdict expected) =>
-        Assert.Equal(expected, UrlPolicy.Check(text, out _));
+    [InlineData("https://oneflex.myworldline.com", nameof(UrlVerdict.Ok))]
+    [InlineData("  https://oneflex.example/app?x=1 ", nameof(UrlVerdict.Ok))]
+    [InlineData("http://127.0.0.1:5000", nameof(UrlVerdict.Ok))]
+    [InlineData("http://127.8.9.10:5000", nameof(UrlVerdict.Ok))]
+    [InlineData("http://localhost:5000", nameof(UrlVerdict.Ok))]
+    [InlineData("http://[::1]:5000", nameof(UrlVerdict.Ok))]
+    [InlineData("http://oneflex.example.com", nameof(UrlVerdict.Insecure))]
+    [InlineData("http://10.0.0.1", nameof(UrlVerdict.Insecure))]
+    [InlineData("http://user:SECRET@127.0.0.1:5000", nameof(UrlVerdict.HasUserInfo))]
+    [InlineData("https://user:SECRET@oneflex.example", nameof(UrlVerdict.HasUserInfo))]
+    [InlineData("https://token@oneflex.example/", nameof(UrlVerdict.HasUserInfo))]
+    [InlineData("http://user:SECRET@127.0.0.1:99999", nameof(UrlVerdict.HasUserInfo))]
+    [InlineData("oneflex.example.com", nameof(UrlVerdict.NotHttpUrl))]
+    [InlineData("ftp://oneflex.example.com", nameof(UrlVerdict.NotHttpUrl))]
+    [InlineData("file:///etc/passwd", nameof(UrlVerdict.NotHttpUrl))]
+    [InlineData("", nameof(UrlVerdict.NotHttpUrl))]
+    public void Check_allows_https_and_loopback_http_without_user_info(string text, string expected) =>
+        Assert.Equal(Enum.Parse<UrlVerdict>(expected), UrlPolicy.Check(text, out _));
 
     [Theory]
     [InlineData("https://OneFlex.Example.com", "https://oneflex.example.com")]
@@ -113,10 +115,11 @@ public class UrlPolicyTests
     }
 
     [Theory]
-    [InlineData(OSKind.Linux)]
-    [InlineData(OSKind.MacOS)]
-    public void A_named_pipe_off_Windows_is_InvalidDockerHost(OSKind os)
+    [InlineData(nameof(OSKind.Linux))]
+    [InlineData(nameof(OSKind.MacOS))]
+    public void A_named_pipe_off_Windows_is_InvalidDockerHost(string osName)
     {
+        var os = Enum.Parse<OSKind>(osName);
         var platform = new HostPlatform(os, _ => null, "/home/ann");
 
         var failure = Assert.Throws<OneFlexException>(() => DockerEndpointResolver.Parse(platform, "npipe://./pipe/docker_engine"));

@@ -1,11 +1,11 @@
 using System.Management.Automation;
 using System.Reflection;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
 using Xunit;
 
 namespace OneFlexTokens.Tests.Harness;
 
-/// <summary>The module's own error ids (Common/ErrorIds), to tell them from raw .NET exception types reaching the user.</summary>
+/// <summary>The module's own error ids (Errors/ErrorIds), to tell them from raw .NET exception types reaching the user.</summary>
 public static class ModuleErrors
 {
     public static IReadOnlySet<string> Ids { get; } = typeof(ErrorIds)

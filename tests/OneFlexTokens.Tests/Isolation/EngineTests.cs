@@ -1,7 +1,8 @@
 using System.Runtime.Loader;
-using OneFlexTokens.Common;
 using OneFlexTokens.Docker;
+using OneFlexTokens.Errors;
 using OneFlexTokens.Isolation;
+using OneFlexTokens.Platform;
 using OneFlexTokens.SignIn;
 using OneFlexTokens.Tests.Harness;
 using Xunit;

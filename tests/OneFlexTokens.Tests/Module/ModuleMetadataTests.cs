@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Diagnostics;
 using System.Reflection;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
 using OneFlexTokens.Tests.Harness;
 using Xunit;
 

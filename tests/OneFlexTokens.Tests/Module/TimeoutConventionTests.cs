@@ -1,6 +1,7 @@
 using System.Management.Automation;
-using OneFlexTokens.Common;
+using OneFlexTokens.CmdletSupport;
 using OneFlexTokens.Docker;
+using OneFlexTokens.Errors;
 using OneFlexTokens.Tests.Harness;
 using Xunit;
 

@@ -1,5 +1,6 @@
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
 using OneFlexTokens.Notifications;
+using OneFlexTokens.Secrets;
 using OneFlexTokens.Tests.Harness;
 using Xunit;
 

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Management.Automation;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
 using OneFlexTokens.Notifications;
+using OneFlexTokens.Secrets;
 using OneFlexTokens.Tests.Harness;
 using Xunit;
 

@@ -1,16 +1,18 @@
 using System.Collections.Concurrent;
 using OneFlex.Simulator;
-using OneFlexTokens.Common;
+using OneFlexTokens.CmdletSupport;
 using OneFlexTokens.EnvFiles;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
 using OneFlexTokens.Renewal;
 using OneFlexTokens.Scheduling;
 using OneFlexTokens.SignIn;
+using OneFlexTokens.TestSupport;
 using OneFlexTokens.Tests.Docker;
 using OneFlexTokens.Tests.Harness;
 using OneFlexTokens.Tests.Notifications;
 using OneFlexTokens.Tests.SignIn;
 using OneFlexTokens.Tokens;
-using OneFlexTokens.TestSupport;
 using Xunit;
 
 namespace OneFlexTokens.Tests.Renewal;

@@ -1,5 +1,5 @@
 using System.Runtime.Versioning;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
 using OneFlexTokens.Renewal;
 using OneFlexTokens.Tests.Harness;
 using Xunit;

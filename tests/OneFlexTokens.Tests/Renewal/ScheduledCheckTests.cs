@@ -1,5 +1,5 @@
 using System.Collections;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
 using OneFlexTokens.Renewal;
 using OneFlexTokens.Scheduling;
 using OneFlexTokens.Tests.Harness;

@@ -1,5 +1,5 @@
 using System.Management.Automation.Language;
-using OneFlexTokens.Common;
+using OneFlexTokens.Platform;
 using OneFlexTokens.Renewal;
 using OneFlexTokens.Tokens;
 using Xunit;

@@ -1,7 +1,7 @@
 using System.Collections;
 using OneFlex.Simulator;
-using OneFlexTokens.Common;
 using OneFlexTokens.EnvFiles;
+using OneFlexTokens.Errors;
 using OneFlexTokens.Renewal;
 using OneFlexTokens.Tests.Docker;
 using OneFlexTokens.Tests.Harness;

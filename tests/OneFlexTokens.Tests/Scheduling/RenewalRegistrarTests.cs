@@ -1,6 +1,7 @@
 using System.Text;
 using System.Xml.Linq;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
 using OneFlexTokens.Renewal;
 using OneFlexTokens.Scheduling;
 using Xunit;
@@ -47,12 +48,13 @@ public sealed class RenewalRegistrarTests : IDisposable
     };
 
     [Theory]
-    [InlineData(OSKind.Windows, null, typeof(TaskSchedulerRegistrar))]
-    [InlineData(OSKind.Linux, null, typeof(CronRegistrar))]
-    [InlineData(OSKind.MacOS, null, typeof(CronRegistrar))]
-    [InlineData(OSKind.Linux, DsmVersion, typeof(SynologyDsmRegistrar))]
-    public void The_factory_picks_one_registrar_per_platform(OSKind os, string? dsmVersion, Type expected)
+    [InlineData(nameof(OSKind.Windows), null, typeof(TaskSchedulerRegistrar))]
+    [InlineData(nameof(OSKind.Linux), null, typeof(CronRegistrar))]
+    [InlineData(nameof(OSKind.MacOS), null, typeof(CronRegistrar))]
+    [InlineData(nameof(OSKind.Linux), DsmVersion, typeof(SynologyDsmRegistrar))]
+    public void The_factory_picks_one_registrar_per_platform(string osName, string? dsmVersion, Type expected)
     {
+        var os = Enum.Parse<OSKind>(osName);
         var registrar = RenewalRegistrar.For(Host(os, dsmVersion));
 
         Assert.IsType(expected, registrar);

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Xml.Linq;
-using OneFlexTokens.Common;
+using OneFlexTokens.Platform;
 using OneFlexTokens.Renewal;
 using OneFlexTokens.Scheduling;
 using OneFlexTokens.Tests.Harness;
@@ -47,12 +47,13 @@ public class RenewalSchedulerTests
     };
 
     [Theory]
-    [InlineData(OSKind.Windows, null, RenewalPlatform.TaskScheduler)]
-    [InlineData(OSKind.Linux, null, RenewalPlatform.Cron)]
-    [InlineData(OSKind.MacOS, null, RenewalPlatform.Cron)]
-    [InlineData(OSKind.Linux, DsmVersion, RenewalPlatform.SynologyDsm)]
-    public void The_scheduler_follows_the_platform(OSKind os, string? dsmVersion, RenewalPlatform expected)
+    [InlineData(nameof(OSKind.Windows), null, RenewalPlatform.TaskScheduler)]
+    [InlineData(nameof(OSKind.Linux), null, RenewalPlatform.Cron)]
+    [InlineData(nameof(OSKind.MacOS), null, RenewalPlatform.Cron)]
+    [InlineData(nameof(OSKind.Linux), DsmVersion, RenewalPlatform.SynologyDsm)]
+    public void The_scheduler_follows_the_platform(string osName, string? dsmVersion, RenewalPlatform expected)
     {
+        var os = Enum.Parse<OSKind>(osName);
         Assert.Equal(expected, RenewalRegistrar.PlatformOf(Host(os, dsmVersion)));
         Assert.Equal(expected, Scheduler(Host(os, dsmVersion)).Platform);
     }

@@ -1,4 +1,5 @@
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
 using OneFlexTokens.SignIn;
 using OneFlexTokens.Tests.Harness;
 using Xunit;
@@ -81,11 +82,12 @@ public class BrowserLocatorTests
     }
 
     [Theory]
-    [InlineData(OSKind.Linux, "apt-get install chromium")]
-    [InlineData(OSKind.Windows, "Install Microsoft Edge or Google Chrome")]
-    [InlineData(OSKind.MacOS, "/Applications")]
-    public void Nothing_installed_says_what_to_install(OSKind os, string advice)
+    [InlineData(nameof(OSKind.Linux), "apt-get install chromium")]
+    [InlineData(nameof(OSKind.Windows), "Install Microsoft Edge or Google Chrome")]
+    [InlineData(nameof(OSKind.MacOS), "/Applications")]
+    public void Nothing_installed_says_what_to_install(string osName, string advice)
     {
+        var os = Enum.Parse<OSKind>(osName);
         var failure = Assert.Throws<OneFlexException>(() => Locator(Platform(os, os == OSKind.Windows ? WindowsEnv : new() { ["PATH"] = "/usr/bin" })).Locate());
         Assert.Equal(ErrorIds.BrowserNotFound, failure.ErrorId);
         Assert.Contains(advice, failure.Message);

@@ -2,10 +2,11 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using OneFlex.Simulator;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
 using OneFlexTokens.SignIn;
-using OneFlexTokens.Tests.Harness;
 using OneFlexTokens.TestSupport;
+using OneFlexTokens.Tests.Harness;
 using Xunit;
 
 namespace OneFlexTokens.Tests.SignIn;
@@ -51,7 +52,7 @@ public sealed class SignInScope : IAsyncDisposable
         return new SignInScope(simulator, Directory.CreateTempSubdirectory("oneflex-signin-").FullName);
     }
 
-    public static BrowserChoice? TryFindBrowser()
+    internal static BrowserChoice? TryFindBrowser()
     {
         try
         {

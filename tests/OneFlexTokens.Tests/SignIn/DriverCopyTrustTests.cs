@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Runtime.Versioning;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
 using OneFlexTokens.SignIn;
 using OneFlexTokens.Tests.Harness;
 using Xunit;

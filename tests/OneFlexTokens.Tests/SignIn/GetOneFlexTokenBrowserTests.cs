@@ -4,11 +4,11 @@ using System.Net.Http.Headers;
 using System.Runtime.Versioning;
 using System.Text;
 using OneFlex.Simulator;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
 using OneFlexTokens.SignIn;
+using OneFlexTokens.TestSupport;
 using OneFlexTokens.Tests.Harness;
 using OneFlexTokens.Tokens;
-using OneFlexTokens.TestSupport;
 using Xunit;
 
 namespace OneFlexTokens.Tests.SignIn;

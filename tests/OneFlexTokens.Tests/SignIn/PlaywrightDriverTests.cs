@@ -1,7 +1,8 @@
 using System.Management.Automation;
 using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
 using OneFlexTokens.SignIn;
 using OneFlexTokens.Tests.Harness;
 using Xunit;

@@ -1,6 +1,6 @@
 using System.Management.Automation;
 using System.Runtime.Versioning;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
 using OneFlexTokens.SignIn;
 using OneFlexTokens.Tests.Harness;
 using Xunit;

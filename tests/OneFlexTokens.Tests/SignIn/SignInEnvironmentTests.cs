@@ -1,4 +1,5 @@
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
 using OneFlexTokens.SignIn;
 using Xunit;
 

@@ -1,4 +1,4 @@
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
 using OneFlexTokens.Tests.Harness;
 using OneFlexTokens.Tokens;
 using Xunit;

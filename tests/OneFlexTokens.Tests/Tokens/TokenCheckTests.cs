@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using OneFlexTokens.Common;
+using OneFlexTokens.Errors;
 using OneFlexTokens.Tests.Harness;
 using OneFlexTokens.Tokens;
 using Xunit;

@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 
-namespace OneFlexTokens.Common;
+namespace OneFlexTokens.Platform;
 
-public enum OSKind
+internal enum OSKind
 {
     Linux,
     Windows,
@@ -14,7 +14,7 @@ public enum OSKind
 /// default (browser locations, Docker endpoint, profile folder) takes one of these, so each branch
 /// is unit-tested on any machine by passing another OS and environment.
 /// </summary>
-public sealed record HostPlatform(OSKind OS, Func<string, string?> GetEnvironmentVariable, string HomeDirectory)
+internal sealed record HostPlatform(OSKind OS, Func<string, string?> GetEnvironmentVariable, string HomeDirectory)
 {
     public static HostPlatform Current { get; } = new(
         OperatingSystem.IsWindows() ? OSKind.Windows : OperatingSystem.IsMacOS() ? OSKind.MacOS : OSKind.Linux,

@@ -1,9 +1,10 @@
 using System.Management.Automation;
+using OneFlexTokens.Secrets;
 
-namespace OneFlexTokens.Common;
+namespace OneFlexTokens.Errors;
 
 /// <summary>A failure the user can meet, carrying the stable error id and category its ErrorRecord gets.</summary>
-public class OneFlexException : Exception
+internal class OneFlexException : Exception
 {
     public OneFlexException(string errorId, ErrorCategory category, string message, object? targetObject = null, Exception? inner = null)
         : base(message, inner)

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
-namespace OneFlexTokens.Common;
+namespace OneFlexTokens.Platform;
 
 internal enum FileKind
 {

@@ -1,7 +1,7 @@
 using System.Management.Automation;
 using Microsoft.PowerShell.Commands;
 
-namespace OneFlexTokens.Common;
+namespace OneFlexTokens.Platform;
 
 /// <summary>
 /// The one way a path a user gives a cmdlet becomes a full file-system path, as the core cmdlets' -LiteralPath reads it:

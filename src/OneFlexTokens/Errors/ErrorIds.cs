@@ -1,7 +1,7 @@
-namespace OneFlexTokens.Common;
+namespace OneFlexTokens.Errors;
 
 /// <summary>Stable FullyQualifiedErrorId prefixes that scripts may match on. Never rename one.</summary>
-public static class ErrorIds
+internal static class ErrorIds
 {
     // Tokens
     public const string TokenEmpty = "TokenEmpty";

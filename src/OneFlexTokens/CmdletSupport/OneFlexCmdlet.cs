@@ -1,18 +1,21 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Platform;
 
-namespace OneFlexTokens.Common;
+namespace OneFlexTokens.CmdletSupport;
 
 /// <summary>
 /// What every cmdlet shares: a cancellation token cancelled by Ctrl+C, async work run while its
 /// progress and verbose text are written on the pipeline thread, and error helpers with stable ids.
+/// Public only because PowerShell needs a cmdlet's base class to be; its helpers are private protected, the module's own.
 /// </summary>
 public abstract class OneFlexCmdlet : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private BlockingCollection<Action>? _pipelineWork;
 
-    protected CancellationToken CancellationToken => _stopping.Token;
+    private protected CancellationToken CancellationToken => _stopping.Token;
 
     protected override void StopProcessing() => _stopping.Cancel();
 
@@ -20,7 +23,7 @@ public abstract class OneFlexCmdlet : PSCmdlet, IDisposable
     /// Runs <paramref name="work"/> off the pipeline thread and pumps what it posts through
     /// <see cref="Post"/> (progress, verbose, warnings) on this thread until it ends.
     /// </summary>
-    protected T RunAsync<T>(Func<CancellationToken, Task<T>> work)
+    private protected T RunAsync<T>(Func<CancellationToken, Task<T>> work)
     {
         using var queue = new BlockingCollection<Action>();
         var outer = _pipelineWork;
@@ -71,11 +74,11 @@ public abstract class OneFlexCmdlet : PSCmdlet, IDisposable
         }
     }
 
-    protected void RunAsync(Func<CancellationToken, Task> work) =>
+    private protected void RunAsync(Func<CancellationToken, Task> work) =>
         RunAsync<bool>(async token => { await work(token).ConfigureAwait(false); return true; });
 
     /// <summary>Runs <paramref name="write"/> on the pipeline thread: at once if called there, else queued.</summary>
-    protected void Post(Action write)
+    private protected void Post(Action write)
     {
         var queue = _pipelineWork;
         if (queue is null)
@@ -98,7 +101,7 @@ public abstract class OneFlexCmdlet : PSCmdlet, IDisposable
     /// Asks <paramref name="question"/> (ShouldProcess, which prompts) on the pipeline thread from work that runs off it,
     /// and waits for the answer; Ctrl+C or a failed write ends the wait.
     /// </summary>
-    protected T Ask<T>(Func<T> question)
+    private protected T Ask<T>(Func<T> question)
     {
         if (_pipelineWork is null)
         {
@@ -121,14 +124,14 @@ public abstract class OneFlexCmdlet : PSCmdlet, IDisposable
         return answer.Task.WaitAsync(CancellationToken).GetAwaiter().GetResult();
     }
 
-    protected void PostVerbose(string text) => Post(() => WriteVerbose(text));
+    private protected void PostVerbose(string text) => Post(() => WriteVerbose(text));
 
-    protected void PostWarning(string text) => Post(() => WriteWarning(text));
+    private protected void PostWarning(string text) => Post(() => WriteWarning(text));
 
-    protected void PostProgress(ProgressRecord record) => Post(() => WriteProgress(record));
+    private protected void PostProgress(ProgressRecord record) => Post(() => WriteProgress(record));
 
     /// <summary>Shows a report of the core as a progress record of <paramref name="activityId"/>.</summary>
-    protected void PostProgress(ProgressReport report, int activityId = 1)
+    private protected void PostProgress(ProgressReport report, int activityId = 1)
     {
         var record = new ProgressRecord(activityId, report.Activity, report.Status)
         {
@@ -148,10 +151,10 @@ public abstract class OneFlexCmdlet : PSCmdlet, IDisposable
         PostProgress(record);
     }
 
-    protected void WriteError(OneFlexException failure) => WriteError(failure.ToErrorRecord());
+    private protected void WriteError(OneFlexException failure) => WriteError(failure.ToErrorRecord());
 
     /// <summary>The one duration rule (<see cref="TimeoutRange"/>), as a terminating InvalidTimeout error before any work starts.</summary>
-    protected void CheckDuration(TimeoutRange range, string parameter, TimeSpan value)
+    private protected void CheckDuration(TimeoutRange range, string parameter, TimeSpan value)
     {
         if (!range.Contains(value))
         {
@@ -159,13 +162,13 @@ public abstract class OneFlexCmdlet : PSCmdlet, IDisposable
         }
     }
 
-    protected void ThrowTerminatingError(OneFlexException failure) => ThrowTerminatingError(failure.ToErrorRecord());
+    private protected void ThrowTerminatingError(OneFlexException failure) => ThrowTerminatingError(failure.ToErrorRecord());
 
     /// <summary>
     /// A file-system path as the user meant it (<see cref="FileSystemPath"/>): relative to PowerShell's location, not the
     /// process's. A path of another provider, or one no provider can read, is a terminating PathNotFileSystem error.
     /// </summary>
-    protected string ResolvePath(string path)
+    private protected string ResolvePath(string path)
     {
         try
         {

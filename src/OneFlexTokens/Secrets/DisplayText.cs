@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 
-namespace OneFlexTokens.Common;
+namespace OneFlexTokens.Secrets;
 
 /// <summary>
 /// Text from outside the module (log lines, state and .env files, service replies, claims, messages to send on) made

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace OneFlexTokens.Common;
+namespace OneFlexTokens.Secrets;
 
 /// <summary>
 /// Masks anything in free text that looks like a secret, so that text can be shown or sent to a chat channel even
@@ -10,7 +10,7 @@ namespace OneFlexTokens.Common;
 /// to stay useful: file names and paths (the save's temp file, .env.oneflex-&lt;32 hex&gt;.tmp), local socket and pipe
 /// addresses (unix://, npipe://), host:port, dotted names (hosts, namespaces) and an assembly's PublicKeyToken.
 /// </summary>
-public static partial class SecretScrubber
+internal static partial class SecretScrubber
 {
     public static string Scrub(string? text)
     {

@@ -1,12 +1,13 @@
 using System.Management.Automation;
+using OneFlexTokens.Errors;
 
-namespace OneFlexTokens.Common;
+namespace OneFlexTokens.CmdletSupport;
 
 /// <summary>
 /// The one range rule for the durations cmdlets take (-Timeout, -StopGracePeriod), with one error id (InvalidTimeout)
 /// and one message: a value outside the range is refused before anything starts.
 /// </summary>
-public sealed record TimeoutRange(TimeSpan Maximum, bool ZeroAllowed)
+internal sealed record TimeoutRange(TimeSpan Maximum, bool ZeroAllowed)
 {
     /// <summary>-Timeout in every cmdlet: the whole wait, more than zero and at most a day.</summary>
     public static TimeoutRange Wait { get; } = new(TimeSpan.FromDays(1), ZeroAllowed: false);

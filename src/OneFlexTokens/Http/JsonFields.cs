@@ -1,12 +1,12 @@
 using System.Text.Json;
 
-namespace OneFlexTokens.Common;
+namespace OneFlexTokens.Http;
 
 /// <summary>
 /// Fields of JSON that any server may have sent: a field that is missing, of another type, or not text (invalid UTF-8,
 /// a lone surrogate) reads as null, never as an exception.
 /// </summary>
-public static class JsonFields
+internal static class JsonFields
 {
     /// <summary>The string field <paramref name="name"/> of <paramref name="element"/> when it is an object that has one.</summary>
     public static string? String(JsonElement element, string name)

@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
+using OneFlexTokens.Errors;
 
-namespace OneFlexTokens.Common;
+namespace OneFlexTokens.Http;
 
 /// <summary>How one attempt ended: with a result, or with a failure that another attempt may cure.</summary>
-public readonly record struct AttemptOutcome<T>
+internal readonly record struct AttemptOutcome<T>
 {
     private AttemptOutcome(T? value, OneFlexException? failure, string? reason, TimeSpan? serverWait)
     {
@@ -32,7 +33,7 @@ public readonly record struct AttemptOutcome<T>
 }
 
 /// <summary>One attempt as <see cref="RetryPolicy"/> runs it.</summary>
-public sealed class RetryAttempt
+internal sealed class RetryAttempt
 {
     private readonly CancellationToken _whole;
 
@@ -61,7 +62,7 @@ public sealed class RetryAttempt
 }
 
 /// <summary>What is said before a retry.</summary>
-public sealed record RetryNotice(int Attempt, int MaxAttempts, string Reason, TimeSpan Wait);
+internal sealed record RetryNotice(int Attempt, int MaxAttempts, string Reason, TimeSpan Wait);
 
 /// <summary>
 /// The one retry loop of the module: a bounded number of attempts with exponential backoff (or the pause the server
@@ -69,7 +70,7 @@ public sealed record RetryNotice(int Attempt, int MaxAttempts, string Reason, Ti
 /// own bound, and cancellation honoured throughout. A pause that would end after the deadline is not taken: the last
 /// failure is reported at once.
 /// </summary>
-public sealed class RetryPolicy
+internal sealed class RetryPolicy
 {
     public RetryPolicy(int maxAttempts, TimeSpan firstBackoff, TimeSpan timeout, TimeSpan? attemptTimeout = null, TimeSpan? longestServerWait = null)
     {
@@ -157,7 +158,7 @@ public sealed class RetryPolicy
 }
 
 /// <summary>The pause a server asks for with Retry-After: seconds (fractions accepted) or an HTTP date.</summary>
-public static class RetryAfter
+internal static class RetryAfter
 {
     public static TimeSpan? Of(HttpResponseMessage response)
     {

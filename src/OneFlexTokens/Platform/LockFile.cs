@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace OneFlexTokens.Common;
+namespace OneFlexTokens.Platform;
 
 /// <summary>
 /// The module's one way to make processes take turns, with one wait (backoff, timeout, Ctrl+C) for both kinds of lock:

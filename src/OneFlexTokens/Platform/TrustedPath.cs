@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Management.Automation;
+using OneFlexTokens.Errors;
 
-namespace OneFlexTokens.Common;
+namespace OneFlexTokens.Platform;
 
 /// <summary>
 /// The one trust rule for what the module reads, writes or runs besides the .env files (the renewal's state folder and

@@ -1,7 +1,7 @@
-namespace OneFlexTokens.Common;
+namespace OneFlexTokens.Secrets;
 
 /// <summary>The one way a secret is shown: a few leading characters and its length, never enough to use it.</summary>
-public static class SecretMask
+internal static class SecretMask
 {
     public static string Mask(string? secret)
     {

@@ -1,10 +1,10 @@
-namespace OneFlexTokens.Common;
+namespace OneFlexTokens.CmdletSupport;
 
 /// <summary>
 /// How core work talks back to whoever runs it, instead of being handed the cmdlet: a cmdlet posts these to its
 /// pipeline thread (<see cref="OneFlexCmdlet.Post"/>), the scheduled renewal also logs the warnings.
 /// </summary>
-public record WorkCallbacks
+internal record WorkCallbacks
 {
     public Action<string>? Verbose { get; init; }
 

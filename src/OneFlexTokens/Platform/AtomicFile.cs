@@ -1,7 +1,7 @@
 using System.Runtime.Versioning;
 using Microsoft.Win32.SafeHandles;
 
-namespace OneFlexTokens.Common;
+namespace OneFlexTokens.Platform;
 
 /// <summary>
 /// The one way the module writes a file: whole or not at all. The content goes to a temp file in the same folder

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace OneFlexTokens.Common;
+namespace OneFlexTokens.Http;
 
 /// <summary>
 /// The one HttpClient of the module: pooled connections (a warm renewal reuses them), no redirects followed, no
@@ -8,7 +8,7 @@ namespace OneFlexTokens.Common;
 /// cancellation tokens, ask for headers only (HttpCompletionOption.ResponseHeadersRead) and read bodies through
 /// <see cref="ReplyLimits.ReadBodyAsync"/>.
 /// </summary>
-public static class SharedHttp
+internal static class SharedHttp
 {
     private static HttpClient? _client;
 
@@ -32,7 +32,7 @@ public static class SharedHttp
 }
 
 /// <summary>How much of a reply the module reads: every server can be hostile, so no body is read without a bound.</summary>
-public static class ReplyLimits
+internal static class ReplyLimits
 {
     /// <summary>The OneFlex API's JSON answers (refresh grant, gql 'me') are a few hundred bytes.</summary>
     public const int Json = 256 * 1024;
@@ -93,7 +93,7 @@ public static class ReplyLimits
 }
 
 /// <summary>A reply longer than the module reads; reading stopped at the limit.</summary>
-public sealed class ReplyTooLargeException : IOException
+internal sealed class ReplyTooLargeException : IOException
 {
     public ReplyTooLargeException(int limit)
         : base($"The reply is longer than {ReplyLimits.Describe(limit)}.")
@@ -105,7 +105,7 @@ public sealed class ReplyTooLargeException : IOException
 }
 
 /// <summary>Gives every reply a body that cannot be read past a limit, whoever reads it (HttpClient's own buffering included); a reply nobody reads costs nothing.</summary>
-public sealed class LimitedReplyHandler : DelegatingHandler
+internal sealed class LimitedReplyHandler : DelegatingHandler
 {
     private readonly int _limit;
 

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Management.Automation;
+using OneFlexTokens.Errors;
 
-namespace OneFlexTokens.Common;
+namespace OneFlexTokens.CmdletSupport;
 
 /// <summary>
 /// Lets a duration parameter (-Timeout, -StopGracePeriod) take seconds (90), a TimeSpan string ('00:05:00') or a

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Text.RegularExpressions;
 
-namespace OneFlexTokens.Common;
+namespace OneFlexTokens.Secrets;
 
 /// <summary>What <see cref="UrlPolicy.Check"/> found wrong with an address, if anything.</summary>
-public enum UrlVerdict
+internal enum UrlVerdict
 {
     Ok,
     NotHttpUrl,
@@ -16,7 +16,7 @@ public enum UrlVerdict
 /// The one URL policy: which addresses the module sends secrets to (absolute http(s), no user info, https unless the
 /// host is loopback) and how any URL is shown (never with its user info; a webhook with its path masked).
 /// </summary>
-public static partial class UrlPolicy
+internal static partial class UrlPolicy
 {
     public static UrlVerdict Check(string? text, out Uri? uri)
     {
