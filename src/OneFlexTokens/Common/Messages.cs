@@ -82,6 +82,12 @@ internal static class Messages
     public const string DockerUnreachableUnixHint = "Check that the Docker daemon is running (systemctl status docker, or Container Manager on a Synology NAS) and that -DockerHost or DOCKER_HOST names its socket (Docker Desktop on macOS without /var/run/docker.sock: unix://$HOME/.docker/run/docker.sock).";
     public const string DockerUnreachablePipeHint = "Check that Docker Desktop (or the docker service) is running and that -DockerHost or DOCKER_HOST names its pipe.";
     public const string DockerUnreachableTcpHint = "Check that the host is up, that the engine listens on that port (dockerd -H tcp://0.0.0.0:2376 --tlsverify), that no firewall blocks it, and that -DockerHost or DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH are right.";
+    public static string DockerSocketMissing(string path) => $"there is no socket at {path} (the file does not exist)";
+    public static string DockerSocketRefused(string path) => $"the socket {path} exists but no engine listens on it (a daemon that stopped)";
+    public static string DockerSocketNotASocket(string path) => $"{path} is not a socket (a regular file or a folder)";
+    public static string DockerPortRefused(string address) => $"nothing listens at {address} (connection refused)";
+    public static string DockerHostNotFound(string address) => $"the host of {address} is not known (DNS)";
+    public static string DockerHostNoRoute(string address) => $"{address} cannot be reached on the network (no route, or no answer)";
     public const string DockerNoAnswer = "the engine did not answer in time";
     public const string DockerTlsFailed = "the TLS handshake failed (check ca.pem, cert.pem and key.pem in DOCKER_CERT_PATH and DOCKER_TLS_VERIFY).";
     public static string DockerTlsCertificatesMissing(string endpoint, string folder, string missingFile) =>
