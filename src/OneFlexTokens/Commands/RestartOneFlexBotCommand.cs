@@ -86,7 +86,7 @@ public sealed class RestartOneFlexBotCommand : OneFlexCmdlet
         {
             var endpoint = DockerEndpointResolver.Resolve(HostPlatform.Current, DockerHost);
             var selection = ResolveSelection();
-            WriteVerbose($"Docker engine: {endpoint}; selecting {selection}.");
+            WriteVerbose($"Docker engine: {endpoint}, from {endpoint.Source}; selecting {selection}.");
             WriteResults(Restart(new BotRestartRequest(endpoint, selection, StopGracePeriod, Timeout)));
         }
         catch (OneFlexException failure)

@@ -64,6 +64,9 @@ public static class ErrorIds
     public const string ContainerExited = "ContainerExited";
     public const string DockerTlsCertificatesMissing = "DockerTlsCertificatesMissing";
     public const string DockerNotAnEngine = "DockerNotAnEngine";
+    public const string DockerContextNotFound = "DockerContextNotFound";
+    public const string DockerContextInvalid = "DockerContextInvalid";
+    public const string DockerConfigUnreadable = "DockerConfigUnreadable";
     public const string ComposeProjectNameInvalid = "ComposeProjectNameInvalid";
     public const string ComposeFileUnreadable = "ComposeFileUnreadable";
 

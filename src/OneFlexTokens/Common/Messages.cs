@@ -82,6 +82,18 @@ internal static class Messages
     public const string DockerUnreachableUnixHint = "Check that the Docker daemon is running (systemctl status docker, or Container Manager on a Synology NAS) and that -DockerHost or DOCKER_HOST names its socket (Docker Desktop on macOS without /var/run/docker.sock: unix://$HOME/.docker/run/docker.sock).";
     public const string DockerUnreachablePipeHint = "Check that Docker Desktop (or the docker service) is running and that -DockerHost or DOCKER_HOST names its pipe.";
     public const string DockerUnreachableTcpHint = "Check that the host is up, that the engine listens on that port (dockerd -H tcp://0.0.0.0:2376 --tlsverify), that no firewall blocks it, and that -DockerHost or DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH are right.";
+    public static string DockerContextNotFound(string context, string chosenBy, string metaFile) =>
+        $"The Docker context '{context}' (from {chosenBy}) does not exist: there is no {metaFile}. Run 'docker context ls' to see the contexts, then 'docker context use <name>' (or 'docker context use default'), or unset DOCKER_CONTEXT, or pass -DockerHost.";
+    public static string DockerContextNameInvalid(string context, string chosenBy) =>
+        $"'{context}' (from {chosenBy}) is not a Docker context name (letters, digits, '_', '.', '+', '-'). Run 'docker context ls' and 'docker context use <name>', or pass -DockerHost.";
+    public static string DockerContextInvalid(string context, string metaFile, string reason) =>
+        $"The Docker context '{context}' ({metaFile}) cannot be used: {reason} Recreate it with 'docker context create', or pass -DockerHost.";
+    public const string DockerContextNoDockerEndpoint = "it has no docker endpoint, or its name does not match its folder.";
+    public static string DockerConfigUnreadable(string path, string reason) =>
+        $"The docker CLI's file {path} cannot be read: {reason.TrimEnd('.')}. Fix or remove it (docker context rm, docker context use default), set DOCKER_CONFIG to another folder, or pass -DockerHost.";
+    public const string DockerConfigNotRegular = "it is not a regular file";
+    public const string DockerConfigNotJson = "it is not valid JSON";
+    public static string DockerConfigTooLarge(string limit) => $"it is larger than {limit}, far more than the docker CLI writes";
     public static string DockerSocketMissing(string path) => $"there is no socket at {path} (the file does not exist)";
     public static string DockerSocketRefused(string path) => $"the socket {path} exists but no engine listens on it (a daemon that stopped)";
     public static string DockerSocketNotASocket(string path) => $"{path} is not a socket (a regular file or a folder)";
@@ -472,7 +484,10 @@ internal static class Messages
     public static string RenewalLineById(string id) => $"the unreadable renewal line {id}";
 
     // The trust rule (TrustedPath)
-    public static string PathNotTrusted(string errorId, string path, string reason) => errorId == ErrorIds.DriverCopyNotTrusted
+    public static string PathNotTrusted(string errorId, string path, string reason) =>
+        errorId == ErrorIds.DockerConfigUnreadable
+        ? $"The docker CLI's file '{path}' is not read: {reason}. Another account may have put it there: make it yours and owner-only (chown and chmod go-w), set DOCKER_CONFIG to a folder of your own, or pass -DockerHost."
+        : errorId == ErrorIds.DriverCopyNotTrusted
         ? $"The per-user copy of the browser driver is not used from '{path}': {reason}. Nothing was run, written or deleted there. Another account may have put it there: remove it, or make it yours and owner-only (chown and chmod go-w), or set XDG_DATA_HOME to a folder only you can write."
         : $"The renewal does not use '{path}' for its state, log or webhook: {reason}. Nothing was read, written, created or deleted there. Another account may have put it there: look at it, then remove it or make it yours and owner-only (chown and chmod go-w), or give a folder of your own (-StatePath, -LogPath).";
 

@@ -206,7 +206,7 @@ public sealed class BotRenewal
             ? BotSelection.ByProject(ComposeProject.NameFor(_platform, folder), null)
             : BotSelection.ByName(new[] { options.BotName });
         run.Step($"Restarting {selection}");
-        run.Callbacks.Verbose?.Invoke($"Docker engine: {endpoint}; selecting {selection}.");
+        run.Callbacks.Verbose?.Invoke($"Docker engine: {endpoint}, from {endpoint.Source}; selecting {selection}.");
         var callbacks = new WorkCallbacks
         {
             Verbose = run.Callbacks.Verbose,
