@@ -69,6 +69,7 @@ public static class ErrorIds
     public const string DockerConfigUnreadable = "DockerConfigUnreadable";
     public const string ComposeProjectNameInvalid = "ComposeProjectNameInvalid";
     public const string ComposeFileUnreadable = "ComposeFileUnreadable";
+    public const string ComposeInterpolationFailed = "ComposeInterpolationFailed";
 
     // Notifications
     public const string NotificationWebhookMissing = "NotificationWebhookMissing";

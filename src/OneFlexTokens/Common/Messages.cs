@@ -82,6 +82,13 @@ internal static class Messages
     public const string DockerUnreachableUnixHint = "Check that the Docker daemon is running (systemctl status docker, or Container Manager on a Synology NAS) and that -DockerHost or DOCKER_HOST names its socket (Docker Desktop on macOS without /var/run/docker.sock: unix://$HOME/.docker/run/docker.sock).";
     public const string DockerUnreachablePipeHint = "Check that Docker Desktop (or the docker service) is running and that -DockerHost or DOCKER_HOST names its pipe.";
     public const string DockerUnreachableTcpHint = "Check that the host is up, that the engine listens on that port (dockerd -H tcp://0.0.0.0:2376 --tlsverify), that no firewall blocks it, and that -DockerHost or DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH are right.";
+    public static string ComposeInterpolationFailed(string where, string reason) =>
+        $"docker compose could not use {where} either: {reason}. Fix the ${{...}} reference there, set the variable (environment or the project's .env), or pass -ComposeProject.";
+    public const string ComposeInterpolationUnclosed = "a '${' is never closed by '}'";
+    public const string ComposeInterpolationBadName = "a '${' is not followed by a variable name and one of '}', ':-', '-', ':?', '?', ':+', '+' (write $$ for a literal $)";
+    public const string ComposeInterpolationTooDeep = "its ${...} defaults nest too deeply";
+    public static string ComposeVariableRequired(string name, string message) =>
+        $"the variable {name} is required and is not set" + (message.Length > 0 ? $" ({message})" : "");
     public static string DockerContextNotFound(string context, string chosenBy, string metaFile) =>
         $"The Docker context '{context}' (from {chosenBy}) does not exist: there is no {metaFile}. Run 'docker context ls' to see the contexts, then 'docker context use <name>' (or 'docker context use default'), or unset DOCKER_CONTEXT, or pass -DockerHost.";
     public static string DockerContextNameInvalid(string context, string chosenBy) =>
