@@ -42,9 +42,12 @@ public sealed record BotSelection(IReadOnlyList<string> Names, string? ComposePr
     /// any; otherwise this selection (the name from the files). The others are returned as they are.
     /// </summary>
     public BotSelection WithLabelsOf(IEnumerable<BotContainer> containers) =>
-        ProjectDirectory is { } folder && Docker.ComposeProject.FromLabels(folder, containers, ComposeProject) is { } labelled && labelled != ComposeProject
-            ? this with { ComposeProject = labelled }
+        ProjectDirectory is { } folder && Docker.ComposeProject.FromLabels(folder, containers, ComposeProject) is { } labelled
+            ? this with { ComposeProject = labelled, ProjectFromLabels = true }
             : this;
+
+    /// <summary>True when <see cref="WithLabelsOf"/> found the project in the engine's labels.</summary>
+    public bool ProjectFromLabels { get; init; }
 
     public bool Matches(BotContainer container) => ComposeProject is null
         ? Names.Any(name => MatchesName(name, container))

@@ -62,7 +62,7 @@ public static class BotRestart
         {
             // The engine knows which project it created from that folder: its labels win over a reading of the files.
             selection = selection.WithLabelsOf(await service.ListAsync(cancellation).ConfigureAwait(false));
-            callbacks.Verbose?.Invoke(selection == request.Selection
+            callbacks.Verbose?.Invoke(!selection.ProjectFromLabels
                 ? $"No container is labelled with {selection.ProjectDirectory}: compose project '{selection.ComposeProject}' from its compose files."
                 : $"Compose project '{selection.ComposeProject}' from the labels of the containers created in {selection.ProjectDirectory}.");
         }
