@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs with apt what the tests and the demo drive for real: Chromium, Xvfb, a Docker engine, busybox for the test image,
 # python3 with python-dotenv (the bot's own .env parser, for tests/OneFlexTokens.Tests/EnvFiles/DotenvDifferentialTests),
-# and cron (the crontab program the scheduled-renewal tests register with).
+# cron (the crontab program the scheduled-renewal tests register with), and Debian's docker-compose 1.29 (the real
+# compose that creates the containers of tests/OneFlexTokens.Tests/Docker/DockerComposeProjectTests).
 # Does nothing when all are there; needs root (or sudo) and apt otherwise.
 set -uo pipefail
 
-packages=(chromium xvfb xauth docker.io busybox-static python3 python3-dotenv cron)
+packages=(chromium xvfb xauth docker.io docker-compose busybox-static python3 python3-dotenv cron)
 missing=()
 for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

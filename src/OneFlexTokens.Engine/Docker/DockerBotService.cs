@@ -227,7 +227,7 @@ internal sealed class DockerBotService : IDockerBotService
         string? Label(string key) => listed.Labels is not null && listed.Labels.TryGetValue(key, out var value) ? value : null;
         var name = listed.Names?.FirstOrDefault()?.TrimStart('/') ?? listed.ID;
         return new BotContainer(listed.ID, name, Label(ComposeProject.ProjectLabel), Label(ComposeProject.ServiceLabel), listed.State ?? "unknown", listed.Status,
-            Label(ComposeProject.WorkingDirectoryLabel));
+            Label(ComposeProject.WorkingDirectoryLabel), Label(ComposeProject.ConfigFilesLabel));
     }
 
     private static DateTimeOffset? ParseTime(string? text) =>

@@ -5,6 +5,7 @@ using System.Security.Authentication;
 using Docker.DotNet;
 using OneFlexTokens.Errors;
 using OneFlexTokens.Http;
+using OneFlexTokens.Platform;
 using OneFlexTokens.Secrets;
 
 namespace OneFlexTokens.Docker;
@@ -38,7 +39,7 @@ internal static class DockerFailures
         {
             return socket.SocketErrorCode == SocketError.AccessDenied || socket.NativeErrorCode == 13
                 ? PermissionDenied(endpoint, failure)
-                : Unreachable(endpoint, socket.Message, failure);
+                : Unreachable(endpoint, SocketReason(socket, endpoint), failure);
         }
 
         if (Find<UnauthorizedAccessException>(failure) is not null)
@@ -61,6 +62,41 @@ internal static class DockerFailures
             _ => new OneFlexException(ErrorIds.DockerEngineError, ErrorCategory.InvalidOperation,
                 Messages.DockerEngineError(container ?? "the bot", endpoint.Display, 0, failure.Message), container, failure),
         };
+    }
+
+    /// <summary>
+    /// What a socket error means for this endpoint, in the module's words: the OS text for a missing unix socket is
+    /// "Cannot assign requested address", which sends users the wrong way.
+    /// </summary>
+    internal static string SocketReason(SocketException socket, DockerEndpoint endpoint) => endpoint.Transport switch
+    {
+        DockerTransport.Unix => UnixSocketReason(socket, endpoint.Address),
+        DockerTransport.Tcp => socket.SocketErrorCode switch
+        {
+            SocketError.ConnectionRefused => Messages.DockerPortRefused(endpoint.Address),
+            SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain => Messages.DockerHostNotFound(endpoint.Address),
+            SocketError.TimedOut or SocketError.HostUnreachable or SocketError.NetworkUnreachable => Messages.DockerHostNoRoute(endpoint.Address),
+            _ => socket.Message,
+        },
+        _ => socket.Message,
+    };
+
+    /// <summary>The OS reports both a missing socket and a dead one oddly (AddressNotAvailable): the file itself says which.</summary>
+    private static string UnixSocketReason(SocketException socket, string path)
+    {
+        try
+        {
+            return PlatformFiles.Inspect(path).Kind switch
+            {
+                FileKind.Missing => Messages.DockerSocketMissing(path),
+                FileKind.Socket => Messages.DockerSocketRefused(path),
+                _ => Messages.DockerSocketNotASocket(path),
+            };
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return socket.Message;
+        }
     }
 
     public static OneFlexException PermissionDenied(DockerEndpoint endpoint, Exception? inner = null) =>

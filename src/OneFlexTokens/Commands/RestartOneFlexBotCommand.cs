@@ -88,7 +88,7 @@ public sealed class RestartOneFlexBotCommand : OneFlexCmdlet
         {
             var endpoint = DockerEndpointResolver.Resolve(HostPlatform.Current, DockerHost);
             var selection = ResolveSelection();
-            WriteVerbose($"Docker engine: {endpoint}; selecting {selection}.");
+            WriteVerbose($"Docker engine: {endpoint}, from {endpoint.Source}; selecting {selection}.");
             WriteResults(Restart(new BotRestartRequest(endpoint, selection, StopGracePeriod, Timeout)));
         }
         catch (OneFlexException failure)
@@ -100,9 +100,12 @@ public sealed class RestartOneFlexBotCommand : OneFlexCmdlet
     private BotSelection ResolveSelection() => ParameterSetName switch
     {
         ByComposeProjectSet => BotSelection.ByProject(ComposeProject, Service),
-        ByProjectDirectorySet => BotSelection.ByProject(Docker.ComposeProject.NameFor(HostPlatform.Current, ResolvePath(ProjectDirectory)), Service),
+        ByProjectDirectorySet => ByFolder(ResolvePath(ProjectDirectory)),
         _ => BotSelection.ByName(Name),
     };
+
+    private BotSelection ByFolder(string folder) =>
+        BotSelection.ByProjectDirectory(folder, Docker.ComposeProject.NameFor(HostPlatform.Current, folder), Service);
 
     /// <summary>The one restart, with ShouldProcess asked per container and each container's progress as its own activity.</summary>
     private IReadOnlyList<BotRestartResult> Restart(BotRestartRequest request)

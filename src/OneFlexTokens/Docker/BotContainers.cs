@@ -4,9 +4,10 @@ namespace OneFlexTokens.Docker;
 
 /// <summary>
 /// A container as the engine listed it, in the module's own terms (no Docker.DotNet type leaks out). Project, Service
-/// and WorkingDirectory are its compose labels (the folder it was created from, on the engine's host).
+/// WorkingDirectory and ConfigFiles (comma-separated) are its compose labels (the folder and files it was created from, on
+/// the engine's host).
 /// </summary>
-internal sealed record BotContainer(string Id, string Name, string? Project, string? Service, string State, string? Status, string? WorkingDirectory = null)
+internal sealed record BotContainer(string Id, string Name, string? Project, string? Service, string State, string? Status, string? WorkingDirectory = null, string? ConfigFiles = null)
 {
     public string ShortId => Id.Length > 12 ? Id[..12] : Id;
 
@@ -25,6 +26,28 @@ internal sealed record BotSelection(IReadOnlyList<string> Names, string? Compose
     public static BotSelection ByName(IEnumerable<string> names) => new(names.ToArray(), null, Array.Empty<string>());
 
     public static BotSelection ByProject(string project, IEnumerable<string>? services) => new(Array.Empty<string>(), project, services?.ToArray() ?? Array.Empty<string>());
+
+    /// <summary>
+    /// The compose project of a folder: <paramref name="projectFromFiles"/> is the name its files give (compose's
+    /// precedence); before a restart <see cref="WithLabelsOf"/> prefers the project the engine's labels tie to the folder.
+    /// </summary>
+    public static BotSelection ByProjectDirectory(string directory, string projectFromFiles, IEnumerable<string>? services) =>
+        ByProject(projectFromFiles, services) with { ProjectDirectory = directory };
+
+    /// <summary>The folder a -ProjectDirectory selection was made from; null for the others.</summary>
+    public string? ProjectDirectory { get; init; }
+
+    /// <summary>
+    /// For a folder's selection: the project of the containers the engine created from that folder (their labels), when
+    /// any; otherwise this selection (the name from the files). The others are returned as they are.
+    /// </summary>
+    public BotSelection WithLabelsOf(IEnumerable<BotContainer> containers) =>
+        ProjectDirectory is { } folder && Docker.ComposeProject.FromLabels(folder, containers, ComposeProject) is { } labelled
+            ? this with { ComposeProject = labelled, ProjectFromLabels = true }
+            : this;
+
+    /// <summary>True when <see cref="WithLabelsOf"/> found the project in the engine's labels.</summary>
+    public bool ProjectFromLabels { get; init; }
 
     public bool Matches(BotContainer container) => ComposeProject is null
         ? Names.Any(name => MatchesName(name, container))

@@ -60,8 +60,18 @@ internal static class BotRestart
     {
         using var service = Engine.Get<IDockerConnector>().Connect(request.Endpoint, RequestTimeout(request.StopGracePeriod));
         await service.PingAsync(cancellation).ConfigureAwait(false);
-        var found = await service.FindAsync(request.Selection, cancellation).ConfigureAwait(false);
-        var results = request.Selection.Unmatched(found).Select(missing => NameNotFound(missing, service.Endpoint)).ToList();
+        var selection = request.Selection;
+        if (selection.ProjectDirectory is not null)
+        {
+            // The engine knows which project it created from that folder: its labels win over a reading of the files.
+            selection = selection.WithLabelsOf(await service.ListAsync(cancellation).ConfigureAwait(false));
+            callbacks.Verbose?.Invoke(!selection.ProjectFromLabels
+                ? $"No container is labelled with {selection.ProjectDirectory}: compose project '{selection.ComposeProject}' from its compose files."
+                : $"Compose project '{selection.ComposeProject}' from the labels of the containers created in {selection.ProjectDirectory}.");
+        }
+
+        var found = await service.FindAsync(selection, cancellation).ConfigureAwait(false);
+        var results = selection.Unmatched(found).Select(missing => NameNotFound(missing, service.Endpoint)).ToList();
         var approved = found.Where(container => confirm?.Invoke(container) ?? true).ToArray();
         if (approved.Length == 0)
         {

@@ -63,7 +63,12 @@ internal static partial class ComposeFile
     /// <summary>The value of the top-level <c>name:</c> key of a compose file, or null; handles quotes and comments.</summary>
     public static string? ReadTopLevelName(string yaml)
     {
-        foreach (var (indent, key, rest) in KeyLines(yaml))
+        if (FlowDocument(yaml) is { } document)
+        {
+            return ComposeFlow.Field(document, "name") as string is { Length: > 0 } flowName ? flowName : null;
+        }
+
+        foreach (var (indent, key, rest, _) in KeyLines(yaml))
         {
             if (indent == 0 && key == "name")
             {
@@ -82,10 +87,15 @@ internal static partial class ComposeFile
     /// </summary>
     public static IReadOnlyList<string> ReadServiceNames(string yaml)
     {
+        if (FlowDocument(yaml) is { } document)
+        {
+            return FlowServiceNames(ComposeFlow.Field(document, "services"));
+        }
+
         var services = new List<string>();
         var inServices = false;
         int? serviceIndent = null;
-        foreach (var (indent, key, _) in KeyLines(yaml, keepDeeperLines: true))
+        foreach (var (indent, key, rest, restAt) in KeyLines(yaml, keepDeeperLines: true))
         {
             if (indent == 0)
             {
@@ -95,6 +105,12 @@ internal static partial class ComposeFile
                 }
 
                 inServices = key == "services";
+                if (inServices && rest.TrimStart(' ', '\t').StartsWith('{'))
+                {
+                    // services: { bot: {...}, web: {...} }, possibly over several lines.
+                    return FlowServiceNames(ComposeFlow.Parse(yaml, restAt));
+                }
+
                 continue;
             }
 
@@ -122,11 +138,15 @@ internal static partial class ComposeFile
     /// Each line that holds something: its indentation (spaces), its mapping key (null for a line that is not 'key:'),
     /// and what follows the colon. Comments, blank lines, document markers and tab-indented lines are skipped.
     /// </summary>
-    private static IEnumerable<(int Indent, string? Key, string AfterColon)> KeyLines(string yaml, bool keepDeeperLines = false)
+    private static IEnumerable<(int Indent, string? Key, string AfterColon, int AfterColonAt)> KeyLines(string yaml, bool keepDeeperLines = false)
     {
-        foreach (var rawLine in yaml.Split('\n'))
+        for (var start = 0; start < yaml.Length;)
         {
-            var line = rawLine.TrimEnd('\r');
+            var end = yaml.IndexOf('\n', start);
+            var next = end < 0 ? yaml.Length : end + 1;
+            var line = yaml[start..(end < 0 ? yaml.Length : end)].TrimEnd('\r');
+            var lineStart = start;
+            start = next;
             var content = line.TrimStart(' ');
             var indent = line.Length - content.Length;
             if (content.Length == 0 || content[0] is '#' or '\t' || (indent == 0 && (content.StartsWith("---", StringComparison.Ordinal) || content.StartsWith("...", StringComparison.Ordinal))))
@@ -136,11 +156,11 @@ internal static partial class ComposeFile
 
             if (TryKey(content, out var key, out var rest))
             {
-                yield return (indent, key, rest);
+                yield return (indent, key, rest, lineStart + line.Length - rest.Length);
             }
             else if (keepDeeperLines || indent == 0)
             {
-                yield return (indent, null, content);
+                yield return (indent, null, content, lineStart + indent);
             }
         }
     }
@@ -271,6 +291,20 @@ internal static partial class ComposeFile
         var cut = new[] { comment, tabComment }.Where(i => i >= 0).DefaultIfEmpty(value.Length).Min();
         return value[..cut].TrimEnd(' ', '\t');
     }
+
+    /// <summary>The whole document as a flow mapping ({ "name": …, "services": {…} }, JSON included), or null when it is block style.</summary>
+    private static Dictionary<string, object?>? FlowDocument(string yaml)
+    {
+        foreach (var (indent, key, content, at) in KeyLines(yaml))
+        {
+            return indent == 0 && key is null && content.StartsWith('{') ? ComposeFlow.Parse(yaml, at) as Dictionary<string, object?> : null;
+        }
+
+        return null;
+    }
+
+    private static IReadOnlyList<string> FlowServiceNames(object? services) =>
+        services is Dictionary<string, object?> mapping ? mapping.Keys.Where(key => ServiceName().IsMatch(key)).ToArray() : Array.Empty<string>();
 
     private static OneFlexException Unreadable(string path, string reason) =>
         new(ErrorIds.ComposeFileUnreadable, ErrorCategory.ReadError, Messages.ComposeFileUnreadable(path, reason), path);

@@ -90,4 +90,30 @@ internal static partial class Messages
         $"'{name}' gets {string.Join(" and ", keys)} from its container environment (compose env_file: or environment:), which a restart does not change: "
         + $"the bot keeps running with the old token. After each save, recreate it instead: 'docker compose up -d --force-recreate' in {composeFolder ?? "the bot folder"}; "
         + "or take the tokens out of env_file:/environment: and let the bot read the mounted config/.env, which Save-OneFlexEnv updates.";
+
+    public static string ComposeInterpolationFailed(string where, string reason) =>
+        $"docker compose could not use {where} either: {reason}. Fix the ${{...}} reference there, set the variable (environment or the project's .env), or pass -ComposeProject.";
+    public const string ComposeInterpolationUnclosed = "a '${' is never closed by '}'";
+    public const string ComposeInterpolationBadName = "a '${' is not followed by a variable name and one of '}', ':-', '-', ':?', '?', ':+', '+' (write $$ for a literal $)";
+    public const string ComposeInterpolationTooDeep = "its ${...} defaults nest too deeply";
+    public static string ComposeVariableRequired(string name, string message) =>
+        $"the variable {name} is required and is not set" + (message.Length > 0 ? $" ({message})" : "");
+    public static string DockerContextNotFound(string context, string chosenBy, string metaFile) =>
+        $"The Docker context '{context}' (from {chosenBy}) does not exist: there is no {metaFile}. Run 'docker context ls' to see the contexts, then 'docker context use <name>' (or 'docker context use default'), or unset DOCKER_CONTEXT, or pass -DockerHost.";
+    public static string DockerContextNameInvalid(string context, string chosenBy) =>
+        $"'{context}' (from {chosenBy}) is not a Docker context name (letters, digits, '_', '.', '+', '-'). Run 'docker context ls' and 'docker context use <name>', or pass -DockerHost.";
+    public static string DockerContextInvalid(string context, string metaFile, string reason) =>
+        $"The Docker context '{context}' ({metaFile}) cannot be used: {reason} Recreate it with 'docker context create', or pass -DockerHost.";
+    public const string DockerContextNoDockerEndpoint = "it has no docker endpoint, or its name does not match its folder.";
+    public static string DockerConfigUnreadable(string path, string reason) =>
+        $"The docker CLI's file {path} cannot be read: {reason.TrimEnd('.')}. Fix or remove it (docker context rm, docker context use default), set DOCKER_CONFIG to another folder, or pass -DockerHost.";
+    public const string DockerConfigNotRegular = "it is not a regular file";
+    public const string DockerConfigNotJson = "it is not valid JSON";
+    public static string DockerConfigTooLarge(string limit) => $"it is larger than {limit}, far more than the docker CLI writes";
+    public static string DockerSocketMissing(string path) => $"there is no socket at {path} (the file does not exist)";
+    public static string DockerSocketRefused(string path) => $"the socket {path} exists but no engine listens on it (a daemon that stopped)";
+    public static string DockerSocketNotASocket(string path) => $"{path} is not a socket (a regular file or a folder)";
+    public static string DockerPortRefused(string address) => $"nothing listens at {address} (connection refused)";
+    public static string DockerHostNotFound(string address) => $"the host of {address} is not known (DNS)";
+    public static string DockerHostNoRoute(string address) => $"{address} cannot be reached on the network (no route, or no answer)";
 }

@@ -67,8 +67,12 @@ internal static class ErrorIds
     public const string ContainerExited = "ContainerExited";
     public const string DockerTlsCertificatesMissing = "DockerTlsCertificatesMissing";
     public const string DockerNotAnEngine = "DockerNotAnEngine";
+    public const string DockerContextNotFound = "DockerContextNotFound";
+    public const string DockerContextInvalid = "DockerContextInvalid";
+    public const string DockerConfigUnreadable = "DockerConfigUnreadable";
     public const string ComposeProjectNameInvalid = "ComposeProjectNameInvalid";
     public const string ComposeFileUnreadable = "ComposeFileUnreadable";
+    public const string ComposeInterpolationFailed = "ComposeInterpolationFailed";
 
     // Notifications
     public const string NotificationWebhookMissing = "NotificationWebhookMissing";

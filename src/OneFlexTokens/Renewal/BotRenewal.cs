@@ -206,10 +206,10 @@ internal sealed class BotRenewal
         var options = run.Options;
         var endpoint = DockerEndpointResolver.Resolve(_platform, options.DockerHost);
         var selection = options.ProjectDirectory is { } folder
-            ? BotSelection.ByProject(ComposeProject.NameFor(_platform, folder), null)
+            ? BotSelection.ByProjectDirectory(folder, ComposeProject.NameFor(_platform, folder), null)
             : BotSelection.ByName(new[] { options.BotName });
         run.Step($"Restarting {selection}");
-        run.Callbacks.Verbose?.Invoke($"Docker engine: {endpoint}; selecting {selection}.");
+        run.Callbacks.Verbose?.Invoke($"Docker engine: {endpoint}, from {endpoint.Source}; selecting {selection}.");
         var callbacks = new WorkCallbacks
         {
             Verbose = run.Callbacks.Verbose,
