@@ -89,6 +89,37 @@ Describe 'Scripts/Update-OneFlexBot.ps1 started by cron (env -i, minimal PATH an
         Assert-NoSecret ($run.Printed + $run.Log) $token
     }
 
+    It 'with nothing due, still refuses a state folder others may write: exit 1, one alert, nothing read or written there (issue 16)' {
+        $bot = Join-Path $TestDrive 'nothing due, shared state'
+        $token = New-TestJwt -ExpiresAt ([datetimeoffset]::UtcNow.AddHours(1))
+        $null = New-BotFolder -Path $bot -AccessToken $token
+        $state = (New-Item -ItemType Directory -Path (Join-Path $bot '.oneflextokens')).FullName
+        chmod 777 $state
+        $run = Invoke-CronRun $bot
+        $run.ExitCode | Should -Be 1
+        $run.Printed.Trim() | Should -Match "^Failed \(exit 1\): The renewal does not use '.+/\.oneflextokens' for its state, log or webhook: its group or other users may write it "
+        Get-ChildItem -Force -LiteralPath $state | Should -BeNullOrEmpty
+        $Receiver.Received.Count | Should -Be 1
+        $Receiver.Received[0] | Should -Match 'StateNotTrusted'
+        Assert-NoSecret ($run.Printed + ($Receiver.Received -join "`n")) $token
+    }
+
+    It 'with nothing due after a problem it alerted, says once that it works again, then only logs' {
+        $bot = Join-Path $TestDrive 'nothing due, recovered'
+        $null = New-Item -ItemType Directory -Force -Path $bot
+        (Invoke-CronRun $bot).ExitCode | Should -Be 1 -Because 'config/.env is missing'
+        $null = New-BotFolder -Path $bot -AccessToken (New-TestJwt -ExpiresAt ([datetimeoffset]::UtcNow.AddHours(1)))
+        $recovered = Invoke-CronRun $bot
+        $recovered.ExitCode | Should -Be 0 -Because ($recovered.Log + $recovered.Printed)
+        $recovered.Printed.Trim() | Should -Match '^NothingDue \(exit 0\): '
+        $Receiver.Received.Count | Should -Be 2 -Because 'one alert for the problem, one saying it works again'
+        Test-Path -LiteralPath (Join-Path $bot '.oneflextokens' 'last-alert.txt') | Should -BeFalse
+        $quiet = Invoke-CronRun $bot
+        $quiet.ExitCode | Should -Be 0
+        $Receiver.Received.Count | Should -Be 2
+        ($quiet.Log -split "`n" | Where-Object { $_ -match ' RESULT NothingDue ' }) | Should -HaveCount 2
+    }
+
     It 'reads durations in seconds or as a TimeSpan, and logs a duration that is none with its error id' {
         $bot = Join-Path $TestDrive 'durations'
         $null = New-BotFolder -Path $bot -AccessToken (New-TestJwt -ExpiresAt ([datetimeoffset]::UtcNow.AddMinutes(30)))

@@ -39,33 +39,89 @@ internal sealed class BotRenewal
         errorId is ErrorIds.InteractiveLoginRequired or ErrorIds.RefreshTokenRejected or ErrorIds.NoDisplay;
 
     /// <summary>One run; only Ctrl+C (<paramref name="cancellationToken"/>) ends it with an exception.</summary>
-    public async Task<RenewalResult> RunAsync(RenewalOptions options, WorkCallbacks callbacks, CancellationToken cancellationToken)
+    /// <remarks>
+    /// A run that finds nothing due and has no recovery to announce ends without an await (<see cref="Start"/>, then
+    /// <see cref="Run.Finish"/>): what only a renewal or an alert needs is not even JIT-compiled, which keeps the scheduled
+    /// script's nothing-due run close to a bare pwsh start.
+    /// </remarks>
+    public Task<RenewalResult> RunAsync(RenewalOptions options, WorkCallbacks callbacks, CancellationToken cancellationToken)
     {
         var run = new Run(options, callbacks, () => SignInCommand.For(options, _platform));
         if (RenewalOptions.MissingBotFolder(options.BotFolder) is { } missing)
         {
             // Nothing is created for a folder that is not there (a typo, an unmounted volume): no state, no log.
-            return run.Result(RenewalOutcome.Failed, missing.Message, missing);
+            return Task.FromResult(run.Result(RenewalOutcome.Failed, missing.Message, missing));
         }
 
+        var started = Start(run, cancellationToken);
+        if (started.Result is { Outcome: RenewalOutcome.NothingDue } nothingDue && LastAlert(run, out _) is null)
+        {
+            using (started.Lock)
+            {
+                return Task.FromResult(run.Finish(nothingDue));
+            }
+        }
+
+        return FinishAsync(run, started, cancellationToken);
+    }
+
+    /// <summary>What <see cref="Start"/> found: the lock it holds, and either the run's result (nothing due, or a failure) or what is due.</summary>
+    private sealed record Started(IDisposable? Lock, RenewalResult? Result, EnvTokens? Current = null, TokenStatus? Status = null, bool RestartPending = false);
+
+    /// <summary>
+    /// The part of every run that never waits on the network: the state folder and the log's folder, the options, the lock,
+    /// then the decision (the token in config/.env, an earlier run's pending restart). Never throws but for Ctrl+C.
+    /// </summary>
+    private static Started Start(Run run, CancellationToken cancellationToken)
+    {
+        var options = run.Options;
         IDisposable? held = null;
+        try
+        {
+            RenewalState.EnsureFolder(options.StateFolder);
+            RenewalState.EnsureFolder(Path.GetDirectoryName(options.LogFile)!);
+            if (options.ParameterError is { } invalid)
+            {
+                throw invalid;
+            }
+
+            RenewalParameters.CheckRanges(options);
+
+            held = AcquireLock(run, cancellationToken);
+            run.Log.MayRotate = true;
+            var current = EnvFileReader.ReadTokens(options.ConfigEnvFile);
+            var status = TokenCheck.Decide(current.AccessToken, options.MinimumValidity, DateTimeOffset.UtcNow).Status;
+            run.ExpiresAt = status.ExpiresAt;
+            var restartPending = run.State.RestartPending;
+            return status.IsValid && !restartPending
+                ? new Started(held, run.Result(RenewalOutcome.NothingDue, Messages.RenewalNothingDue(status.ExpiresAt, options.MinimumValidity)))
+                : new Started(held, null, current, status, restartPending);
+        }
+        catch (OneFlexException failure)
+        {
+            return new Started(held, run.Failed(failure));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            run.TryLog("WARN", "Stopped (Ctrl+C) before the run finished; what it did so far stays.");
+            held?.Dispose();
+            throw;
+        }
+        catch (Exception unexpected)
+        {
+            return new Started(held, run.Failed(Unexpected(options, unexpected)));
+        }
+    }
+
+    /// <summary>The rest of a run <see cref="Start"/> did not end: the renewal when one is due, the alert, the outcome line.</summary>
+    private async Task<RenewalResult> FinishAsync(Run run, Started started, CancellationToken cancellationToken)
+    {
         try
         {
             RenewalResult result;
             try
             {
-                RenewalState.EnsureFolder(options.StateFolder);
-                RenewalState.EnsureFolder(Path.GetDirectoryName(options.LogFile)!);
-                if (options.ParameterError is { } invalid)
-                {
-                    throw invalid;
-                }
-
-                RenewalParameters.CheckRanges(options);
-
-                held = AcquireLock(run, cancellationToken);
-                run.Log.MayRotate = true;
-                result = await RenewWhenDueAsync(run, cancellationToken).ConfigureAwait(false);
+                result = started.Result ?? await RenewAsync(run, started.Current!, started.Status!, started.RestartPending, cancellationToken).ConfigureAwait(false);
             }
             catch (OneFlexException failure)
             {
@@ -78,8 +134,7 @@ internal sealed class BotRenewal
             }
             catch (Exception unexpected)
             {
-                result = run.Failed(new OneFlexException(ErrorIds.RenewalUnexpectedFailure, ErrorCategory.NotSpecified,
-                    Messages.RenewalUnexpectedFailure(SecretScrubber.Scrub(unexpected.Message)), options.BotFolder, unexpected));
+                result = run.Failed(Unexpected(run.Options, unexpected));
             }
 
             await AlertAsync(run, result, cancellationToken).ConfigureAwait(false);
@@ -87,9 +142,12 @@ internal sealed class BotRenewal
         }
         finally
         {
-            held?.Dispose();
+            started.Lock?.Dispose();
         }
     }
+
+    private static OneFlexException Unexpected(RenewalOptions options, Exception unexpected) =>
+        new(ErrorIds.RenewalUnexpectedFailure, ErrorCategory.NotSpecified, Messages.RenewalUnexpectedFailure(SecretScrubber.Scrub(unexpected.Message)), options.BotFolder, unexpected);
 
     private static IDisposable AcquireLock(Run run, CancellationToken cancellationToken)
     {
@@ -119,20 +177,11 @@ internal sealed class BotRenewal
         }
     }
 
-    /// <summary>The decision: nothing due, a restart an earlier run could not do, or a renewal.</summary>
-    private async Task<RenewalResult> RenewWhenDueAsync(Run run, CancellationToken cancellationToken)
+    /// <summary>What <see cref="Start"/> found due: the restart an earlier run could not do, or a renewal.</summary>
+    private async Task<RenewalResult> RenewAsync(Run run, EnvTokens current, TokenStatus status, bool restartPending, CancellationToken cancellationToken)
     {
         var options = run.Options;
-        var current = EnvFileReader.ReadTokens(options.ConfigEnvFile);
-        var status = TokenCheck.Decide(current.AccessToken, options.MinimumValidity, DateTimeOffset.UtcNow).Status;
-        run.ExpiresAt = status.ExpiresAt;
-        var restartPending = run.State.RestartPending;
-        if (status.IsValid && !restartPending)
-        {
-            return run.Result(RenewalOutcome.NothingDue, Messages.RenewalNothingDue(status.ExpiresAt, options.MinimumValidity));
-        }
-
-        if (status.IsValid)
+        if (status.IsValid && restartPending)
         {
             run.Info($"The token in config/.env is valid until {status.ExpiresAt:u}, but an earlier run saved it and could not restart the bot: restarting it now.");
             await RestartBotAsync(run, cancellationToken).ConfigureAwait(false);
@@ -249,20 +298,7 @@ internal sealed class BotRenewal
     {
         try
         {
-            string? last;
-            var stateUsable = true;
-            try
-            {
-                last = run.State.LastAlert;
-            }
-            catch (OneFlexException unusable) when (unusable.ErrorId is ErrorIds.StateNotTrusted or ErrorIds.RenewalStateNotWritable)
-            {
-                // A state folder the run may not use must not silence the alert (a planted link would): without that
-                // memory, each such run alerts, and nothing is read from or written to the folder.
-                last = null;
-                stateUsable = false;
-            }
-
+            var last = LastAlert(run, out var stateUsable);
             if (result.ErrorId is null)
             {
                 if (last is not null && await SendAlertAsync(run, new WebhookMessage(NotificationLevel.Success, Messages.RenewalRecoveredTitle, Messages.RenewalRecoveredAlert(last)), stateUsable, cancellationToken).ConfigureAwait(false))
@@ -292,6 +328,23 @@ internal sealed class BotRenewal
             var id = (e as OneFlexException)?.ErrorId ?? ErrorIds.RenewalUnexpectedFailure;
             run.TryLog("WARN", $"Alerting failed ({id}): {e.Message}");
             run.Callbacks.Warning?.Invoke($"Alerting failed ({id}): {SecretScrubber.Scrub(e.Message)}");
+        }
+    }
+
+    /// <summary>The problem the last alert was about (null: none, or all is well); <paramref name="stateUsable"/> false when the state folder may not be used.</summary>
+    private static string? LastAlert(Run run, out bool stateUsable)
+    {
+        stateUsable = true;
+        try
+        {
+            return run.State.LastAlert;
+        }
+        catch (OneFlexException unusable) when (unusable.ErrorId is ErrorIds.StateNotTrusted or ErrorIds.RenewalStateNotWritable)
+        {
+            // A state folder the run may not use must not silence the alert (a planted link would): without that
+            // memory, each such run alerts, and nothing is read from or written to the folder.
+            stateUsable = false;
+            return null;
         }
     }
 

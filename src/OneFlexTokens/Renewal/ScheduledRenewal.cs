@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Management.Automation;
+using System.Management.Automation.Host;
 using OneFlexTokens.CmdletSupport;
 using OneFlexTokens.EnvFiles;
 using OneFlexTokens.Errors;
@@ -16,6 +17,37 @@ namespace OneFlexTokens.Renewal;
 /// </summary>
 public static class ScheduledRenewal
 {
+    /// <summary>
+    /// The scheduled script's one call, right after it loads the module's binary: -Check or a run, its summary line
+    /// written to the host, its exit code returned. Everything the script would otherwise do in PowerShell happens here,
+    /// because each PowerShell operation a fresh pwsh meets for the first time costs more than the decision itself.
+    /// </summary>
+    /// <param name="parameters">The script's $PSBoundParameters: Invoke-OneFlexRenewal's parameters, plus -Check and -ModulePath.</param>
+    /// <param name="binary">The module's binary as the script loaded it: the module is its folder.</param>
+    /// <param name="currentLocation">The script's $PWD: what relative paths are relative to.</param>
+    /// <param name="host">The script's $Host, which prints the summary line.</param>
+    public static int RunScript(IDictionary parameters, string binary, PathInfo currentLocation, PSHost host)
+    {
+        var moduleBase = Path.GetDirectoryName(Path.GetFullPath(binary))!;
+        var currentDirectory = currentLocation.ProviderPath;
+        var check = (parameters["Check"] is PSObject wrapped ? wrapped.BaseObject : parameters["Check"]) is SwitchParameter { IsPresent: true };
+        int exitCode;
+        string summary;
+        if (check)
+        {
+            var ready = Check(parameters, moduleBase, currentDirectory);
+            (exitCode, summary) = (ready.ExitCode, ready.ToString());
+        }
+        else
+        {
+            var result = Run(parameters, moduleBase, currentDirectory);
+            (exitCode, summary) = (result.ExitCode, result.ToString());
+        }
+
+        host.UI.WriteLine(summary);
+        return exitCode;
+    }
+
     /// <param name="parameters">The script's $PSBoundParameters: Invoke-OneFlexRenewal's parameter names.</param>
     /// <param name="moduleBase">The module's folder (the script's parent folder, or -ModulePath's).</param>
     /// <param name="currentDirectory">What relative paths are relative to: the script's $PWD.</param>

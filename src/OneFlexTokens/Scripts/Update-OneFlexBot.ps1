@@ -63,25 +63,27 @@ param(
     [switch] $Check
 )
 
-# Cheap when nothing is due: this calls the renewal on the module's binary (ScheduledRenewal: the same options and run
-# as Invoke-OneFlexRenewal) instead of importing the module, whose cmdlet discovery and first cmdlet call would be most
-# of a nothing-due run's cost in a fresh pwsh. No cmdlet of another module is used (each would be loaded first), and
-# the summary goes to the host. #Requires keeps the manifest's version rule.
+# Cheap when nothing is due: a fresh pwsh pays for each kind of PowerShell operation the first time it meets one, so
+# this does as few as it can. It loads the module's binary without importing the module (no cmdlet discovery, format
+# file or help) and makes one call (ScheduledRenewal.RunScript: the same options and run as Invoke-OneFlexRenewal, the
+# summary line to the host, the exit code back). No cmdlet is used (each would load its module first). #Requires keeps
+# the manifest's version rule.
 try {
-    $moduleBase = if (-not $ModulePath) { [IO.Path]::GetDirectoryName($PSScriptRoot) }
-        elseif ([IO.Directory]::Exists($ModulePath)) { $ModulePath }
-        else { [IO.Path]::GetDirectoryName([IO.Path]::GetFullPath($ModulePath, $PWD.ProviderPath)) }
-    try { $null = [Reflection.Assembly]::LoadFrom([IO.Path]::Combine($moduleBase, 'OneFlexTokens.dll')) }
+    # The binary sits above this script's folder, or in -ModulePath (the module's folder or its manifest).
+    $binary = if (-not $ModulePath) { "$PSScriptRoot/../OneFlexTokens.dll" }
+        else {
+            $folder = [IO.Path]::GetFullPath($ModulePath, $PWD.ProviderPath)
+            if (-not [IO.Directory]::Exists($folder)) { $folder = [IO.Path]::GetDirectoryName($folder) }
+            [IO.Path]::Combine($folder, 'OneFlexTokens.dll')
+        }
+    try { $null = [Reflection.Assembly]::LoadFrom($binary) }
     catch {
         # -Check writes nothing, not even the fallback log line below.
         if (-not $Check) { throw }
         $Host.UI.WriteLine('NotReady (exit 1): ModuleNotLoadable: ' + ($_.Exception.GetBaseException().Message -replace '\s+', ' '))
         exit 1
     }
-    $result = if ($Check) { [OneFlexTokens.Renewal.ScheduledRenewal]::Check($PSBoundParameters, $moduleBase, $PWD.ProviderPath) }
-        else { [OneFlexTokens.Renewal.ScheduledRenewal]::Run($PSBoundParameters, $moduleBase, $PWD.ProviderPath) }
-    $Host.UI.WriteLine("$result")
-    exit $result.ExitCode
+    exit [OneFlexTokens.Renewal.ScheduledRenewal]::RunScript($PSBoundParameters, $binary, $PWD, $Host)
 }
 catch {
     # The module could not run at all (a damaged install): one line in its log format, where the module would have written it,
