@@ -5,7 +5,7 @@ using OneFlexTokens.Tokens;
 
 namespace OneFlexTokens.Commands;
 
-[Cmdlet(VerbsDiagnostic.Test, "OneFlexToken", DefaultParameterSetName = TokenSet)]
+[Cmdlet(VerbsDiagnostic.Test, "OneFlexToken", DefaultParameterSetName = TokenSet, HelpUri = HelpUris.TestOneFlexToken)]
 [OutputType(typeof(bool))]
 [OutputType(typeof(TokenStatus))]
 [OutputType(typeof(OneFlexToken))]
