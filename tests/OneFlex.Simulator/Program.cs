@@ -16,6 +16,7 @@ public static class Program
           --email ADDRESS                     the simulated user's email
           --app-port N / --sso-port N         fixed ports (default: chosen by the OS)
           --log-requests                      one line per request on stdout
+          --api-fails                         the app API (/api/...) answers 500 to everything
         """;
 
     public static async Task<int> Main(string[] args)
@@ -38,6 +39,7 @@ public static class Program
                     case "--app-port": appPort = Number(args, ref i); break;
                     case "--sso-port": ssoPort = Number(args, ref i); break;
                     case "--log-requests": logRequests = true; break;
+                    case "--api-fails": options.ApiFails = true; break;
                     case "-h" or "--help": Console.WriteLine(Usage); return 0;
                     default: throw new ArgumentException($"Unknown option {args[i]}.");
                 }

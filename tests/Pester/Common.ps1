@@ -90,8 +90,9 @@ function Start-OneFlexSimulator {
     while ([DateTime]::UtcNow -lt $deadline) {
         $lines = Get-Content -LiteralPath $log -ErrorAction SilentlyContinue
         $app = $lines | Where-Object { $_ -like 'App: *' } | Select-Object -First 1
-        if ($app) {
-            return [pscustomobject]@{ Process = $process; AppUrl = $app.Substring(5) }
+        $sso = $lines | Where-Object { $_ -like 'SSO: *' } | Select-Object -First 1
+        if ($app -and $sso) {
+            return [pscustomobject]@{ Process = $process; AppUrl = $app.Substring(5); SsoUrl = $sso.Substring(5) }
         }
         if ($process.HasExited) { throw "The simulator exited: $(Get-Content -Raw -LiteralPath $log)" }
         Start-Sleep -Milliseconds 200

@@ -209,6 +209,12 @@ Describe 'Scripts/Update-OneFlexBot.ps1 started by cron (env -i, minimal PATH an
         $status.SignInRequired | Should -BeFalse
         ($status | Out-String -Width 300) | Should -Match '(?m)^LastRun\s+: .+ Failed \(DockerUnreachable\)$'
         Assert-NoSecret (($status | Out-String -Width 300) + $run.Printed + $run.Log) $access
+        # The scrubber masks secrets only (issue 18): the socket path comes through whole, the new token masked.
+        $run.Log | Should -Match "$($LogLine)Failed exit=1 error=DockerUnreachable .*$([regex]::Escape($down))"
+        $run.Log | Should -Match "$($LogLine)New token eyJ\w*…\(\d+ chars\) from \w+, valid until "
+        $run.Log | Should -Not -Match 'unix:/…'
+        $status.LastRun.Message | Should -Match ([regex]::Escape($down))
+        ($status.Runs | Format-List | Out-String -Width 400) | Should -Match ([regex]::Escape($down))
 
         $startedBefore = (Invoke-TestFixture $Parts @{ Command = 'StartedAt'; Name = 'cron-engine-down' }).StartedAt
         $next = Invoke-CronRun $bot @{ BaseUrl = $Simulator.AppUrl; DockerHost = $Parts.DockerHost; BotName = 'cron-engine-down'; ProfilePath = $ProfilePath }

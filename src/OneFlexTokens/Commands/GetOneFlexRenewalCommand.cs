@@ -7,7 +7,7 @@ using OneFlexTokens.Scheduling;
 
 namespace OneFlexTokens.Commands;
 
-[Cmdlet(VerbsCommon.Get, "OneFlexRenewal")]
+[Cmdlet(VerbsCommon.Get, "OneFlexRenewal", HelpUri = HelpUris.GetOneFlexRenewal)]
 [OutputType(typeof(RenewalStatus))]
 public sealed class GetOneFlexRenewalCommand : OneFlexCmdlet
 {

@@ -8,7 +8,7 @@ using OneFlexTokens.Tokens;
 
 namespace OneFlexTokens.Commands;
 
-[Cmdlet(VerbsCommon.Get, "OneFlexToken", DefaultParameterSetName = BrowserSet)]
+[Cmdlet(VerbsCommon.Get, "OneFlexToken", DefaultParameterSetName = BrowserSet, HelpUri = HelpUris.GetOneFlexToken)]
 [OutputType(typeof(OneFlexToken))]
 public sealed class GetOneFlexTokenCommand : OneFlexCmdlet
 {

@@ -7,7 +7,7 @@ using OneFlexTokens.SignIn;
 
 namespace OneFlexTokens.Commands;
 
-[Cmdlet(VerbsLifecycle.Invoke, "OneFlexRenewal", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByNameSet)]
+[Cmdlet(VerbsLifecycle.Invoke, "OneFlexRenewal", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByNameSet, HelpUri = HelpUris.InvokeOneFlexRenewal)]
 [OutputType(typeof(RenewalResult))]
 public sealed class InvokeOneFlexRenewalCommand : RenewalParametersCmdlet
 {

@@ -8,7 +8,7 @@ using OneFlexTokens.Scheduling;
 
 namespace OneFlexTokens.Commands;
 
-[Cmdlet(VerbsLifecycle.Register, "OneFlexRenewal", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByNameSet)]
+[Cmdlet(VerbsLifecycle.Register, "OneFlexRenewal", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByNameSet, HelpUri = HelpUris.RegisterOneFlexRenewal)]
 [OutputType(typeof(RenewalRegistration))]
 public sealed class RegisterOneFlexRenewalCommand : RenewalParametersCmdlet
 {

@@ -7,7 +7,7 @@ using OneFlexTokens.Platform;
 
 namespace OneFlexTokens.Commands;
 
-[Cmdlet(VerbsLifecycle.Restart, "OneFlexBot", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByNameSet)]
+[Cmdlet(VerbsLifecycle.Restart, "OneFlexBot", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByNameSet, HelpUri = HelpUris.RestartOneFlexBot)]
 [OutputType(typeof(BotContainerStatus))]
 public sealed class RestartOneFlexBotCommand : OneFlexCmdlet
 {

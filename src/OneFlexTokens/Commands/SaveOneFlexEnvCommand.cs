@@ -6,7 +6,7 @@ using OneFlexTokens.Tokens;
 
 namespace OneFlexTokens.Commands;
 
-[Cmdlet(VerbsData.Save, "OneFlexEnv", SupportsShouldProcess = true, DefaultParameterSetName = TokenSet)]
+[Cmdlet(VerbsData.Save, "OneFlexEnv", SupportsShouldProcess = true, DefaultParameterSetName = TokenSet, HelpUri = HelpUris.SaveOneFlexEnv)]
 [OutputType(typeof(EnvSaveResult))]
 public sealed class SaveOneFlexEnvCommand : OneFlexCmdlet
 {

@@ -6,7 +6,7 @@ using OneFlexTokens.Notifications;
 
 namespace OneFlexTokens.Commands;
 
-[Cmdlet(VerbsCommunications.Send, "OneFlexNotification", SupportsShouldProcess = true)]
+[Cmdlet(VerbsCommunications.Send, "OneFlexNotification", SupportsShouldProcess = true, HelpUri = HelpUris.SendOneFlexNotification)]
 [OutputType(typeof(NotificationResult))]
 public sealed class SendOneFlexNotificationCommand : OneFlexCmdlet
 {

@@ -7,24 +7,38 @@ using OneFlexTokens.Tokens;
 
 namespace OneFlexTokens.Commands;
 
-[Cmdlet(VerbsDiagnostic.Test, "OneFlexToken", DefaultParameterSetName = TokenSet)]
+[Cmdlet(VerbsDiagnostic.Test, "OneFlexToken", DefaultParameterSetName = TokenSet, HelpUri = HelpUris.TestOneFlexToken)]
 [OutputType(typeof(bool))]
 [OutputType(typeof(TokenStatus))]
 [OutputType(typeof(OneFlexToken))]
 public sealed class TestOneFlexTokenCommand : OneFlexCmdlet
 {
+    // Each input (a token, -AccessToken, -EnvPath) with each output (a bool, -Detailed, -PassThru): the syntax then
+    // shows that -Detailed and -PassThru exclude each other, and the binder refuses them together.
     private const string TokenSet = "Token";
+    private const string TokenDetailedSet = "TokenDetailed";
+    private const string TokenPassThruSet = "TokenPassThru";
     private const string AccessTokenSet = "AccessToken";
+    private const string AccessTokenDetailedSet = "AccessTokenDetailed";
+    private const string AccessTokenPassThruSet = "AccessTokenPassThru";
     private const string EnvPathSet = "EnvPath";
+    private const string EnvPathDetailedSet = "EnvPathDetailed";
+    private const string EnvPathPassThruSet = "EnvPathPassThru";
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = TokenSet)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = TokenDetailedSet)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = TokenPassThruSet)]
     public OneFlexToken? InputObject { get; set; }
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = AccessTokenSet)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = AccessTokenDetailedSet)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true, ParameterSetName = AccessTokenPassThruSet)]
     [AllowEmptyString]
     public string? AccessToken { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = EnvPathSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, ParameterSetName = EnvPathDetailedSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, ParameterSetName = EnvPathPassThruSet, ValueFromPipelineByPropertyName = true)]
     [Alias("PSPath")]
     [ValidateNotNullOrEmpty]
     public string EnvPath { get; set; } = "";
@@ -46,20 +60,20 @@ public sealed class TestOneFlexTokenCommand : OneFlexCmdlet
     [TimeoutTransformation]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 
-    [Parameter]
+    [Parameter(Mandatory = true, ParameterSetName = TokenDetailedSet)]
+    [Parameter(Mandatory = true, ParameterSetName = AccessTokenDetailedSet)]
+    [Parameter(Mandatory = true, ParameterSetName = EnvPathDetailedSet)]
     public SwitchParameter Detailed { get; set; }
 
-    [Parameter]
+    [Parameter(Mandatory = true, ParameterSetName = TokenPassThruSet)]
+    [Parameter(Mandatory = true, ParameterSetName = AccessTokenPassThruSet)]
+    [Parameter(Mandatory = true, ParameterSetName = EnvPathPassThruSet)]
     public SwitchParameter PassThru { get; set; }
 
     protected override void BeginProcessing()
     {
         CheckDuration(TimeoutRange.Wait, nameof(Timeout), Timeout);
         CheckDuration(TokenCheck.MinimumValidityRange, nameof(MinimumValidity), MinimumValidity);
-        if (Detailed && PassThru)
-        {
-            ThrowTerminatingError(new OneFlexException(ErrorIds.DetailedAndPassThru, ErrorCategory.InvalidArgument, Messages.DetailedAndPassThru));
-        }
     }
 
     protected override void ProcessRecord()
@@ -75,17 +89,14 @@ public sealed class TestOneFlexTokenCommand : OneFlexCmdlet
         {
             WriteObject(decision.Status);
         }
-        else if (!PassThru)
+        else if (decision.Verdict is null || (PassThru && !decision.IsValid))
         {
-            WriteObject(decision.IsValid);
-        }
-        else if (decision.Failure(decision.Status) is { } failure)
-        {
-            WriteError(failure);
+            // Not a verdict (the service was not reached): an error, never a $false that reads as "rejected".
+            WriteError(decision.Failure(decision.Status)!);
         }
         else
         {
-            WriteObject(token);
+            WriteObject(PassThru ? token : decision.IsValid);
         }
     }
 
@@ -95,9 +106,9 @@ public sealed class TestOneFlexTokenCommand : OneFlexCmdlet
         emptyBecause = null;
         switch (ParameterSetName)
         {
-            case TokenSet:
+            case TokenSet or TokenDetailedSet or TokenPassThruSet:
                 return InputObject;
-            case AccessTokenSet:
+            case AccessTokenSet or AccessTokenDetailedSet or AccessTokenPassThruSet:
                 return new OneFlexToken(AccessToken ?? "", null, BaseUrl, TokenSource.Parameter);
             default:
                 try

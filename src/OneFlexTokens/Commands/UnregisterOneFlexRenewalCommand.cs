@@ -6,7 +6,7 @@ using OneFlexTokens.Scheduling;
 
 namespace OneFlexTokens.Commands;
 
-[Cmdlet(VerbsLifecycle.Unregister, "OneFlexRenewal", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByIdSet)]
+[Cmdlet(VerbsLifecycle.Unregister, "OneFlexRenewal", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = ByIdSet, HelpUri = HelpUris.UnregisterOneFlexRenewal)]
 [OutputType(typeof(void))]
 public sealed class UnregisterOneFlexRenewalCommand : OneFlexCmdlet
 {

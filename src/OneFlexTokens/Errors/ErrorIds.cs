@@ -17,7 +17,6 @@ internal static class ErrorIds
     public const string ServiceError = "ServiceError";
     public const string ServiceUnreachable = "ServiceUnreachable";
     public const string NoTokenInput = "NoTokenInput";
-    public const string DetailedAndPassThru = "DetailedAndPassThru";
 
     // Env files
     public const string EnvFileNotFound = "EnvFileNotFound";

@@ -3,12 +3,13 @@ using System.Text.RegularExpressions;
 namespace OneFlexTokens.Secrets;
 
 /// <summary>
-/// Masks anything in free text that looks like a secret, so that text can be shown or sent to a chat channel even
-/// when someone pasted a secret into it: KEY=value for secret-looking keys (whatever the value's length; a password's
-/// even in prose, "password: …"), the path and user info of every URL (a webhook's path is its secret, and no URL says
-/// whether it is a webhook), JWTs, long hex strings and bearer values. What only looks so is left alone, for the message
-/// to stay useful: file names and paths (the save's temp file, .env.oneflex-&lt;32 hex&gt;.tmp), local socket and pipe
-/// addresses (unix://, npipe://), host:port, dotted names (hosts, namespaces) and an assembly's PublicKeyToken.
+/// Masks the secrets in free text, so that it can be shown, logged or sent to a chat channel even when someone pasted a
+/// secret into it: KEY=value for secret-looking keys (TOKEN, SECRET, PASSWORD, KEY…, whatever the value's length; a
+/// password's even in prose, "password: …"), URL user info, the path of a webhook URL (Discord, Slack, any path or host
+/// naming a hook, ntfy topics), JWTs, long hex strings, long opaque token-like strings and bearer values. Nothing else:
+/// the message must stay useful, so file names and paths (the save's temp file, .env.oneflex-&lt;32 hex&gt;.tmp), local
+/// socket and pipe addresses (unix://, npipe://), ordinary URLs, host:port, dotted names (hosts, namespaces) and an
+/// assembly's PublicKeyToken come through whole.
 /// </summary>
 internal static partial class SecretScrubber
 {
@@ -23,6 +24,7 @@ internal static partial class SecretScrubber
         scrubbed = UrlPattern().Replace(scrubbed, MaskUrl);
         scrubbed = JwtPattern().Replace(scrubbed, m => LooksLikeDottedName(m.Value) ? m.Value : SecretMask.Mask(m.Value));
         scrubbed = LongHexPattern().Replace(scrubbed, m => SecretMask.Mask(m.Value));
+        scrubbed = OpaqueTokenPattern().Replace(scrubbed, m => SecretMask.Mask(m.Value));
         return BearerPattern().Replace(scrubbed, m => m.Groups[1].Value + SecretMask.Mask(m.Groups[2].Value));
     }
 
@@ -74,14 +76,20 @@ internal static partial class SecretScrubber
         // Punctuation that ends a sentence is not part of the URL.
         var url = match.Value.TrimEnd('.', ',', ';', ':', '!', '?', ')', ']', '}');
         var trailing = match.Value[url.Length..];
-        if (LocalEndpointPattern().IsMatch(url))
-        {
-            // A socket or pipe on this machine: its path is a file name, and says where to look.
-            return UrlPolicy.RemoveUserInfo(url) + trailing;
-        }
-
-        return UrlPolicy.DisplayMaskedPath(url) + trailing;
+        return (IsWebhook(url) ? UrlPolicy.DisplayMaskedPath(url) : UrlPolicy.RemoveUserInfo(url)) + trailing;
     }
+
+    /// <summary>
+    /// A URL whose path is the secret: a hook in its host or path (Discord's /api/webhooks/, hooks.slack.com, Teams'
+    /// webhook.office.com, Mattermost's /hooks/) or an ntfy topic. Any other URL (a page, an API, a socket) is an
+    /// address, and saying which one is what makes a message useful; secrets in its query are masked as KEY=value.
+    /// </summary>
+    private static bool IsWebhook(string url) =>
+        !LocalEndpointPattern().IsMatch(url)
+        && Uri.TryCreate(url, UriKind.Absolute, out var uri)
+        && (uri.Host.Contains("hook", StringComparison.OrdinalIgnoreCase)
+            || uri.AbsolutePath.Contains("hook", StringComparison.OrdinalIgnoreCase)
+            || uri.Host.Equals("ntfy.sh", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
     /// Three dot-separated words without a digit (OneFlexTokens.Renewal.RenewalLog, sso-login.example.internal). A JWT
@@ -89,7 +97,7 @@ internal static partial class SecretScrubber
     /// </summary>
     private static bool LooksLikeDottedName(string text) => !text.StartsWith("eyJ", StringComparison.Ordinal) && !text.Any(char.IsAsciiDigit);
 
-    [GeneratedRegex(@"(?<q>[""'])?(?<key>\b[A-Za-z0-9_.\-]*(?i:token|secret|passw(or)?d|pwd|passphrase|api[_\-]?key|webhook|cookie|credential|private[_\-]?key|auth)[A-Za-z0-9_.\-]*)\k<q>?(?<sep>[ \t]*[=:][ \t]*)(?<value>""[^""\r\n]*""|'[^'\r\n]*'|[^\s,;'""]+)")]
+    [GeneratedRegex(@"(?<q>[""'])?(?<key>\b[A-Za-z0-9_.\-]*(?i:token|secret|passw(or)?d|pwd|passphrase|api[_\-]?key|webhook|cookie|credential|private[_\-]?key|auth)[A-Za-z0-9_.\-]*|\b(?:[A-Za-z0-9_.\-]*[_.\-]|[A-Za-z0-9]*[a-z0-9](?=Key))?(?i:key|sig)s?)\k<q>?(?<sep>[ \t]*[=:][ \t]*)(?<value>""[^""\r\n]*""|'[^'\r\n]*'|[^\s,;'""]+)")]
     private static partial Regex SecretSettingPattern();
 
     [GeneratedRegex(@"(?i)\b[a-z][a-z0-9+.\-]*://[^\s""'<>…]+")]
@@ -101,6 +109,13 @@ internal static partial class SecretScrubber
     /// <summary>Not in a file name or path: the save's temp file (.env.oneflex-&lt;hex&gt;.tmp), a container's folder.</summary>
     [GeneratedRegex(@"(?<![A-Za-z0-9/\\])[0-9A-Fa-f]{20,}(?![A-Za-z0-9])(?!\.[A-Za-z])")]
     private static partial Regex LongHexPattern();
+
+    /// <summary>
+    /// 32 or more characters of base64url with an upper-case letter, a lower-case letter and a digit (an API key, a
+    /// GitHub or Slack token), not in a path or a file name. Names (OneFlexTokens.Renewal) have no digits; hex is above.
+    /// </summary>
+    [GeneratedRegex(@"(?<![A-Za-z0-9_\-/\\.])(?=[A-Za-z0-9_-]*[0-9])(?=[A-Za-z0-9_-]*[a-z])(?=[A-Za-z0-9_-]*[A-Z])[A-Za-z0-9_-]{32,}(?![A-Za-z0-9_\-]|\.[A-Za-z])")]
+    private static partial Regex OpaqueTokenPattern();
 
     [GeneratedRegex(@"(?i)passw(or)?d|pwd|passphrase")]
     private static partial Regex PasswordKeyPattern();

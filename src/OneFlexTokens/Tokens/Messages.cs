@@ -44,17 +44,19 @@ internal static partial class Messages
     public static string ServiceGraphQlError(string service, string said) =>
         $"The OneFlex service at {service} answered the token check with an error that is not about the token; it said: {said}. Try again later; the token itself may still be valid.";
 
-    public static string TokenCheckAt(string service) =>
-        $"The OneFlex service at {service}, asked to check the token,";
-
-    public static string ServiceError(string service, int status) =>
-        $"The OneFlex service at {service} answered HTTP {status} to the token check. Try again later; the token itself may still be valid.";
-
     public static string ServiceUnreachable(string service, string reason) =>
-        $"The OneFlex service at {service} did not answer the token check ({reason}). Check the network and -BaseUrl.";
+        $"The OneFlex service at {service} could not be asked to check the token ({reason}), so whether the token is valid is unknown. Check the network, a proxy and -BaseUrl (the OneFlex app address), then try again.";
 
-    public static string ServiceBadAnswer(string service) =>
-        $"The OneFlex service at {service} answered the token check with something that is not the expected 'me' result. Check -BaseUrl.";
+    public static string ServiceAnsweredStatus(int status, int attempts) =>
+        $"it answered HTTP {status} to {attempts} attempt(s)";
+
+    public static string ServiceAnsweredNotAsTheApi(int status) =>
+        $"it answered HTTP {status}, which the OneFlex API does not";
+
+    public static string ServiceReplyTooLarge(int limit) =>
+        $"its reply is more than {ReplyLimits.Describe(limit)}, far more than the OneFlex API ever sends";
+
+    public const string ServiceNotTheMeAnswer = "its reply is not the OneFlex API's 'me' result";
 
     public static string InvalidBaseUrl(string shownUrl) =>
         $"'{shownUrl}' is not an absolute http(s) URL. Pass the OneFlex address, e.g. https://oneflex.myworldline.com.";

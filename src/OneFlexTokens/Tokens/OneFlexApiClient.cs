@@ -18,11 +18,33 @@ internal static partial class OneFlexApiClient
     private const string MeQuery =
         """{"query":"query { me(languages: [\"fr-FR\", \"fr\"], defaultTimezone: \"Europe/Paris\") { id email firstName lastName fullName } }"}""";
 
-    /// <summary>Asks /api/gql 'me' with the token; <paramref name="timeout"/> bounds the whole exchange, reply included.</summary>
+    /// <summary>
+    /// Asks /api/gql 'me' with the token; <paramref name="timeout"/> bounds the whole exchange, retries and reply
+    /// included. HTTP 401/403 and a GraphQL authentication error are a rejection; a GraphQL error of another kind is the
+    /// service's (ServiceError); anything else that is not the API's answer (no connection, no answer in time, HTTP 5xx
+    /// or 429 after retries, another status, a reply that is not its JSON) means the service was not reached, and says
+    /// nothing about the token (Unreachable).
+    /// </summary>
     public static async Task<ProbeResult> ProbeMeAsync(OneFlexBaseUrl baseUrl, string accessToken, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeoutSource.CancelAfter(timeout);
+        var shown = baseUrl.Text;
+        var retry = new RetryPolicy(maxAttempts: 3, firstBackoff: TimeSpan.FromMilliseconds(500), timeout);
+        try
+        {
+            return await retry.RunAsync(
+                attempt => ProbeOnceAsync(baseUrl, accessToken, attempt),
+                _ => Unreachable(shown, Messages.NoAnswerWithin(retry.Timeout).TrimEnd('.')),
+                onRetry: null,
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (OneFlexException failure) when (failure.ErrorId == ErrorIds.ServiceUnreachable)
+        {
+            return new ProbeResult(TokenValidity.Unreachable, failure.Message);
+        }
+    }
+
+    private static async Task<AttemptOutcome<ProbeResult>> ProbeOnceAsync(OneFlexBaseUrl baseUrl, string accessToken, RetryAttempt attempt)
+    {
         var shown = baseUrl.Text;
         using var request = new HttpRequestMessage(HttpMethod.Post, baseUrl.Endpoint("api/gql"))
         {
@@ -33,33 +55,41 @@ internal static partial class OneFlexApiClient
 
         try
         {
-            using var response = await SharedHttp.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeoutSource.Token).ConfigureAwait(false);
+            using var response = await SharedHttp.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attempt.Token).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
-                return new ProbeResult(TokenValidity.Rejected, Messages.TokenRejected(shown, (int)response.StatusCode));
+                return AttemptOutcome<ProbeResult>.Success(new ProbeResult(TokenValidity.Rejected, Messages.TokenRejected(shown, status)));
+            }
+
+            if (status >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                return AttemptOutcome<ProbeResult>.Retry(
+                    Unreachable(shown, Messages.ServiceAnsweredStatus(status, attempt.Number)), $"HTTP {status}", RetryAfter.Of(response));
             }
 
             if (!response.IsSuccessStatusCode)
             {
-                return new ProbeResult(TokenValidity.ServiceError, Messages.ServiceError(shown, (int)response.StatusCode));
+                // 404, 405, a redirect...: what answers there is not the OneFlex API.
+                throw Unreachable(shown, Messages.ServiceAnsweredNotAsTheApi(status));
             }
 
-            var body = await ReplyLimits.ReadBodyAsync(response, ReplyLimits.Json, timeoutSource.Token).ConfigureAwait(false);
-            return ReadMe(body, shown, accessToken);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return new ProbeResult(TokenValidity.Unreachable, Messages.ServiceUnreachable(shown, Messages.NoAnswerWithin(timeout).TrimEnd('.')));
+            var body = await ReplyLimits.ReadBodyAsync(response, ReplyLimits.Json, attempt.Token).ConfigureAwait(false);
+            return AttemptOutcome<ProbeResult>.Success(ReadMe(body, shown, accessToken));
         }
         catch (Exception e) when (ReplyLimits.Find(e) is { } tooLarge)
         {
-            return new ProbeResult(TokenValidity.ServiceError, Messages.ReplyTooLarge(Messages.TokenCheckAt(shown), tooLarge.Limit));
+            throw Unreachable(shown, Messages.ServiceReplyTooLarge(tooLarge.Limit));
         }
         catch (HttpRequestException failure)
         {
-            return new ProbeResult(TokenValidity.Unreachable, Messages.ServiceUnreachable(shown, failure.HttpRequestError.ToString()));
+            return AttemptOutcome<ProbeResult>.Retry(Unreachable(shown, failure.HttpRequestError.ToString()), failure.HttpRequestError.ToString());
         }
     }
+
+    /// <summary>ServiceUnreachable, naming the base URL's origin and why.</summary>
+    private static OneFlexException Unreachable(string shown, string reason) =>
+        new(ErrorIds.ServiceUnreachable, TokenCheck.CategoryOf(TokenValidity.Unreachable), Messages.ServiceUnreachable(shown, reason), shown);
 
     private static ProbeResult ReadMe(byte[] body, string shown, string accessToken)
     {
@@ -81,11 +111,11 @@ internal static partial class OneFlexApiClient
                     : new ProbeResult(TokenValidity.ServiceError, Messages.ServiceGraphQlError(shown, said));
             }
 
-            return new ProbeResult(TokenValidity.ServiceError, Messages.ServiceBadAnswer(shown));
+            return new ProbeResult(TokenValidity.Unreachable, Messages.ServiceUnreachable(shown, Messages.ServiceNotTheMeAnswer));
         }
         catch (JsonException)
         {
-            return new ProbeResult(TokenValidity.ServiceError, Messages.ServiceBadAnswer(shown));
+            return new ProbeResult(TokenValidity.Unreachable, Messages.ServiceUnreachable(shown, Messages.ServiceNotTheMeAnswer));
         }
     }
 

@@ -15,6 +15,12 @@ internal sealed record TokenDecision(TokenStatus Status)
 {
     public bool IsValid => Status.IsValid;
 
+    /// <summary>
+    /// Whether the token is usable, or null when that could not be decided: the service that has the last word was not
+    /// reached, or failed. Test-OneFlexToken answers $true/$false only with a verdict, and writes the error otherwise.
+    /// </summary>
+    public bool? Verdict => Status.Reason is TokenValidity.Unreachable or TokenValidity.ServiceError ? null : IsValid;
+
     /// <summary>Null for a valid token.</summary>
     public string? ErrorId => IsValid ? null : TokenValidator.ErrorIdOf(Status.Reason);
 
@@ -74,8 +80,10 @@ internal static class TokenCheck
     }
 
     /// <summary>
-    /// A token past its time (or not yet in it) and a service that answers wrongly are invalid results; a rejection is an
-    /// authentication error; no answer a connection error; a token that cannot be read is invalid data.
+    /// A token past its time (or not yet in it) and a service that answers with an error are invalid results; a rejection
+    /// is an authentication error; a service not reached (no connection, no answer in time, 5xx, a reply that is not the
+    /// API's) a connection error: the way to the service failed, whatever stood at its end, which is not a resource of
+    /// this machine (ResourceUnavailable); a token that cannot be read is invalid data.
     /// </summary>
     public static ErrorCategory CategoryOf(TokenValidity reason) => reason switch
     {

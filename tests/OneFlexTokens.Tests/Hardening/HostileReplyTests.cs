@@ -124,7 +124,7 @@ public sealed class HostileReplyTests
 
         Assert.Empty(result.Output);
         Assert.Null(result.Terminating);
-        Assert.Equal(new[] { ErrorIds.ServiceError, ErrorIds.ServiceError, ErrorIds.ServiceUnreachable }, result.Errors.Select(ModuleErrors.IdOf));
+        Assert.Equal(new[] { ErrorIds.ServiceUnreachable, ErrorIds.ServiceUnreachable, ErrorIds.ServiceUnreachable }, result.Errors.Select(ModuleErrors.IdOf));
         Assert.All(result.Errors, e => ModuleErrors.AssertModuleError(e));
         Assert.Contains("more than 256 KB", result.Errors[0].Exception.Message);
         Assert.Contains("no answer within 3 s", result.Errors[2].Exception.Message);

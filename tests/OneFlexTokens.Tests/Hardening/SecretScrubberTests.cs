@@ -5,7 +5,10 @@ using Xunit;
 
 namespace OneFlexTokens.Tests.Hardening;
 
-/// <summary>Text that goes to a chat channel: secret settings of any length, every URL's path and user info are masked.</summary>
+/// <summary>
+/// Text that is shown, logged or sent to a chat channel: secrets are masked (settings of any length, tokens, URL user
+/// info, webhook paths), and nothing else (sockets, hosts, file names, assembly names, ordinary URLs).
+/// </summary>
 public class SecretScrubberTests
 {
     [Theory]
@@ -34,7 +37,7 @@ public class SecretScrubberTests
     [InlineData("https://chat.googleapis.com/v1/spaces/AAA/messages?key=K1&token=T1", "T1")]
     [InlineData("posted to http://user:SECRET@127.0.0.1:9000/hook", "SECRET")]
     [InlineData("tcp://admin:SECRET@nas:2376 failed", "SECRET")]
-    public void Any_URL_is_shown_without_its_path_and_user_info(string text, string secret)
+    public void A_webhook_URL_is_shown_without_its_path_and_any_URL_without_its_user_info(string text, string secret)
     {
         var scrubbed = SecretScrubber.Scrub(text);
 
@@ -97,7 +100,45 @@ public class SecretScrubberTests
         "at OneFlexTokens.Renewal.RenewalStatus.Read",
         "The service rejected the refresh token: the SSO session it belongs to has ended.",
         "Desk 3-014 at 09:30; token renewal failed (InteractiveLoginRequired).",
+        "Cannot reach the Docker engine at unix:///var/run/docker.sock: Cannot assign requested address.",
+        "names its socket (Docker Desktop on macOS without /var/run/docker.sock: unix://$HOME/.docker/run/docker.sock).",
+        "Could not load file or assembly 'Docker.DotNet, Version=3.125.0.0, Culture=neutral, PublicKeyToken=null'.",
+        "see https://docs.docker.com/engine/install/linux-postinstall/ for help",
+        "The OneFlex service at https://oneflex.myworldline.com did not answer the token check (ConnectionError).",
+        "Restart-OneFlexBot -DockerHost tcp://nas.local:2376 -ComposeProject oneflex",
+        "request 0f8fad5b-d9cb-469f-a165-70867728950e failed",
     };
+
+    /// <summary>What a user sees for each text: the secret masked (a few characters and its length at most), the rest whole.</summary>
+    public static TheoryData<string, string> ShownAs()
+    {
+        var jwt = TestJwt.Valid();
+        return new()
+        {
+            { "Cannot reach the Docker engine at unix:///var/run/docker.sock.", "Cannot reach the Docker engine at unix:///var/run/docker.sock." },
+            { "DOCKER_HOST=tcp://admin:s3cret@nas:2376 failed", "DOCKER_HOST=tcp://nas:2376 failed" },
+            { "posted to http://user:SECRET@127.0.0.1:9000/hook", "posted to http://127.0.0.1:9000/…(4 chars)" },
+            { "hook https://discord.com/api/webhooks/123456789012345678/AbCdEf_secret-part failed", "hook https://discord.com/api/we…(50 chars) failed" },
+            { "https://hooks.slack.com/services/T000/B000/XXXXXXXX", "https://hooks.slack.com/servic…(27 chars)" },
+            { "SMTP_PASSWORD=hunter2", "SMTP_PASSWORD=…(7 chars)" },
+            { "ONEFLEX_REFRESH_TOKEN=0123456789abcdef0123", "ONEFLEX_REFRESH_TOKEN=…(20 chars)" },
+            { "API_KEY=k1k1k1, next", "API_KEY=…(6 chars), next" },
+            { "KEY=abc123", "KEY=…(6 chars)" },
+            { "accessKey=abc123 monkey=3 keyboard=fr", "accessKey=…(6 chars) monkey=3 keyboard=fr" },
+            { "https://chat.googleapis.com/v1/spaces/AAA/messages?key=K1&token=T1", "https://chat.googleapis.com/v1/spaces/AAA/messages?key=…(11 chars)" },
+            { "https://acct.blob.core.windows.net/c/f?sv=2022-11-02&sig=AbC%2Bdef", "https://acct.blob.core.windows.net/c/f?sv=2022-11-02&sig=…(9 chars)" },
+            { "Authorization: Bearer Zm9vYmFyYmF6cXV4", "Authorization: Bearer Zm9…(16 chars)" },
+            { "refresh token 0123456789abcdef0123 was refused", "refresh token 012…(20 chars) was refused" },
+            { "used ghp_1a2B3c4D5e6F7g8H9i0J1k2L3m4N5o6P7q8R to push", "used ghp_1a…(40 chars) to push" },
+            { "System.Management.Automation, Version=7.6.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35", "System.Management.Automation, Version=7.6.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35" },
+            { "token " + jwt + " expired", "token " + SecretMask.Mask(jwt) + " expired" },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(ShownAs))]
+    public void Each_text_is_shown_with_its_secrets_masked_and_the_rest_whole(string text, string shown) =>
+        Assert.Equal(shown, SecretScrubber.Scrub(text));
 
     [Theory]
     [MemberData(nameof(MustBeMasked))]

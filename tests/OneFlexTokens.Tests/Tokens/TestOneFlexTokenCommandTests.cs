@@ -117,13 +117,41 @@ public class TestOneFlexTokenCommandTests : IDisposable
     }
 
     [Fact]
-    public void Detailed_and_PassThru_together_are_refused()
+    public void Detailed_and_PassThru_together_are_refused_by_their_parameter_sets()
     {
         var result = _session.Invoke("Test-OneFlexToken -AccessToken x -Detailed -PassThru");
         var error = Assert.Single(result.AllErrors);
-        Assert.StartsWith("DetailedAndPassThru,", error.FullyQualifiedErrorId);
+        Assert.StartsWith("AmbiguousParameterSet,", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
         Assert.Empty(result.Output);
+    }
+
+    [Fact]
+    public void Every_input_binds_with_each_output_from_the_pipeline_and_by_name()
+    {
+        var valid = TestJwt.Valid();
+        File.WriteAllText(Path.Combine(_folder, ".env"), $"ONEFLEX_TOKEN={valid}\n");
+        var token = new OneFlexToken(valid, null, null, TokenSource.Parameter);
+        var byProperty = new PSObject();
+        byProperty.Properties.Add(new PSNoteProperty("AccessToken", valid));
+        var file = Path.Combine(_folder, ".env");
+
+        var result = _session.Invoke("""
+            foreach ($switch in @{}, @{ Detailed = $true }, @{ PassThru = $true }) {
+                $args[0] | Test-OneFlexToken @switch
+                $args[1] | Test-OneFlexToken @switch
+                Get-Item -LiteralPath $args[2] -Force | Test-OneFlexToken @switch
+                Test-OneFlexToken $args[3] @switch
+                Test-OneFlexToken -EnvPath $args[2] @switch
+            }
+            """, token, byProperty, file, valid);
+
+        Assert.Empty(result.AllErrors);
+        Assert.Equal(15, result.Objects.Count());
+        Assert.All(result.Objects.Take(5), o => Assert.Equal(true, o));
+        Assert.All(result.Objects.Skip(5).Take(5), o => Assert.True(Assert.IsType<TokenStatus>(o).IsValid));
+        Assert.All(result.Objects.Skip(10), o => Assert.Equal(valid, Assert.IsType<OneFlexToken>(o).AccessToken));
+        SecretAssert.NotLeaked(result, valid);
     }
 
     [Fact]
@@ -174,19 +202,36 @@ public class TestOneFlexTokenCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Online_reports_a_failing_service_and_an_unreachable_one()
+    public async Task Online_tells_a_service_it_cannot_reach_from_one_that_rejects_the_token()
     {
         await using var simulator = await OneFlexSimulator.StartAsync();
         var (access, _) = simulator.IssueTokens();
-        simulator.Options.ApiFails = true;
+        var forged = TestJwt.Valid();
         var closedPort = ClosedLoopbackUrl();
-        var result = _session.Invoke(
-            "Test-OneFlexToken -AccessToken $args[0] -Online -BaseUrl $args[1] -PassThru; Test-OneFlexToken -AccessToken $args[0] -Online -BaseUrl $args[2] -PassThru -Timeout 5",
-            access, simulator.AppUrl.ToString(), closedPort);
-        Assert.Empty(result.Output);
-        Assert.Equal(new[] { "ServiceError", "ServiceUnreachable" }, result.Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]));
-        Assert.Equal(ErrorCategory.ConnectionError, result.Errors[1].CategoryInfo.Category);
+        var notTheApi = simulator.SsoUrl.GetLeftPart(UriPartial.Authority);
+
+        var rejected = _session.Invoke("Test-OneFlexToken -AccessToken $args[0] -Online -BaseUrl $args[1]", forged, simulator.AppUrl.ToString());
+        simulator.Options.ApiFails = true;
+        var result = _session.Invoke("""
+            Test-OneFlexToken -AccessToken $args[0] -Online -BaseUrl $args[1]
+            Test-OneFlexToken -AccessToken $args[0] -Online -BaseUrl $args[2] -Timeout 5
+            Test-OneFlexToken -AccessToken $args[0] -Online -BaseUrl $args[3] -PassThru
+            Test-OneFlexToken -AccessToken $args[0] -Online -BaseUrl $args[2] -Detailed -Timeout 5
+            """, access, simulator.AppUrl.ToString(), closedPort, notTheApi);
+
+        Assert.Equal(new object[] { false }, rejected.Objects);
+        Assert.Empty(rejected.AllErrors);
+        var status = Assert.Single(result.Output).BaseObject as TokenStatus;
+        Assert.Equal((TokenValidity.Unreachable, false, true), (status!.Reason, status.IsValid, status.CheckedOnline));
+        Assert.Equal(new[] { "ServiceUnreachable", "ServiceUnreachable", "ServiceUnreachable" }, result.Errors.Select(e => e.FullyQualifiedErrorId.Split(',')[0]));
+        Assert.All(result.Errors, e => Assert.Equal(ErrorCategory.ConnectionError, e.CategoryInfo.Category));
+        Assert.Contains(simulator.AppUrl.GetLeftPart(UriPartial.Authority), result.Errors[0].Exception.Message);
+        Assert.Contains("HTTP 500 to 3 attempt(s)", result.Errors[0].Exception.Message);
+        Assert.Contains(closedPort, result.Errors[1].Exception.Message);
+        Assert.Contains("HTTP 404", result.Errors[2].Exception.Message);
+        Assert.Contains(closedPort, status.Message);
         SecretAssert.NotLeaked(result, access);
+        SecretAssert.NotLeaked(rejected, forged);
     }
 
     [Fact]

@@ -32,6 +32,22 @@ public class TokenCheckTests
         { TokenValidity.Unreachable, ErrorIds.ServiceUnreachable, ErrorCategory.ConnectionError },
     };
 
+    /// <summary>Test-OneFlexToken's $true/$false: only a token the service judged, or one that failed offline, gets one.</summary>
+    [Theory]
+    [InlineData(TokenValidity.Valid, true)]
+    [InlineData(TokenValidity.Rejected, false)]
+    [InlineData(TokenValidity.ServiceError, null)]
+    [InlineData(TokenValidity.Unreachable, null)]
+    public void Only_an_answer_about_the_token_is_a_verdict(TokenValidity answer, bool? verdict)
+    {
+        var token = TestJwt.Create(Now.AddMinutes(10));
+
+        var decision = TokenCheck.Decide(token, FiveMinutes, Now, () => new OnlineAnswer(new ProbeResult(answer, "said"), "https://oneflex.example"));
+
+        Assert.Equal(verdict, decision.Verdict);
+        Assert.False(TokenCheck.Decide(TestJwt.Create(Now.AddMinutes(-1)), FiveMinutes, Now).Verdict);
+    }
+
     [Theory]
     [MemberData(nameof(OfflineTable))]
     public void An_unusable_token_gets_its_reason_id_and_category_offline(string accessToken, TokenValidity reason, string errorId, ErrorCategory category)
