@@ -21,7 +21,7 @@ internal static class Messages
     public static string TokenNotYetValid(DateTimeOffset? notBefore) =>
         $"The access token is not valid before {notBefore:u} ('nbf'). Check this computer's clock.";
     public static string TokenExpiresTooSoon(DateTimeOffset? expiresAt, TimeSpan minimumValidity) =>
-        $"The access token expires at {expiresAt:u}, less than the required {minimumValidity} from now. Get a new one with Get-OneFlexToken.";
+        $"The access token expires at {expiresAt:u}, less than the required {DurationText.Of(minimumValidity)} from now. Get a new one with Get-OneFlexToken.";
     public const string TokenValid = "The access token is valid.";
     public static string TokenRejected(string service, int status) =>
         $"The OneFlex service at {service} rejected the access token (HTTP {status}). Get a new one with Get-OneFlexToken.";
@@ -44,21 +44,12 @@ internal static class Messages
     public static string InsecureBaseUrl(string shownUrl) =>
         $"'{shownUrl}' is not https. Tokens are only sent over https, except to a loopback address (127.0.0.1, ::1, localhost) for local testing.";
     public static string TimeoutOutOfRange(string parameter, TimeSpan value, TimeSpan maximum, bool zeroAllowed) =>
-        $"-{parameter} is {Duration(value)}; it must be {(zeroAllowed ? "from 0" : "more than 0")} and at most {Duration(maximum)}. {DurationForms}";
+        $"-{parameter} is {DurationText.Of(value)}; it must be {(zeroAllowed ? "from 0" : "more than 0")} and at most {DurationText.Of(maximum)}. {DurationForms}";
 
     public static string NotADuration(object? value) => $"'{value}' is not a duration. {DurationForms}";
 
     private const string DurationForms = "Give seconds (e.g. 90) or a TimeSpan (e.g. '00:05:00').";
 
-    /// <summary>A duration as people say it: "90 s", "5 min", "24 h".</summary>
-    public static string Duration(TimeSpan value)
-    {
-        var sign = value < TimeSpan.Zero ? "-" : "";
-        var size = value.Duration();
-        return size.TotalHours >= 1 && size.Ticks % TimeSpan.TicksPerHour == 0 ? $"{sign}{size.TotalHours:0} h"
-            : size.TotalMinutes >= 1 && size.Ticks % TimeSpan.TicksPerMinute == 0 ? $"{sign}{size.TotalMinutes:0} min"
-            : $"{sign}{size.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)} s";
-    }
     public const string DetailedAndPassThru = "-Detailed and -PassThru cannot be used together: -PassThru passes valid tokens on, -Detailed reports on each.";
 
     // Docker
@@ -100,10 +91,10 @@ internal static class Messages
         $"The container '{container}' disappeared from {endpoint} while it was being restarted. Run 'docker ps -a' and 'docker compose up -d' in the bot folder.";
     public static string DockerEngineError(string container, string endpoint, int status, string? engineMessage) =>
         $"The Docker engine at {endpoint} refused to restart or start {container} (HTTP {status}): {engineMessage}. See 'docker logs {container}' and 'docker inspect {container}' on the engine host.";
-    public static string ContainerStartTimeout(string container, int seconds, string state) =>
-        $"'{container}' was not running again after {seconds} s, the whole -Timeout (state: {state}). See 'docker logs {container}'; pass a larger -Timeout if it is slow to stop or start.";
-    public static string ContainerUnhealthy(string container, int seconds, string health, string detail) =>
-        $"'{container}' runs but was not healthy after {seconds} s, the whole -Timeout (health: {health}{detail}). See its healthcheck log with 'docker inspect {container}' (State.Health) and 'docker logs {container}'; pass a larger -Timeout if its healthcheck is slow.";
+    public static string ContainerStartTimeout(string container, TimeSpan timeout, string state) =>
+        $"'{container}' was not running again after {DurationText.Of(timeout)}, the whole -Timeout (state: {state}). See 'docker logs {container}'; pass a larger -Timeout if it is slow to stop or start.";
+    public static string ContainerUnhealthy(string container, TimeSpan timeout, string health, string detail) =>
+        $"'{container}' runs but was not healthy after {DurationText.Of(timeout)}, the whole -Timeout (health: {health}{detail}). See its healthcheck log with 'docker inspect {container}' (State.Health) and 'docker logs {container}'; pass a larger -Timeout if its healthcheck is slow.";
     public static string ContainerExited(string container, long exitCode) =>
         $"'{container}' exited (code {exitCode}) right after it was started. See 'docker logs {container}': the bot exits when its token is expired or invalid.";
     public static string ComposeFileNotFound(string folder, string fileNames) =>
@@ -141,12 +132,12 @@ internal static class Messages
         $"The tokens could not be saved to '{path}': {reason} The file was left as it was. Check that you may write to the file and to its folder.";
     public static string EnvFolderNotCreated(string path, string reason) =>
         $"The folder of '{path}' does not exist and could not be created: {reason} Create it, or fix the path.";
-    public static string EnvFileBusy(string path, string folder, int seconds) =>
-        $"Another save has held the lock of the folder '{folder}' for more than {seconds} seconds (it may be waiting at a -Confirm prompt), so '{path}' was left as it was. Retry when it has finished.";
+    public static string EnvFileBusy(string path, string folder, TimeSpan waited) =>
+        $"Another save has held the lock of the folder '{folder}' for more than {DurationText.Of(waited)} (it may be waiting at a -Confirm prompt), so '{path}' was left as it was. Retry when it has finished.";
 
     // The bot writes back (issue 16)
-    public static string EnvFileUnstable(string path, int seconds) =>
-        $"'{path}' kept changing while it was being read for {seconds} seconds (another program, such as the bot after its own token refresh, rewrites it in place), so it was not used: a partial read could have lost settings or tokens, and nothing was changed. Run the command again; if it keeps failing, find what rewrites the file over and over and stop it.";
+    public static string EnvFileUnstable(string path, TimeSpan timeout) =>
+        $"'{path}' kept changing while it was being read for {DurationText.Of(timeout)} (another program, such as the bot after its own token refresh, rewrites it in place), so it was not used: a partial read could have lost settings or tokens, and nothing was changed. Run the command again; if it keeps failing, find what rewrites the file over and over and stop it.";
     public static string UnsafeTokenValue(string key, string found) =>
         $"The {key} value cannot be written to a .env file safely: it has {found}, which a token never has (tokens use only letters, digits and . - _ ~ + / =). Nothing was written. Check that the value is really a token.";
     public static string UnsafeTokenEmpty(string key) =>
@@ -211,8 +202,8 @@ internal static class Messages
         $"The SSO sign-in page ({ssoOrigin}) appeared: the SSO session kept in the browser profile is gone or expired, so a headless renewal cannot finish. Run Get-OneFlexToken once without -Headless (on a desktop session) to sign in again, then scheduled -Headless runs work until that session ends.";
 
     public static string SignInTimeout(TimeSpan timeout, bool headless) => headless
-        ? $"No tokens after {timeout.TotalSeconds:0} seconds of headless sign-in. Check that -BaseUrl is right and that the service answers; run once without -Headless to see what the browser shows, or raise -Timeout."
-        : $"The sign-in did not finish within {timeout.TotalSeconds:0} seconds. Run Get-OneFlexToken again and complete the sign-in in the browser window, or raise -Timeout.";
+        ? $"No tokens after {DurationText.Of(timeout)} of headless sign-in. Check that -BaseUrl is right and that the service answers; run once without -Headless to see what the browser shows, or raise -Timeout."
+        : $"The sign-in did not finish within {DurationText.Of(timeout)}. Run Get-OneFlexToken again and complete the sign-in in the browser window, or raise -Timeout.";
 
     public static string BrowserCouldNotOpen(string url, string reason) =>
         $"The browser could not open {url}: {reason} Check the network and -BaseUrl.";
@@ -272,7 +263,7 @@ internal static class Messages
 
     public static string SignInAt(string origin) => $"The sign-in at {origin}";
 
-    public static string NoAnswerWithin(TimeSpan timeout) => $"no answer within {timeout.TotalSeconds:0.#} s.";
+    public static string NoAnswerWithin(TimeSpan timeout) => $"no answer within {DurationText.Of(timeout)}.";
 
     public static string ReplyTooLarge(string what, int limit) =>
         $"{what} answered with more than {ReplyLimits.Describe(limit)}, far more than the OneFlex API ever sends, so the reply was not read. Check -BaseUrl: it must be the OneFlex app address.";
@@ -312,13 +303,13 @@ internal static class Messages
         $"The webhook '{masked}' uses http://, which would send the message and the webhook secret in clear. Use its https:// address.";
 
     public static string NotificationRetrying(string masked, string reason, TimeSpan wait, int attempt) =>
-        $"The webhook {masked} answered {reason} on attempt {attempt}; trying again in {wait.TotalSeconds:0.#} s.";
+        $"The webhook {masked} answered {reason} on attempt {attempt}; trying again in {DurationText.Of(wait)}.";
 
     public static string NotificationUnreachable(string masked, string reason, int attempts) =>
         $"The webhook {masked} could not be reached after {attempts} attempt(s): {reason} Check the network and a proxy; raise -Timeout (all attempts share it) if the link is slow.";
 
     public static string NotificationRateLimited(string masked, TimeSpan wait, int attempts) =>
-        $"The webhook {masked} is rate limited (HTTP 429, retry after {wait.TotalSeconds:0.#} s) after {attempts} attempt(s). Send fewer notifications, or try again later.";
+        $"The webhook {masked} is rate limited (HTTP 429, retry after {DurationText.Of(wait)}) after {attempts} attempt(s). Send fewer notifications, or try again later.";
 
     public static string NotificationServiceError(string masked, int status, int attempts) =>
         $"The webhook {masked} failed with HTTP {status} after {attempts} attempt(s). The chat service is failing: try again later.";
@@ -334,7 +325,7 @@ internal static class Messages
         $"Renew the tokens in {botFolder}/.env and config/.env when due ({(noBrowser ? "refresh grant only" : "refresh grant, then a headless browser")}), and restart the bot";
 
     public static string RenewalNothingDue(DateTimeOffset? expiresAt, TimeSpan minimumValidity) =>
-        $"Nothing due: the token in config/.env is valid until {expiresAt:u} (more than {minimumValidity} left).";
+        $"Nothing due: the token in config/.env is valid until {expiresAt:u} (more than {DurationText.Of(minimumValidity)} left).";
 
     public static string RenewalRenewed(string source, DateTimeOffset? expiresAt, IEnumerable<string> restarted) =>
         $"Renewed with {source}: valid until {expiresAt:u}; saved .env and config/.env; restarted {string.Join(", ", restarted)}.";
@@ -343,7 +334,7 @@ internal static class Messages
         $"Restarted {string.Join(", ", restarted)} with the token an earlier run saved but could not restart the bot with (valid until {expiresAt:u}).";
 
     public static string RenewalLockTimeout(string stateFolder, string lockPath, TimeSpan waited) =>
-        $"Another renewal held the lock {lockPath} for more than {waited.TotalSeconds:0} s, so this run changed nothing. If no renewal is running, a stuck one holds it: stop that process (the lock goes with it). Otherwise raise -LockTimeout, or give each bot its own -StatePath (now {stateFolder}).";
+        $"Another renewal held the lock {lockPath} for more than {DurationText.Of(waited)}, so this run changed nothing. If no renewal is running, a stuck one holds it: stop that process (the lock goes with it). Otherwise raise -LockTimeout, or give each bot its own -StatePath (now {stateFolder}).";
 
     public static string RenewalStateNotWritable(string path, string reason) =>
         $"The renewal cannot use '{path}' for its lock, state or log: {reason} Make sure the user running the scheduled renewal can write there and that it is a folder or regular file, not a link (-StatePath, -LogPath).";
@@ -381,7 +372,7 @@ internal static class Messages
 
     public const string RenewalStopped = "The renewal was stopped (Ctrl+C) before it finished; what it did so far stays, and the next run carries on.";
     public static string RenewalIntervalInvalid(TimeSpan every, string minutes, string hours) =>
-        $"-Every {every} cannot be scheduled evenly: give a number of minutes that divides an hour ({minutes}) or of hours that divides a day ({hours}), e.g. '00:10:00'.";
+        $"-Every {DurationText.Of(every)} cannot be scheduled evenly: give a number of minutes that divides an hour ({minutes}) or of hours that divides a day ({hours}), e.g. '00:10:00'.";
 
     public static string CrontabUnavailable(string program) =>
         $"The '{program}' program was not found, so the renewal could not be scheduled with cron. Install cron (Debian/Ubuntu: 'sudo apt-get install cron'; Fedora: 'sudo dnf install cronie'; Alpine: 'apk add cronie') and try again.";
@@ -390,7 +381,7 @@ internal static class Messages
         $"'crontab {argument}' failed: {reason} Nothing else was changed. If cron refuses this user, ask for the user to be allowed (/etc/cron.allow) or schedule the renewal as another user.";
 
     public static string CrontabTimedOut(string argument, TimeSpan timeout) =>
-        $"'crontab {argument}' did not finish within {timeout.TotalSeconds:0} seconds. Check that cron is working ('crontab -l'), then try again.";
+        $"'crontab {argument}' did not finish within {DurationText.Of(timeout)}. Check that cron is working ('crontab -l'), then try again.";
 
     public static string CrontabTooLarge(int maxBytes) =>
         $"The crontab is larger than {maxBytes / 1024} KB, which a crontab never needs to be. Check it with 'crontab -l'; nothing was changed.";
@@ -501,5 +492,5 @@ internal static class Messages
     public static string ScheduledCommandNotStarted(string program) => $"could not start {program}.";
 
     public static string RenewalRunsNotStarting(TimeSpan twoIntervals) =>
-        $"No run has been logged since the renewal was registered, more than {twoIntervals.TotalMinutes:0} minutes (two intervals) ago: the scheduled command does not start. Run the registered Command by hand as its user to see why (cron mails its errors), then register again: Register-OneFlexRenewal checks the command before writing it.";
+        $"No run has been logged since the renewal was registered, more than {DurationText.Of(twoIntervals)} (two intervals) ago: the scheduled command does not start. Run the registered Command by hand as its user to see why (cron mails its errors), then register again: Register-OneFlexRenewal checks the command before writing it.";
 }

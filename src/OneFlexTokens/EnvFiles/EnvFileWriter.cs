@@ -136,7 +136,7 @@ internal sealed class EnvFileWriter
         catch (LockFileHeldException)
         {
             throw new OneFlexException(ErrorIds.EnvFileBusy, ErrorCategory.ResourceBusy,
-                Messages.EnvFileBusy(target.Path, target.Folder, (int)LockTimeout.TotalSeconds), target.Path);
+                Messages.EnvFileBusy(target.Path, target.Folder, LockTimeout), target.Path);
         }
         catch (LockFileRefusedException e)
         {
