@@ -136,6 +136,9 @@ internal static class Messages
         $"Another save has held the lock of the folder '{folder}' for more than {DurationText.Of(waited)} (it may be waiting at a -Confirm prompt), so '{path}' was left as it was. Retry when it has finished.";
 
     // The bot writes back (issue 16)
+    public static string EnvFolderNotFound(string path, string folder, string nearest) =>
+        $"The folder '{folder}' of '{path}' does not exist (the nearest folder that does is '{nearest}'), so nothing was saved, to this file or any other. Check the path for a typo, or add -Force to create the folder.";
+
     public static string EnvFileUnstable(string path, TimeSpan timeout) =>
         $"'{path}' kept changing while it was being read for {DurationText.Of(timeout)} (another program, such as the bot after its own token refresh, rewrites it in place), so it was not used: a partial read could have lost settings or tokens, and nothing was changed. Run the command again; if it keeps failing, find what rewrites the file over and over and stop it.";
     public static string UnsafeTokenValue(string key, string found) =>
