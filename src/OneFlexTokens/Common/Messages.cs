@@ -355,6 +355,11 @@ internal static class Messages
     public static string RenewalFailedAlert(string errorId, string machine, string message, string logPath) =>
         $"{errorId} on {machine}: {message} The next scheduled run tries again. Log: {logPath}";
 
+    public static string RenewalWebhookMissing(string registerCommand, string webhookParameter, string configEnvFile, string markerFile) =>
+        $"This renewal has no webhook, so nobody is alerted when it fails. Give it one: {registerCommand} saves it for the scheduled runs; or set NOTIFICATION_WEBHOOK_URL in {configEnvFile}; or pass -{webhookParameter} to Invoke-OneFlexRenewal or Update-OneFlexBot.ps1. Said once: later runs without a webhook only log it, until one is given ({markerFile} remembers).";
+
+    public const string RenewalWebhookStillMissing = "This renewal still has no webhook; an earlier run's warning said where to give one.";
+
     public static string RenewalRecoveredAlert(string problem) =>
         $"The previous problem ({problem}) is solved: the bot has a valid token.";
 
