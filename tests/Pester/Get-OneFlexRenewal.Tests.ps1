@@ -39,7 +39,7 @@ Describe 'Get-OneFlexRenewal' {
         $status.LogPath | Should -Be $run.LogPath
 
         $shown = $status | Out-String -Width 300
-        $shown | Should -Match '(?m)^Token\s+: expires \d{4}-\d\d-\d\d \d\d:\d\d \(in \d+ (min|h|d)\)$'
+        $shown | Should -Match '(?m)^Token\s+: expires \d{4}-\d\d-\d\d \d\d:\d\d \(in \d+ (min|h|d)( \d+ (s|min|h))?\)$'
         $shown | Should -Match '(?m)^LastRun\s+: \d{4}-\d\d-\d\d \d\d:\d\d NothingDue$'
         $shown | Should -Match '(?m)^SignInRequired\s+: no$'
         $shown | Should -Not -Match 'SignInCommand'
