@@ -39,7 +39,7 @@ Describe 'Get-OneFlexRenewal' {
         $status.LogPath | Should -Be $run.LogPath
 
         $shown = $status | Out-String -Width 300
-        $shown | Should -Match '(?m)^Token\s+: expires \d{4}-\d\d-\d\d \d\d:\d\d \(in \d+ (min|h|d)\)$'
+        $shown | Should -Match '(?m)^Token\s+: expires \d{4}-\d\d-\d\d \d\d:\d\d \(in \d+ (min|h|d)( \d+ (s|min|h))?\)$'
         $shown | Should -Match '(?m)^LastRun\s+: \d{4}-\d\d-\d\d \d\d:\d\d NothingDue$'
         $shown | Should -Match '(?m)^SignInRequired\s+: no$'
         $shown | Should -Not -Match 'SignInCommand'
@@ -66,7 +66,7 @@ Describe 'Get-OneFlexRenewal' {
         Test-Path -LiteralPath (Join-Path $bot '.oneflextokens' 'sign-in-command.txt') | Should -BeFalse -Because 'no command is kept on disk'
         $status.TokenExpiresIn | Should -BeLessThan ([timespan]::Zero)
         $shown = $status | Out-String -Width 1000
-        $shown | Should -Match '(?m)^Token\s+: expires .+ \(expired (\d+ min|1 h) ago\)$'
+        $shown | Should -Match '(?m)^Token\s+: expires .+ \(expired \d+ (min|h)( \d+ (s|min))? ago\)$'
         $shown | Should -Match '(?m)^LastRun\s+: .+ SignInRequired \(RefreshTokenRejected\)$'
         $shown | Should -Match '(?m)^SignInRequired\s+: YES: run SignInCommand in pwsh on this machine$'
         $shown | Should -Match '(?m)^SignInCommand\s+: Get-OneFlexToken '

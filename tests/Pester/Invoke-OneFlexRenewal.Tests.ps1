@@ -84,6 +84,27 @@ $http = [OneFlexTokens.Commands.GetOneFlexTokenCommand].Assembly.GetType('OneFle
         ($result | Out-String -Width 300) | Should -Match '(?m)^ErrorId\s+: EnvFileNotFound$'
     }
 
+    It 'shows a failed run once, and says once, in its own parameters, where an alert webhook can come from' {
+        $bot = Join-Path $TestDrive 'no-webhook'
+        $null = New-Item -ItemType Directory -Path $bot
+
+        $shown = Invoke-OneFlexRenewal -BotFolder $bot -ErrorAction Continue *>&1 | Out-String -Width 2000
+        $second = Invoke-OneFlexRenewal -BotFolder $bot -WarningVariable later -WarningAction SilentlyContinue -ErrorAction SilentlyContinue
+
+        $second.ErrorId | Should -Be 'EnvFileNotFound'
+        # The error view wraps its message under '|' margins: compare the text as one line.
+        $flat = $shown -replace '\s*\r?\n\s*(\|\s*)?', ' '
+        [regex]::Matches($flat, [regex]::Escape($second.Message)).Count | Should -Be 1 -Because "the message is the error's, not repeated by the result: $shown"
+        $shown | Should -Match '(?m)^ErrorId\s+: EnvFileNotFound$'
+        $shown | Should -Not -Match '(?m)^Message\s+:'
+        $shown | Should -Match ([regex]::Escape('Alert not sent (NotificationWebhookMissing): This renewal has no webhook'))
+        $shown | Should -Match ([regex]::Escape("Register-OneFlexRenewal -BotFolder '$bot' -WebhookUrl <url> saves it"))
+        $shown | Should -Match ([regex]::Escape('NOTIFICATION_WEBHOOK_URL in ' + (Join-Path $bot 'config' '.env')))
+        $shown | Should -Not -Match '-EnvPath'
+        $later | Should -BeNullOrEmpty -Because 'where a webhook can come from is said once'
+        (Get-Content -LiteralPath $second.LogPath) -match 'INFO  Alert not sent \(NotificationWebhookMissing\): This renewal still has no webhook' | Should -HaveCount 1
+    }
+
     It 'ends SignInRequired (exit 2) for a refused refresh token without a browser, and shows the command that signs in again' {
         $bot = New-TestBot "sign in again, l'été" -Left '-01:00:00'
         $before = Get-Content -Raw -LiteralPath (Join-Path $bot 'config' '.env')

@@ -101,3 +101,29 @@ Describe 'The renewal pipeline in pwsh' -Tag Docker {
         }
     }
 }
+
+Describe 'A typo in a path stops the pipeline' -Tag Docker {
+    It 'refuses the save before Restart-OneFlexBot acts: no file changed, no folder created, the bot not restarted' {
+        Assert-RealPart $Parts.DockerMissing
+        $bot = Join-Path $TestDrive 'typo'
+        $before = New-BotFolder -Path $bot -AccessToken 'old.token.value'
+        $startedBefore = (Invoke-TestFixture $Parts @{ Command = 'StartedAt'; Name = $BotName }).StartedAt
+        $token = [pscustomobject]@{ AccessToken = New-TestJwt -ExpiresAt ([datetimeoffset]::UtcNow.AddMinutes(15)); RefreshToken = '0123456789abcdef0123' }
+
+        $run = Invoke-Captured -Location $bot -Parameters @{ Token = $token; DockerHost = $Parts.DockerHost; BotName = $BotName } -Script {
+            param($Token, $DockerHost, $BotName)
+            try {
+                $Token | Save-OneFlexEnv -Path .env, confg/.env -PassThru | Restart-OneFlexBot -Name $BotName -DockerHost $DockerHost
+                'the pipeline went on'
+            }
+            catch { "stopped: $($_.FullyQualifiedErrorId)" }
+        }
+
+        $run.Output | Should -Be @('stopped: EnvFolderNotFound,OneFlexTokens.Commands.SaveOneFlexEnvCommand')
+        $run.Text | Should -Not -Match 'Docker engine:'
+        [IO.File]::ReadAllText((Join-Path $bot '.env')) | Should -BeExactly $before
+        Test-Path -LiteralPath (Join-Path $bot 'confg') | Should -BeFalse
+        (Invoke-TestFixture $Parts @{ Command = 'StartedAt'; Name = $BotName }).StartedAt | Should -Be $startedBefore
+        Assert-NoSecret $run.Text $token.AccessToken
+    }
+}

@@ -172,7 +172,7 @@ Describe 'Register-OneFlexRenewal in a real crontab' -Tag Cron {
         $null = Invoke-AsUser '/bin/sh', '-c', 'printf "%s\n" "$1" > "$2"', 'sh', $earlier, $registeredAt @{}
         $stalled = (Invoke-Step '-Status', '-Bot', $Bot).Output | ConvertFrom-Json
         $stalled.Statuses[0].RunsNotStarting | Should -BeTrue
-        $stalled.Shown | Should -Match '(?m)^RunsNotStarting\s+: YES: No run has been logged since the renewal was registered, more than 20 minutes \(two intervals\) ago'
+        $stalled.Shown | Should -Match '(?m)^RunsNotStarting\s+: YES: No run has been logged since the renewal was registered, more than 20 min \(two intervals\) ago'
 
         # The line as cron runs it: the command after the five time fields, cron's escapes undone (a backslash before
         # '%' or '\' goes), to sh in an empty environment. CrontabRegistrationTests runs lines under the real daemon.

@@ -19,11 +19,33 @@ Describe 'Save-OneFlexEnv' {
         [IO.File]::ReadAllBytes($file)[0..2] | Should -Be @(0xEF, 0xBB, 0xBF)
     }
 
-    It 'creates a missing file and its folder, owner-only on Unix' {
+    It 'creates a missing file, owner-only on Unix, and its missing folder only with -Force' {
         $file = Join-Path $TestDrive 'config' 'new.env'
-        $result = Save-OneFlexEnv -AccessToken $access -RefreshToken $refresh -Path $file -PassThru
+        $result = Save-OneFlexEnv -AccessToken $access -RefreshToken $refresh -Path $file -PassThru -Force
         $result.Created | Should -BeTrue
-        if (-not $IsWindows) { (Get-Item -LiteralPath $file).UnixMode | Should -Be '-rw-------' }
+        if (-not $IsWindows) {
+            (Get-Item -LiteralPath $file).UnixMode | Should -Be '-rw-------'
+            (Get-Item -LiteralPath (Join-Path $TestDrive 'config')).UnixMode | Should -Be 'drwx------'
+        }
+    }
+
+    It 'refuses the whole save when a folder does not exist (a typo), naming the nearest folder, with -WhatIf too' {
+        $bot = New-Item -ItemType Directory -Path (Join-Path $TestDrive 'typo-bot')
+        $good = Join-Path $bot '.env'
+        Set-Content -LiteralPath $good -Value 'ONEFLEX_TOKEN=old' -NoNewline
+        $typo = Join-Path $bot 'confg' '.env'
+
+        foreach ($whatIf in $false, $true) {
+            $err = $null
+            try { Save-OneFlexEnv -AccessToken $access -Path $good, $typo -PassThru -WhatIf:$whatIf } catch { $err = $_ }
+
+            $err.FullyQualifiedErrorId | Should -Be 'EnvFolderNotFound,OneFlexTokens.Commands.SaveOneFlexEnvCommand'
+            $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+            $err.TargetObject | Should -Be $typo
+            $err.Exception.Message | Should -BeLike "*'$(Join-Path $bot 'confg')'*does not exist (the nearest folder that does is '$bot')*add -Force to create the folder."
+            Get-Content -Raw -LiteralPath $good | Should -Be 'ONEFLEX_TOKEN=old'
+            Test-Path -LiteralPath (Join-Path $bot 'confg') | Should -BeFalse
+        }
     }
 
     It 'changes nothing with -WhatIf' {

@@ -21,7 +21,7 @@ Describe 'Test-OneFlexToken' {
             $failure = { Test-OneFlexToken -AccessToken $token -MinimumValidity $value } | Should -Throw -PassThru
             $failure.FullyQualifiedErrorId | Should -BeLike 'InvalidTimeout,*'
             $failure.CategoryInfo.Category | Should -Be 'InvalidArgument'
-            $failure.Exception.Message | Should -Match '^-MinimumValidity is .*; it must be from 0 and at most 24 h\.'
+            $failure.Exception.Message | Should -Match '^-MinimumValidity is .*; it must be from 0 and at most 1 d\.'
         }
         Test-OneFlexToken -AccessToken $token -MinimumValidity '1.00:00:00' | Should -BeFalse
     }

@@ -168,10 +168,10 @@ internal sealed class DockerBotService : IDockerBotService
                 throw TimedOut(container, now, limits);
             }
 
-            var waited = DateTimeOffset.UtcNow - requested;
+            var waited = DurationText.Of(TimeSpan.FromSeconds(Math.Round((DateTimeOffset.UtcNow - requested).TotalSeconds)));
             report(hasHealthcheck
-                ? $"Waiting for {container.Name}: {state?.Status}, health {health} ({waited.TotalSeconds:0} s)"
-                : $"Waiting for {container.Name}: {state?.Status} ({waited.TotalSeconds:0} s)");
+                ? $"Waiting for {container.Name}: {state?.Status}, health {health} ({waited})"
+                : $"Waiting for {container.Name}: {state?.Status} ({waited})");
             await Task.Delay(limits.Remaining < PollInterval ? limits.Remaining : PollInterval, cancellation).ConfigureAwait(false);
         }
     }
@@ -180,18 +180,17 @@ internal sealed class DockerBotService : IDockerBotService
     private static OneFlexException TimedOut(BotContainer container, ContainerInspectResponse? now, RestartLimits limits)
     {
         var state = now?.State;
-        var seconds = (int)Math.Round(limits.Timeout.TotalSeconds);
         var health = state?.Health?.Status;
         if (state is { Running: true } && !string.IsNullOrEmpty(health) && health != "none")
         {
             var lastCheck = state.Health?.Log?.LastOrDefault()?.Output?.Trim();
             var detail = string.IsNullOrEmpty(lastCheck) ? "" : $", last check: {Shorten(lastCheck)}";
             return new OneFlexException(ErrorIds.ContainerUnhealthy, ErrorCategory.OperationTimeout,
-                Messages.ContainerUnhealthy(container.Name, seconds, health, detail), container.Name);
+                Messages.ContainerUnhealthy(container.Name, limits.Timeout, health, detail), container.Name);
         }
 
         return new OneFlexException(ErrorIds.ContainerStartTimeout, ErrorCategory.OperationTimeout,
-            Messages.ContainerStartTimeout(container.Name, seconds, state?.Status ?? "unknown"), container.Name);
+            Messages.ContainerStartTimeout(container.Name, limits.Timeout, state?.Status ?? "unknown"), container.Name);
     }
 
     /// <summary>The container as the engine sees it now, asked within a few seconds; null when it does not say.</summary>

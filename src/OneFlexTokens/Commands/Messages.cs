@@ -3,7 +3,6 @@ namespace OneFlexTokens.Errors;
 // The messages of Commands/: a part of Messages, whose namespace is Errors/'s so that every call site reads Messages.X.
 internal static partial class Messages
 {
-
     public const string NoPipelineInput = "Nothing arrived from the pipeline (no token was saved), so the bot was not restarted. Run Restart-OneFlexBot on its own to restart it anyway.";
 
     public static string EnvKeyAfterByteOrderMark(string path, string key) =>

@@ -48,11 +48,38 @@ public sealed class SaveOneFlexEnvCommand : OneFlexCmdlet
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    /// <summary>Creates a missing folder (owner-only), as New-Item -Force does; without it a missing folder refuses the whole save.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     private bool IsLiteral => ParameterSetName is TokenLiteralSet or ValuesLiteralSet;
 
     protected override void ProcessRecord()
     {
         var settings = Settings();
+        var targets = Targets();
+        if (!Force)
+        {
+            RefuseMissingFolders(targets);
+        }
+
+        foreach (var target in targets)
+        {
+            try
+            {
+                Save(target, settings);
+            }
+            catch (OneFlexException failure)
+            {
+                WriteError(failure);
+            }
+        }
+    }
+
+    /// <summary>Every file the paths name, resolved under the file policy; a path that cannot be is a non-terminating error.</summary>
+    private List<EnvTarget> Targets()
+    {
+        var targets = new List<EnvTarget>();
         foreach (var path in IsLiteral ? LiteralPath! : Path)
         {
             IReadOnlyList<string> files;
@@ -70,7 +97,7 @@ public sealed class SaveOneFlexEnvCommand : OneFlexCmdlet
             {
                 try
                 {
-                    Save(file, settings);
+                    targets.Add(EnvFileAccess.Resolve(file));
                 }
                 catch (OneFlexException failure)
                 {
@@ -78,6 +105,28 @@ public sealed class SaveOneFlexEnvCommand : OneFlexCmdlet
                 }
             }
         }
+
+        return targets;
+    }
+
+    /// <summary>
+    /// A missing folder is a typo until -Force says otherwise: then nothing is saved, to any file, and the error is
+    /// terminating, so that a pipeline never goes on to restart the bot on a half-done save. Each such path is named.
+    /// </summary>
+    private void RefuseMissingFolders(IReadOnlyList<EnvTarget> targets)
+    {
+        var refusals = EnvFileWriter.MissingFolders(targets);
+        if (refusals.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var refusal in refusals.SkipLast(1))
+        {
+            WriteError(refusal);
+        }
+
+        ThrowTerminatingError(refusals[^1]);
     }
 
     /// <summary>The tokens to save, checked once for all files: an unsafe value ends the command before any file is touched.</summary>
@@ -112,10 +161,9 @@ public sealed class SaveOneFlexEnvCommand : OneFlexCmdlet
         }
     }
 
-    /// <param name="path">A full path; its errors go to the caller, which reports them and goes on with the next file.</param>
-    private void Save(string path, EnvSettings settings)
+    /// <param name="target">Its errors go to the caller, which reports them and goes on with the next file.</param>
+    private void Save(EnvTarget target, EnvSettings settings)
     {
-        var target = EnvFileAccess.Resolve(path);
         EnvSaveResult? result;
         try
         {

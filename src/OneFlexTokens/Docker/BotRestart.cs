@@ -103,7 +103,7 @@ internal static class BotRestart
         try
         {
             var (status, wasRunning) = await service.RestartAsync(container, limits, Report, Warn, cancellation).ConfigureAwait(false);
-            callbacks.Verbose?.Invoke($"{status.Name}: {status.PreviousState} -> {status.State} in {status.Duration.TotalSeconds:0.0} s.");
+            callbacks.Verbose?.Invoke($"{status.Name}: {status.PreviousState} -> {status.State} in {DurationText.Of(status.Duration)}.");
             return new BotRestartResult(status.Name, status.Id, wasRunning ? BotRestartOutcome.Restarted : BotRestartOutcome.Started, status);
         }
         catch (OneFlexException failure)

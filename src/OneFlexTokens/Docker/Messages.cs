@@ -1,3 +1,5 @@
+using OneFlexTokens.Secrets;
+
 namespace OneFlexTokens.Errors;
 
 // The messages of Docker/: a part of Messages, whose namespace is Errors/'s so that every call site reads Messages.X.
@@ -63,11 +65,11 @@ internal static partial class Messages
     public static string DockerEngineError(string container, string endpoint, int status, string? engineMessage) =>
         $"The Docker engine at {endpoint} refused to restart or start {container} (HTTP {status}): {engineMessage}. See 'docker logs {container}' and 'docker inspect {container}' on the engine host.";
 
-    public static string ContainerStartTimeout(string container, int seconds, string state) =>
-        $"'{container}' was not running again after {seconds} s, the whole -Timeout (state: {state}). See 'docker logs {container}'; pass a larger -Timeout if it is slow to stop or start.";
+    public static string ContainerStartTimeout(string container, TimeSpan timeout, string state) =>
+        $"'{container}' was not running again after {DurationText.Of(timeout)}, the whole -Timeout (state: {state}). See 'docker logs {container}'; pass a larger -Timeout if it is slow to stop or start.";
 
-    public static string ContainerUnhealthy(string container, int seconds, string health, string detail) =>
-        $"'{container}' runs but was not healthy after {seconds} s, the whole -Timeout (health: {health}{detail}). See its healthcheck log with 'docker inspect {container}' (State.Health) and 'docker logs {container}'; pass a larger -Timeout if its healthcheck is slow.";
+    public static string ContainerUnhealthy(string container, TimeSpan timeout, string health, string detail) =>
+        $"'{container}' runs but was not healthy after {DurationText.Of(timeout)}, the whole -Timeout (health: {health}{detail}). See its healthcheck log with 'docker inspect {container}' (State.Health) and 'docker logs {container}'; pass a larger -Timeout if its healthcheck is slow.";
 
     public static string ContainerExited(string container, long exitCode) =>
         $"'{container}' exited (code {exitCode}) right after it was started. See 'docker logs {container}': the bot exits when its token is expired or invalid.";

@@ -50,7 +50,7 @@ internal sealed class EnvFileStableRead
     }
 
     public static OneFlexException Unstable(EnvTarget target, TimeSpan timeout) =>
-        new(ErrorIds.EnvFileUnstable, ErrorCategory.ResourceBusy, Messages.EnvFileUnstable(target.Path, (int)timeout.TotalSeconds), target.Path);
+        new(ErrorIds.EnvFileUnstable, ErrorCategory.ResourceBusy, Messages.EnvFileUnstable(target.Path, timeout), target.Path);
 
     /// <summary>One read: true with its content (null for a missing file) when it can be acted on, false to read again.</summary>
     public bool TryRead(out EnvFileContent? content)

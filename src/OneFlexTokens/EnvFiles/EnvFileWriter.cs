@@ -60,6 +60,28 @@ internal sealed class EnvFileWriter
         return saved.Result;
     }
 
+    /// <summary>
+    /// EnvFolderNotFound for each target whose folder does not exist, naming the nearest folder above it that does: a
+    /// missing folder is most likely a typo (./confg/.env), so Save-OneFlexEnv creates one only with -Force, as New-Item does.
+    /// </summary>
+    public static IReadOnlyList<OneFlexException> MissingFolders(IEnumerable<EnvTarget> targets)
+    {
+        var refusals = new List<OneFlexException>();
+        foreach (var target in targets.Where(target => !Directory.Exists(target.Folder)))
+        {
+            var nearest = Path.GetDirectoryName(target.Folder);
+            while (nearest is not null && !Directory.Exists(nearest))
+            {
+                nearest = Path.GetDirectoryName(nearest);
+            }
+
+            refusals.Add(new OneFlexException(ErrorIds.EnvFolderNotFound, ErrorCategory.ObjectNotFound,
+                Messages.EnvFolderNotFound(target.Path, target.Folder, nearest ?? Path.GetPathRoot(target.Folder) ?? ""), target.Path));
+        }
+
+        return refusals;
+    }
+
     /// <summary>What one try of a save did; null when the file was being written meanwhile and the save must try again.</summary>
     private sealed record Attempt(EnvSaveResult? Result);
 
@@ -137,7 +159,7 @@ internal sealed class EnvFileWriter
         catch (LockFileHeldException)
         {
             throw new OneFlexException(ErrorIds.EnvFileBusy, ErrorCategory.ResourceBusy,
-                Messages.EnvFileBusy(target.Path, target.Folder, (int)LockTimeout.TotalSeconds), target.Path);
+                Messages.EnvFileBusy(target.Path, target.Folder, LockTimeout), target.Path);
         }
         catch (LockFileRefusedException e)
         {

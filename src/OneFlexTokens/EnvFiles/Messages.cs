@@ -1,3 +1,5 @@
+using OneFlexTokens.Secrets;
+
 namespace OneFlexTokens.Errors;
 
 // The messages of EnvFiles/: a part of Messages, whose namespace is Errors/'s so that every call site reads Messages.X.
@@ -27,11 +29,14 @@ internal static partial class Messages
     public static string EnvFolderNotCreated(string path, string reason) =>
         $"The folder of '{path}' does not exist and could not be created: {reason} Create it, or fix the path.";
 
-    public static string EnvFileBusy(string path, string folder, int seconds) =>
-        $"Another save has held the lock of the folder '{folder}' for more than {seconds} seconds (it may be waiting at a -Confirm prompt), so '{path}' was left as it was. Retry when it has finished.";
+    public static string EnvFileBusy(string path, string folder, TimeSpan waited) =>
+        $"Another save has held the lock of the folder '{folder}' for more than {DurationText.Of(waited)} (it may be waiting at a -Confirm prompt), so '{path}' was left as it was. Retry when it has finished.";
 
-    public static string EnvFileUnstable(string path, int seconds) =>
-        $"'{path}' kept changing while it was being read for {seconds} seconds (another program, such as the bot after its own token refresh, rewrites it in place), so it was not used: a partial read could have lost settings or tokens, and nothing was changed. Run the command again; if it keeps failing, find what rewrites the file over and over and stop it.";
+    public static string EnvFolderNotFound(string path, string folder, string nearest) =>
+        $"The folder '{folder}' of '{path}' does not exist (the nearest folder that does is '{nearest}'), so nothing was saved, to this file or any other. Check the path for a typo, or add -Force to create the folder.";
+
+    public static string EnvFileUnstable(string path, TimeSpan timeout) =>
+        $"'{path}' kept changing while it was being read for {DurationText.Of(timeout)} (another program, such as the bot after its own token refresh, rewrites it in place), so it was not used: a partial read could have lost settings or tokens, and nothing was changed. Run the command again; if it keeps failing, find what rewrites the file over and over and stop it.";
 
     public static string UnsafeTokenValue(string key, string found) =>
         $"The {key} value cannot be written to a .env file safely: it has {found}, which a token never has (tokens use only letters, digits and . - _ ~ + / =). Nothing was written. Check that the value is really a token.";

@@ -33,6 +33,9 @@ internal static class ErrorIds
     public const string EnvFileOwnerNotKept = "EnvFileOwnerNotKept";
     public const string EnvLockFileRefused = "EnvLockFileRefused";
 
+    // As users meet it (issue 18)
+    public const string EnvFolderNotFound = "EnvFolderNotFound";
+
     // The bot writes back (issue 16)
     public const string EnvFileUnstable = "EnvFileUnstable";
 

@@ -1,3 +1,5 @@
+using OneFlexTokens.Secrets;
+
 namespace OneFlexTokens.Errors;
 
 // The messages of Notifications/: a part of Messages, whose namespace is Errors/'s so that every call site reads Messages.X.
@@ -16,13 +18,13 @@ internal static partial class Messages
         $"The webhook '{masked}' uses http://, which would send the message and the webhook secret in clear. Use its https:// address.";
 
     public static string NotificationRetrying(string masked, string reason, TimeSpan wait, int attempt) =>
-        $"The webhook {masked} answered {reason} on attempt {attempt}; trying again in {wait.TotalSeconds:0.#} s.";
+        $"The webhook {masked} answered {reason} on attempt {attempt}; trying again in {DurationText.Of(wait)}.";
 
     public static string NotificationUnreachable(string masked, string reason, int attempts) =>
         $"The webhook {masked} could not be reached after {attempts} attempt(s): {reason} Check the network and a proxy; raise -Timeout (all attempts share it) if the link is slow.";
 
     public static string NotificationRateLimited(string masked, TimeSpan wait, int attempts) =>
-        $"The webhook {masked} is rate limited (HTTP 429, retry after {wait.TotalSeconds:0.#} s) after {attempts} attempt(s). Send fewer notifications, or try again later.";
+        $"The webhook {masked} is rate limited (HTTP 429, retry after {DurationText.Of(wait)}) after {attempts} attempt(s). Send fewer notifications, or try again later.";
 
     public static string NotificationServiceError(string masked, int status, int attempts) =>
         $"The webhook {masked} failed with HTTP {status} after {attempts} attempt(s). The chat service is failing: try again later.";

@@ -356,7 +356,25 @@ internal sealed class BotRenewal
         {
             // -WebhookUrl, else the one Register-OneFlexRenewal saved in the state folder, else NOTIFICATION_WEBHOOK_URL of config/.env.
             var webhookUrl = run.Options.WebhookUrl ?? (stateUsable ? run.State.Webhook : null);
-            var webhook = WebhookNotification.ResolveWebhook(webhookUrl, webhookUrl is null ? run.Options.ConfigEnvFile : null);
+            Uri webhook;
+            try
+            {
+                // No config/.env is no webhook there either (the run itself says what is wrong with the file).
+                var configEnv = webhookUrl is null && File.Exists(run.Options.ConfigEnvFile) ? run.Options.ConfigEnvFile : null;
+                webhook = WebhookNotification.ResolveWebhook(webhookUrl, configEnv);
+            }
+            catch (OneFlexException missing) when (missing.ErrorId == ErrorIds.NotificationWebhookMissing)
+            {
+                SayWebhookMissing(run, stateUsable);
+                return false;
+            }
+
+            if (stateUsable && run.State.WebhookMissingSaid)
+            {
+                // A webhook is given again: the next time none is, the warning says so again.
+                run.State.SetWebhookMissingSaid(false);
+            }
+
             await WebhookNotification.SendAsync(webhook, WebhookFormat.Auto, alert, AlertRetries, AlertTimeout, run.Callbacks.Verbose, cancellationToken).ConfigureAwait(false);
             run.TryInfo($"Alert sent: {alert.Title}");
             return true;
@@ -366,6 +384,39 @@ internal sealed class BotRenewal
             run.TryLog("WARN", $"Alert not sent ({failure.ErrorId}): {failure.Message}");
             run.Callbacks.Warning?.Invoke($"Alert not sent ({failure.ErrorId}): {failure.Message}");
             return false;
+        }
+    }
+
+    /// <summary>
+    /// Where a webhook can come from, in the renewal's own parameters, said once per state folder (a warning and a log
+    /// line) until a run finds one; later runs only log that it is still missing. A state folder the run may not use
+    /// keeps no memory, so there it is said at every run.
+    /// </summary>
+    private static void SayWebhookMissing(Run run, bool stateUsable)
+    {
+        const string Id = ErrorIds.NotificationWebhookMissing;
+        if (stateUsable && run.State.WebhookMissingSaid)
+        {
+            run.TryInfo($"Alert not sent ({Id}): {Messages.RenewalWebhookStillMissing}");
+            return;
+        }
+
+        var statePath = run.Options.StatePath is { } state ? $" -{RenewalParameters.StatePath.Name} {SignInCommand.Quote(state)}" : "";
+        var register = $"Register-OneFlexRenewal -{RenewalParameters.BotFolder.Name} {SignInCommand.Quote(run.Options.BotFolder)}{statePath} -{RenewalParameters.WebhookUrl.Name} <url>";
+        var text = $"Alert not sent ({Id}): " + Messages.RenewalWebhookMissing(register, RenewalParameters.WebhookUrl.Name, run.Options.ConfigEnvFile,
+            Path.Combine(run.Options.StateFolder, RenewalState.WebhookMissingFileName));
+        run.TryLog("WARN", text);
+        run.Callbacks.Warning?.Invoke(text);
+        if (stateUsable)
+        {
+            try
+            {
+                run.State.SetWebhookMissingSaid(true);
+            }
+            catch (OneFlexException)
+            {
+                // Not remembered: the next run says it again, which is all this costs.
+            }
         }
     }
 

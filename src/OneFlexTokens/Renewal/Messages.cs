@@ -1,10 +1,12 @@
+using OneFlexTokens.Secrets;
+
 namespace OneFlexTokens.Errors;
 
 // The messages of Renewal/: a part of Messages, whose namespace is Errors/'s so that every call site reads Messages.X.
 internal static partial class Messages
 {
     public static string RenewalNothingDue(DateTimeOffset? expiresAt, TimeSpan minimumValidity) =>
-        $"Nothing due: the token in config/.env is valid until {expiresAt:u} (more than {minimumValidity} left).";
+        $"Nothing due: the token in config/.env is valid until {expiresAt:u} (more than {DurationText.Of(minimumValidity)} left).";
 
     public static string RenewalRenewed(string source, DateTimeOffset? expiresAt, IEnumerable<string> restarted) =>
         $"Renewed with {source}: valid until {expiresAt:u}; saved .env and config/.env; restarted {string.Join(", ", restarted)}.";
@@ -13,7 +15,7 @@ internal static partial class Messages
         $"Restarted {string.Join(", ", restarted)} with the token an earlier run saved but could not restart the bot with (valid until {expiresAt:u}).";
 
     public static string RenewalLockTimeout(string stateFolder, string lockPath, TimeSpan waited) =>
-        $"Another renewal held the lock {lockPath} for more than {waited.TotalSeconds:0} s, so this run changed nothing. If no renewal is running, a stuck one holds it: stop that process (the lock goes with it). Otherwise raise -LockTimeout, or give each bot its own -StatePath (now {stateFolder}).";
+        $"Another renewal held the lock {lockPath} for more than {DurationText.Of(waited)}, so this run changed nothing. If no renewal is running, a stuck one holds it: stop that process (the lock goes with it). Otherwise raise -LockTimeout, or give each bot its own -StatePath (now {stateFolder}).";
 
     public static string RenewalStateNotWritable(string path, string reason) =>
         $"The renewal cannot use '{path}' for its lock, state or log: {reason} Make sure the user running the scheduled renewal can write there and that it is a folder or regular file, not a link (-StatePath, -LogPath).";
@@ -58,5 +60,10 @@ internal static partial class Messages
     public static string ScheduledCheckReady(string botFolder) => $"a scheduled run of {botFolder} can start.";
 
     public static string RenewalRunsNotStarting(TimeSpan twoIntervals) =>
-        $"No run has been logged since the renewal was registered, more than {twoIntervals.TotalMinutes:0} minutes (two intervals) ago: the scheduled command does not start. Run the registered Command by hand as its user to see why (cron mails its errors), then register again: Register-OneFlexRenewal checks the command before writing it.";
+        $"No run has been logged since the renewal was registered, more than {DurationText.Of(twoIntervals)} (two intervals) ago: the scheduled command does not start. Run the registered Command by hand as its user to see why (cron mails its errors), then register again: Register-OneFlexRenewal checks the command before writing it.";
+
+    public static string RenewalWebhookMissing(string registerCommand, string webhookParameter, string configEnvFile, string markerFile) =>
+        $"This renewal has no webhook, so nobody is alerted when it fails. Give it one: {registerCommand} saves it for the scheduled runs; or set NOTIFICATION_WEBHOOK_URL in {configEnvFile}; or pass -{webhookParameter} to Invoke-OneFlexRenewal or Update-OneFlexBot.ps1. Said once: later runs without a webhook only log it, until one is given ({markerFile} remembers).";
+
+    public const string RenewalWebhookStillMissing = "This renewal still has no webhook; an earlier run's warning said where to give one.";
 }

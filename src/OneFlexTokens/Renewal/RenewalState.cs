@@ -7,8 +7,9 @@ namespace OneFlexTokens.Renewal;
 
 /// <summary>
 /// What one run leaves for the next in the state folder: the lock file, the id of the last problem an alert was sent
-/// about (so the same problem is alerted once, and its end once), and a marker saying that new tokens were saved but
-/// the bot could not be restarted (so the next run restarts it even though nothing is due). The folder is created
+/// about (so the same problem is alerted once, and its end once), a marker saying that new tokens were saved but
+/// the bot could not be restarted (so the next run restarts it even though nothing is due), and one saying that a run
+/// already warned that no webhook is configured (so that warning comes once). The folder is created
 /// owner-only; its small files are written whole (AtomicFile) and never read through a link nor from a FIFO. The folder
 /// and each file pass the trust rule (<see cref="TrustedPath"/>, StateNotTrusted) before anything is read, written or
 /// deleted there: another account's folder, file or link is never used.
@@ -20,6 +21,7 @@ internal sealed class RenewalState
     public const string RestartPendingFileName = "restart-pending";
     public const string RegisteredAtFileName = "registered-at.txt";
     public const string WebhookFileName = "webhook.url";
+    public const string WebhookMissingFileName = "webhook-missing";
 
     public RenewalState(string folder) => Folder = folder;
 
@@ -34,6 +36,8 @@ internal sealed class RenewalState
     private string RegisteredAtPath => Path.Combine(Folder, RegisteredAtFileName);
 
     public string WebhookPath => Path.Combine(Folder, WebhookFileName);
+
+    private string WebhookMissingPath => Path.Combine(Folder, WebhookMissingFileName);
 
     /// <summary>
     /// The webhook Register-OneFlexRenewal saved for the alerts (kept off the command line, which every user can see
@@ -111,6 +115,15 @@ internal sealed class RenewalState
             }
         }
     }
+
+    /// <summary>
+    /// True once a run has warned that no webhook is configured, until a later run finds one: where a webhook can come
+    /// from is said once per bot folder (state folder), not on every failed run.
+    /// </summary>
+    public bool WebhookMissingSaid => ReadSmall(WebhookMissingPath, 1024) is not null;
+
+    public void SetWebhookMissingSaid(bool said) =>
+        SetMarker(WebhookMissingPath, said ? $"{DateTimeOffset.Now:o} No webhook for the alerts; the warning said where to give one.\n" : null);
 
     public void SetRestartPending(bool pending) => SetMarker(RestartPendingPath, pending ? "The tokens were saved; the bot still needs a restart.\n" : null);
 

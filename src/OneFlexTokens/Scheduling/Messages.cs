@@ -1,10 +1,12 @@
+using OneFlexTokens.Secrets;
+
 namespace OneFlexTokens.Errors;
 
 // The messages of Scheduling/: a part of Messages, whose namespace is Errors/'s so that every call site reads Messages.X.
 internal static partial class Messages
 {
     public static string RenewalIntervalInvalid(TimeSpan every, string minutes, string hours) =>
-        $"-Every {every} cannot be scheduled evenly: give a number of minutes that divides an hour ({minutes}) or of hours that divides a day ({hours}), e.g. '00:10:00'.";
+        $"-Every {DurationText.Of(every)} cannot be scheduled evenly: give a number of minutes that divides an hour ({minutes}) or of hours that divides a day ({hours}), e.g. '00:10:00'.";
 
     public static string CrontabUnavailable(string program) =>
         $"The '{program}' program was not found, so the renewal could not be scheduled with cron. Install cron (Debian/Ubuntu: 'sudo apt-get install cron'; Fedora: 'sudo dnf install cronie'; Alpine: 'apk add cronie') and try again.";
@@ -13,7 +15,7 @@ internal static partial class Messages
         $"'crontab {argument}' failed: {reason} Nothing else was changed. If cron refuses this user, ask for the user to be allowed (/etc/cron.allow) or schedule the renewal as another user.";
 
     public static string CrontabTimedOut(string argument, TimeSpan timeout) =>
-        $"'crontab {argument}' did not finish within {timeout.TotalSeconds:0} seconds. Check that cron is working ('crontab -l'), then try again.";
+        $"'crontab {argument}' did not finish within {DurationText.Of(timeout)}. Check that cron is working ('crontab -l'), then try again.";
 
     public static string CrontabTooLarge(int maxBytes) =>
         $"The crontab is larger than {maxBytes / 1024} KB, which a crontab never needs to be. Check it with 'crontab -l'; nothing was changed.";

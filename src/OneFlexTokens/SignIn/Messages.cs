@@ -1,4 +1,5 @@
 using OneFlexTokens.Platform;
+using OneFlexTokens.Secrets;
 
 namespace OneFlexTokens.Errors;
 
@@ -28,8 +29,8 @@ internal static partial class Messages
         $"The SSO sign-in page ({ssoOrigin}) appeared: the SSO session kept in the browser profile is gone or expired, so a headless renewal cannot finish. Run Get-OneFlexToken once without -Headless (on a desktop session) to sign in again, then scheduled -Headless runs work until that session ends.";
 
     public static string SignInTimeout(TimeSpan timeout, bool headless) => headless
-        ? $"No tokens after {timeout.TotalSeconds:0} seconds of headless sign-in. Check that -BaseUrl is right and that the service answers; run once without -Headless to see what the browser shows, or raise -Timeout."
-        : $"The sign-in did not finish within {timeout.TotalSeconds:0} seconds. Run Get-OneFlexToken again and complete the sign-in in the browser window, or raise -Timeout.";
+        ? $"No tokens after {DurationText.Of(timeout)} of headless sign-in. Check that -BaseUrl is right and that the service answers; run once without -Headless to see what the browser shows, or raise -Timeout."
+        : $"The sign-in did not finish within {DurationText.Of(timeout)}. Run Get-OneFlexToken again and complete the sign-in in the browser window, or raise -Timeout.";
 
     public static string BrowserCouldNotOpen(string url, string reason) =>
         $"The browser could not open {url}: {reason} Check the network and -BaseUrl.";

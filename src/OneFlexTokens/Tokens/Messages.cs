@@ -1,4 +1,5 @@
 using OneFlexTokens.Http;
+using OneFlexTokens.Secrets;
 
 namespace OneFlexTokens.Errors;
 
@@ -31,7 +32,7 @@ internal static partial class Messages
         $"The access token is not valid before {notBefore:u} ('nbf'). Check this computer's clock.";
 
     public static string TokenExpiresTooSoon(DateTimeOffset? expiresAt, TimeSpan minimumValidity) =>
-        $"The access token expires at {expiresAt:u}, less than the required {minimumValidity} from now. Get a new one with Get-OneFlexToken.";
+        $"The access token expires at {expiresAt:u}, less than the required {DurationText.Of(minimumValidity)} from now. Get a new one with Get-OneFlexToken.";
 
     public const string TokenValid = "The access token is valid.";
 
@@ -67,7 +68,7 @@ internal static partial class Messages
     public static string InsecureBaseUrl(string shownUrl) =>
         $"'{shownUrl}' is not https. Tokens are only sent over https, except to a loopback address (127.0.0.1, ::1, localhost) for local testing.";
 
-    public static string NoAnswerWithin(TimeSpan timeout) => $"no answer within {timeout.TotalSeconds:0.#} s.";
+    public static string NoAnswerWithin(TimeSpan timeout) => $"no answer within {DurationText.Of(timeout)}.";
 
     public static string ReplyTooLarge(string what, int limit) =>
         $"{what} answered with more than {ReplyLimits.Describe(limit)}, far more than the OneFlex API ever sends, so the reply was not read. Check -BaseUrl: it must be the OneFlex app address.";

@@ -112,7 +112,7 @@ public sealed class EnvPathTests : IDisposable
         var folder = TempEnv.Folder();
         var name = "ONEFLEXTOKENS_TEST_" + Guid.NewGuid().ToString("N")[..8];
 
-        var saved = _session.Invoke("$null = New-PSDrive -Name botdrive -PSProvider FileSystem -Root $args[0]; Save-OneFlexEnv -AccessToken $args[1] -Path botdrive:/config/.env -PassThru", folder, Access);
+        var saved = _session.Invoke("$null = New-PSDrive -Name botdrive -PSProvider FileSystem -Root $args[0]; Save-OneFlexEnv -AccessToken $args[1] -Path botdrive:/config/.env -PassThru -Force", folder, Access);
         var refused = _session.Invoke(
             "Save-OneFlexEnv -AccessToken $args[0] -Path Env:/$($args[1]); Save-OneFlexEnv -AccessToken $args[0] -LiteralPath Function:/x.env; Test-OneFlexToken -EnvPath Variable:/x; Get-OneFlexToken -EnvPath Env:/$($args[1]) -NoBrowser",
             Access, name);

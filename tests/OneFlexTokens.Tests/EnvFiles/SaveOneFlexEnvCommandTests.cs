@@ -4,6 +4,7 @@ using System.Management.Automation;
 using System.Runtime.Versioning;
 using System.Text;
 using OneFlexTokens.EnvFiles;
+using OneFlexTokens.Errors;
 using OneFlexTokens.Tests.Harness;
 using OneFlexTokens.Tokens;
 using Xunit;
@@ -34,7 +35,7 @@ public class SaveOneFlexEnvCommandTests
         var created = Path.Combine(TempEnv.Folder(), "config", ".env");
         using var session = new PowerShellSession();
 
-        var result = session.InvokeWith("$token | Save-OneFlexEnv -Path $args[0], $args[1] -PassThru", With(Token()), existing, created);
+        var result = session.InvokeWith("$token | Save-OneFlexEnv -Path $args[0], $args[1] -PassThru -Force", With(Token()), existing, created);
 
         Assert.Empty(result.AllErrors);
         var reports = result.OutputOf<EnvSaveResult>();
@@ -90,7 +91,7 @@ public class SaveOneFlexEnvCommandTests
         var missing = Path.Combine(TempEnv.Folder(), "new", ".env");
         using var session = new PowerShellSession();
 
-        var result = session.InvokeWith("$token | Save-OneFlexEnv -Path $args[0], $args[1] -WhatIf -PassThru", With(Token()), existing, missing);
+        var result = session.InvokeWith("$token | Save-OneFlexEnv -Path $args[0], $args[1] -WhatIf -PassThru -Force", With(Token()), existing, missing);
 
         Assert.Empty(result.AllErrors);
         Assert.Contains($"What if: Performing the operation \"Update {EnvKeys.AccessToken}; add {EnvKeys.RefreshToken}\" on target \"{existing}\"", result.HostText);
@@ -100,6 +101,60 @@ public class SaveOneFlexEnvCommandTests
         Assert.False(Directory.Exists(Path.GetDirectoryName(missing)));
         Assert.Equal(new[] { ".env" }, EnvFileWriterTests.FilesIn(Path.GetDirectoryName(existing)!));
         SecretAssert.NotLeaked(result, Access, Refresh);
+    }
+
+    [Fact]
+    public void A_missing_folder_refuses_the_whole_save_naming_the_nearest_folder_and_Force_creates_it()
+    {
+        var existing = TempEnv.Write(Existing);
+        var bot = Path.GetDirectoryName(existing)!;
+        var typo = Path.Combine(bot, "confg", ".env");
+        using var session = new PowerShellSession();
+
+        foreach (var whatIf in new[] { "", " -WhatIf" })
+        {
+            var result = session.InvokeWith($"try {{ $token | Save-OneFlexEnv -Path $args[0], $args[1] -PassThru{whatIf}; 'went on' }} catch {{ $_ }}", With(Token()), existing, typo);
+
+            var record = Assert.IsType<ErrorRecord>(Assert.Single(result.Objects));
+            Assert.Equal("EnvFolderNotFound,OneFlexTokens.Commands.SaveOneFlexEnvCommand", record.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.ObjectNotFound, record.CategoryInfo.Category);
+            Assert.Equal(typo, record.TargetObject);
+            Assert.Equal(
+                $"The folder '{Path.Combine(bot, "confg")}' of '{typo}' does not exist (the nearest folder that does is '{bot}'), so nothing was saved, to this file or any other. Check the path for a typo, or add -Force to create the folder.",
+                record.Exception.Message);
+            Assert.DoesNotContain("What if", result.HostText);
+            Assert.Equal(Existing, File.ReadAllText(existing));
+            Assert.False(Directory.Exists(Path.GetDirectoryName(typo)));
+        }
+
+        var forced = session.InvokeWith("$token | Save-OneFlexEnv -Path $args[0], $args[1] -PassThru -Force", With(Token()), existing, typo);
+
+        Assert.Empty(forced.AllErrors);
+        Assert.Equal(new[] { existing, typo }, forced.OutputOf<EnvSaveResult>().Select(r => r.Path));
+        Assert.Equal(new EnvTokens(Access, Refresh), EnvFileReader.ReadTokens(typo));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(typo)!));
+        }
+    }
+
+    [Fact]
+    public void Each_missing_folder_is_named_and_the_last_ends_the_pipeline_before_the_next_command()
+    {
+        var root = TempEnv.Folder();
+        var first = Path.Combine(root, "a", "b", ".env");
+        var second = Path.Combine(root, "c", ".env");
+        using var session = new PowerShellSession();
+
+        var result = session.InvokeWith("try { $token | Save-OneFlexEnv -Path $args[0], $args[1] -PassThru | ForEach-Object { 'next command ran' } } catch { $_ }", With(Token()), first, second);
+
+        var written = Assert.Single(result.Errors);
+        Assert.Equal(ErrorIds.EnvFolderNotFound, ModuleErrors.IdOf(written));
+        Assert.Equal(first, written.TargetObject);
+        Assert.Contains($"the nearest folder that does is '{root}'", written.Exception.Message);
+        var terminating = Assert.IsType<ErrorRecord>(Assert.Single(result.Objects));
+        Assert.Equal(second, terminating.TargetObject);
+        Assert.Empty(Directory.GetFileSystemEntries(root));
     }
 
     [Fact]
@@ -217,7 +272,7 @@ public class SaveOneFlexEnvCommandTests
         var outside = Path.Combine(TempEnv.Folder(), ".env");
         using var session = new PowerShellSession();
 
-        var result = session.InvokeWith("$token | Save-OneFlexEnv -Path $args[0], $args[1]", With(Token()), inRepo, outside);
+        var result = session.InvokeWith("$token | Save-OneFlexEnv -Path $args[0], $args[1] -Force", With(Token()), inRepo, outside);
         var warning = Assert.Single(result.Warnings);
         Assert.Contains(inRepo, warning);
         Assert.Contains(".gitignore", warning);
@@ -245,7 +300,7 @@ public class SaveOneFlexEnvCommandTests
         var ignored = Path.Combine(repo, "ignored", ".env");
         using var session = new PowerShellSession();
 
-        var result = session.InvokeWith("$token | Save-OneFlexEnv -Path $args[0], $args[1]", With(Token()), exposed, ignored);
+        var result = session.InvokeWith("$token | Save-OneFlexEnv -Path $args[0], $args[1] -Force", With(Token()), exposed, ignored);
 
         Assert.Empty(result.AllErrors);
         var warning = Assert.Single(result.Warnings);

@@ -51,6 +51,7 @@ public sealed partial class PublicSurfaceTests
         "OneFlexTokens.Tokens.TokenValidity",
         // Named in PowerShell: the format file's script blocks and the scheduled script (Scripts/Update-OneFlexBot.ps1).
         "OneFlexTokens.Secrets.DisplayText",
+        "OneFlexTokens.Secrets.DurationText",
         "OneFlexTokens.Renewal.ScheduledCheck",
         "OneFlexTokens.Renewal.ScheduledRenewal",
     };

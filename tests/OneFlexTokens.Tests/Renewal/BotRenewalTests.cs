@@ -306,6 +306,40 @@ public sealed class BotRenewalTests : IAsyncLifetime
         SecretAssert.NotIn(LogText(), _webhook.Url.AbsolutePath);
     }
 
+    [Fact]
+    public async Task Without_a_webhook_where_to_give_one_is_said_once_in_the_renewals_own_parameters_until_one_is_given()
+    {
+        Directory.CreateDirectory(BotFolder);
+        var noWebhook = Options() with { WebhookUrl = null };
+        var marker = Path.Combine(StateFolder, "webhook-missing");
+
+        var (first, seenFirst) = await RunAsync(noWebhook);
+        var (second, seenSecond) = await RunAsync(noWebhook);
+
+        Assert.Equal((ErrorIds.EnvFileNotFound, ErrorIds.EnvFileNotFound), (first.ErrorId, second.ErrorId));
+        var warning = Assert.Single(seenFirst.Warnings);
+        Assert.StartsWith("Alert not sent (NotificationWebhookMissing): This renewal has no webhook", warning);
+        Assert.Contains($"Register-OneFlexRenewal -BotFolder '{BotFolder}' -WebhookUrl <url> saves it", warning);
+        Assert.Contains("NOTIFICATION_WEBHOOK_URL in " + ConfigEnv, warning);
+        Assert.Contains("pass -WebhookUrl to Invoke-OneFlexRenewal or Update-OneFlexBot.ps1", warning);
+        Assert.DoesNotContain("-EnvPath", warning);
+        Assert.Empty(seenSecond.Warnings);
+        Assert.True(File.Exists(marker));
+        Assert.Single(LogText().Split('\n'), line => line.Contains("WARN  Alert not sent (NotificationWebhookMissing): This renewal has no webhook"));
+        Assert.Contains("INFO  Alert not sent (NotificationWebhookMissing): This renewal still has no webhook", LogText());
+
+        // A run that finds a webhook alerts and forgets the warning, so a later run without one says it again.
+        var (third, seenThird) = await RunAsync(Options());
+        var (fourth, seenFourth) = await RunAsync(noWebhook with { MinimumValidity = TimeSpan.FromMinutes(-1) });
+
+        Assert.Equal(ErrorIds.EnvFileNotFound, third.ErrorId);
+        Assert.Single(_webhook.Received);
+        Assert.Empty(seenThird.Warnings);
+        Assert.Equal(ErrorIds.InvalidTimeout, fourth.ErrorId);
+        Assert.StartsWith("Alert not sent (NotificationWebhookMissing): This renewal has no webhook", Assert.Single(seenFourth.Warnings));
+        Assert.True(File.Exists(marker));
+    }
+
     [SkippableFact]
     public async Task Tokens_saved_without_a_restart_are_restarted_by_the_next_run_even_when_nothing_is_due()
     {

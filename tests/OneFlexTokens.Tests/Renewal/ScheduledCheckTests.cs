@@ -117,7 +117,7 @@ public sealed class ScheduledCheckTests : IDisposable
         Assert.False(unregistered.RunsNotStarting);
         if (notStarting)
         {
-            Assert.StartsWith("No run has been logged since the renewal was registered, more than 20 minutes (two intervals) ago", status.RunsProblem);
+            Assert.StartsWith("No run has been logged since the renewal was registered, more than 20 min (two intervals) ago", status.RunsProblem);
         }
     }
 }

@@ -164,7 +164,7 @@ public sealed class GetOneFlexTokenBrowserTests
         var result = session.Invoke("Get-OneFlexToken -BaseUrl $args[0] -ProfilePath $args[1] -Timeout 3 -Verbose", scope.AppUrl, scope.ProfilePath);
 
         var error = SingleError(result, ErrorIds.SignInTimeout);
-        Assert.Contains("3 seconds", error.Exception.Message);
+        Assert.Contains("within 3 s.", error.Exception.Message);
         Assert.True(scope.Simulator.SignInFormsShown == 1, $"forms shown: {scope.Simulator.SignInFormsShown}");
         Assert.Contains(result.Progress, p => p.SecondsRemaining is > 0 and <= 3);
         Assert.Empty(scope.BrowserProcesses());

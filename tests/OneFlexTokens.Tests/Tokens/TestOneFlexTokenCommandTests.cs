@@ -163,7 +163,7 @@ public class TestOneFlexTokenCommandTests : IDisposable
         var error = Assert.Single(result.AllErrors);
         Assert.StartsWith("InvalidTimeout,", error.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
-        Assert.StartsWith("-MinimumValidity is -90 s; it must be from 0", error.Exception.Message);
+        Assert.StartsWith("-MinimumValidity is -1 min 30 s; it must be from 0", error.Exception.Message);
         Assert.Empty(result.Output);
         Assert.StartsWith("InvalidTimeout,", Assert.Single(tooLong.AllErrors).FullyQualifiedErrorId);
         Assert.Empty(tooLong.Output);

@@ -140,12 +140,12 @@ public class TokenCheckTests
 
     [Theory]
     [InlineData(-1.0, "-1 s")]
-    [InlineData(86401.0, "86401 s")]
+    [InlineData(86401.0, "1 d 1 s")]
     public void A_minimum_validity_out_of_range_is_InvalidTimeout(double seconds, string shown)
     {
         var refusal = Assert.Throws<OneFlexException>(() => TokenCheck.Decide(TestJwt.Create(Now.AddDays(2)), TimeSpan.FromSeconds(seconds), Now));
 
         Assert.Equal((ErrorIds.InvalidTimeout, ErrorCategory.InvalidArgument), (refusal.ErrorId, refusal.Category));
-        Assert.Equal($"-MinimumValidity is {shown}; it must be from 0 and at most 24 h. Give seconds (e.g. 90) or a TimeSpan (e.g. '00:05:00').", refusal.Message);
+        Assert.Equal($"-MinimumValidity is {shown}; it must be from 0 and at most 1 d. Give seconds (e.g. 90) or a TimeSpan (e.g. '00:05:00').", refusal.Message);
     }
 }
