@@ -15,6 +15,8 @@ public static class Children
         "import" => FirstCommand(importModule: true),
         "empty" => FirstCommand(importModule: false),
         "cron" => Cron(args[0], args.Length > 1 ? args[1] : null),
+        // pwsh itself (its console host), on this program's ReadyToRun copy of the engine: as pwsh ships in its packages.
+        "pwsh" => Microsoft.PowerShell.ConsoleShell.Start(null, null, args),
         _ => 2,
     };
 

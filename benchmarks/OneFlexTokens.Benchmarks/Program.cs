@@ -1,7 +1,7 @@
 using OneFlexTokens.Benchmarks;
 
 // One command runs every benchmark side by side with its baseline and prints the table (docs/benchmarks.md).
-// Child modes (--child import|empty|cron) are this program started again, so that a first import is measured in a fresh process.
+// Child modes (--child import|empty|cron|pwsh) are this program started again, so that a first import is measured in a fresh process.
 if (args.Length >= 2 && args[0] == "--child")
 {
     return Children.Run(args[1], args.Skip(2).ToArray());
