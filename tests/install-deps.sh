@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs with apt what the tests and the demo drive for real: Chromium, Xvfb, a Docker engine, busybox for the test image,
 # python3 with python-dotenv (the bot's own .env parser, for tests/OneFlexTokens.Tests/EnvFiles/DotenvDifferentialTests),
-# cron (the crontab program the scheduled-renewal tests register with), and Debian's docker-compose 1.29 (the real
+# cron (the crontab program the scheduled-renewal tests register with), zbar-tools (zbarimg, the QR decoder that reads back
+# the terminal QR code in tests/OneFlexTokens.Tests/RemoteSignIn/QrTextTests), and Debian's docker-compose 1.29 (the real
 # compose that creates the containers of tests/OneFlexTokens.Tests/Docker/DockerComposeProjectTests).
 # Does nothing when all are there; needs root (or sudo) and apt otherwise.
 set -uo pipefail
 
-packages=(chromium xvfb xauth docker.io docker-compose busybox-static python3 python3-dotenv cron)
+packages=(chromium xvfb xauth docker.io docker-compose busybox-static python3 python3-dotenv cron zbar-tools)
 missing=()
 for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -113,4 +113,9 @@ internal static class ErrorIds
     // A registration that proves itself (issue 16)
     public const string ScheduledCommandNotRunnable = "ScheduledCommandNotRunnable";
     public const string RenewalBotFolderNotReadable = "RenewalBotFolderNotReadable";
+
+    // The remote sign-in's public address (issue 19)
+    public const string InvalidPublicUrl = "InvalidPublicUrl";
+    public const string PublicUrlHasUserInfo = "PublicUrlHasUserInfo";
+    public const string InsecurePublicUrl = "InsecurePublicUrl";
 }

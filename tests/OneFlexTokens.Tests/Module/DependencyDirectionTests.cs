@@ -14,7 +14,7 @@ public sealed partial class DependencyDirectionTests
 {
     /// <summary>Lowest first: a folder may use the folders before it, none after it.</summary>
     private static readonly string[] Layers =
-        { "Secrets", "Errors", "Platform", "Http", "CmdletSupport", "Isolation", "EnvFiles", "Tokens", "Notifications", "Docker", "SignIn", "Renewal", "Scheduling", "Commands" };
+        { "Secrets", "Errors", "Platform", "Http", "CmdletSupport", "Isolation", "EnvFiles", "Tokens", "Notifications", "Docker", "SignIn", "RemoteSignIn", "Renewal", "Scheduling", "Commands" };
 
     private static string Source => Path.Combine(RepoPaths.Root, "src", "OneFlexTokens");
 
