@@ -40,14 +40,13 @@ internal static partial class ComposeFile
     {
         try
         {
-            var target = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
-            using var handle = PlatformFiles.OpenExisting(target, FileAccess.Read, FileShare.ReadWrite, out var facts);
-            if (facts.Kind != FileKind.Regular)
+            var content = PlatformFiles.ReadRegularFile(path, MaxBytes, out var kind);
+            if (kind != FileKind.Regular)
             {
                 throw Unreadable(path, Messages.ComposeFileNotRegular);
             }
 
-            var bytes = PlatformFiles.ReadAtMost(handle, facts.Size, MaxBytes) ?? throw Unreadable(path, Messages.ComposeFileTooLarge(ReplyLimits.Describe(MaxBytes)));
+            var bytes = content ?? throw Unreadable(path, Messages.ComposeFileTooLarge(ReplyLimits.Describe(MaxBytes)));
             return Encoding.UTF8.GetString(bytes.Span).TrimStart('\uFEFF');
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

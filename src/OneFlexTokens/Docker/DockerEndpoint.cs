@@ -146,14 +146,13 @@ internal static partial class DockerEndpointResolver
             }
 
             TrustedPath.Require(path, ErrorIds.DockerConfigUnreadable);
-            var target = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
-            using var handle = PlatformFiles.OpenExisting(target, FileAccess.Read, FileShare.ReadWrite, out var facts);
-            if (facts.Kind != FileKind.Regular)
+            var content = PlatformFiles.ReadRegularFile(path, MaxContextFileBytes, out var kind);
+            if (kind != FileKind.Regular)
             {
                 throw Unreadable(path, Messages.DockerConfigNotRegular);
             }
 
-            var bytes = PlatformFiles.ReadAtMost(handle, facts.Size, MaxContextFileBytes) ?? throw Unreadable(path, Messages.DockerConfigTooLarge(ReplyLimits.Describe(MaxContextFileBytes)));
+            var bytes = content ?? throw Unreadable(path, Messages.DockerConfigTooLarge(ReplyLimits.Describe(MaxContextFileBytes)));
             using var document = JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = 32 });
             return document.RootElement.Clone();
         }

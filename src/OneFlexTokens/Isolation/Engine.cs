@@ -31,10 +31,6 @@ internal static class Engine
         Entry.Value.Get(typeof(T)) as T
         ?? throw new OneFlexException(ErrorIds.DependencyConflict, ErrorCategory.ResourceUnavailable, Messages.EngineContractMissing(typeof(T).Name, AssemblyName), AssemblyName);
 
-    /// <summary>The context the engine runs in: a private one in an installed module; the default one in a development build.</summary>
-    public static System.Runtime.Loader.AssemblyLoadContext? LoadContext =>
-        System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(Entry.Value.GetType().Assembly);
-
     /// <summary>Loads the engine of the module in <paramref name="moduleFolder"/> (the folder of OneFlexTokens.dll).</summary>
     internal static IEngineEntry Load(string moduleFolder)
     {

@@ -193,6 +193,19 @@ internal static class PlatformFiles
     }
 
     /// <summary>
+    /// The content of the file at <paramref name="path"/>, its links followed, opened so that a FIFO or device never blocks:
+    /// <paramref name="kind"/> says what it is, and the content comes back only for a regular file of at most
+    /// <paramref name="maxBytes"/> (null for another kind, or a larger file).
+    /// </summary>
+    public static ReadOnlyMemory<byte>? ReadRegularFile(string path, int maxBytes, out FileKind kind)
+    {
+        var target = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
+        using var handle = OpenExisting(target, FileAccess.Read, FileShare.ReadWrite, out var facts);
+        kind = facts.Kind;
+        return kind == FileKind.Regular ? ReadAtMost(handle, facts.Size, maxBytes) : null;
+    }
+
+    /// <summary>
     /// The content of an open file, or null when it holds more than <paramref name="maxBytes"/>: memory stays within
     /// the cap whatever the file is, even one that grows while it is read or whose size the OS does not know.
     /// </summary>
