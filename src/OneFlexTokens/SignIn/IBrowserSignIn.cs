@@ -3,7 +3,11 @@ using OneFlexTokens.Tokens;
 
 namespace OneFlexTokens.SignIn;
 
-internal sealed record SignInRequest(OneFlexBaseUrl BaseUrl, BrowserChoice Browser, string ProfilePath, bool Headless, TimeSpan Timeout);
+internal sealed record SignInRequest(OneFlexBaseUrl BaseUrl, BrowserChoice Browser, string ProfilePath, bool Headless, TimeSpan Timeout)
+{
+    /// <summary>A remote sign-in: the browser runs headless, a human signs in through this viewer (no form guard).</summary>
+    public IRemoteViewer? Remote { get; init; }
+}
 
 internal sealed record SignInTokens(string AccessToken, string RefreshToken);
 
