@@ -606,6 +606,7 @@ public sealed class OneFlexSimulator : IAsyncDisposable
             return;
         }
 
+        // A concurrent submit of the same page may have begun the MFA step first: either way that is the next page.
         _humanSignIns.BeginMfa(flow);
         SeeOther(context, "/login/mfa?flow=" + flow.Id);
     }
