@@ -22,7 +22,9 @@ namespace OneFlex.Simulator;
 /// <c>access_token</c> and <c>refresh_token</c> cookies), <c>POST /api/auth/token</c>, <c>POST /api/gql</c>.
 /// SSO origin: <c>GET /authorize</c> (silent sign-in while the <c>sso_session</c> cookie's session lives,
 /// else redirect to the form), <c>GET /login</c> (the form: ids <c>email</c>, <c>password</c>,
-/// <c>stay-signed-in</c>, <c>sign-in</c>), <c>POST /login</c>.
+/// <c>stay-signed-in</c>, <c>sign-in</c>), <c>POST /login</c>; with <see cref="SimulatorOptions.HumanSignIn"/> three pages
+/// instead (<c>/login</c>, <c>/login/password</c>, <c>/login/mfa</c>, and <c>/login/finish</c> after a pop-up); the control
+/// endpoints <c>GET /__control/mfa-code</c> and <c>POST /__control/end-sso-sessions</c> (loopback clients only).
 /// </remarks>
 public sealed class OneFlexSimulator : IAsyncDisposable
 {
@@ -42,6 +44,7 @@ public sealed class OneFlexSimulator : IAsyncDisposable
     private readonly AccessTokens _tokens = new();
     private readonly AccessTokens _decoyTokens = new();
     private readonly SessionStore _store = new();
+    private readonly HumanSignIns _humanSignIns = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Action<string>? _requestLog;
     private readonly Lock _issuedLock = new();
@@ -120,11 +123,14 @@ public sealed class OneFlexSimulator : IAsyncDisposable
     /// <summary>Ends every SSO session, as if they had expired: refresh grants and silent sign-ins fail from now on.</summary>
     public void EndAllSsoSessions() => _store.EndAllSessions();
 
+    /// <summary>The 6-digit code of the newest human sign-in waiting at its MFA step, else null (<see cref="SimulatorOptions.HumanSignIn"/>); also served by <c>GET /__control/mfa-code</c>.</summary>
+    public string? CurrentMfaCode => _humanSignIns.PendingMfaCode(DateTimeOffset.UtcNow);
+
     /// <summary>Raised (on a server thread) just before a response that sets the access_token and refresh_token cookies is sent.</summary>
     /// <remarks>Exceptions thrown by handlers are swallowed so that the response still goes out.</remarks>
     public event Action<DateTimeOffset>? TokenCookiesIssued;
 
-    /// <summary>Raised (on a server thread) just before the sign-in form is sent, so tests can wait on it instead of polling <see cref="SignInFormsShown"/>.</summary>
+    /// <summary>Raised (on a server thread) just before the sign-in form (with <see cref="SimulatorOptions.HumanSignIn"/>: the username page) is sent, so tests can wait on it instead of polling <see cref="SignInFormsShown"/>.</summary>
     /// <remarks>Exceptions thrown by handlers are swallowed so that the response still goes out.</remarks>
     public event Action? SignInFormShown;
 
@@ -431,6 +437,19 @@ public sealed class OneFlexSimulator : IAsyncDisposable
     {
         app.Use(async (context, next) =>
         {
+            // Control endpoints serve tests and demos: no faults or delays, and nobody but this machine.
+            if (context.Request.Path.StartsWithSegments(ControlPath))
+            {
+                if (context.Connection.RemoteIpAddress is not { } remote || !IPAddress.IsLoopback(remote))
+                {
+                    await WriteJson(context, StatusCodes.Status403Forbidden, w => WriteError(w, "forbidden", "Control endpoints answer loopback clients only."));
+                    return;
+                }
+
+                await next(context);
+                return;
+            }
+
             if (!await PageDelay(context))
             {
                 return;
@@ -463,6 +482,18 @@ public sealed class OneFlexSimulator : IAsyncDisposable
                 : BadClient(context);
         });
         app.MapPost("/login", SubmitSignIn);
+        app.MapGet("/login/password", ShowHumanPassword);
+        app.MapPost("/login/password", SubmitHumanPassword);
+        app.MapGet("/login/mfa", ShowHumanMfa);
+        app.MapPost("/login/mfa", SubmitHumanMfa);
+        app.MapPost("/login/finish", FinishHumanSignInAfterPopup);
+        app.MapGet(ControlPath + "/mfa-code", MfaCodeEndpoint);
+        app.MapPost(ControlPath + "/end-sso-sessions", context =>
+        {
+            EndAllSsoSessions();
+            context.Response.StatusCode = StatusCodes.Status204NoContent;
+            return Task.CompletedTask;
+        });
     }
 
     private Task Authorize(HttpContext context)
@@ -503,21 +534,208 @@ public sealed class OneFlexSimulator : IAsyncDisposable
             return;
         }
 
+        if (_options.HumanSignIn)
+        {
+            await SubmitHumanUsername(context, form["username"].ToString().Trim(), redirectUri, state);
+            return;
+        }
+
         var now = DateTimeOffset.UtcNow;
         var email = form["email"].ToString().Trim();
         var staySignedIn = form["stay_signed_in"].Count > 0;
         var session = _store.OpenSession(email.Length > 0 ? email : _options.UserEmail, _options.SsoSessionLifetime, staySignedIn, now);
+        CompleteSignIn(context, session, state, now);
+    }
+
+    /// <summary>Sets the SSO session cookie (persistent when the session is) and sends the browser to the app with a code.</summary>
+    private void CompleteSignIn(HttpContext context, SsoSession session, string state, DateTimeOffset now)
+    {
         context.Response.Cookies.Append(SsoSessionCookieName, session.Id, new CookieOptions
         {
             Path = "/",
             HttpOnly = true,
             SameSite = SameSiteMode.Lax,
-            Expires = staySignedIn ? session.ExpiresAt : null,
+            Expires = session.Persistent ? session.ExpiresAt : null,
         });
         Interlocked.Increment(ref _signInsCompleted);
         RedirectWithCode(context, session, state, now);
     }
 
+    // ---- SSO origin: the human sign-in (SimulatorOptions.HumanSignIn) ----
+
+    private const string ControlPath = "/__control";
+
+    private Task SubmitHumanUsername(HttpContext context, string username, string redirectUri, string state)
+    {
+        if (!string.Equals(username, _options.UserEmail, StringComparison.OrdinalIgnoreCase))
+        {
+            return ShowSignInForm(context, redirectUri, state, "We don't know this account. Enter the email address you sign in to OneFlex with.");
+        }
+
+        var flow = _humanSignIns.Start(redirectUri, state, DateTimeOffset.UtcNow);
+        SeeOther(context, StepPath(flow));
+        return Task.CompletedTask;
+    }
+
+    private Task ShowHumanPassword(HttpContext context)
+    {
+        var flow = _humanSignIns.Find(context.Request.Query["flow"], DateTimeOffset.UtcNow);
+        return flow switch
+        {
+            null => SignInExpired(context),
+            { Step: HumanStep.Password } => WriteHtml(context, StatusCodes.Status200OK, Pages.HumanPassword(flow.Id, _options.UserEmail, notice: null)),
+            _ => ToCurrentStep(context, flow),
+        };
+    }
+
+    private async Task SubmitHumanPassword(HttpContext context)
+    {
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var flow = _humanSignIns.Find(form["flow"], DateTimeOffset.UtcNow);
+        if (flow is not { Step: HumanStep.Password })
+        {
+            await (flow is null ? SignInExpired(context) : ToCurrentStep(context, flow));
+            return;
+        }
+
+        var password = form["password"].ToString();
+        var accepted = _options.Password is { } expected ? string.Equals(password, expected, StringComparison.Ordinal) : password.Length > 0;
+        if (!accepted)
+        {
+            await WriteHtml(context, StatusCodes.Status200OK, Pages.HumanPassword(flow.Id, _options.UserEmail, "That password is not right. Try again."));
+            return;
+        }
+
+        // A concurrent submit of the same page may have begun the MFA step first: either way that is the next page.
+        _humanSignIns.BeginMfa(flow);
+        SeeOther(context, "/login/mfa?flow=" + flow.Id);
+    }
+
+    private Task ShowHumanMfa(HttpContext context)
+    {
+        var flow = _humanSignIns.Find(context.Request.Query["flow"], DateTimeOffset.UtcNow);
+        var inPopup = context.Request.Query["window"] == "popup";
+        return flow switch
+        {
+            null => SignInExpired(context),
+            { Step: HumanStep.Mfa } when _options.HumanSignInPopup && !inPopup => WriteHtml(context, StatusCodes.Status200OK, Pages.HumanMfaOpener(flow.Id, finishNow: false)),
+            { Step: HumanStep.Mfa } => WriteHtml(context, StatusCodes.Status200OK, Pages.HumanMfa(flow.Id, inPopup, _options.HumanSignInConfirm, notice: null)),
+            { Step: HumanStep.Verified } when inPopup => WriteHtml(context, StatusCodes.Status200OK, Pages.HumanMfaVerifiedInPopup(flow.Id)),
+
+            // Verified in the pop-up but the opener reloaded (or missed the message): it finishes at once.
+            { Step: HumanStep.Verified } => WriteHtml(context, StatusCodes.Status200OK, Pages.HumanMfaOpener(flow.Id, finishNow: true)),
+            _ => ToCurrentStep(context, flow),
+        };
+    }
+
+    private async Task SubmitHumanMfa(HttpContext context)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var flow = _humanSignIns.Find(form["flow"], now);
+        if (flow is not { Step: HumanStep.Mfa })
+        {
+            await (flow is null ? SignInExpired(context) : ToCurrentStep(context, flow));
+            return;
+        }
+
+        var inPopup = form["window"] == "popup";
+        string? notice = null;
+        if (!string.Equals(form["code"].ToString().Trim(), flow.MfaCode, StringComparison.Ordinal))
+        {
+            notice = "That code is not right. Enter the 6-digit code your authenticator shows.";
+        }
+        else if (_options.HumanSignInConfirm && form["stay_signed_in"] != "yes")
+        {
+            notice = "Choose OK when asked to stay signed in on this device, then verify again.";
+        }
+
+        if (notice is not null)
+        {
+            await WriteHtml(context, StatusCodes.Status200OK, Pages.HumanMfa(flow.Id, inPopup, _options.HumanSignInConfirm, notice));
+            return;
+        }
+
+        if (inPopup)
+        {
+            // The opener finishes (POST /login/finish), so the SSO cookie and the redirect land in the main window.
+            await (_humanSignIns.MarkVerified(flow)
+                ? WriteHtml(context, StatusCodes.Status200OK, Pages.HumanMfaVerifiedInPopup(flow.Id))
+                : SignInExpired(context));
+            return;
+        }
+
+        await FinishHumanSignIn(context, flow, now);
+    }
+
+    private async Task FinishHumanSignInAfterPopup(HttpContext context)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var flow = _humanSignIns.Find(form["flow"], now);
+        if (flow is not { Step: HumanStep.Verified })
+        {
+            await (flow is null ? SignInExpired(context) : ToCurrentStep(context, flow));
+            return;
+        }
+
+        await FinishHumanSignIn(context, flow, now);
+    }
+
+    private Task FinishHumanSignIn(HttpContext context, HumanSignIn flow, DateTimeOffset now)
+    {
+        // Finish removes the flow first, so a second submit of the same page cannot open a second session.
+        if (!_humanSignIns.Finish(flow))
+        {
+            return SignInExpired(context);
+        }
+
+        var session = _store.OpenSession(_options.UserEmail, _options.SsoSessionLifetime, persistent: true, now);
+        CompleteSignIn(context, session, flow.State, now);
+        return Task.CompletedTask;
+    }
+
+    private Task MfaCodeEndpoint(HttpContext context)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        var code = CurrentMfaCode;
+        return code is null
+            ? WriteJson(context, StatusCodes.Status404NotFound, w =>
+            {
+                w.WriteStartObject();
+                w.WriteEndObject();
+            })
+            : WriteJson(context, StatusCodes.Status200OK, w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("code", code);
+                w.WriteEndObject();
+            });
+    }
+
+    private static string StepPath(HumanSignIn flow) => flow.Step switch
+    {
+        HumanStep.Password => "/login/password?flow=" + flow.Id,
+        _ => "/login/mfa?flow=" + flow.Id,
+    };
+
+    /// <summary>A page or post of another step than the sign-in is at (back button, a second tab): show the step it is at.</summary>
+    private Task ToCurrentStep(HttpContext context, HumanSignIn flow)
+    {
+        SeeOther(context, StepPath(flow));
+        return Task.CompletedTask;
+    }
+
+    private void SeeOther(HttpContext context, string path)
+    {
+        context.Response.StatusCode = StatusCodes.Status303SeeOther;
+        context.Response.Headers.Location = _ssoOrigin + path;
+    }
+
+    private static Task SignInExpired(HttpContext context) =>
+        WriteHtml(context, StatusCodes.Status400BadRequest, Pages.Error("Sign-in expired", "This sign-in is unknown, finished or expired. Open the app again to start over."));
+
+    /// <summary>The one-page form, or with <see cref="SimulatorOptions.HumanSignIn"/> the username page (its first step).</summary>
     private Task ShowSignInForm(HttpContext context, string redirectUri, string state, string? notice)
     {
         Interlocked.Increment(ref _signInFormsShown);
@@ -530,7 +748,9 @@ public sealed class OneFlexSimulator : IAsyncDisposable
             // As for TokenCookiesIssued: a failing test handler must not break the page.
         }
 
-        return WriteHtml(context, StatusCodes.Status200OK, Pages.SignIn(ClientId, redirectUri, state, notice, _options));
+        return WriteHtml(context, StatusCodes.Status200OK, _options.HumanSignIn
+            ? Pages.HumanUsername(ClientId, redirectUri, state, notice)
+            : Pages.SignIn(ClientId, redirectUri, state, notice, _options));
     }
 
     private void RedirectWithCode(HttpContext context, SsoSession session, string state, DateTimeOffset now)

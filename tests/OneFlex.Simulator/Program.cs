@@ -17,6 +17,15 @@ public static class Program
           --app-port N / --sso-port N         fixed ports (default: chosen by the OS)
           --log-requests                      one line per request on stdout
           --api-fails                         the app API (/api/...) answers 500 to everything
+          --human-sign-in                     three pages for a person instead of the form: username,
+                                              password (any non-empty), 6-digit MFA code (read it with
+                                              GET {sso}/__control/mfa-code); no auto sign-in
+          --human-sign-in-popup               the MFA code is entered in a pop-up window (implies --human-sign-in)
+          --human-sign-in-confirm             verifying asks confirm("Stay signed in on this device?")
+                                              (implies --human-sign-in)
+        Control endpoints on the SSO origin (loopback clients only):
+          GET  /__control/mfa-code            {"code":"123456"}, or 404 {} when no MFA step is pending
+          POST /__control/end-sso-sessions    ends every SSO session (204)
         """;
 
     public static async Task<int> Main(string[] args)
@@ -40,6 +49,9 @@ public static class Program
                     case "--sso-port": ssoPort = Number(args, ref i); break;
                     case "--log-requests": logRequests = true; break;
                     case "--api-fails": options.ApiFails = true; break;
+                    case "--human-sign-in": options.HumanSignIn = true; break;
+                    case "--human-sign-in-popup": options.HumanSignIn = options.HumanSignInPopup = true; break;
+                    case "--human-sign-in-confirm": options.HumanSignIn = options.HumanSignInConfirm = true; break;
                     case "-h" or "--help": Console.WriteLine(Usage); return 0;
                     default: throw new ArgumentException($"Unknown option {args[i]}.");
                 }

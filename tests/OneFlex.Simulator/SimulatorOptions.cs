@@ -27,6 +27,22 @@ public sealed class SimulatorOptions
     /// <inheritdoc cref="UserFirstName"/>
     public string UserLastName { get; set; } = "Doe";
 
+    /// <summary>
+    /// The sign-in is three pages a person fills in (username, password, 6-digit MFA code) instead of the one-page form;
+    /// <see cref="AutoSignIn"/> does not apply. The code is read from <see cref="OneFlexSimulator.CurrentMfaCode"/> or
+    /// <c>GET /__control/mfa-code</c> on the SSO origin.
+    /// </summary>
+    public bool HumanSignIn { get; set; }
+
+    /// <summary>With <see cref="HumanSignIn"/>: the password the password page accepts, compared exactly; null accepts any non-empty one.</summary>
+    public string? Password { get; set; }
+
+    /// <summary>With <see cref="HumanSignIn"/>: the code is entered in a pop-up window (<c>#open-mfa</c>), which hands back to its opener and closes.</summary>
+    public bool HumanSignInPopup { get; set; }
+
+    /// <summary>With <see cref="HumanSignIn"/>: verifying the code asks <c>confirm("Stay signed in on this device?")</c>; declining shows the code page again.</summary>
+    public bool HumanSignInConfirm { get; set; }
+
     // Faults.
 
     /// <summary>Delay added before every page (HTML) response of both origins, and before their redirects (every non-API request).</summary>

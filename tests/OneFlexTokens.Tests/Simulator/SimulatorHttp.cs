@@ -59,6 +59,16 @@ internal sealed class TwoOriginBrowser : IDisposable
         return FollowAsync(new HttpRequestMessage(HttpMethod.Post, new Uri(formPage.Url, "/login")) { Content = new FormUrlEncodedContent(fields) });
     }
 
+    /// <summary>
+    /// Posts a form of <paramref name="page"/> to <paramref name="action"/> as the page would: its hidden fields named in
+    /// <paramref name="hidden"/> plus the <paramref name="typed"/> ones, UTF-8 encoded.
+    /// </summary>
+    public Task<Hop> PostFormAsync(Hop page, string action, string[] hidden, params KeyValuePair<string, string>[] typed)
+    {
+        var fields = hidden.Select(name => new KeyValuePair<string, string>(name, HiddenField(page.Body, name))).Concat(typed);
+        return FollowAsync(new HttpRequestMessage(HttpMethod.Post, new Uri(page.Url, action)) { Content = new FormUrlEncodedContent(fields) });
+    }
+
     private async Task<Hop> FollowAsync(HttpRequestMessage request)
     {
         for (var hops = 0; hops < 10; hops++)

@@ -48,6 +48,38 @@ public sealed partial class SimulatorStandaloneTests
     }
 
     [SkippableFact]
+    public async Task Standalone_human_sign_in_serves_the_username_page_and_its_control_endpoints_answer_another_process()
+    {
+        Requirements.RequireUnix();
+        using var process = Start("--human-sign-in-popup");
+        try
+        {
+            using var timeout = new CancellationTokenSource(Bound);
+            var appUrl = new Uri(AppLine().Match(await process.StandardOutput.ReadLineAsync(timeout.Token) ?? "").Groups[1].Value);
+            var ssoUrl = new Uri(SsoLine().Match(await process.StandardOutput.ReadLineAsync(timeout.Token) ?? "").Groups[1].Value);
+
+            using var browser = new TwoOriginBrowser(appUrl, ssoUrl);
+            var usernamePage = await browser.NavigateAsync(appUrl);
+            Assert.Contains("id=\"username\"", usernamePage.Body);
+            using var control = SimulatorApi.NewClient();
+            using var noCode = await control.GetAsync(new Uri(ssoUrl, "/__control/mfa-code"), timeout.Token);
+            Assert.Equal(HttpStatusCode.NotFound, noCode.StatusCode);
+            using var ended = await control.PostAsync(new Uri(ssoUrl, "/__control/end-sso-sessions"), content: null, timeout.Token);
+            Assert.Equal(HttpStatusCode.NoContent, ended.StatusCode);
+
+            Assert.Equal(0, Kill(process.Id, Sigterm));
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+        }
+    }
+
+    [SkippableFact]
     public async Task Standalone_refuses_an_unknown_option_with_usage_and_exit_code_2()
     {
         Requirements.RequireUnix();
