@@ -174,11 +174,8 @@ internal sealed class BotRenewal
     /// and on success save, restart and return a Renewed result (the alert after this hook then says it works again).
     /// Today it returns <paramref name="needsSignIn"/> unchanged, and the usual sign-in alert follows.
     /// </summary>
-    private static Task<RenewalResult> SignInFromPhoneAsync(Run run, RenewalResult needsSignIn, RemoteSignInSettings remote, CancellationToken cancellationToken)
-    {
-        _ = (run, remote, cancellationToken);
-        return Task.FromResult(needsSignIn);
-    }
+    private static Task<RenewalResult> SignInFromPhoneAsync(Run run, RenewalResult needsSignIn, RemoteSignInSettings remote, CancellationToken cancellationToken) =>
+        Task.FromResult(needsSignIn);
 
     private static OneFlexException Unexpected(RenewalOptions options, Exception unexpected) =>
         new(ErrorIds.RenewalUnexpectedFailure, ErrorCategory.NotSpecified, Messages.RenewalUnexpectedFailure(SecretScrubber.Scrub(unexpected.Message)), options.BotFolder, unexpected);
