@@ -127,6 +127,43 @@ $http = [OneFlexTokens.Commands.GetOneFlexTokenCommand].Assembly.GetType('OneFle
         "$result" | Should -BeLike '*Sign in again, in pwsh on this machine: Import-Module *'
     }
 
+    It 'with -RemoteSignIn ends SignInWaiting (exit 2) at once while a sign-in from a phone waits, shown by Get-OneFlexRenewal, and refuses a listener parameter without it' {
+        $bot = New-TestBot 'a phone signs in' -Left '-01:00:00'
+        $state = New-Item -ItemType Directory -Path (Join-Path $bot '.oneflextokens')
+        if (-not $IsWindows) { $state.UnixFileMode = [IO.UnixFileMode] 'UserRead, UserWrite, UserExecute' }
+        # Held as the waiting run holds it (an exclusive lock), with the file it writes beside it.
+        $held = [IO.File]::Open((Join-Path $state 'sign-in.lock'), 'OpenOrCreate', 'ReadWrite', 'None')
+        try {
+            $waiting = Join-Path $state 'sign-in-waiting.json'
+            [IO.File]::WriteAllText($waiting, '{"started":"2026-12-08T02:00:00.0000000+00:00","linkExpiresAt":"2026-12-08T14:00:00.0000000+00:00","listening":"0.0.0.0:8765","publicUrl":"https://nas.example.ts.net/","pid":4242}')
+            if (-not $IsWindows) { (Get-Item -LiteralPath $waiting).UnixFileMode = [IO.UnixFileMode] 'UserRead, UserWrite' }
+
+            $result = Invoke-OneFlexRenewal -BotFolder $bot -RemoteSignIn -BaseUrl $Simulator.AppUrl -NoBrowser -ErrorVariable failures -ErrorAction SilentlyContinue
+
+            $result.Outcome | Should -Be 'SignInWaiting'
+            $result.ExitCode | Should -Be 2
+            $result.ErrorId | Should -BeNullOrEmpty
+            $failures | Should -HaveCount 0
+            "$result" | Should -BeLike 'SignInWaiting (exit 2): A sign-in from a phone is waiting (listening on 0.0.0.0:8765, link valid until 2026-12-08 14:00:00Z)*'
+            (Get-Content -LiteralPath $result.LogPath) -match ' RESULT SignInWaiting exit=2 error=- A sign-in from a phone is waiting ' | Should -HaveCount 1
+
+            $status = Get-OneFlexRenewal -BotFolder $bot
+            $status.SignInWaitingUntil | Should -Be ([datetimeoffset] '2026-12-08T14:00:00Z')
+            $status.SignInListening | Should -Be '0.0.0.0:8765'
+            $status.SignInRequired | Should -BeTrue
+            ($status | Out-String -Width 300) | Should -Match '(?m)^SignInWaiting\s+: a sign-in from a phone, listening on 0\.0\.0\.0:8765; its link works until '
+        }
+        finally {
+            $held.Dispose()
+        }
+
+        # The waiting process is gone: its file counts for nothing.
+        (Get-OneFlexRenewal -BotFolder $bot).SignInWaitingUntil | Should -BeNullOrEmpty
+        $refused = Invoke-OneFlexRenewal -BotFolder $bot -LinkLifetime 600 -ErrorVariable failures -ErrorAction SilentlyContinue
+        $refused.ErrorId | Should -Be 'RemoteSignInParameterWithoutSwitch'
+        $failures[0].FullyQualifiedErrorId | Should -Be 'RemoteSignInParameterWithoutSwitch,OneFlexTokens.Commands.InvokeOneFlexRenewalCommand'
+    }
+
     It 'takes -LockTimeout in seconds (alias -LockTimeoutSeconds) and ends RenewalLockTimeout while another run holds the lock' {
         $bot = New-TestBot 'locked' -Left '01:00:00'
         $state = Join-Path $bot '.oneflextokens'

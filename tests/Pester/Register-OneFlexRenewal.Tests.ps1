@@ -378,6 +378,38 @@ Describe 'Register-OneFlexRenewal in a real crontab' -Tag Cron {
         [IO.File]::ReadAllText($earlier) | Should -BeExactly "https://discord.com/api/webhooks/4242/earlier`n"
     }
 
+    It 'refuses a listener parameter without -RemoteSignIn and a -PublicUrl with user info, with -WhatIf too, without showing it or writing anything' {
+        Assert-RealPart $Missing
+        Import-OneFlexTokensForTest
+        $bot = (New-Item -ItemType Directory -Path (Join-Path $Work 'remote sign-in')).FullName
+        foreach ($whatIf in $true, $false) {
+            $without = Invoke-Captured {
+                param($Bot, $WhatIf)
+                Register-OneFlexRenewal -BotFolder $Bot -PublicUrl 'https://nas.example.ts.net/' -NoBrowser -WhatIf:$WhatIf
+            } @{ Bot = $bot; WhatIf = $whatIf }
+            $without.Errors | Should -HaveCount 1
+            $without.Errors[0].FullyQualifiedErrorId | Should -BeLike 'RemoteSignInParameterWithoutSwitch,*'
+            $without.Errors[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $without.Errors[0].Exception.Message | Should -BeLike '-PublicUrl sets up the sign-in from a phone, which only -RemoteSignIn starts*'
+
+            $userInfo = Invoke-Captured {
+                param($Bot, $WhatIf)
+                Register-OneFlexRenewal -BotFolder $Bot -RemoteSignIn -PublicUrl 'https://zoe:hunter2-secret@nas.example.ts.net/' -NoBrowser -WhatIf:$WhatIf
+            } @{ Bot = $bot; WhatIf = $whatIf }
+            $userInfo.Errors | Should -HaveCount 1
+            $userInfo.Errors[0].FullyQualifiedErrorId | Should -BeLike 'PublicUrlHasUserInfo,*'
+            $userInfo.Errors[0].CategoryInfo.Category | Should -Be 'SecurityError'
+            $userInfo.Text | Should -Not -Match 'hunter2-secret'
+            Test-Path -LiteralPath (Join-Path $bot '.oneflextokens') | Should -BeFalse
+        }
+
+        $accepted = Invoke-Captured {
+            param($Bot)
+            Register-OneFlexRenewal -BotFolder $Bot -RemoteSignIn -ListenAddress '0.0.0.0:8443' -PublicUrl 'https://nas.example.ts.net/' -LinkLifetime 7200 -AllowHttp -NoBrowser -WhatIf
+        } @{ Bot = $bot }
+        $accepted.Errors | Should -HaveCount 0
+    }
+
     It 'refuses with ScheduledCommandNotRunnable, and writes nothing, when the line could not run as the account' {
         Assert-RealPart $Missing
         Set-UserCrontab ($OtherLines -replace "`n$", '')

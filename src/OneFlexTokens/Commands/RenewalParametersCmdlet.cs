@@ -63,4 +63,26 @@ public abstract class RenewalParametersCmdlet : OneFlexCmdlet
     [Alias("LockTimeoutSeconds")]
     [TimeoutTransformation]
     public TimeSpan LockTimeout { get; set; }
+
+    [Parameter]
+    public SwitchParameter RemoteSignIn { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ListenAddress { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? PublicUrl { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? CertificatePath { get; set; }
+
+    [Parameter]
+    [TimeoutTransformation]
+    public TimeSpan LinkLifetime { get; set; }
+
+    [Parameter]
+    public SwitchParameter AllowHttp { get; set; }
 }

@@ -118,4 +118,5 @@ internal static class ErrorIds
     public const string InvalidPublicUrl = "InvalidPublicUrl";
     public const string PublicUrlHasUserInfo = "PublicUrlHasUserInfo";
     public const string InsecurePublicUrl = "InsecurePublicUrl";
+    public const string RemoteSignInParameterWithoutSwitch = "RemoteSignInParameterWithoutSwitch";
 }

@@ -34,4 +34,7 @@ internal static partial class Messages
         404 or 401 or 403 => $"The webhook {masked} refused the message (HTTP {status}): the webhook was deleted or the URL is wrong. Create a new webhook and update -WebhookUrl or NOTIFICATION_WEBHOOK_URL.",
         _ => $"The webhook {masked} refused the message (HTTP {status}). Check that -Format matches the service (Discord or Slack) and that the title and message are not empty.",
     };
+
+    public static string AlertSignInLink(string shownUrl, DateTimeOffset validUntil) =>
+        $"Sign in again from your phone: {shownUrl} (valid until {validUntil:u})";
 }

@@ -12,12 +12,14 @@ internal sealed record WebhookMessage
     /// A command line the module built itself from the run's own paths and addresses (no secret ever), shown verbatim
     /// as a code block after the message: the scrubber would mask parts of it, such as a unix:// socket path.
     /// </param>
-    public WebhookMessage(NotificationLevel level, string title, string message, string? command = null)
+    /// <param name="link">The link of a sign-in from a phone, secret included: it goes into the payload only, never into <see cref="Message"/>.</param>
+    public WebhookMessage(NotificationLevel level, string title, string message, string? command = null, AlertLink? link = null)
     {
         Level = level;
         Title = SecretScrubber.Scrub(DisplayText.Escape(title));
         Message = SecretScrubber.Scrub(DisplayText.Escape(message, keepLineBreaks: true))
             + (command is null ? "" : $"\n\n```\n{DisplayText.Escape(command)}\n```");
+        Link = link;
     }
 
     public NotificationLevel Level { get; }
@@ -25,6 +27,21 @@ internal sealed record WebhookMessage
     public string Title { get; }
 
     public string Message { get; }
+
+    public AlertLink? Link { get; }
+}
+
+/// <summary>
+/// A link an alert carries whole, secret included (the one-time link of a sign-in from a phone): it reaches the webhook
+/// and nothing else, so it is neither scrubbed (the scrubber would mask its secret) nor ever shown by <see cref="ToString"/>.
+/// </summary>
+internal sealed record AlertLink(string Url, DateTimeOffset ValidUntil)
+{
+    /// <summary>The line the alert shows it in; <paramref name="shownUrl"/> is the URL as the format wants it (in &lt;…&gt;).</summary>
+    public string Line(string shownUrl) => Messages.AlertSignInLink(shownUrl, ValidUntil);
+
+    /// <summary>Never the link: a record's own ToString would print it wherever an alert is formatted.</summary>
+    public override string ToString() => $"a sign-in link (valid until {ValidUntil:u})";
 }
 
 /// <summary>
@@ -57,7 +74,7 @@ internal static class WebhookNotification
         var masked = WebhookAddress.Mask(webhook);
         var format = WebhookAddress.Detect(webhook, requestedFormat);
         var sentAt = DateTimeOffset.UtcNow;
-        var payload = WebhookPayload.Build(format, message.Level, message.Title, message.Message, sentAt);
+        var payload = WebhookPayload.Build(format, message.Level, message.Title, message.Message, sentAt, message.Link);
         verbose?.Invoke($"Posting a {format} {message.Level} notification '{message.Title}' to {masked}.");
         var (status, attempts) = await new WebhookSender().SendAsync(webhook, payload, maxRetries, timeout, verbose, cancellationToken).ConfigureAwait(false);
         verbose?.Invoke($"The webhook {masked} accepted it (HTTP {status}, attempt {attempts}).");

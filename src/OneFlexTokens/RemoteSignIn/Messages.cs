@@ -11,4 +11,7 @@ internal static partial class Messages
 
     public static string InsecurePublicUrl(string shown) =>
         $"The public address '{shown}' is plain http on a host other than loopback: the password typed on the phone would cross the network unencrypted. Use https (a certificate, Tailscale Serve or a reverse proxy), or allow plain http explicitly.";
+
+    public static string RemoteSignInParameterWithoutSwitch(string parameter, string switchName) =>
+        $"-{parameter} sets up the sign-in from a phone, which only -{switchName} starts: without it, no run would ever wait for one or send its link. Add -{switchName}, or leave -{parameter} out.";
 }

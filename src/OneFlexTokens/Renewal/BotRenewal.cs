@@ -6,6 +6,7 @@ using OneFlexTokens.EnvFiles;
 using OneFlexTokens.Errors;
 using OneFlexTokens.Notifications;
 using OneFlexTokens.Platform;
+using OneFlexTokens.RemoteSignIn;
 using OneFlexTokens.Secrets;
 using OneFlexTokens.SignIn;
 using OneFlexTokens.Tokens;
@@ -54,6 +55,12 @@ internal sealed class BotRenewal
         }
 
         var started = Start(run, cancellationToken);
+        if (started.Result is { Outcome: RenewalOutcome.SignInWaiting } waiting)
+        {
+            // Its alert went out when it started: no browser, no second alert.
+            return Task.FromResult(run.Finish(waiting));
+        }
+
         if (started.Result is { Outcome: RenewalOutcome.NothingDue } nothingDue && LastAlert(run, out _) is null)
         {
             using (started.Lock)
@@ -86,6 +93,13 @@ internal sealed class BotRenewal
             }
 
             RenewalParameters.CheckRanges(options);
+            RenewalParameters.CheckRemoteSignIn(options);
+
+            // Before the renewal's lock, which the waiting run may hold: a later run must not wait for it.
+            if (options.RemoteSignIn is not null && WaitingSignIn.Read(run.State) is { } waiting)
+            {
+                return new Started(null, run.Result(RenewalOutcome.SignInWaiting, Messages.RenewalSignInWaiting(waiting.Listening, waiting.LinkExpiresAt)));
+            }
 
             held = AcquireLock(run, cancellationToken);
             run.Log.MayRotate = true;
@@ -137,7 +151,12 @@ internal sealed class BotRenewal
                 result = run.Failed(Unexpected(run.Options, unexpected));
             }
 
-            await AlertAsync(run, result, cancellationToken).ConfigureAwait(false);
+            if (result.Outcome == RenewalOutcome.SignInRequired && run.Options.RemoteSignIn is { } remote)
+            {
+                result = await SignInFromPhoneAsync(run, result, remote, cancellationToken).ConfigureAwait(false);
+            }
+
+            await AlertAsync(run, result, link: null, cancellationToken).ConfigureAwait(false);
             return run.Finish(result);
         }
         finally
@@ -145,6 +164,18 @@ internal sealed class BotRenewal
             started.Lock?.Dispose();
         }
     }
+
+    /// <summary>
+    /// The hook of the sign-in from a phone (issue 19), for a run that needs a human and has -RemoteSignIn. To fill in:
+    /// start the bot folder's one waiting sign-in (<see cref="WaitingSignIn.TryBegin"/>; null means another process
+    /// already waits: return a <see cref="RenewalOutcome.SignInWaiting"/> result, which sends no alert), release the
+    /// renewal's lock while waiting so that other runs and Invoke-OneFlexRenewal are not held up, send the alert with the
+    /// link (<see cref="AlertAsync"/> with <c>link</c>: only the webhook gets it; the log names the public URL), wait,
+    /// and on success save, restart and return a Renewed result (the alert after this hook then says it works again).
+    /// Today it returns <paramref name="needsSignIn"/> unchanged, and the usual sign-in alert follows.
+    /// </summary>
+    private static Task<RenewalResult> SignInFromPhoneAsync(Run run, RenewalResult needsSignIn, RemoteSignInSettings remote, CancellationToken cancellationToken) =>
+        Task.FromResult(needsSignIn);
 
     private static OneFlexException Unexpected(RenewalOptions options, Exception unexpected) =>
         new(ErrorIds.RenewalUnexpectedFailure, ErrorCategory.NotSpecified, Messages.RenewalUnexpectedFailure(SecretScrubber.Scrub(unexpected.Message)), options.BotFolder, unexpected);
@@ -294,7 +325,8 @@ internal sealed class BotRenewal
     /// One alert per problem (the same problem on later runs is only logged), and one when it works again. Alerting never
     /// fails the run: whatever goes wrong here is logged (when the log can take it) and said as a warning.
     /// </summary>
-    private static async Task AlertAsync(Run run, RenewalResult result, CancellationToken cancellationToken)
+    /// <param name="link">The link of a waiting sign-in from a phone, for a sign-in alert: the alert carries it whole, the log only its public address.</param>
+    private static async Task AlertAsync(Run run, RenewalResult result, SignInLink? link, CancellationToken cancellationToken)
     {
         try
         {
@@ -315,9 +347,17 @@ internal sealed class BotRenewal
                 return;
             }
 
-            var alert = result.Outcome == RenewalOutcome.SignInRequired
-                ? new WebhookMessage(NotificationLevel.Error, Messages.RenewalSignInTitle, Messages.RenewalSignInAlert(result.ErrorId, Environment.MachineName, result.LogPath), result.SignInCommand)
-                : new WebhookMessage(NotificationLevel.Error, Messages.RenewalFailedTitle, Messages.RenewalFailedAlert(result.ErrorId, Environment.MachineName, result.Message, result.LogPath));
+            var alert = result.Outcome != RenewalOutcome.SignInRequired
+                ? new WebhookMessage(NotificationLevel.Error, Messages.RenewalFailedTitle, Messages.RenewalFailedAlert(result.ErrorId, Environment.MachineName, result.Message, result.LogPath))
+                : link is null
+                    ? new WebhookMessage(NotificationLevel.Error, Messages.RenewalSignInTitle, Messages.RenewalSignInAlert(result.ErrorId, Environment.MachineName, result.LogPath), result.SignInCommand)
+                    : new WebhookMessage(NotificationLevel.Error, Messages.RenewalSignInTitle, Messages.RenewalSignInPhoneAlert(result.ErrorId, Environment.MachineName, result.LogPath),
+                        result.SignInCommand, new AlertLink(link.Link, link.ExpiresAt));
+            if (link is not null)
+            {
+                run.TryInfo(Messages.RenewalSignInLinkAlerted(link.PublicUrl.AbsoluteUri, link.ExpiresAt));
+            }
+
             if (await SendAlertAsync(run, alert, stateUsable, cancellationToken).ConfigureAwait(false) && stateUsable)
             {
                 run.State.SetLastAlert(result.ErrorId);

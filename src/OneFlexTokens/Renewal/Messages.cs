@@ -32,6 +32,15 @@ internal static partial class Messages
     public static string RenewalSignInAlert(string errorId, string machine, string logPath) =>
         $"The bot's token could not be renewed unattended: the SSO session has ended ({errorId}). Sign in again on {machine}: run the command below in pwsh, on a desktop session (or under xvfb-run), then the scheduled renewal carries on by itself. Log: {logPath}";
 
+    public static string RenewalSignInPhoneAlert(string errorId, string machine, string logPath) =>
+        $"The bot's token could not be renewed unattended: the SSO session has ended ({errorId}). Open the link above on your phone and sign in there: the renewal on {machine} then saves the tokens and restarts the bot. The link works once. Or sign in on {machine}: run the command below in pwsh, on a desktop session (or under xvfb-run). Log: {logPath}";
+
+    public static string RenewalSignInLinkAlerted(string publicUrl, DateTimeOffset validUntil) =>
+        $"The sign-in alert carries the one-time link to {publicUrl} (valid until {validUntil:u}).";
+
+    public static string RenewalSignInWaiting(string listening, DateTimeOffset linkValidUntil) =>
+        $"A sign-in from a phone is waiting (listening on {listening}, link valid until {linkValidUntil:u}): open the link its alert carries. This run changed nothing and sent no alert.";
+
     public static string RenewalFailedAlert(string errorId, string machine, string message, string logPath) =>
         $"{errorId} on {machine}: {message} The next scheduled run tries again. Log: {logPath}";
 

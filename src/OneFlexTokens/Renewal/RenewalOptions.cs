@@ -2,6 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using OneFlexTokens.CmdletSupport;
 using OneFlexTokens.Errors;
+using OneFlexTokens.RemoteSignIn;
 
 namespace OneFlexTokens.Renewal;
 
@@ -47,6 +48,29 @@ internal sealed record RenewalOptions
 
     /// <summary>How long to wait for another run to finish.</summary>
     public TimeSpan LockTimeout { get; init; } = DefaultLockTimeout;
+
+    /// <summary>-RemoteSignIn: a run that needs a human waits for a sign-in from a phone, with the link in the alert (<see cref="RemoteSignIn"/>).</summary>
+    public bool RemoteSignInEnabled { get; init; }
+
+    /// <summary>Where the waiting sign-in listens: host:port, [v6]:port or a port alone.</summary>
+    public string ListenAddress { get; init; } = RemoteSignInSettings.DefaultListenAddress;
+
+    /// <summary>The address the phone opens; null to derive it from <see cref="ListenAddress"/>.</summary>
+    public string? PublicUrl { get; init; }
+
+    /// <summary>PEM (certificate and key) or PFX: the listener serves HTTPS itself.</summary>
+    public string? CertificatePath { get; init; }
+
+    /// <summary>How long the alert's link works: an alert at 02:00 must still work at 08:30.</summary>
+    public TimeSpan LinkLifetime { get; init; } = RemoteSignInSettings.ScheduledLinkLifetime;
+
+    /// <summary>Plain http on an address other than loopback.</summary>
+    public bool AllowHttp { get; init; }
+
+    /// <summary>The listener's settings when -RemoteSignIn is given; null otherwise.</summary>
+    public RemoteSignInSettings? RemoteSignIn => RemoteSignInEnabled
+        ? new RemoteSignInSettings { ListenAddress = ListenAddress, PublicUrl = PublicUrl, CertificatePath = CertificatePath, LinkLifetime = LinkLifetime, AllowHttp = AllowHttp }
+        : null;
 
     /// <summary>The manifest of the module this runs in, for the sign-in command; null to leave Import-Module out of it.</summary>
     public string? ModuleManifest { get; init; }

@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Management.Automation;
 using OneFlexTokens.CmdletSupport;
 using OneFlexTokens.Errors;
+using OneFlexTokens.RemoteSignIn;
 using OneFlexTokens.Tokens;
 
 namespace OneFlexTokens.Renewal;
@@ -100,10 +102,29 @@ internal static class RenewalParameters
         Range = TimeoutRange.Wait,
     };
 
+    public static RenewalParameter RemoteSignIn { get; } = new(nameof(RenewalOptions.RemoteSignIn), RenewalParameterKind.Switch, o => o.RemoteSignInEnabled, (o, v) => o with { RemoteSignInEnabled = (bool)v! });
+
+    public static RenewalParameter ListenAddress { get; } = new(nameof(RenewalOptions.ListenAddress), RenewalParameterKind.Text, o => o.ListenAddress, (o, v) => o with { ListenAddress = (string)v! });
+
+    public static RenewalParameter PublicUrl { get; } = new(nameof(RenewalOptions.PublicUrl), RenewalParameterKind.Text, o => o.PublicUrl, (o, v) => o with { PublicUrl = (string?)v });
+
+    public static RenewalParameter CertificatePath { get; } = new(nameof(RenewalOptions.CertificatePath), RenewalParameterKind.Path, o => o.CertificatePath, (o, v) => o with { CertificatePath = (string?)v });
+
+    public static RenewalParameter LinkLifetime { get; } = new(nameof(RenewalOptions.LinkLifetime), RenewalParameterKind.Duration, o => o.LinkLifetime, (o, v) => o with { LinkLifetime = (TimeSpan)v! })
+    {
+        Range = TimeoutRange.Wait,
+    };
+
+    public static RenewalParameter AllowHttp { get; } = new(nameof(RenewalOptions.AllowHttp), RenewalParameterKind.Switch, o => o.AllowHttp, (o, v) => o with { AllowHttp = (bool)v! });
+
+    /// <summary>The listener's parameters, which mean nothing without <see cref="RemoteSignIn"/>.</summary>
+    public static IReadOnlyList<RenewalParameter> Listener { get; } = new[] { ListenAddress, PublicUrl, CertificatePath, LinkLifetime, AllowHttp };
+
     /// <summary>Every renewal parameter, in the order of a registered line (that of earlier versions first, so their lines stay the same).</summary>
     public static IReadOnlyList<RenewalParameter> All { get; } = new[]
     {
         BotFolder, MinimumValidity, ProfilePath, ProjectDirectory, BotName, BaseUrl, DockerHost, NoBrowser, StatePath, LogPath, WebhookUrl, LockTimeout,
+        RemoteSignIn, ListenAddress, PublicUrl, CertificatePath, LinkLifetime, AllowHttp,
     };
 
     /// <summary>The parameter of this name (as PowerShell matches names: any case); null for none.</summary>
@@ -142,6 +163,33 @@ internal static class RenewalParameters
         foreach (var parameter in All.Where(p => p.Range is not null))
         {
             parameter.Range!.Check(parameter.Name, (TimeSpan)parameter.Get(options)!);
+        }
+    }
+
+    /// <summary>
+    /// The one check of the remote sign-in's parameters (Invoke, Register and the scheduled runs alike): a listener
+    /// parameter needs -RemoteSignIn (it would be ignored, and the user would wait for a link that never comes), and the
+    /// public address must be one the link can be built on: no user info (it would go onto the registered line, into
+    /// ps and into every alert), no query or fragment, https unless loopback or -AllowHttp.
+    /// </summary>
+    /// <exception cref="OneFlexException">RemoteSignInParameterWithoutSwitch, or the public address's InvalidPublicUrl, PublicUrlHasUserInfo, InsecurePublicUrl.</exception>
+    public static void CheckRemoteSignIn(RenewalOptions options)
+    {
+        if (!options.RemoteSignInEnabled)
+        {
+            var defaults = new RenewalOptions { BotFolder = string.Empty };
+            if (Listener.FirstOrDefault(p => !Equals(p.Get(options), p.Get(defaults))) is { } given)
+            {
+                throw new OneFlexException(ErrorIds.RemoteSignInParameterWithoutSwitch, ErrorCategory.InvalidArgument,
+                    Messages.RemoteSignInParameterWithoutSwitch(given.Name, RemoteSignIn.Name), given.Name);
+            }
+
+            return;
+        }
+
+        if (options.PublicUrl is { } publicUrl)
+        {
+            SignInLink.CheckPublicUrl(publicUrl, options.AllowHttp);
         }
     }
 

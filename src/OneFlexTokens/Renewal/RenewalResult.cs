@@ -19,6 +19,12 @@ public enum RenewalOutcome
 
     /// <summary>Anything else (<see cref="RenewalResult.ErrorId"/> says what); the next run tries again. Exit 1.</summary>
     Failed,
+
+    /// <summary>
+    /// A sign-in from a phone already waits for this bot folder (-RemoteSignIn): its alert carried the link, so this run
+    /// ended at once, with no browser and no alert. A human is still needed. Exit 2.
+    /// </summary>
+    SignInWaiting,
 }
 
 /// <summary>What one run of the scheduled renewal did. Holds no token text.</summary>
@@ -26,7 +32,7 @@ public sealed class RenewalResult
 {
     public required RenewalOutcome Outcome { get; init; }
 
-    /// <summary>0 nothing due or renewed, 2 a human must sign in again, 1 anything else.</summary>
+    /// <summary>0 nothing due or renewed, 2 a human must sign in again (or a sign-in from a phone waits for one), 1 anything else.</summary>
     public int ExitCode => ExitCodeOf(Outcome);
 
     /// <summary>The module error id of what failed; null when nothing failed.</summary>
@@ -84,7 +90,7 @@ public sealed class RenewalResult
 
     public static int ExitCodeOf(RenewalOutcome outcome) => outcome switch
     {
-        RenewalOutcome.SignInRequired => 2,
+        RenewalOutcome.SignInRequired or RenewalOutcome.SignInWaiting => 2,
         RenewalOutcome.Failed => 1,
         _ => 0,
     };

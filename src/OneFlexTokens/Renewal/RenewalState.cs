@@ -22,6 +22,8 @@ internal sealed class RenewalState
     public const string RegisteredAtFileName = "registered-at.txt";
     public const string WebhookFileName = "webhook.url";
     public const string WebhookMissingFileName = "webhook-missing";
+    public const string SignInLockFileName = "sign-in.lock";
+    public const string SignInWaitingFileName = "sign-in-waiting.json";
 
     public RenewalState(string folder) => Folder = folder;
 
@@ -38,6 +40,12 @@ internal sealed class RenewalState
     public string WebhookPath => Path.Combine(Folder, WebhookFileName);
 
     private string WebhookMissingPath => Path.Combine(Folder, WebhookMissingFileName);
+
+    /// <summary>Held by the one process whose sign-in from a phone waits (<see cref="WaitingSignIn"/>).</summary>
+    public string SignInLockPath => Path.Combine(Folder, SignInLockFileName);
+
+    /// <summary>What the waiting sign-in says about itself while it holds <see cref="SignInLockPath"/>.</summary>
+    public string SignInWaitingPath => Path.Combine(Folder, SignInWaitingFileName);
 
     /// <summary>
     /// The webhook Register-OneFlexRenewal saved for the alerts (kept off the command line, which every user can see
@@ -153,7 +161,7 @@ internal sealed class RenewalState
     /// Replaces the file with <paramref name="content"/> through <see cref="AtomicFile"/> (owner-only; the rename replaces
     /// a link itself, never its target), or removes it for null (Delete removes a link, never its target).
     /// </summary>
-    private void SetMarker(string path, string? content)
+    internal void SetMarker(string path, string? content)
     {
         try
         {
@@ -174,7 +182,7 @@ internal sealed class RenewalState
 
     /// <summary>At most <paramref name="maxBytes"/> of a regular file; null when it is missing, larger, anything else or unreadable.</summary>
     /// <exception cref="OneFlexException">StateNotTrusted: the folder or the file fails the trust rule; nothing was read.</exception>
-    private string? ReadSmall(string path, int maxBytes)
+    internal string? ReadSmall(string path, int maxBytes)
     {
         try
         {

@@ -33,7 +33,7 @@ public sealed class RenewalStatus
     /// <summary>Why <see cref="TokenExpiresAt"/> is unknown; null when it is known.</summary>
     public string? TokenProblem { get; init; }
 
-    /// <summary>True when the renewal cannot go on without a human: its last run needed a sign-in, or the bot has no token yet.</summary>
+    /// <summary>True when the renewal cannot go on without a human: its last run needed a sign-in (or found one waiting), or the bot has no token yet.</summary>
     public bool SignInRequired { get; init; }
 
     /// <summary>
@@ -41,6 +41,12 @@ public sealed class RenewalStatus
     /// registration (or the caller's options), never read from a file.
     /// </summary>
     public string? SignInCommand { get; init; }
+
+    /// <summary>Until when the link of the sign-in from a phone that waits for this bot folder works; null when none waits.</summary>
+    public DateTimeOffset? SignInWaitingUntil { get; init; }
+
+    /// <summary>Where the waiting sign-in from a phone listens (host:port; never its link); null when none waits.</summary>
+    public string? SignInListening { get; init; }
 
     /// <summary>True when the registered runs do not start: none logged since it was registered, more than two intervals ago.</summary>
     public bool RunsNotStarting { get; init; }
@@ -64,7 +70,8 @@ public sealed class RenewalStatus
         var runs = RenewalLog.ReadRuns(options.LogFile, lastRuns);
         var (expiresAt, problem, hasToken) = ReadToken(options.ConfigEnvFile);
         var lastOutcome = runs.Count == 0 ? (RenewalOutcome?)null : runs[^1].Outcome;
-        var required = lastOutcome == RenewalOutcome.SignInRequired || !hasToken;
+        var required = lastOutcome is RenewalOutcome.SignInRequired or RenewalOutcome.SignInWaiting || !hasToken;
+        var waiting = WaitingSignIn.Read(new RenewalState(options.StateFolder));
         var notStarting = registration is { Every: var every } && every > TimeSpan.Zero
             && new RenewalState(options.StateFolder).RegisteredAt is { } registeredAt && now - registeredAt > 2 * every
             && (runs.Count == 0 || runs[^1].Time < registeredAt);
@@ -79,6 +86,8 @@ public sealed class RenewalStatus
             TokenProblem = DisplayText.Escape(problem),
             SignInRequired = required,
             SignInCommand = required ? signInCommand() : null,
+            SignInWaitingUntil = waiting?.LinkExpiresAt,
+            SignInListening = waiting?.Listening,
             RunsNotStarting = notStarting,
             RunsProblem = notStarting ? Messages.RenewalRunsNotStarting(2 * registration!.Every) : null,
             ReadAt = now,

@@ -27,7 +27,7 @@ internal sealed record RenewalSetupOptions
 
 /// <summary>
 /// Turns Register-OneFlexRenewal's parameters into a <see cref="RenewalRequest"/>: checks what a run would refuse later
-/// (the bot folder, the shipped script, the interval, the base URL, the webhook and the Docker host), finds the browser a run would use
+/// (the bot folder, the shipped script, the interval, the remote sign-in's parameters, the base URL, the webhook and the Docker host), finds the browser a run would use
 /// (its folder goes on cron's PATH), how the account starts pwsh and whether it needs DOTNET_ROOT; refuses what a scheduler
 /// line cannot carry (<see cref="ScheduledValues"/>).
 /// </summary>
@@ -48,6 +48,9 @@ internal static class RenewalSetup
         }
 
         RenewalParameters.CheckRanges(run);
+
+        // Also keeps user info of -PublicUrl out of the crontab line and the task, as DockerHost's below.
+        RenewalParameters.CheckRemoteSignIn(run);
         if (RenewalOptions.MissingBotFolder(run.BotFolder) is { } missing)
         {
             throw missing;

@@ -1,5 +1,7 @@
 using System.Text;
 using System.Xml;
+using OneFlexTokens.RemoteSignIn;
+using OneFlexTokens.Renewal;
 
 namespace OneFlexTokens.Scheduling;
 
@@ -20,7 +22,11 @@ internal sealed record TaskSchedulerRequest(
     RenewalInterval Interval,
     string UserId,
     TaskLogonType LogonType,
-    DateTime StartBoundary);
+    DateTime StartBoundary)
+{
+    /// <summary>How long a run may take before Task Scheduler stops it (<see cref="TaskSchedulerDefinition.ExecutionTimeLimitFor"/>).</summary>
+    public TimeSpan ExecutionTimeLimit { get; init; } = TaskSchedulerDefinition.ExecutionTimeLimit;
+}
 
 /// <summary>
 /// The task definition (Task Scheduler schema 1.2) that <c>schtasks.exe /Create /XML</c> registers: a time trigger
@@ -31,6 +37,14 @@ internal static class TaskSchedulerDefinition
     public const string Namespace = "http://schemas.microsoft.com/windows/2004/02/mit/task";
 
     public static readonly TimeSpan ExecutionTimeLimit = TimeSpan.FromMinutes(15);
+
+    /// <summary>
+    /// The run time limit of a task running <paramref name="run"/>: <see cref="ExecutionTimeLimit"/>, or with -RemoteSignIn
+    /// the link's lifetime and a claimed session's cap on top of it, so that Task Scheduler never stops a sign-in from a
+    /// phone while its link still works or while someone signs in. (IgnoreNew keeps later runs from starting meanwhile.)
+    /// </summary>
+    public static TimeSpan ExecutionTimeLimitFor(RenewalOptions run) =>
+        run.RemoteSignIn is { } remote ? remote.LinkLifetime + SignInLink.SessionCap + ExecutionTimeLimit : ExecutionTimeLimit;
 
     public static string ToXml(TaskSchedulerRequest request)
     {
@@ -73,7 +87,7 @@ internal static class TaskSchedulerDefinition
             xml.WriteElementString("StopIfGoingOnBatteries", Namespace, "false");
             xml.WriteElementString("StartWhenAvailable", Namespace, "true");
             xml.WriteElementString("RunOnlyIfNetworkAvailable", Namespace, "false");
-            xml.WriteElementString("ExecutionTimeLimit", Namespace, XmlConvert.ToString(ExecutionTimeLimit));
+            xml.WriteElementString("ExecutionTimeLimit", Namespace, XmlConvert.ToString(request.ExecutionTimeLimit));
             xml.WriteElementString("Enabled", Namespace, "true");
             xml.WriteEndElement();
 

@@ -38,7 +38,10 @@ internal sealed class TaskSchedulerRegistrar : RenewalRegistrar
             request.Interval,
             UserName,
             TaskLogonType.S4U,
-            new DateTime(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, DateTimeKind.Unspecified));
+            new DateTime(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, DateTimeKind.Unspecified))
+        {
+            ExecutionTimeLimit = TaskSchedulerDefinition.ExecutionTimeLimitFor(request.Run),
+        };
         var registration = new RenewalRegistration(id, request.BotFolder, request.Interval.Every, TaskSchedule(request.Interval),
             WindowsCommandLine.Join(words), RenewalPlatform.TaskScheduler, Messages.TaskOf(task.TaskPath, task.UserId), RunsWithoutLogon: true)
         {

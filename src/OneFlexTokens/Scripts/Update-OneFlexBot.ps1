@@ -35,6 +35,22 @@ The log file. Default: renewal.log in -StatePath.
 Discord or Slack webhook for alerts. Default: the webhook.url Register-OneFlexRenewal saved in -StatePath, else NOTIFICATION_WEBHOOK_URL from config/.env.
 .PARAMETER LockTimeout
 How long to wait for another run to finish: seconds or a TimeSpan. Default: 300 seconds.
+.PARAMETER RemoteSignIn
+When a run needs a human (the SSO session has ended), it waits for a sign-in from a phone: the alert carries a one-time
+link that opens this machine's headless browser on the phone; signing in there saves the tokens and restarts the bot.
+Later runs end at once while it waits (exit 2, outcome SignInWaiting), without a browser or a second alert.
+.PARAMETER ListenAddress
+Where the waiting sign-in listens: host:port, [v6]:port or a port alone (loopback). Default: 127.0.0.1:8765. Needs -RemoteSignIn.
+.PARAMETER PublicUrl
+The address the phone opens (through Tailscale Serve or a reverse proxy, e.g. https://nas.example.ts.net/), without
+user info, query or fragment. Default: derived from -ListenAddress. Needs -RemoteSignIn.
+.PARAMETER CertificatePath
+A PEM certificate with its key, or a PFX: the listener serves HTTPS itself. Needs -RemoteSignIn.
+.PARAMETER LinkLifetime
+How long the alert's link works: seconds or a TimeSpan, at most a day. Default: 12 hours. Needs -RemoteSignIn.
+.PARAMETER AllowHttp
+Allow plain http on an address other than loopback: the password typed on the phone would cross the network
+unencrypted. Needs -RemoteSignIn.
 .PARAMETER ModulePath
 The OneFlexTokens module (folder or .psd1) to import instead of the one this script ships in.
 .PARAMETER Check
@@ -59,6 +75,12 @@ param(
     [string] $LogPath,
     [string] $WebhookUrl,
     [Alias('LockTimeoutSeconds')] $LockTimeout,
+    [switch] $RemoteSignIn,
+    [string] $ListenAddress,
+    [string] $PublicUrl,
+    [string] $CertificatePath,
+    $LinkLifetime,
+    [switch] $AllowHttp,
     [string] $ModulePath,
     [switch] $Check
 )

@@ -1,5 +1,6 @@
 using OneFlexTokens.Errors;
 using OneFlexTokens.Notifications;
+using OneFlexTokens.RemoteSignIn;
 using OneFlexTokens.Secrets;
 using OneFlexTokens.Tests.Harness;
 using Xunit;
@@ -82,5 +83,60 @@ public class NotificationPartsTests
 
         Assert.Equal(@"Title\e]0;x\x07", message.Title);
         Assert.Equal("first line\nsecond \\e[2J line\n\n```\nGet-OneFlexToken\\e[31m\n```", message.Message);
+    }
+
+    [Fact]
+    public async Task An_alert_with_a_sign_in_link_carries_it_whole_with_previews_suppressed_and_says_it_nowhere_else()
+    {
+        var link = SignInLink.Create("https://nas.example.ts.net/oneflex/", TimeSpan.FromHours(12), TimeProvider.System);
+        var secret = link.Link[(link.Link.IndexOf('#') + 1)..];
+        var alert = new WebhookMessage(NotificationLevel.Error, "OneFlex bot: sign in again", "The SSO session has ended.", "Get-OneFlexToken", new AlertLink(link.Link, link.ExpiresAt));
+        var line = $"Sign in again from your phone: <{link.Link}> (valid until {link.ExpiresAt:u})";
+        SecretAssert.NotIn(alert.Message + alert.Title + alert + alert.Link, secret);
+
+        await using var discord = await WebhookReceiver.StartAsync();
+        await using var slack = await WebhookReceiver.StartAsync("/services/T000/B000/XXXX");
+        var verbose = new List<string>();
+        await WebhookNotification.SendAsync(discord.Url, WebhookFormat.Discord, alert, 0, TimeSpan.FromSeconds(30), verbose.Add, CancellationToken.None);
+        await WebhookNotification.SendAsync(slack.Url, WebhookFormat.Slack, alert, 0, TimeSpan.FromSeconds(30), verbose.Add, CancellationToken.None);
+
+        // Discord: SUPPRESS_EMBEDS (which drops embeds too, so the alert is plain content) and the link in <…>.
+        var posted = Assert.Single(discord.Received).Json;
+        Assert.Equal(4, posted.GetProperty("flags").GetInt32());
+        Assert.False(posted.TryGetProperty("embeds", out _));
+        var content = posted.GetProperty("content").GetString()!;
+        Assert.StartsWith("**OneFlex bot: sign in again**\n" + line + "\n\n", content, StringComparison.Ordinal);
+        Assert.Contains("The SSO session has ended.", content);
+        Assert.Contains("```\nGet-OneFlexToken\n```", content);
+
+        // Slack: no unfurling of links or media, the link line first in the attachment.
+        var slackPosted = Assert.Single(slack.Received).Json;
+        Assert.False(slackPosted.GetProperty("unfurl_links").GetBoolean());
+        Assert.False(slackPosted.GetProperty("unfurl_media").GetBoolean());
+        Assert.StartsWith(line + "\n\nThe SSO session has ended.", Assert.Single(slackPosted.GetProperty("attachments").EnumerateArray()).GetProperty("text").GetString(), StringComparison.Ordinal);
+
+        SecretAssert.NotIn(string.Join("\n", verbose), secret);
+    }
+
+    [Fact]
+    public void A_long_message_gives_way_to_the_link_within_Discords_content_limit()
+    {
+        var link = new AlertLink("https://nas.example.ts.net/#" + new string('s', 43), DateTimeOffset.UtcNow.AddHours(12));
+        var json = System.Text.Json.JsonDocument.Parse(WebhookPayload.Build(WebhookFormat.Discord, NotificationLevel.Error, "Sign in", new string('m', 5000), DateTimeOffset.UtcNow, link)).RootElement;
+
+        var content = json.GetProperty("content").GetString()!;
+        Assert.Equal(WebhookPayload.DiscordContentMax, content.Length);
+        Assert.Contains("<" + link.Url + ">", content);
+        Assert.EndsWith("…", content, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_a_link_the_payloads_stay_as_they_were()
+    {
+        var discord = System.Text.Json.JsonDocument.Parse(WebhookPayload.Build(WebhookFormat.Discord, NotificationLevel.Error, "T", "M", DateTimeOffset.UtcNow)).RootElement;
+        var slack = System.Text.Json.JsonDocument.Parse(WebhookPayload.Build(WebhookFormat.Slack, NotificationLevel.Error, "T", "M", DateTimeOffset.UtcNow)).RootElement;
+
+        Assert.False(discord.TryGetProperty("flags", out _) || discord.TryGetProperty("content", out _));
+        Assert.False(slack.TryGetProperty("unfurl_links", out _));
     }
 }

@@ -114,6 +114,70 @@ public class RenewalParametersTests
     }
 
     [Fact]
+    public void The_remote_sign_ins_parameters_come_last_so_that_lines_registered_before_them_stay_the_same()
+    {
+        var before = new[] { "BotFolder", "MinimumValidity", "ProfilePath", "ProjectDirectory", "BotName", "BaseUrl", "DockerHost", "NoBrowser", "StatePath", "LogPath", "WebhookUrl", "LockTimeout" };
+        Assert.Equal(before.Concat(new[] { "RemoteSignIn", "ListenAddress", "PublicUrl", "CertificatePath", "LinkLifetime", "AllowHttp" }), SchemaNames);
+
+        // An older registration's options: not one new word on its line.
+        var old = new RenewalOptions { BotFolder = "/srv/bot", NoBrowser = true, LockTimeout = TimeSpan.FromSeconds(60) };
+        Assert.Equal(new[] { "-BotFolder", "/srv/bot", "-NoBrowser", "-LockTimeout", "60" }, RenewalParameters.LineWords(old, dockerHostOnLine: true));
+        Assert.Null(old.RemoteSignIn);
+    }
+
+    [Fact]
+    public void RemoteSignIn_gives_the_listener_settings_with_the_scheduled_link_lifetime_by_default()
+    {
+        var given = RenewalOptions.FromParameters(new System.Collections.Hashtable { ["BotFolder"] = "/b", ["RemoteSignIn"] = new SwitchParameter(true) }, p => p, null);
+        var full = RenewalOptions.FromParameters(new System.Collections.Hashtable
+        {
+            ["BotFolder"] = "/b", ["RemoteSignIn"] = true, ["ListenAddress"] = "0.0.0.0:9443", ["PublicUrl"] = "https://nas.example.ts.net/",
+            ["CertificatePath"] = "cert.pem", ["LinkLifetime"] = "02:00:00", ["AllowHttp"] = new SwitchParameter(true),
+        }, p => "/full/" + p, null);
+
+        Assert.Equal(new OneFlexTokens.RemoteSignIn.RemoteSignInSettings { LinkLifetime = TimeSpan.FromHours(12) }, given.RemoteSignIn);
+        Assert.Equal(new OneFlexTokens.RemoteSignIn.RemoteSignInSettings
+        {
+            ListenAddress = "0.0.0.0:9443", PublicUrl = "https://nas.example.ts.net/", CertificatePath = "/full/cert.pem", LinkLifetime = TimeSpan.FromHours(2), AllowHttp = true,
+        }, full.RemoteSignIn);
+        Assert.Equal(new[] { "-BotFolder", "/b", "-RemoteSignIn" }, RenewalParameters.LineWords(given, dockerHostOnLine: true));
+        RenewalParameters.CheckRemoteSignIn(full);
+    }
+
+    [Theory]
+    [InlineData("ListenAddress", "0.0.0.0:8765")]
+    [InlineData("PublicUrl", "https://nas.example.ts.net/")]
+    [InlineData("CertificatePath", "/srv/cert.pem")]
+    [InlineData("LinkLifetime", "3600")]
+    [InlineData("AllowHttp", "True")]
+    public void A_listener_parameter_without_RemoteSignIn_is_refused_naming_it(string name, string value)
+    {
+        object given = name == "AllowHttp" ? new SwitchParameter(true) : value;
+        var options = RenewalOptions.FromParameters(new System.Collections.Hashtable { ["BotFolder"] = "/srv/bot", [name] = given }, path => path, null);
+
+        var error = Assert.Throws<OneFlexException>(() => RenewalParameters.CheckRemoteSignIn(options));
+
+        Assert.Equal((ErrorIds.RemoteSignInParameterWithoutSwitch, ErrorCategory.InvalidArgument), (error.ErrorId, error.Category));
+        Assert.StartsWith($"-{name} sets up the sign-in from a phone, which only -RemoteSignIn starts", error.Message, StringComparison.Ordinal);
+        Assert.Equal(name, error.TargetObject);
+    }
+
+    [Theory]
+    [InlineData("https://zoe:hunter2@nas.example.ts.net/", ErrorIds.PublicUrlHasUserInfo)]
+    [InlineData("https://nas.example.ts.net/?token=hunter2", ErrorIds.InvalidPublicUrl)]
+    [InlineData("http://192.168.1.10:8765/", ErrorIds.InsecurePublicUrl)]
+    public void A_public_address_that_would_carry_a_secret_or_send_the_password_unencrypted_is_refused_before_it_reaches_a_line(string publicUrl, string errorId)
+    {
+        var options = new RenewalOptions { BotFolder = "/srv/bot", RemoteSignInEnabled = true, PublicUrl = publicUrl };
+
+        var error = Assert.Throws<OneFlexException>(() => RenewalParameters.CheckRemoteSignIn(options));
+
+        Assert.Equal(errorId, error.ErrorId);
+        Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
+        RenewalParameters.CheckRemoteSignIn(options with { PublicUrl = "http://192.168.1.10:8765/", AllowHttp = true });
+    }
+
+    [Fact]
     public void Every_gives_the_minimum_validity_when_none_is_given_and_a_given_one_wins()
     {
         var every = TimeSpan.FromHours(2);
@@ -140,6 +204,12 @@ public class RenewalParametersTests
             LogPath = botFolder + "/log " + hostile + ".log",
             WebhookUrl = "https://discord.com/api/webhooks/1/secret",
             LockTimeout = TimeSpan.FromSeconds(90.5),
+            RemoteSignInEnabled = true,
+            ListenAddress = "0.0.0.0:8443 " + hostile,
+            PublicUrl = "https://nas.example.ts.net/" + Uri.EscapeDataString(hostile) + "/",
+            CertificatePath = botFolder + "/cert " + hostile + ".pem",
+            LinkLifetime = TimeSpan.FromHours(6.5),
+            AllowHttp = true,
         };
         var defaults = new RenewalOptions { BotFolder = string.Empty };
 

@@ -1,5 +1,7 @@
 using System.Text;
 using System.Xml.Linq;
+using OneFlexTokens.Platform;
+using OneFlexTokens.Renewal;
 using OneFlexTokens.Scheduling;
 using Xunit;
 
@@ -55,5 +57,35 @@ public class TaskSchedulerDefinitionTests
         var commandLine = document.Root!.Descendants(Task + "Arguments").Single().Value;
 
         Assert.Equal(arguments, ArgumentSplitting.LikeWindows(commandLine));
+    }
+
+    [Fact]
+    public void A_task_of_a_renewal_with_RemoteSignIn_is_never_stopped_while_its_sign_in_waits_and_no_second_run_starts_meanwhile()
+    {
+        var plain = new RenewalOptions { BotFolder = "C:\\bot" };
+        var remote = plain with { RemoteSignInEnabled = true };
+        Assert.Equal(TimeSpan.FromMinutes(15), TaskSchedulerDefinition.ExecutionTimeLimitFor(plain));
+        Assert.Equal(TimeSpan.FromHours(12) + TimeSpan.FromMinutes(30), TaskSchedulerDefinition.ExecutionTimeLimitFor(remote));
+        Assert.Equal(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(30), TaskSchedulerDefinition.ExecutionTimeLimitFor(remote with { LinkLifetime = TimeSpan.FromDays(1) }));
+
+        // As Register-OneFlexRenewal plans it: the limit exceeds the link's lifetime and a claimed session (15 min).
+        var host = new HostPlatform(OSKind.Windows, _ => null, "C:\\Users\\zoë") { UserName = "zoë", ReadSystemFile = _ => null };
+        var registrar = RenewalRegistrar.For(host, null, new CrontabProgram(executable: "/nonexistent/crontab"),
+            new TaskSchedulerProgram(_ => throw new InvalidOperationException("schtasks must not run")), () => new DateTime(2026, 12, 3, 9, 41, 27));
+        foreach (var (run, limit) in new[] { (plain, "PT15M"), (remote, "PT12H30M"), (remote with { LinkLifetime = TimeSpan.FromHours(20) }, "PT20H30M") })
+        {
+            var plan = registrar.Plan(new RenewalRequest
+            {
+                BotFolder = run.BotFolder,
+                Run = run,
+                Interval = RenewalInterval.From(TimeSpan.FromMinutes(10)),
+                PwshPath = "C:\\Program Files\\PowerShell\\7\\pwsh.exe",
+                ScriptPath = "C:\\Modules\\OneFlexTokens\\Scripts\\Update-OneFlexBot.ps1",
+                HomeDirectory = "C:\\Users\\zoë",
+            });
+            var root = XDocument.Parse(plan.Text).Root!;
+            Assert.Equal(limit, root.Descendants(Task + "ExecutionTimeLimit").Single().Value);
+            Assert.Equal("IgnoreNew", root.Descendants(Task + "MultipleInstancesPolicy").Single().Value);
+        }
     }
 }
