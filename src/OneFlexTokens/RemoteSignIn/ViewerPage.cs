@@ -100,7 +100,7 @@ internal static class ViewerPage
               }
               case 'done': notice(message.s); break;
               case 'ended': notice(endings[message.reason] || 'The sign-in ended. Ask for a new link if it still needs you.'); break;
-              case 'refused': notice(refusals[message.reason] || refusals.wrong); break;
+              case 'refused': notice(resume ? endings.closed : refusals[message.reason] || refusals.wrong); break;
             }
           };
           const answer = accept => {
@@ -183,11 +183,31 @@ internal static class ViewerPage
 
           if (!secret) { notice('This link is incomplete: open the whole link, with the part after #.'); return; }
           const path = location.pathname.replace(/index\.html$/, '');
-          socket = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + path + (path.endsWith('/') ? '' : '/') + 'ws');
-          socket.binaryType = 'arraybuffer';
-          socket.onopen = () => { status('Connected. Waiting for the page…'); socket.send(JSON.stringify({ t: 'hello', secret, ...size() })); };
-          socket.onmessage = e => { if (typeof e.data === 'string') onText(JSON.parse(e.data)); else show(e.data); };
-          socket.onclose = () => { if (!over) notice('The connection to the computer was lost. Ask for a new link if the sign-in did not finish.'); };
+          const address = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + path + (path.endsWith('/') ? '' : '/') + 'ws';
+          // The phone may lose the connection (it went to the authenticator app): it rejoins with the session's token.
+          let resume = null, retries = 0;
+          const connect = () => {
+            const current = socket = new WebSocket(address);
+            current.binaryType = 'arraybuffer';
+            current.onopen = () => {
+              status(resume ? 'Reconnected.' : 'Connected. Waiting for the page…');
+              current.send(JSON.stringify(resume ? { t: 'resume', token: resume, ...size() } : { t: 'hello', secret, ...size() }));
+            };
+            current.onmessage = e => {
+              if (typeof e.data !== 'string') { show(e.data); return; }
+              const message = JSON.parse(e.data);
+              if (message.t === 'session') { resume = message.resume; retries = 0; } else onText(message);
+            };
+            current.onclose = () => {
+              if (over || current !== socket) return;
+              if (resume && retries < 5) { retries++; status('Connection lost, reconnecting…'); setTimeout(connect, 500 * retries); return; }
+              notice('The connection to the computer was lost. Ask for a new link if the sign-in did not finish.');
+            };
+          };
+          document.addEventListener('visibilitychange', () => {
+            if (document.visibilityState === 'visible' && !over && resume && socket && socket.readyState > 1) { retries = 0; connect(); }
+          });
+          connect();
         })();
         """;
 

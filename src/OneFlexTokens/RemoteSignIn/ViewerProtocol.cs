@@ -5,8 +5,11 @@ using OneFlexTokens.SignIn;
 
 namespace OneFlexTokens.RemoteSignIn;
 
-/// <summary>The phone's first message: the link's secret and its viewport in CSS pixels.</summary>
-internal sealed record ViewerHello(string Secret, int Width, int Height);
+/// <summary>
+/// The phone's first message on a connection: the link's secret (hello), or, when <paramref name="Resume"/>, the token the
+/// listener gave the phone that claimed (its connection was lost); and its viewport in CSS pixels.
+/// </summary>
+internal sealed record ViewerHello(string Secret, int Width, int Height, bool Resume = false);
 
 /// <summary>
 /// The messages between the viewer page and the listener. What the phone sends is parsed strictly into a closed set:
@@ -27,16 +30,24 @@ internal static class ViewerProtocol
 
     private static readonly JsonDocumentOptions Strict = new() { MaxDepth = 2, AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow };
 
+    /// <summary>{"t":"hello","secret","w","h"} or {"t":"resume","token","w","h"}; anything else is null.</summary>
     public static ViewerHello? ParseHello(ReadOnlySpan<byte> utf8)
     {
-        using var document = Parse(utf8, "hello", out var fields);
-        if (document is null || !Has(fields, "secret", "w", "h"))
+        using var document = Parse(utf8, null, out var fields);
+        if (document is null)
         {
             return null;
         }
 
-        return fields["secret"].ValueKind == JsonValueKind.String && Size(fields, out var width, out var height)
-            ? new ViewerHello(fields["secret"].GetString()!, width, height)
+        var resume = fields["t"].GetString() == "resume";
+        var name = resume ? "token" : "secret";
+        if ((!resume && fields["t"].GetString() != "hello") || !Has(fields, name, "w", "h"))
+        {
+            return null;
+        }
+
+        return fields[name].ValueKind == JsonValueKind.String && Size(fields, out var width, out var height)
+            ? new ViewerHello(fields[name].GetString()!, width, height, resume)
             : null;
     }
 
@@ -128,6 +139,9 @@ internal static class ViewerProtocol
         w.WriteString("message", dialog.Message);
         w.WriteString("default", dialog.DefaultValue);
     });
+
+    /// <summary>To the phone that claimed: the token it rejoins the session with when its connection is lost.</summary>
+    public static byte[] Session(string resumeToken) => Json(w => { w.WriteString("t", "session"); w.WriteString("resume", resumeToken); });
 
     public static byte[] Done(string message) => Json(w => { w.WriteString("t", "done"); w.WriteString("s", message); });
 

@@ -65,12 +65,15 @@ internal sealed class ViewerServer : IRemoteViewer, IAsyncDisposable
     private readonly object gate = new();
     private readonly ITimer expiry;
     private ITimer? sessionCap;
+    private Task applier = Task.CompletedTask;
     private ScreenFrame? newestFrame;
     private (int Width, int Height)? viewport;
     private double frameCssWidth;
     private double frameCssHeight;
     private int badSecrets;
     private int sessionStarted;
+    private byte[]? resumeToken;
+    private CancellationTokenSource? currentPhone;
     private volatile bool closing;
     private int listening = 1;
     private int disposed;
@@ -218,7 +221,7 @@ internal sealed class ViewerServer : IRemoteViewer, IAsyncDisposable
         await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
         await stopAll.CancelAsync().ConfigureAwait(false);
         await endSession.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+        await Task.WhenAny(Task.WhenAll(all, applier), Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
         claimed.TrySetCanceled();
         sessionOver.TrySetCanceled();
         certificate?.Dispose();
@@ -430,6 +433,22 @@ internal sealed class ViewerServer : IRemoteViewer, IAsyncDisposable
         var buffer = new byte[ViewerProtocol.MaxMessageBytes];
         var first = await ReceiveAsync(socket, buffer, headTimeout.Token).ConfigureAwait(false);
         var hello = first is { Type: WebSocketMessageType.Text } message ? ViewerProtocol.ParseHello(buffer.AsSpan(0, message.Length)) : null;
+        if (hello is { Resume: true })
+        {
+            if (MayResume(hello.Secret))
+            {
+                verbose?.Invoke($"The phone reconnected from {client}.");
+                await RunPhoneAsync(socket, hello, buffer).ConfigureAwait(false);
+            }
+            else
+            {
+                verbose?.Invoke($"Refused a client from {client}: it tried to rejoin the session without its token.");
+                await RefuseAsync(socket, "claimed", headTimeout.Token).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
         var result = Link.TryClaim(hello?.Secret, clock.GetUtcNow());
         switch (result)
         {
@@ -468,37 +487,91 @@ internal sealed class ViewerServer : IRemoteViewer, IAsyncDisposable
 
     private async Task RunSessionAsync(WebSocket socket, ViewerHello hello, byte[] buffer)
     {
-        lock (gate)
-        {
-            viewport = (hello.Width, hello.Height);
-        }
-
+        Volatile.Write(ref resumeToken, Encoding.ASCII.GetBytes(Base64Url(RandomNumberGenerator.GetBytes(SignInLink.SecretBytes))));
         Volatile.Write(ref sessionStarted, 1);
         expiry.Dispose();
         sessionCap = clock.CreateTimer(_ => OnSessionCap(), null, SignInLink.SessionCap, Timeout.InfiniteTimeSpan);
-        using var session = CancellationTokenSource.CreateLinkedTokenSource(endSession.Token, stopAll.Token);
+        applier = SwallowAsync(ApplyLoopAsync(endSession.Token));
+        await RunPhoneAsync(socket, hello, buffer).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="token"/> rejoins the claimed session: a phone that left for its authenticator app comes back on
+    /// a new connection. Compared in constant time; never once the session is over or its phone broke the protocol.
+    /// </summary>
+    private bool MayResume(string token)
+    {
+        var expected = Volatile.Read(ref resumeToken);
+        return expected is not null && !closing && !sessionOver.Task.IsCompleted && token.Length == expected.Length
+            && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(token), expected);
+    }
+
+    /// <summary>One connection of the phone that owns the session; a newer one (it came back) replaces it.</summary>
+    private async Task RunPhoneAsync(WebSocket socket, ViewerHello hello, byte[] buffer)
+    {
+        using var connection = CancellationTokenSource.CreateLinkedTokenSource(endSession.Token, stopAll.Token);
+        if (Interlocked.Exchange(ref currentPhone, connection) is { } previous)
+        {
+            CancelQuietly(previous);
+        }
+
+        bool resized;
+        lock (gate)
+        {
+            resized = viewport is not null && viewport != (hello.Width, hello.Height);
+            viewport = (hello.Width, hello.Height);
+        }
+
+        if (resized)
+        {
+            inputs.Writer.TryWrite(new ResizeInput(hello.Width, hello.Height));
+        }
+
+        // Before the writer starts: the socket takes one send at a time.
+        await socket.SendAsync(ViewerProtocol.Session(Encoding.ASCII.GetString(Volatile.Read(ref resumeToken)!)), WebSocketMessageType.Text, true, connection.Token)
+            .ConfigureAwait(false);
         wake.Writer.TryWrite(true);
-        var writer = WriteLoopAsync(socket, session.Token);
-        var applier = ApplyLoopAsync(session.Token);
+        var writer = WriteLoopAsync(socket, connection.Token);
         try
         {
-            var reason = await ReadLoopAsync(socket, buffer, session.Token).ConfigureAwait(false);
+            var reason = await ReadLoopAsync(socket, buffer, connection.Token).ConfigureAwait(false);
             if (reason is not null)
             {
+                // A phone that broke the rules does not come back.
+                Volatile.Write(ref resumeToken, null);
                 verbose?.Invoke($"Closed the phone's connection: {reason}; nothing of that message was applied.");
-                await socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, null, session.Token).ConfigureAwait(false);
+                await socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, null, connection.Token).ConfigureAwait(false);
             }
             else if (!closing)
             {
-                verbose?.Invoke("The phone disconnected.");
+                verbose?.Invoke("The phone disconnected; it may come back on a new connection until the session ends.");
             }
         }
         finally
         {
-            await session.CancelAsync().ConfigureAwait(false);
+            Interlocked.CompareExchange(ref currentPhone, null, connection);
+            CancelQuietly(connection);
             await SwallowAsync(writer).ConfigureAwait(false);
-            await SwallowAsync(applier).ConfigureAwait(false);
         }
+    }
+
+    private static void CancelQuietly(CancellationTokenSource source)
+    {
+        try
+        {
+            source.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // That connection has ended already.
+        }
+    }
+
+    private static string Base64Url(byte[] bytes)
+    {
+        var text = Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        CryptographicOperations.ZeroMemory(bytes);
+        return text;
     }
 
     /// <summary>Reads the phone's inputs until it closes (null) or breaks a rule (what it broke).</summary>
@@ -590,7 +663,15 @@ internal sealed class ViewerServer : IRemoteViewer, IAsyncDisposable
         var remote = await control.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         await foreach (var input in inputs.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
-            await remote.ApplyAsync(input, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await remote.ApplyAsync(input, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The contract says it never throws; if it does, the next input still goes. Only the type: the message may quote typed text.
+                verbose?.Invoke($"An input from the phone could not be applied ({e.GetType().Name}).");
+            }
         }
     }
 

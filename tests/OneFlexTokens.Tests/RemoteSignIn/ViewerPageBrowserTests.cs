@@ -51,7 +51,7 @@ public sealed class ViewerPageBrowserTests
         var jpeg = await page.ScreenshotAsync(new PageScreenshotOptions { Type = ScreenshotType.Jpeg, Quality = 60 });
         var remote = server.PhoneViewport!.Value;
         server.Frame(new ScreenFrame(jpeg, PhoneWidth, PhoneHeight, remote.Width, remote.Height, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
-        await page.WaitForFunctionAsync("window.viewerStats.frames >= 1", null, new PageWaitForFunctionOptions { Timeout = 30_000 });
+        await page.WaitForFunctionAsync("() => window.viewerStats.frames >= 1", null, new PageWaitForFunctionOptions { Timeout = 30_000 });
         var age = await page.EvaluateAsync<double>("window.viewerStats.lastFrameAgeMs");
         Assert.InRange(age, 0, 10_000);
 
@@ -74,7 +74,7 @@ public sealed class ViewerPageBrowserTests
         Assert.Equal(new ViewerInput[] { new KeyInput("Backspace"), new KeyInput("Enter") }, keys);
 
         server.Focus(false, null);
-        await page.WaitForFunctionAsync("document.activeElement.id !== 'keys'", null, new PageWaitForFunctionOptions { Timeout = 30_000 });
+        await page.WaitForFunctionAsync("() => document.activeElement.id !== 'keys'", null, new PageWaitForFunctionOptions { Timeout = 30_000 });
 
         server.Dialog(new RemoteDialog(7, RemoteDialogKind.Prompt, "Your name?", "x"));
         await page.Locator("#dialog").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible, Timeout = 30_000 });

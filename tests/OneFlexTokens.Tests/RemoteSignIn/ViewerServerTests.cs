@@ -199,6 +199,44 @@ public sealed class ViewerServerTests
         Assert.Equal(new byte[] { 0xFF, 0xD8, 1, 2, 0xFF, 0xD9 }, frame.Data[(4 + length)..]);
     }
 
+    [Fact]
+    public async Task A_phone_that_lost_its_connection_rejoins_with_its_token_and_nobody_else_can()
+    {
+        var said = new List<string>();
+        await using var server = Start(said: said);
+        var control = new RecordingControl();
+        server.Attach(control);
+        var (phone, token) = await ClaimWithTokenAsync(server);
+        Assert.NotEqual(SecretOf(server), token);
+        phone.Abort();
+        phone.Dispose();
+
+        using var stranger = await ConnectAsync(server);
+        await SendAsync(stranger, new { t = "resume", token = token[..^1] + (token[^1] == 'A' ? 'B' : 'A'), w = 390, h = 700 });
+        Assert.Equal("claimed", (await ReceiveTextAsync(stranger)).GetProperty("reason").GetString());
+
+        using var back = await ConnectAsync(server);
+        await SendAsync(back, new { t = "resume", token, w = 400, h = 700 });
+        Assert.Equal("session", (await ReceiveTextAsync(back)).GetProperty("t").GetString());
+        await SendAsync(back, new { t = "tap", x = 5, y = 6 });
+        Assert.Equal(new ViewerInput[] { new ResizeInput(400, 700), new TapInput(5, 6) }, await control.WaitForAsync(2));
+        server.Status("still here");
+        Assert.Equal("still here", (await ReceiveTextAsync(back)).GetProperty("s").GetString());
+        Assert.DoesNotContain(said, s => s.Contains(token, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_phone_that_broke_the_protocol_cannot_rejoin()
+    {
+        await using var server = Start();
+        var (phone, token) = await ClaimWithTokenAsync(server);
+        await SendTextAsync(phone, """{"t":"navigate","url":"https://evil.example"}""");
+        Assert.True(await ClosedByServerAsync(phone));
+        using var back = await ConnectAsync(server);
+        await SendAsync(back, new { t = "resume", token, w = 390, h = 700 });
+        Assert.Equal("refused", (await ReceiveTextAsync(back)).GetProperty("t").GetString());
+    }
+
     public static TheoryData<string> Malformed => new()
     {
         """{"t":"launch","url":"file:///etc/passwd"}""",

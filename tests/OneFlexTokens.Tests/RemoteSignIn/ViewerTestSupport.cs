@@ -148,12 +148,18 @@ internal static class Viewer
     public static Task SendTextAsync(ClientWebSocket socket, string json) =>
         socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, CancellationToken.None);
 
-    public static async Task<ClientWebSocket> ClaimAsync(ViewerServer server, int width = 390, int height = 700)
+    public static async Task<ClientWebSocket> ClaimAsync(ViewerServer server, int width = 390, int height = 700) =>
+        (await ClaimWithTokenAsync(server, width, height)).Socket;
+
+    /// <summary>Claims the link; the session's first message is the token the phone rejoins with.</summary>
+    public static async Task<(ClientWebSocket Socket, string Token)> ClaimWithTokenAsync(ViewerServer server, int width = 390, int height = 700)
     {
         var socket = await ConnectAsync(server);
         await SendAsync(socket, new { t = "hello", secret = SecretOf(server), w = width, h = height });
         await server.Claimed.WaitAsync(TimeSpan.FromSeconds(20));
-        return socket;
+        var session = await ReceiveTextAsync(socket);
+        Assert.Equal("session", session.GetProperty("t").GetString());
+        return (socket, session.GetProperty("resume").GetString()!);
     }
 
     /// <summary>The next message: (type, bytes), or null when the server closed.</summary>
