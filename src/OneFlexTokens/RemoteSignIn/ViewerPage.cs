@@ -175,10 +175,11 @@ internal static class ViewerPage
             button.addEventListener('pointerdown', e => e.preventDefault());
             button.addEventListener('click', () => send({ t: 'key', k: button.dataset.key }));
           }
-          let resizing = 0;
+          // Only a new width (the phone turned) resizes the remote page: the keyboard and the address bar change the height all the time.
+          let resizing = 0, sentWidth = size().w;
           window.addEventListener('resize', () => {
             clearTimeout(resizing);
-            resizing = setTimeout(() => send({ t: 'resize', ...size() }), 250);
+            resizing = setTimeout(() => { const now = size(); if (now.w !== sentWidth) { sentWidth = now.w; send({ t: 'resize', ...now }); } }, 250);
           });
 
           if (!secret) { notice('This link is incomplete: open the whole link, with the part after #.'); return; }

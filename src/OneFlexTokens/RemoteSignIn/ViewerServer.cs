@@ -273,10 +273,12 @@ internal sealed class ViewerServer : IRemoteViewer, IAsyncDisposable
         wake.Writer.TryWrite(true);
     }
 
+    /// <summary>The last message is queued before the writer may see <see cref="closing"/>, and the writer is woken after it.</summary>
     private void EndSession(byte[] lastMessage)
     {
+        messages.Enqueue(lastMessage);
         closing = true;
-        Send(lastMessage);
+        wake.Writer.TryWrite(true);
     }
 
     private void StopListening()
@@ -452,7 +454,7 @@ internal sealed class ViewerServer : IRemoteViewer, IAsyncDisposable
         var result = Link.TryClaim(hello?.Secret, clock.GetUtcNow());
         switch (result)
         {
-            case ClaimResult.Claimed when hello is not null && claimed.TrySetResult():
+            case ClaimResult.Claimed when hello is not null && Own(hello):
                 verbose?.Invoke($"Link claimed by the phone at {client}.");
                 await RunSessionAsync(socket, hello, buffer).ConfigureAwait(false);
                 return;
@@ -483,6 +485,17 @@ internal sealed class ViewerServer : IRemoteViewer, IAsyncDisposable
                 await RefuseAsync(socket, "locked", headTimeout.Token).ConfigureAwait(false);
                 return;
         }
+    }
+
+    /// <summary>The claiming phone's viewport is known before anyone awaiting <see cref="Claimed"/> looks at it.</summary>
+    private bool Own(ViewerHello hello)
+    {
+        lock (gate)
+        {
+            viewport = (hello.Width, hello.Height);
+        }
+
+        return claimed.TrySetResult();
     }
 
     private async Task RunSessionAsync(WebSocket socket, ViewerHello hello, byte[] buffer)
@@ -637,6 +650,11 @@ internal sealed class ViewerServer : IRemoteViewer, IAsyncDisposable
 
             if (closing)
             {
+                while (messages.TryDequeue(out var last))
+                {
+                    await socket.SendAsync(last, WebSocketMessageType.Text, true, cancellationToken).ConfigureAwait(false);
+                }
+
                 await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, cancellationToken).ConfigureAwait(false);
                 return;
             }

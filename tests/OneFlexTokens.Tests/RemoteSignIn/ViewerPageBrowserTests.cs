@@ -112,6 +112,45 @@ public sealed class ViewerPageBrowserTests
         Assert.Contains("new link", await page.Locator("#notice").TextContentAsync());
     }
 
+    [SkippableFact]
+    public async Task On_a_touch_phone_a_tap_is_one_tap_and_the_key_bar_keeps_the_keyboard()
+    {
+        var browserChoice = SignInScope.TryFindBrowser();
+        Requirements.Require(browserChoice is not null, "No Chromium/Chrome/Edge installed (apt-get install chromium).");
+        await using var server = Start();
+        var control = new RecordingControl();
+        server.Attach(control);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = browserChoice!.ExecutablePath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--no-first-run"],
+        });
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = PhoneWidth, Height = PhoneHeight }, DeviceScaleFactor = 3, IsMobile = true, HasTouch = true,
+        });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(server.Link.Link);
+        await server.Claimed.WaitAsync(TimeSpan.FromSeconds(30));
+        var remote = server.PhoneViewport!.Value;
+        var jpeg = await page.ScreenshotAsync(new PageScreenshotOptions { Type = ScreenshotType.Jpeg, Quality = 60 });
+        server.Frame(new ScreenFrame(jpeg, PhoneWidth * 3, PhoneHeight * 3, remote.Width, remote.Height, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+        await page.WaitForFunctionAsync("() => window.viewerStats.frames >= 1", null, new PageWaitForFunctionOptions { Timeout = 30_000 });
+
+        await page.Locator("#picture").TapAsync(new LocatorTapOptions { Position = new Position { X = 50, Y = 60 } });
+        Assert.Equal("keys", await page.EvaluateAsync<string>("document.activeElement.id"));
+        await page.Locator("#keybar button[data-key=Tab]").TapAsync();
+        var inputs = await control.WaitForAsync(2);
+        Assert.IsType<TapInput>(inputs[0]);
+        Assert.Equal(new KeyInput("Tab"), inputs[1]);
+        Assert.Equal("keys", await page.EvaluateAsync<string>("document.activeElement.id"));
+        server.Finish("Signed in.");
+        await page.Locator("#notice").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible, Timeout = 30_000 });
+        Assert.Equal(2, control.Inputs.Count);
+    }
+
     private static async Task<string> WaitForTextAsync(RecordingControl control, string expected)
     {
         while (true)

@@ -103,7 +103,7 @@ internal sealed class RecordingControl : IRemoteControl
 
     public async Task<IReadOnlyList<ViewerInput>> WaitForAsync(int count)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(40));
         while (inputs.Count < count)
         {
             await arrived.WaitAsync(timeout.Token);
@@ -156,7 +156,7 @@ internal static class Viewer
     {
         var socket = await ConnectAsync(server);
         await SendAsync(socket, new { t = "hello", secret = SecretOf(server), w = width, h = height });
-        await server.Claimed.WaitAsync(TimeSpan.FromSeconds(20));
+        await server.Claimed.WaitAsync(TimeSpan.FromSeconds(40));
         var session = await ReceiveTextAsync(socket);
         Assert.Equal("session", session.GetProperty("t").GetString());
         return (socket, session.GetProperty("resume").GetString()!);
@@ -165,7 +165,7 @@ internal static class Viewer
     /// <summary>The next message: (type, bytes), or null when the server closed.</summary>
     public static async Task<(WebSocketMessageType Type, byte[] Data)?> ReceiveAsync(ClientWebSocket socket)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(40));
         using var data = new MemoryStream();
         var buffer = new byte[64 * 1024];
         while (true)
