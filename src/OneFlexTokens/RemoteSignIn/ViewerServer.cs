@@ -224,8 +224,8 @@ internal sealed class ViewerServer : IRemoteViewer, IAsyncDisposable
         await Task.WhenAny(Task.WhenAll(all, applier), Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
         claimed.TrySetCanceled();
         sessionOver.TrySetCanceled();
+        // The connection semaphore stays: a connection cut late still releases its slot.
         certificate?.Dispose();
-        connections.Dispose();
     }
 
     private static TcpListener Bind(ListenEndpoint endpoint)
