@@ -119,4 +119,16 @@ internal static class ErrorIds
     public const string PublicUrlHasUserInfo = "PublicUrlHasUserInfo";
     public const string InsecurePublicUrl = "InsecurePublicUrl";
     public const string RemoteSignInParameterWithoutSwitch = "RemoteSignInParameterWithoutSwitch";
+
+    // Remote sign-in (issue 19): the listener and its session
+    public const string ListenAddressInvalid = "ListenAddressInvalid";
+    public const string ListenAddressInUse = "ListenAddressInUse";
+    public const string ListenFailed = "ListenFailed";
+    public const string InsecureListenAddress = "InsecureListenAddress";
+    public const string CertificateNotFound = "CertificateNotFound";
+    public const string CertificateUnreadable = "CertificateUnreadable";
+    public const string CertificateHasNoKey = "CertificateHasNoKey";
+    public const string RemoteSignInExpired = "RemoteSignInExpired";
+    public const string RemoteSignInLocked = "RemoteSignInLocked";
+    public const string RemoteSessionTimeout = "RemoteSessionTimeout";
 }

@@ -38,6 +38,13 @@ internal sealed record HostPlatform(OSKind OS, Func<string, string?> GetEnvironm
     /// <summary>Files carry Unix permission bits (an execute bit that a package can lose).</summary>
     public bool HasExecuteBits => !IsWindows;
 
+    /// <summary>
+    /// Whether a certificate's private key must sit in a key store for TLS: Windows' SChannel cannot use a key that lives
+    /// only in memory (a PEM file's, or a PFX loaded with an ephemeral key set), so there it is re-imported through PKCS#12.
+    /// OpenSSL (Linux) and macOS use the in-memory key as is.
+    /// </summary>
+    public bool TlsNeedsStoredKey => IsWindows;
+
     public char PathSeparator => IsWindows ? ';' : ':';
 
     public string? Env(string name) => GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;

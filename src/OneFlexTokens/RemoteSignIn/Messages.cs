@@ -14,4 +14,36 @@ internal static partial class Messages
 
     public static string RemoteSignInParameterWithoutSwitch(string parameter, string switchName) =>
         $"-{parameter} sets up the sign-in from a phone, which only -{switchName} starts: without it, no run would ever wait for one or send its link. Add -{switchName}, or leave -{parameter} out.";
+    public static string ListenAddressInvalid(string shown) =>
+        $"The listen address '{shown}' is not host:port, [IPv6]:port or a port alone, with an IP address (or localhost) and a port from 0 to 65535. Give e.g. 127.0.0.1:8765, 0.0.0.0:8765 or 8765.";
+
+    public static string ListenAddressInUse(string shown) =>
+        $"Another program already listens on {shown}. Stop it, or give another port with the listen address (e.g. 127.0.0.1:8766).";
+
+    public static string ListenFailed(string shown, string reason) =>
+        $"Cannot listen on {shown}: {reason}. Give an address of this machine (or 0.0.0.0) and a port above 1023.";
+
+    public static string InsecureListenAddress(string shown) =>
+        $"Listening with plain http on {shown}, which is not loopback, would send the password typed on the phone across the network unencrypted. Give a certificate for https, listen on 127.0.0.1 behind Tailscale Serve or a reverse proxy, or allow plain http explicitly.";
+
+    public static string PlainHttpOnNetwork(string shown) =>
+        $"Plain http on {shown}, as allowed: the password typed on the phone crosses the network unencrypted, readable by anyone on the way.";
+
+    public static string CertificateNotFound(string path) =>
+        $"The certificate file '{path}' does not exist. Give a PEM file holding the certificate and its private key, or a PFX file.";
+
+    public static string CertificateUnreadable(string path, string reason) =>
+        $"The certificate file '{path}' cannot be used: {reason}. Give a PEM file holding the certificate and its unencrypted private key, or a PFX file without a password.";
+
+    public static string CertificateHasNoKey(string path) =>
+        $"The certificate file '{path}' holds no private key, which serving https needs. Put the key in the same PEM file (after the certificate), or export a PFX with its key.";
+
+    public static string RemoteSignInExpired(DateTimeOffset expiredAt) =>
+        $"Nobody opened the sign-in link before it expired ({expiredAt:u}). Start the remote sign-in again for a new link, with a longer link lifetime if needed.";
+
+    public static string RemoteSignInLocked(int badSecrets) =>
+        $"The sign-in link was refused after {badSecrets} wrong secrets and the listener stopped: someone may be guessing. Start the remote sign-in again for a new link, and check who can reach the listener.";
+
+    public static string RemoteSessionTimeout(TimeSpan cap) =>
+        $"The remote sign-in did not finish within {cap.TotalMinutes:0} minutes of the link being opened, and the session ended. Start the remote sign-in again for a new link.";
 }
