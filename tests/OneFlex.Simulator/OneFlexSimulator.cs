@@ -488,6 +488,7 @@ public sealed class OneFlexSimulator : IAsyncDisposable
         app.MapPost("/login/mfa", SubmitHumanMfa);
         app.MapPost("/login/finish", FinishHumanSignInAfterPopup);
         app.MapGet(ControlPath + "/mfa-code", MfaCodeEndpoint);
+        app.MapGet(ControlPath + "/preview/{step}", PreviewHumanStep);
         app.MapPost(ControlPath + "/end-sso-sessions", context =>
         {
             EndAllSsoSessions();
@@ -564,6 +565,27 @@ public sealed class OneFlexSimulator : IAsyncDisposable
     // ---- SSO origin: the human sign-in (SimulatorOptions.HumanSignIn) ----
 
     private const string ControlPath = "/__control";
+
+    /// <summary>
+    /// A step's page of the human sign-in exactly as a sign-in shows it, with no sign-in behind it: a scripted phone lays
+    /// it out in a browser of its own, at the remote viewport's size, to know where the fields it taps are (a human sees it).
+    /// </summary>
+    private Task PreviewHumanStep(HttpContext context)
+    {
+        const string flow = "preview";
+        var page = (context.Request.RouteValues["step"] as string) switch
+        {
+            "username" => Pages.HumanUsername(ClientId, "http://preview/", "preview", notice: null),
+            "password" => Pages.HumanPassword(flow, _options.UserEmail, notice: null),
+            "mfa" => Pages.HumanMfa(flow, inPopup: false, _options.HumanSignInConfirm, notice: null),
+            "mfa-popup" => Pages.HumanMfa(flow, inPopup: true, _options.HumanSignInConfirm, notice: null),
+            "mfa-opener" => Pages.HumanMfaOpener(flow, finishNow: false),
+            _ => null,
+        };
+        return page is null
+            ? WriteJson(context, StatusCodes.Status404NotFound, w => WriteError(w, "not_found", "Steps: username, password, mfa, mfa-popup, mfa-opener."))
+            : WriteHtml(context, StatusCodes.Status200OK, page);
+    }
 
     private Task SubmitHumanUsername(HttpContext context, string username, string redirectUri, string state)
     {

@@ -3,6 +3,7 @@ using OneFlexTokens.CmdletSupport;
 using OneFlexTokens.EnvFiles;
 using OneFlexTokens.Errors;
 using OneFlexTokens.Platform;
+using OneFlexTokens.RemoteSignIn;
 using OneFlexTokens.SignIn;
 using OneFlexTokens.Tokens;
 
@@ -51,6 +52,29 @@ public sealed class GetOneFlexTokenCommand : OneFlexCmdlet
     [Parameter(ParameterSetName = EnvPathSet)]
     public SwitchParameter NoBrowser { get; set; }
 
+    [Parameter]
+    public SwitchParameter RemoteSignIn { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ListenAddress { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? PublicUrl { get; set; }
+
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? CertificatePath { get; set; }
+
+    [Parameter]
+    [Alias("LinkLifetimeSeconds")]
+    [TimeoutTransformation]
+    public TimeSpan LinkLifetime { get; set; }
+
+    [Parameter]
+    public SwitchParameter AllowHttp { get; set; }
+
     protected override void BeginProcessing()
     {
         // The assembly may have been loaded from the host's folder; the module's own folder is where the driver is.
@@ -80,6 +104,7 @@ public sealed class GetOneFlexTokenCommand : OneFlexCmdlet
                 Browser = Browser,
                 BrowserPath = BrowserPath is null ? null : ResolvePath(BrowserPath),
                 Timeout = MyInvocation.BoundParameters.ContainsKey(nameof(Timeout)) ? Timeout : null,
+                Remote = RemoteRunner(),
             };
             RunAsync(ct => new TokenAcquisition(HostPlatform.Current).GetAsync(request, callbacks, ct));
         }
@@ -87,5 +112,73 @@ public sealed class GetOneFlexTokenCommand : OneFlexCmdlet
         {
             ThrowTerminatingError(failure);
         }
+    }
+
+    /// <summary>The listener parameters as settings, or null without -RemoteSignIn (then none of them may be given).</summary>
+    private RemoteSignInSettings? RemoteSettings()
+    {
+        var bound = MyInvocation.BoundParameters;
+        if (!RemoteSignIn)
+        {
+            var stray = new[] { nameof(ListenAddress), nameof(PublicUrl), nameof(CertificatePath), nameof(LinkLifetime), nameof(AllowHttp) }.FirstOrDefault(bound.ContainsKey);
+            if (stray is not null)
+            {
+                ThrowTerminatingError(new OneFlexException(ErrorIds.RemoteSignInParameterWithoutSwitch, ErrorCategory.InvalidArgument, Messages.RemoteSignInParameterWithoutSwitch(stray, nameof(RemoteSignIn)), stray));
+            }
+
+            return null;
+        }
+
+        if (Headless || NoBrowser)
+        {
+            var other = Headless ? nameof(Headless) : nameof(NoBrowser);
+            ThrowTerminatingError(new OneFlexException(ErrorIds.RemoteSignInConflict, ErrorCategory.InvalidArgument, Messages.RemoteSignInConflict(other), other));
+        }
+
+        if (bound.ContainsKey(nameof(LinkLifetime)))
+        {
+            CheckDuration(TimeoutRange.Wait, nameof(LinkLifetime), LinkLifetime);
+        }
+
+        return new RemoteSignInSettings
+        {
+            ListenAddress = ListenAddress ?? RemoteSignInSettings.DefaultListenAddress,
+            PublicUrl = PublicUrl,
+            CertificatePath = CertificatePath is null ? null : ResolvePath(CertificatePath),
+            LinkLifetime = bound.ContainsKey(nameof(LinkLifetime)) ? LinkLifetime : RemoteSignInSettings.InteractiveLinkLifetime,
+            AllowHttp = AllowHttp,
+        };
+    }
+
+    /// <summary>
+    /// The remote sign-in of this call: the browser starts at once (someone is at the terminal), the link and its QR code go to
+    /// the information stream, and the phone is told it is over once the pipeline has taken the token.
+    /// </summary>
+    private RemoteSignInRunner? RemoteRunner()
+    {
+        if (RemoteSettings() is not { } settings)
+        {
+            return null;
+        }
+
+        var colours = Host?.UI?.SupportsVirtualTerminal == true;
+        var callbacks = new RemoteSignInCallbacks
+        {
+            Verbose = PostVerbose,
+            Warning = PostWarning,
+            Progress = report => PostProgress(report, activityId: 2),
+            Announce = (announcement, _) =>
+            {
+                Post(() => WriteInformation(new HostInformationMessage { Message = Messages.RemoteSignInLinkText(announcement, colours) }, new[] { "PSHOST", "OneFlexRemoteSignIn" }));
+                return Task.CompletedTask;
+            },
+            // Posted after the token itself: once it has run, everything downstream has had the token.
+            Completed = (tokens, _) => Task.Run(() =>
+            {
+                Ask(() => true);
+                return Messages.RemoteSignInPipelineTookToken(JwtReader.TryRead(tokens.AccessToken)?.ExpiresAt);
+            }),
+        };
+        return new RemoteSignInFlow(HostPlatform.Current, settings, browserAtOnce: true, callbacks).Runner;
     }
 }

@@ -118,6 +118,8 @@ internal static class ErrorIds
     public const string InvalidPublicUrl = "InvalidPublicUrl";
     public const string PublicUrlHasUserInfo = "PublicUrlHasUserInfo";
     public const string InsecurePublicUrl = "InsecurePublicUrl";
+
+    // Asking for a remote sign-in (issue 19)
     public const string RemoteSignInParameterWithoutSwitch = "RemoteSignInParameterWithoutSwitch";
 
     // Remote sign-in (issue 19): the listener and its session
@@ -131,4 +133,5 @@ internal static class ErrorIds
     public const string RemoteSignInExpired = "RemoteSignInExpired";
     public const string RemoteSignInLocked = "RemoteSignInLocked";
     public const string RemoteSessionTimeout = "RemoteSessionTimeout";
+    public const string RemoteSignInConflict = "RemoteSignInConflict";
 }

@@ -12,8 +12,6 @@ internal static partial class Messages
     public static string InsecurePublicUrl(string shown) =>
         $"The public address '{shown}' is plain http on a host other than loopback: the password typed on the phone would cross the network unencrypted. Use https (a certificate, Tailscale Serve or a reverse proxy), or allow plain http explicitly.";
 
-    public static string RemoteSignInParameterWithoutSwitch(string parameter, string switchName) =>
-        $"-{parameter} sets up the sign-in from a phone, which only -{switchName} starts: without it, no run would ever wait for one or send its link. Add -{switchName}, or leave -{parameter} out.";
     public static string ListenAddressInvalid(string shown) =>
         $"The listen address '{shown}' is not host:port, [IPv6]:port or a port alone, with an IP address (or localhost) and a port from 0 to 65535. Give e.g. 127.0.0.1:8765, 0.0.0.0:8765 or 8765.";
 
@@ -46,4 +44,44 @@ internal static partial class Messages
 
     public static string RemoteSessionTimeout(TimeSpan cap) =>
         $"The remote sign-in did not finish within {cap.TotalMinutes:0} minutes of the link being opened, and the session ended. Start the remote sign-in again for a new link.";
+
+    public static string RemoteSignInParameterWithoutSwitch(string parameter, string switchName) =>
+        $"-{parameter} sets up the sign-in from a phone, which only -{switchName} starts. Add -{switchName}, or leave -{parameter} out.";
+
+    public static string RemoteSignInWaitingStatus(string link) => $"Open this link on your phone to sign in: {link}";
+
+    public static string RemoteSignInWaitingOperation(DateTimeOffset expiresAt) =>
+        $"The link works once, until {expiresAt.ToLocalTime():HH:mm} ({expiresAt:u}).";
+
+    public const string RemoteSignInOnPhoneStatus = "Signing in on the phone";
+
+    public static string RemoteSignInTokensTaken(DateTimeOffset? expiresAt) => expiresAt is { } expiry
+        ? $"Signed in. The new token is valid until {expiry:u}; the machine takes it from here."
+        : "Signed in; the machine takes the new token from here.";
+
+    public static string RemoteSignInPipelineTookToken(DateTimeOffset? expiresAt) => expiresAt is { } expiry
+        ? $"Signed in. The new token is valid until {expiry:u}, and the command on the machine has taken it (saving it and restarting the bot, if it was asked to)."
+        : "Signed in, and the command on the machine has taken the new token.";
+
+    public static string RemoteSignInConflict(string other) =>
+        $"-RemoteSignIn and -{other} cannot be used together: -RemoteSignIn is a sign-in by a human on a phone. Leave one of them out.";
+
+    /// <summary>The information-stream text of a remote sign-in: what to do, the link, and its QR code for a phone camera.</summary>
+    public static string RemoteSignInLinkText(RemoteSignIn.RemoteSignInAnnouncement announcement, bool colours)
+    {
+        var text = new System.Text.StringBuilder()
+            .AppendLine($"Sign in from your phone: open this link (it works once, until {announcement.ExpiresAt.ToLocalTime():HH:mm}, {announcement.ExpiresAt:u}):")
+            .AppendLine(announcement.Link);
+        var qr = announcement.QrLines(colours);
+        if (qr.Count > 0)
+        {
+            text.AppendLine("or scan this code with the phone's camera:");
+            foreach (var line in qr)
+            {
+                text.AppendLine(line);
+            }
+        }
+
+        return text.ToString().TrimEnd();
+    }
 }

@@ -11,6 +11,12 @@ internal sealed record SignInRequest(OneFlexBaseUrl BaseUrl, BrowserChoice Brows
 
 internal sealed record SignInTokens(string AccessToken, string RefreshToken);
 
+/// <summary>
+/// A browser sign-in done by a human on another device (RemoteSignIn/ supplies it, above this folder): the tokens of
+/// <paramref name="request"/>, handed to <paramref name="onTokens"/> the moment they exist.
+/// </summary>
+internal delegate Task<SignInTokens> RemoteSignInRunner(SignInRequest request, Action<SignInProgress>? progress, Action<SignInTokens> onTokens, CancellationToken cancellationToken);
+
 /// <summary>Where a sign-in stands, for Write-Progress.</summary>
 internal sealed record SignInProgress(TimeSpan Remaining, TimeSpan Timeout, string Status);
 

@@ -32,6 +32,9 @@ internal sealed record TokenRequest
 
     public string? BrowserPath { get; init; }
 
+    /// <summary>Sign in from another device instead of a window or -Headless (Get-OneFlexToken -RemoteSignIn, a renewal's waiting sign-in).</summary>
+    public RemoteSignInRunner? Remote { get; init; }
+
     /// <summary>Null for the defaults: <see cref="RefreshGrantClient.DefaultTimeout"/>, <see cref="TokenAcquisition.DefaultHeadlessTimeout"/>, <see cref="TokenAcquisition.DefaultInteractiveTimeout"/>.</summary>
     public TimeSpan? Timeout { get; init; }
 }
@@ -114,7 +117,8 @@ internal sealed class TokenAcquisition
 
     private async Task<OneFlexToken> SignInWithBrowserAsync(OneFlexBaseUrl baseUrl, TokenRequest request, SignInCallbacks callbacks, CancellationToken cancellationToken)
     {
-        SignInEnvironment.EnsureDisplay(_platform, request.Headless);
+        var remote = request.Remote;
+        SignInEnvironment.EnsureDisplay(_platform, request.Headless || remote is not null);
         var profile = request.ProfilePath ?? SignInEnvironment.DefaultProfilePath(_platform);
         if (new SessionStateStore(profile).CheckProfilePath() is { } sharedFolder)
         {
@@ -122,18 +126,16 @@ internal sealed class TokenAcquisition
         }
 
         var browser = new BrowserLocator(_platform).Locate(request.Browser, request.BrowserPath);
-        var signInRequest = new SignInRequest(baseUrl, browser, profile, request.Headless, BrowserTimeout(request));
-        var activity = request.Headless ? "Renewing OneFlex tokens (headless)" : "Signing in to OneFlex";
+        var signInRequest = new SignInRequest(baseUrl, browser, profile, request.Headless || remote is not null, BrowserTimeout(request));
+        var activity = remote is not null ? "Signing in to OneFlex from a phone" : request.Headless ? "Renewing OneFlex tokens (headless)" : "Signing in to OneFlex";
         OneFlexToken? token = null;
         try
         {
-            var tokens = await Engine.Get<IBrowserSignIn>().SignInAsync(
-                _platform,
-                signInRequest,
-                callbacks.Verbose,
-                progress => callbacks.Progress?.Invoke(ProgressOf(activity, baseUrl, progress)),
-                tokens => token = Deliver(tokens.AccessToken, tokens.RefreshToken, baseUrl, TokenSource.Browser, callbacks),
-                cancellationToken).ConfigureAwait(false);
+            void Report(SignInProgress progress) => callbacks.Progress?.Invoke(ProgressOf(activity, baseUrl, progress));
+            void Take(SignInTokens tokens) => token = Deliver(tokens.AccessToken, tokens.RefreshToken, baseUrl, TokenSource.Browser, callbacks);
+            var tokens = remote is not null
+                ? await remote(signInRequest, Report, Take, cancellationToken).ConfigureAwait(false)
+                : await Engine.Get<IBrowserSignIn>().SignInAsync(_platform, signInRequest, callbacks.Verbose, Report, Take, cancellationToken).ConfigureAwait(false);
             return token ?? Deliver(tokens.AccessToken, tokens.RefreshToken, baseUrl, TokenSource.Browser, callbacks);
         }
         finally

@@ -1,0 +1,158 @@
+using OneFlexTokens.CmdletSupport;
+using OneFlexTokens.Errors;
+using OneFlexTokens.Isolation;
+using OneFlexTokens.Platform;
+using OneFlexTokens.Secrets;
+using OneFlexTokens.SignIn;
+using OneFlexTokens.Tokens;
+
+namespace OneFlexTokens.RemoteSignIn;
+
+/// <summary>What a remote sign-in tells the human once it listens: the link (secret included) is for them alone.</summary>
+internal sealed record RemoteSignInAnnouncement(string Link, Uri PublicUrl, string Listening, DateTimeOffset ExpiresAt)
+{
+    /// <summary>The QR code of the link as terminal lines; none when the link is too long for a QR code.</summary>
+    public IReadOnlyList<string> QrLines(bool colours) =>
+        QrCode.TryEncode(Link) is { } code ? QrText.Lines(code, colours) : Array.Empty<string>();
+
+    /// <summary>Never the secret.</summary>
+    public override string ToString() => $"{PublicUrl.AbsoluteUri} (listening on {Listening}, link valid until {ExpiresAt:u})";
+}
+
+/// <summary>How a remote sign-in talks back, beyond <see cref="WorkCallbacks"/>.</summary>
+internal sealed record RemoteSignInCallbacks : WorkCallbacks
+{
+    /// <summary>The link is ready (the listener listens): show it, or send it in the alert. Awaited before anything waits on the phone.</summary>
+    public Func<RemoteSignInAnnouncement, CancellationToken, Task>? Announce { get; init; }
+
+    /// <summary>
+    /// The tokens are taken and the browser closed: do what follows (save, restart) and return the line the phone shows last.
+    /// Null: the phone is told the token's expiry only.
+    /// </summary>
+    public Func<SignInTokens, CancellationToken, Task<string>>? Completed { get; init; }
+}
+
+/// <summary>
+/// One sign-in done by a human on another device: the listener (<see cref="ViewerServer"/>) with its one-time link, and
+/// the engine's headless browser streamed to it (<see cref="SignInRequest.Remote"/>). The browser starts at once when
+/// someone is at the terminal (the first frame is then there as soon as the link opens), or only when the link is
+/// opened when a scheduled run waits for hours (no browser runs while it waits). Ends with the tokens, or with the
+/// link's or session's end, Ctrl+C, or the browser's failure; the listener and the browser are gone when it returns.
+/// </summary>
+internal sealed class RemoteSignInFlow
+{
+    private static readonly TimeSpan ProgressTick = TimeSpan.FromSeconds(1);
+
+    private readonly HostPlatform _platform;
+    private readonly RemoteSignInSettings _settings;
+    private readonly bool _browserAtOnce;
+    private readonly RemoteSignInCallbacks _callbacks;
+    private readonly TimeProvider _clock;
+
+    public RemoteSignInFlow(HostPlatform platform, RemoteSignInSettings settings, bool browserAtOnce, RemoteSignInCallbacks callbacks, TimeProvider? clock = null)
+    {
+        _platform = platform;
+        _settings = settings;
+        _browserAtOnce = browserAtOnce;
+        _callbacks = callbacks;
+        _clock = clock ?? TimeProvider.System;
+    }
+
+    public const string Activity = "Signing in to OneFlex from a phone";
+
+    /// <summary>The <see cref="RemoteSignInRunner"/> of this flow, for <see cref="TokenRequest.Remote"/>.</summary>
+    public RemoteSignInRunner Runner => RunAsync;
+
+    private async Task<SignInTokens> RunAsync(SignInRequest request, Action<SignInProgress>? progress, Action<SignInTokens> onTokens, CancellationToken cancellationToken)
+    {
+        await using var server = ViewerServer.Start(_settings, _clock, _callbacks.Verbose, _callbacks.Warning);
+        var announcement = new RemoteSignInAnnouncement(server.Link.Link, server.Link.PublicUrl, server.ListenDisplay, server.Link.ExpiresAt);
+        _callbacks.Verbose?.Invoke($"Remote sign-in listening on {server.ListenDisplay}; the phone opens {UrlPolicy.Display(server.Link.PublicUrl)}.");
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task<SignInTokens>? browser = null;
+        try
+        {
+            if (_callbacks.Announce is { } announce)
+            {
+                await announce(announcement, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (_browserAtOnce)
+            {
+                browser = StartBrowser(request, server, onTokens, server.Link.ExpiresAt - _clock.GetUtcNow() + SignInLink.SessionCap, stop.Token);
+            }
+
+            await WaitForPhoneAsync(server, browser, announcement, cancellationToken).ConfigureAwait(false);
+            _callbacks.Verbose?.Invoke("The link was opened: the phone owns the sign-in.");
+            browser ??= StartBrowser(request, server, onTokens, SignInLink.SessionCap, stop.Token);
+            var tokens = await WaitForTokensAsync(server, browser, progress, cancellationToken).ConfigureAwait(false);
+            var closing = _callbacks.Completed is { } completed
+                ? await completed(tokens, cancellationToken).ConfigureAwait(false)
+                : Messages.RemoteSignInTokensTaken(JwtReader.TryRead(tokens.AccessToken)?.ExpiresAt);
+            server.Finish(closing);
+            return tokens;
+        }
+        finally
+        {
+            // Whatever ended the wait, the browser is closed (its own finally) before the listener goes.
+            await stop.CancelAsync().ConfigureAwait(false);
+            if (browser is not null)
+            {
+                await Task.WhenAny(browser).ConfigureAwait(false);
+            }
+
+            _callbacks.Progress?.Invoke(new ProgressReport(Activity, "Ended", Completed: true));
+        }
+    }
+
+    private Task<SignInTokens> StartBrowser(SignInRequest request, ViewerServer server, Action<SignInTokens> onTokens, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var remote = request with { Headless = true, Remote = server, Timeout = timeout };
+        return Task.Run(
+            () => Engine.Get<IBrowserSignIn>().SignInAsync(_platform, remote, _callbacks.Verbose, null, onTokens, cancellationToken),
+            cancellationToken);
+    }
+
+    /// <summary>Until the phone claims the link; the link's end, a lock, Ctrl+C or a browser that failed before end it.</summary>
+    private async Task WaitForPhoneAsync(ViewerServer server, Task<SignInTokens>? browser, RemoteSignInAnnouncement announcement, CancellationToken cancellationToken)
+    {
+        while (!server.Claimed.IsCompleted)
+        {
+            var left = announcement.ExpiresAt - _clock.GetUtcNow();
+            _callbacks.Progress?.Invoke(new ProgressReport(
+                Activity,
+                Messages.RemoteSignInWaitingStatus(announcement.Link),
+                Messages.RemoteSignInWaitingOperation(announcement.ExpiresAt),
+                (int)Math.Max(0, Math.Ceiling(left.TotalSeconds))));
+            var ended = browser is null
+                ? await Task.WhenAny(server.Claimed, Task.Delay(ProgressTick, _clock, cancellationToken)).ConfigureAwait(false)
+                : await Task.WhenAny(server.Claimed, browser, Task.Delay(ProgressTick, _clock, cancellationToken)).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            if (ended == browser)
+            {
+                // The browser cannot fail silently while the phone has not come: its failure is the outcome.
+                await browser.ConfigureAwait(false);
+            }
+        }
+
+        await server.Claimed.ConfigureAwait(false);
+    }
+
+    private async Task<SignInTokens> WaitForTokensAsync(ViewerServer server, Task<SignInTokens> browser, Action<SignInProgress>? progress, CancellationToken cancellationToken)
+    {
+        var endsAt = server.Link.SessionEndsAt ?? _clock.GetUtcNow() + SignInLink.SessionCap;
+        while (!browser.IsCompleted)
+        {
+            var left = endsAt - _clock.GetUtcNow();
+            progress?.Invoke(new SignInProgress(left < TimeSpan.Zero ? TimeSpan.Zero : left, SignInLink.SessionCap, Messages.RemoteSignInOnPhoneStatus));
+            var ended = await Task.WhenAny(browser, server.SessionOver, Task.Delay(ProgressTick, _clock, cancellationToken)).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            if (ended == server.SessionOver)
+            {
+                await server.SessionOver.ConfigureAwait(false);
+            }
+        }
+
+        return await browser.ConfigureAwait(false);
+    }
+}
