@@ -37,7 +37,8 @@ internal sealed class BotRenewal
 
     /// <summary>The failures only a human can end: the SSO session behind the tokens is gone (exit 2).</summary>
     public static bool NeedsSignIn(string errorId) =>
-        errorId is ErrorIds.InteractiveLoginRequired or ErrorIds.RefreshTokenRejected or ErrorIds.NoDisplay;
+        errorId is ErrorIds.InteractiveLoginRequired or ErrorIds.RefreshTokenRejected or ErrorIds.NoDisplay
+            or ErrorIds.RemoteSignInExpired or ErrorIds.RemoteSessionTimeout or ErrorIds.RemoteSignInLocked;
 
     /// <summary>One run; only Ctrl+C (<paramref name="cancellationToken"/>) ends it with an exception.</summary>
     /// <remarks>
@@ -153,10 +154,17 @@ internal sealed class BotRenewal
 
             if (result.Outcome == RenewalOutcome.SignInRequired && run.Options.RemoteSignIn is { } remote)
             {
-                result = await SignInFromPhoneAsync(run, result, remote, cancellationToken).ConfigureAwait(false);
+                result = await SignInFromPhoneAsync(run, result, remote, started, cancellationToken).ConfigureAwait(false);
             }
 
-            await AlertAsync(run, result, link: null, cancellationToken).ConfigureAwait(false);
+            if (LinkEndedUnused(result.ErrorId))
+            {
+                run.TryInfo($"{result.ErrorId}: no alert; the next run that finds a human is needed sends a new link.");
+            }
+            else
+            {
+                await AlertAsync(run, result, link: null, cancellationToken).ConfigureAwait(false);
+            }
             return run.Finish(result);
         }
         finally
@@ -166,16 +174,78 @@ internal sealed class BotRenewal
     }
 
     /// <summary>
-    /// The hook of the sign-in from a phone (issue 19), for a run that needs a human and has -RemoteSignIn. To fill in:
-    /// start the bot folder's one waiting sign-in (<see cref="WaitingSignIn.TryBegin"/>; null means another process
-    /// already waits: return a <see cref="RenewalOutcome.SignInWaiting"/> result, which sends no alert), release the
-    /// renewal's lock while waiting so that other runs and Invoke-OneFlexRenewal are not held up, send the alert with the
-    /// link (<see cref="AlertAsync"/> with <c>link</c>: only the webhook gets it; the log names the public URL), wait,
-    /// and on success save, restart and return a Renewed result (the alert after this hook then says it works again).
-    /// Today it returns <paramref name="needsSignIn"/> unchanged, and the usual sign-in alert follows.
+    /// The sign-in from a phone, for a run that needs a human and has -RemoteSignIn: the bot folder's one waiting sign-in
+    /// (<see cref="WaitingSignIn"/>; when another process already waits, this run ends <see cref="RenewalOutcome.SignInWaiting"/>).
+    /// The renewal's lock is released while it waits, so later runs end at once instead of queueing behind a human. The
+    /// listener starts, no browser yet (opening the link starts it), and the alert carries the link; once the phone has
+    /// signed in, the files are saved and the bot restarted under the lock again, and the phone is told so.
     /// </summary>
-    private static Task<RenewalResult> SignInFromPhoneAsync(Run run, RenewalResult needsSignIn, RemoteSignInSettings remote, CancellationToken cancellationToken) =>
-        Task.FromResult(needsSignIn);
+    private async Task<RenewalResult> SignInFromPhoneAsync(Run run, RenewalResult needsSignIn, RemoteSignInSettings remote, Started started, CancellationToken cancellationToken)
+    {
+        started.Lock?.Dispose();
+        WaitingSignIn? waiting;
+        try
+        {
+            var now = DateTimeOffset.Now;
+            waiting = WaitingSignIn.TryBegin(run.State, new WaitingSignInInfo(now, now + remote.LinkLifetime, remote.ListenAddress, remote.PublicUrl ?? string.Empty, Environment.ProcessId));
+        }
+        catch (OneFlexException unusable)
+        {
+            return run.Failed(unusable);
+        }
+
+        if (waiting is null)
+        {
+            return WaitingSignIn.Read(run.State) is { } other
+                ? run.Result(RenewalOutcome.SignInWaiting, Messages.RenewalSignInWaiting(other.Listening, other.LinkExpiresAt))
+                : needsSignIn;
+        }
+
+        using (waiting)
+        {
+            run.TryInfo($"{needsSignIn.ErrorId}: a human must sign in again; starting the sign-in from a phone.");
+            OneFlexToken? token = null;
+            var callbacks = new RemoteSignInCallbacks
+            {
+                Verbose = run.TryInfo,
+                Warning = run.Warn,
+                Progress = run.Progress,
+                Announce = async (announcement, ct) =>
+                {
+                    waiting.Update(new WaitingSignInInfo(DateTimeOffset.Now, announcement.ExpiresAt, announcement.Listening, announcement.PublicUrl.AbsoluteUri, Environment.ProcessId));
+                    await AlertAsync(run, needsSignIn, announcement, ct).ConfigureAwait(false);
+                },
+                Completed = async (_, ct) =>
+                {
+                    using (AcquireLock(run, ct))
+                    {
+                        await SaveAndRestartAsync(run, token!, ct).ConfigureAwait(false);
+                    }
+
+                    return Messages.RenewalPhoneSignInDone(token!.ExpiresAt, run.Restarted.Select(c => c.Name));
+                },
+            };
+            try
+            {
+                var request = new TokenRequest
+                {
+                    BaseUrl = run.Options.BaseUrl,
+                    ProfilePath = run.Options.ProfilePath,
+                    Remote = new RemoteSignInFlow(_platform, remote, browserAtOnce: false, callbacks).Runner,
+                };
+                var signInCallbacks = new SignInCallbacks { Verbose = run.Callbacks.Verbose, Warning = run.Warn, Progress = run.Progress, Token = t => token = t };
+                var signedIn = await new TokenAcquisition(_platform).GetAsync(request, signInCallbacks, cancellationToken).ConfigureAwait(false);
+                return run.Result(RenewalOutcome.Renewed, Messages.RenewalRenewed(Messages.PhoneSignInSource, signedIn.ExpiresAt, run.Restarted.Select(c => c.Name)));
+            }
+            catch (OneFlexException failure)
+            {
+                return run.Failed(failure);
+            }
+        }
+    }
+
+    /// <summary>The end of a waiting sign-in that the next run mends by itself (a new link in a new alert): logged, not alerted.</summary>
+    private static bool LinkEndedUnused(string? errorId) => errorId is ErrorIds.RemoteSignInExpired or ErrorIds.RemoteSessionTimeout;
 
     private static OneFlexException Unexpected(RenewalOptions options, Exception unexpected) =>
         new(ErrorIds.RenewalUnexpectedFailure, ErrorCategory.NotSpecified, Messages.RenewalUnexpectedFailure(SecretScrubber.Scrub(unexpected.Message)), options.BotFolder, unexpected);
@@ -222,7 +292,14 @@ internal sealed class BotRenewal
 
         run.Info($"Renewal due: {status.Reason}.");
         var token = await GetTokenAsync(run, current.RefreshToken, cancellationToken).ConfigureAwait(false);
-        if (TokenCheck.Decide(token, TimeSpan.Zero, DateTimeOffset.UtcNow).Failure(options.BotFolder) is { } unusable)
+        await SaveAndRestartAsync(run, token, cancellationToken).ConfigureAwait(false);
+        return run.Result(RenewalOutcome.Renewed, Messages.RenewalRenewed(token.Source.ToString(), token.ExpiresAt, run.Restarted.Select(c => c.Name)));
+    }
+
+    /// <summary>A new token checked, saved to both files and the bot restarted (a failed restart stays pending for the next run).</summary>
+    private async Task SaveAndRestartAsync(Run run, OneFlexToken token, CancellationToken cancellationToken)
+    {
+        if (TokenCheck.Decide(token, TimeSpan.Zero, DateTimeOffset.UtcNow).Failure(run.Options.BotFolder) is { } unusable)
         {
             throw unusable;
         }
@@ -234,7 +311,6 @@ internal sealed class BotRenewal
         run.State.SetRestartPending(true);
         await RestartBotAsync(run, cancellationToken).ConfigureAwait(false);
         run.State.SetRestartPending(false);
-        return run.Result(RenewalOutcome.Renewed, Messages.RenewalRenewed(token.Source.ToString(), token.ExpiresAt, run.Restarted.Select(c => c.Name)));
     }
 
     private Task<OneFlexToken> GetTokenAsync(Run run, string? refreshToken, CancellationToken cancellationToken)
@@ -326,7 +402,7 @@ internal sealed class BotRenewal
     /// fails the run: whatever goes wrong here is logged (when the log can take it) and said as a warning.
     /// </summary>
     /// <param name="link">The link of a waiting sign-in from a phone, for a sign-in alert: the alert carries it whole, the log only its public address.</param>
-    private static async Task AlertAsync(Run run, RenewalResult result, SignInLink? link, CancellationToken cancellationToken)
+    private static async Task AlertAsync(Run run, RenewalResult result, RemoteSignInAnnouncement? link, CancellationToken cancellationToken)
     {
         try
         {
@@ -341,7 +417,8 @@ internal sealed class BotRenewal
                 return;
             }
 
-            if (last == result.ErrorId)
+            // A link is news however often the problem was told: each waiting sign-in has its own.
+            if (last == result.ErrorId && link is null)
             {
                 run.TryInfo($"Already alerted about {last}; no new alert.");
                 return;

@@ -11,6 +11,13 @@ internal static partial class Messages
     public static string RenewalRenewed(string source, DateTimeOffset? expiresAt, IEnumerable<string> restarted) =>
         $"Renewed with {source}: valid until {expiresAt:u}; saved .env and config/.env; restarted {string.Join(", ", restarted)}.";
 
+    /// <summary>The source named in <see cref="RenewalRenewed"/> for a sign-in from a phone.</summary>
+    public const string PhoneSignInSource = "a sign-in from a phone";
+
+    /// <summary>What the phone shows last when a waiting sign-in has saved the token and restarted the bot.</summary>
+    public static string RenewalPhoneSignInDone(DateTimeOffset? expiresAt, IEnumerable<string> restarted) =>
+        $"Signed in. The new token is valid until {expiresAt:u}; .env and config/.env are saved and {string.Join(", ", restarted)} restarted. You can close this page.";
+
     public static string RenewalRestartedOnly(DateTimeOffset? expiresAt, IEnumerable<string> restarted) =>
         $"Restarted {string.Join(", ", restarted)} with the token an earlier run saved but could not restart the bot with (valid until {expiresAt:u}).";
 
