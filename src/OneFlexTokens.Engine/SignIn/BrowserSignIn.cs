@@ -117,8 +117,7 @@ internal sealed class BrowserSignIn
             if (screen is not null)
             {
                 // The phone stops seeing the page before the app's cookies are cleaned up behind it.
-                request.Remote?.Status("Signed in");
-                await screen.DisposeAsync().ConfigureAwait(false);
+                await screen.SignedInAsync().ConfigureAwait(false);
             }
 
             await SaveSessionAsync(context, request.BaseUrl, store).ConfigureAwait(false);
@@ -223,6 +222,7 @@ internal sealed class BrowserSignIn
             var (width, height) = RemoteScreen.InitialViewport(viewer);
             options.ViewportSize = new ViewportSize { Width = width, Height = height };
             options.DeviceScaleFactor = RemoteScreen.DeviceScaleFactor;
+            options.Args = options.Args.Append("--force-device-scale-factor=" + RemoteScreen.DeviceScaleFactor.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         }
         else if (!request.Headless)
         {

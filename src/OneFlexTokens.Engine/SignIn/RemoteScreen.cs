@@ -56,6 +56,7 @@ internal sealed class RemoteScreen : IRemoteControl, IAsyncDisposable
     private readonly CancellationTokenSource _ending = new();
     private readonly SemaphoreSlim _switching = new(1, 1);
     private readonly object _gate = new();
+    private readonly object _statusGate = new();
     private readonly List<IPage> _pages = new();
     private readonly ConcurrentDictionary<int, PendingDialog> _dialogs = new();
     private TaskCompletionSource _dialogOpened = NewSignal();
@@ -92,10 +93,17 @@ internal sealed class RemoteScreen : IRemoteControl, IAsyncDisposable
         _viewer.Attach(this);
     }
 
+    /// <summary>The tokens are taken: the phone's last status says so, and the stream ends as in <see cref="DisposeAsync"/>.</summary>
+    public async Task SignedInAsync()
+    {
+        End("Signed in");
+        await DisposeAsync().ConfigureAwait(false);
+    }
+
     /// <summary>The sign-in is over: the stream stops, open dialogs are dismissed and input becomes a no-op.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _ended, 1) == 1)
+        if (!End(null))
         {
             return;
         }
@@ -445,12 +453,39 @@ internal sealed class RemoteScreen : IRemoteControl, IAsyncDisposable
         }
     }
 
+    /// <summary>Marks the end once (under the status lock, so no page's status can follow the last one); false if already ended.</summary>
+    private bool End(string? lastStatus)
+    {
+        lock (_statusGate)
+        {
+            if (Interlocked.Exchange(ref _ended, 1) == 1)
+            {
+                return false;
+            }
+
+            if (lastStatus is not null)
+            {
+                _viewer.Status(lastStatus);
+            }
+
+            return true;
+        }
+    }
+
     /// <summary>"Loading https://sso.example" — the origin only: a URL's path or query can carry a code or a token.</summary>
     private void ShowStatus(string what, string url)
     {
-        if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && UrlPolicy.IsWebUrl(uri))
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !UrlPolicy.IsWebUrl(uri))
         {
-            _viewer.Status($"{what} {UrlPolicy.Origin(uri)}");
+            return;
+        }
+
+        lock (_statusGate)
+        {
+            if (!Ended)
+            {
+                _viewer.Status($"{what} {UrlPolicy.Origin(uri)}");
+            }
         }
     }
 
@@ -508,7 +543,7 @@ internal sealed class RemoteScreen : IRemoteControl, IAsyncDisposable
                 screen.OnFrame(cast, value);
             };
             Volatile.Write(ref screen._cast, cast);
-            await session.SendAsync("Page.startScreencast", new Dictionary<string, object> { ["format"] = "jpeg", ["quality"] = JpegQuality, ["everyNthFrame"] = 1 }).ConfigureAwait(false);
+            await session.SendAsync("Page.startScreencast", new Dictionary<string, object> { ["format"] = "jpeg", ["quality"] = JpegQuality, ["maxWidth"] = 4096, ["maxHeight"] = 4096, ["everyNthFrame"] = 1 }).ConfigureAwait(false);
             return cast;
         }
 
