@@ -307,12 +307,15 @@ internal sealed class RemoteScreen : IRemoteControl, IAsyncDisposable
 
         var metadata = frame.GetProperty("metadata");
         var paintedAt = metadata.TryGetProperty("timestamp", out var timestamp) ? timestamp.GetDouble() * 1000 : DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        if (!cast.IsNewer(paintedAt))
-        {
-            return;
-        }
+        Deliver(cast, new ScreenFrame(jpeg, size.Value.Width, size.Value.Height, metadata.GetProperty("deviceWidth").GetDouble(), metadata.GetProperty("deviceHeight").GetDouble(), paintedAt));
+    }
 
-        _viewer.Frame(new ScreenFrame(jpeg, size.Value.Width, size.Value.Height, metadata.GetProperty("deviceWidth").GetDouble(), metadata.GetProperty("deviceHeight").GetDouble(), paintedAt));
+    private void Deliver(Screencast cast, ScreenFrame frame)
+    {
+        if (!Ended && ReferenceEquals(Volatile.Read(ref _cast), cast) && cast.IsNewer(frame.PaintedAt))
+        {
+            _viewer.Frame(frame);
+        }
     }
 
     private async Task ReportFocusAsync(IPage page)
@@ -543,8 +546,25 @@ internal sealed class RemoteScreen : IRemoteControl, IAsyncDisposable
                 screen.OnFrame(cast, value);
             };
             Volatile.Write(ref screen._cast, cast);
-            await session.SendAsync("Page.startScreencast", new Dictionary<string, object> { ["format"] = "jpeg", ["quality"] = JpegQuality, ["maxWidth"] = 4096, ["maxHeight"] = 4096, ["everyNthFrame"] = 1 }).ConfigureAwait(false);
+            var requestedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            await session.SendAsync("Page.startScreencast", new Dictionary<string, object> { ["format"] = "jpeg", ["quality"] = JpegQuality, ["everyNthFrame"] = 1 }).ConfigureAwait(false);
+            await cast.SnapshotAsync(screen, requestedAt).ConfigureAwait(false);
             return cast;
+        }
+
+        /// <summary>
+        /// The screencast sends a frame when the page paints, and a page already painted (a pop-up that loaded while
+        /// its stream started, a page the phone comes back to) may not paint again for long: one screenshot shows it now.
+        /// A frame of the screencast painted since wins over it.
+        /// </summary>
+        private async Task SnapshotAsync(RemoteScreen screen, double requestedAt)
+        {
+            var shot = await _session.SendAsync("Page.captureScreenshot", new Dictionary<string, object> { ["format"] = "jpeg", ["quality"] = JpegQuality }).ConfigureAwait(false);
+            var jpeg = shot is { } value && value.TryGetProperty("data", out var data) ? Convert.FromBase64String(data.GetString() ?? string.Empty) : [];
+            if (JpegSize.Read(jpeg) is { } size && Page.ViewportSize is { } viewport)
+            {
+                screen.Deliver(this, new ScreenFrame(jpeg, size.Width, size.Height, viewport.Width, viewport.Height, requestedAt));
+            }
         }
 
         /// <summary>Frames can overtake each other between threads: an older one than the last shown is dropped.</summary>

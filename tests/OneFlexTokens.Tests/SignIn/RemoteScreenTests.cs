@@ -107,7 +107,9 @@ public sealed class RemoteScreenTests
         await using var phone = await LayoutProbe.StartAsync(PhoneWidth, PhoneHeight);
         var boxes = await phone.BoxesAsync(app.Url.ToString(), "#popup", "#ask", "#secret");
         var viewer = new RecordingViewer(null);
-        await using var running = Start(scope, app.Origin, viewer, null);
+        var verbose = new ConcurrentQueue<string>();
+        using var log = new Finally(() => _output.WriteLine(string.Join("\n", verbose)));
+        await using var running = Start(scope, app.Origin, viewer, verbose);
         var signIn = running.Task;
         var control = await viewer.Control.Task.WaitAsync(Bound);
         await viewer.UntilAsync(v => v.Statuses.Contains("Showing " + app.Origin) && v.FrameCount > 0, Bound, signIn);
@@ -116,16 +118,16 @@ public sealed class RemoteScreenTests
         Assert.Equal((RemoteScreen.DefaultWidth, RemoteScreen.DefaultHeight), ((int)viewer.Latest!.CssWidth, (int)viewer.Latest.CssHeight));
         await control.ApplyAsync(new ResizeInput(PhoneWidth, PhoneHeight), CancellationToken.None);
         await viewer.UntilAsync(v => v.Latest is { CssWidth: PhoneWidth, CssHeight: PhoneHeight }, Bound, signIn);
-        Assert.Equal(TestApp.PageColor, await phone.CentreColourAsync(viewer.Latest!.Jpeg));
+        Assert.Equal(TestApp.PageColor, await phone.CornerColourAsync(viewer.Latest!.Jpeg));
 
         var framesBeforePopup = viewer.FrameCount;
         await control.ApplyAsync(new TapInput(boxes[0].X, boxes[0].Y), CancellationToken.None);
         await viewer.UntilAsync(v => v.FrameCount > framesBeforePopup && v.Latest is { CssWidth: PhoneWidth }, Bound, signIn);
-        Assert.True(await phone.UntilCentreAsync(viewer, TestApp.PopupColor, Bound), "The stream did not follow the pop-up.");
+        Assert.True(await phone.UntilCornerAsync(viewer, TestApp.PopupColor, Bound), "The stream did not follow the pop-up.");
 
         // The pop-up's only content is a button that closes it: a tap anywhere.
         await control.ApplyAsync(new TapInput(PhoneWidth / 2.0, PhoneHeight / 2.0), CancellationToken.None);
-        Assert.True(await phone.UntilCentreAsync(viewer, TestApp.PageColor, Bound), "The stream did not return to the page when the pop-up closed.");
+        Assert.True(await phone.UntilCornerAsync(viewer, TestApp.PageColor, Bound), "The stream did not return to the page when the pop-up closed.");
 
         // The tap opens a confirm() that holds the click until the phone answers: the tap must come back first.
         await control.ApplyAsync(new TapInput(boxes[1].X, boxes[1].Y), CancellationToken.None).WaitAsync(Bound);
@@ -146,6 +148,7 @@ public sealed class RemoteScreenTests
         var form = posted.Body.Split('&').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => WebUtility.UrlDecode(p[1]));
         Assert.Equal(Password, form["secret"]);
         Assert.Equal("yes", form["confirmed"]);
+        SecretAssert.NotIn(string.Join("\n", verbose.Concat(viewer.Statuses)), tokens.Access, tokens.Refresh, Password);
     }
 
     [SkippableFact]
@@ -177,6 +180,11 @@ public sealed class RemoteScreenTests
         };
         var cancel = new CancellationTokenSource();
         return new RunningSignIn(cancel, Task.Run(() => new BrowserSignIn(HostPlatform.Current, line => verbose?.Enqueue(line)).SignInAsync(request, null, null, cancel.Token)));
+    }
+
+    private sealed class Finally(Action action) : IDisposable
+    {
+        public void Dispose() => action();
     }
 
     /// <summary>A sign-in the test drives; a test that fails midway cancels it, so the failure shows rather than the browser it left.</summary>
@@ -372,22 +380,25 @@ public sealed class RemoteScreenTests
             return (size[0], size[1]);
         }
 
-        /// <summary>The colour at the centre of the JPEG, as #rrggbb rounded to the nearest of 16 steps per channel (JPEG is lossy).</summary>
-        public async Task<string> CentreColourAsync(byte[] jpeg) => await _page.EvaluateAsync<string>(
+        /// <summary>
+        /// The colour at three quarters of the JPEG's width and height (below and beside the test pages' text), as #rrggbb
+        /// rounded to the nearest of 16 steps per channel (JPEG is lossy).
+        /// </summary>
+        public async Task<string> CornerColourAsync(byte[] jpeg) => await _page.EvaluateAsync<string>(
             """
             async src => {
               const img = new Image(); img.src = src; await img.decode();
               const canvas = document.createElement('canvas'); canvas.width = img.naturalWidth; canvas.height = img.naturalHeight;
               const g = canvas.getContext('2d'); g.drawImage(img, 0, 0);
-              const [r, gr, b] = g.getImageData(img.naturalWidth >> 1, img.naturalHeight >> 1, 1, 1).data;
+              const [r, gr, b] = g.getImageData(img.naturalWidth * 3 >> 2, img.naturalHeight * 3 >> 2, 1, 1).data;
               const step = v => Math.min(255, Math.round(v / 17) * 17).toString(16).padStart(2, '0');
               return '#' + step(r) + step(gr) + step(b);
             }
             """,
             "data:image/jpeg;base64," + Convert.ToBase64String(jpeg));
 
-        /// <summary>Waits until the newest frame's centre has <paramref name="colour"/>.</summary>
-        public async Task<bool> UntilCentreAsync(RecordingViewer viewer, string colour, TimeSpan bound)
+        /// <summary>Waits until the newest frame has <paramref name="colour"/> at the point <see cref="CornerColourAsync"/> reads.</summary>
+        public async Task<bool> UntilCornerAsync(RecordingViewer viewer, string colour, TimeSpan bound)
         {
             var clock = Stopwatch.StartNew();
             ScreenFrame? checkedFrame = null;
@@ -397,7 +408,7 @@ public sealed class RemoteScreenTests
                 if (latest is not null && !ReferenceEquals(latest, checkedFrame))
                 {
                     checkedFrame = latest;
-                    if (await CentreColourAsync(latest.Jpeg) == colour)
+                    if (await CornerColourAsync(latest.Jpeg) == colour)
                     {
                         return true;
                     }
