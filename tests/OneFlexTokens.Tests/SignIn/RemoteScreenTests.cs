@@ -58,6 +58,10 @@ public sealed class RemoteScreenTests
         await control.ApplyAsync(new TapInput(fields[0].X, fields[0].Y), CancellationToken.None);
         Assert.Equal((true, "email"), viewer.Focuses.Last());
         await control.ApplyAsync(new TextInput(scope.Simulator.Options.UserEmail), CancellationToken.None);
+        await control.ApplyAsync(new KeyInput("Tab"), CancellationToken.None);
+        Assert.Equal((true, "password"), viewer.Focuses.Last());
+        await control.ApplyAsync(new KeyInput("Shift+Tab"), CancellationToken.None);
+        Assert.Equal((true, "email"), viewer.Focuses.Last());
 
         await control.ApplyAsync(new TapInput(fields[1].X, fields[1].Y), CancellationToken.None);
         Assert.Equal((true, "password"), viewer.Focuses.Last());
@@ -112,7 +116,8 @@ public sealed class RemoteScreenTests
         await using var running = Start(scope, app.Origin, viewer, verbose);
         var signIn = running.Task;
         var control = await viewer.Control.Task.WaitAsync(Bound);
-        await viewer.UntilAsync(v => v.Statuses.Contains("Showing " + app.Origin) && v.FrameCount > 0, Bound, signIn);
+        var ssoOrigin = $"http://localhost:{app.Url.Port}";
+        await viewer.UntilAsync(v => v.Statuses.Contains("Showing " + ssoOrigin) && v.FrameCount > 0, Bound, signIn);
 
         // The phone had not come: the default viewport, until the phone says its size.
         Assert.Equal((RemoteScreen.DefaultWidth, RemoteScreen.DefaultHeight), ((int)viewer.Latest!.CssWidth, (int)viewer.Latest.CssHeight));
@@ -440,7 +445,8 @@ public sealed class RemoteScreenTests
             var path = request.Path.Split('?')[0];
             var (status, headers, body) = (request.Method, path) switch
             {
-                ("GET", "/") => (200, string.Empty, Page),
+                ("GET", "/") => (302, $"Location: http://localhost:{request.Headers["Host"].Split(':')[1]}/sso\r\n", string.Empty),
+                ("GET", "/sso") => (200, string.Empty, Page(request.Headers["Host"].Split(':')[1])),
                 ("GET", "/popup") => (200, string.Empty, Popup),
                 ("POST", "/done") => (200, $"Set-Cookie: access_token={accessToken}; Path=/\r\nSet-Cookie: refresh_token={refreshToken}; Path=/\r\n", "<!doctype html><p>Signed in</p>"),
                 _ => (404, string.Empty, string.Empty),
@@ -452,17 +458,18 @@ public sealed class RemoteScreenTests
 
         private static async Task WriteAsync(Stream connection, byte[] bytes, CancellationToken ct) => await connection.WriteAsync(bytes, ct);
 
-        private const string Page = """
+        // Served on localhost, another site than the app's 127.0.0.1 (as an SSO is): the page runs in another renderer process.
+        private static string Page(string port) => """
             <!doctype html><html><head><meta charset="utf-8"><title>App</title></head>
             <body style="margin:0;background:#fff;font:16px sans-serif">
             <p><button id="popup" onclick="window.open('/popup', 'mfa', 'width=300,height=300')">Verify</button></p>
             <p><button id="ask" onclick="document.getElementById('confirmed').value = confirm('Use this device?') ? 'yes' : 'no'">Trust</button></p>
-            <form method="post" action="/done">
+            <form method="post" action="http://127.0.0.1:PORT/done">
               <input type="hidden" id="confirmed" name="confirmed" value="unasked">
               <p><input id="secret" name="secret" type="password"></p>
             </form>
             </body></html>
-            """;
+            """.Replace("PORT", port, StringComparison.Ordinal);
 
         private const string Popup = """
             <!doctype html><html><head><meta charset="utf-8"><title>MFA</title></head>
