@@ -67,6 +67,7 @@ internal sealed class RemoteScreen : IRemoteControl, IAsyncDisposable
     private (int Width, int Height) _viewport;
     private int _lastDialogId;
     private int _ended;
+    private int _cleanedUp;
 
     /// <param name="dialogTimeout">How long a dialog waits for the phone's answer before it is dismissed: the sign-in's own timeout.</param>
     public RemoteScreen(IBrowserContext context, IRemoteViewer viewer, TimeSpan dialogTimeout, Action<string>? verbose)
@@ -106,7 +107,8 @@ internal sealed class RemoteScreen : IRemoteControl, IAsyncDisposable
     /// <summary>The sign-in is over: the stream stops, open dialogs are dismissed and input becomes a no-op.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (!End(null))
+        End(null);
+        if (Interlocked.Exchange(ref _cleanedUp, 1) == 1)
         {
             return;
         }
@@ -184,7 +186,18 @@ internal sealed class RemoteScreen : IRemoteControl, IAsyncDisposable
     {
         var dialogOpened = Volatile.Read(ref _dialogOpened).Task;
         var acting = action();
-        if (await Task.WhenAny(acting, dialogOpened).WaitAsync(cancellationToken).ConfigureAwait(false) == acting)
+        Task first;
+        try
+        {
+            first = await Task.WhenAny(acting, dialogOpened).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            _ = Quietly(acting);
+            throw;
+        }
+
+        if (first == acting)
         {
             await acting.ConfigureAwait(false);
             if (then is not null)
@@ -473,22 +486,15 @@ internal sealed class RemoteScreen : IRemoteControl, IAsyncDisposable
         }
     }
 
-    /// <summary>Marks the end once (under the status lock, so no page's status can follow the last one); false if already ended.</summary>
-    private bool End(string? lastStatus)
+    /// <summary>Marks the end once, under the status lock, so that no page's status can follow <paramref name="lastStatus"/>.</summary>
+    private void End(string? lastStatus)
     {
         lock (_statusGate)
         {
-            if (Interlocked.Exchange(ref _ended, 1) == 1)
-            {
-                return false;
-            }
-
-            if (lastStatus is not null)
+            if (Interlocked.Exchange(ref _ended, 1) == 0 && lastStatus is not null)
             {
                 _viewer.Status(lastStatus);
             }
-
-            return true;
         }
     }
 
