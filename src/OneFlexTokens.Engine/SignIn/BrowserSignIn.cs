@@ -66,6 +66,7 @@ internal sealed class BrowserSignIn
         var clock = System.Diagnostics.Stopwatch.StartNew();
         IPlaywright? playwright = null;
         IBrowserContext? context = null;
+        RemoteScreen? screen = null;
         try
         {
             var driver = await Task.Run(() => PlaywrightDriver.PrepareForSignIn(_platform), cancellationToken).ConfigureAwait(false);
@@ -84,6 +85,13 @@ internal sealed class BrowserSignIn
             await watch.PrepareAsync().ConfigureAwait(false);
             var page = context.Pages.FirstOrDefault() ?? await context.NewPageAsync().ConfigureAwait(false);
             watch.Attach(page);
+            if (request.Remote is { } viewer)
+            {
+                // A human signs in on the phone: the page goes to the viewer before it loads, so the first paint shows.
+                screen = new RemoteScreen(context, viewer, request.Timeout, _verbose);
+                await screen.ShowAsync(page).ConfigureAwait(false);
+            }
+
             watch.Navigate(page);
 
             // The timeout is the time given to the sign-in itself, counted once the browser shows the page.
@@ -93,7 +101,8 @@ internal sealed class BrowserSignIn
                 var remaining = deadline - DateTimeOffset.UtcNow;
                 if (remaining <= TimeSpan.Zero)
                 {
-                    throw new OneFlexException(ErrorIds.SignInTimeout, ErrorCategory.OperationTimeout, Messages.SignInTimeout(request.Timeout, request.Headless), request.BaseUrl.Text);
+                    var message = request.Remote is null ? Messages.SignInTimeout(request.Timeout, request.Headless) : Messages.RemoteSignInTimeout(request.Timeout);
+                    throw new OneFlexException(ErrorIds.SignInTimeout, ErrorCategory.OperationTimeout, message, request.BaseUrl.Text);
                 }
 
                 progress?.Invoke(new SignInProgress(remaining, request.Timeout, watch.Status));
@@ -105,6 +114,12 @@ internal sealed class BrowserSignIn
             var tokens = await watch.Outcome.ConfigureAwait(false);
             _verbose?.Invoke($"Tokens after {clock.ElapsedMilliseconds} ms.");
             onTokens?.Invoke(tokens);
+            if (screen is not null)
+            {
+                // The phone stops seeing the page before the app's cookies are cleaned up behind it.
+                await screen.SignedInAsync().ConfigureAwait(false);
+            }
+
             await SaveSessionAsync(context, request.BaseUrl, store).ConfigureAwait(false);
             await LeaveOnlyTheSessionAsync(context, request.BaseUrl).ConfigureAwait(false);
             return tokens;
@@ -119,6 +134,11 @@ internal sealed class BrowserSignIn
         }
         finally
         {
+            if (screen is not null)
+            {
+                await screen.DisposeAsync().ConfigureAwait(false);
+            }
+
             await CloseAsync(context, playwright).ConfigureAwait(false);
             if (playwright is not null)
             {
@@ -185,9 +205,10 @@ internal sealed class BrowserSignIn
 
     private async Task<IBrowserContext> LaunchOnceAsync(IPlaywright playwright, SignInRequest request, bool sandbox, CancellationToken cancellationToken)
     {
+        var headless = request.Headless || request.Remote is not null;
         var options = new BrowserTypeLaunchPersistentContextOptions
         {
-            Headless = request.Headless,
+            Headless = headless,
             Channel = request.Browser.Channel,
             ExecutablePath = request.Browser.Channel is null ? request.Browser.ExecutablePath : null,
             Args = LaunchArguments(_platform),
@@ -196,12 +217,19 @@ internal sealed class BrowserSignIn
             AcceptDownloads = false,
             Timeout = 60_000,
         };
-        if (!request.Headless)
+        if (request.Remote is { } viewer)
+        {
+            var (width, height) = RemoteScreen.InitialViewport(viewer);
+            options.ViewportSize = new ViewportSize { Width = width, Height = height };
+            options.DeviceScaleFactor = RemoteScreen.DeviceScaleFactor;
+            options.Args = options.Args.Append("--force-device-scale-factor=" + RemoteScreen.DeviceScaleFactor.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        }
+        else if (!request.Headless)
         {
             options.ViewportSize = ViewportSize.NoViewport;
         }
 
-        _verbose?.Invoke($"Starting {request.Browser.Kind} ({request.Browser.Channel ?? request.Browser.ExecutablePath}){(request.Headless ? " headless" : string.Empty)} with profile {request.ProfilePath}.");
+        _verbose?.Invoke($"Starting {request.Browser.Kind} ({request.Browser.Channel ?? request.Browser.ExecutablePath}){(headless ? " headless" : string.Empty)} with profile {request.ProfilePath}.");
         var launching = playwright.Chromium.LaunchPersistentContextAsync(request.ProfilePath, options);
         try
         {

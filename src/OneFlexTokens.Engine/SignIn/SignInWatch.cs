@@ -25,7 +25,9 @@ internal sealed class SignInWatch
         _request = request;
         _verbose = verbose;
         _appOrigin = request.BaseUrl.Text;
-        Status = request.Headless ? "Renewing the tokens from the SSO session in the profile" : "Complete the sign-in in the browser window";
+        Status = request.Remote is not null ? "Complete the sign-in on the phone"
+            : request.Headless ? "Renewing the tokens from the SSO session in the profile"
+            : "Complete the sign-in in the browser window";
 
         context.Response += (_, response) => OnResponse(response);
         context.RequestFinished += (_, _) => CheckCookies();
@@ -109,10 +111,11 @@ internal sealed class SignInWatch
     /// In -Headless nobody is there to sign in: the moment a page outside the app origin shows a credentials input,
     /// report it and never submit that form. A script in every page reports the input as soon as it is parsed
     /// (before the page's own scripts can submit anything); forms without one (e.g. an SSO form_post) go through.
+    /// A remote sign-in is headless too, but a human fills the form through the viewer: no guard there.
     /// </summary>
     public async Task PrepareAsync()
     {
-        if (!_request.Headless)
+        if (!_request.Headless || _request.Remote is not null)
         {
             return;
         }

@@ -32,6 +32,9 @@ internal static partial class Messages
         ? $"No tokens after {DurationText.Of(timeout)} of headless sign-in. Check that -BaseUrl is right and that the service answers; run once without -Headless to see what the browser shows, or raise -Timeout."
         : $"The sign-in did not finish within {DurationText.Of(timeout)}. Run Get-OneFlexToken again and complete the sign-in in the browser window, or raise -Timeout.";
 
+    public static string RemoteSignInTimeout(TimeSpan timeout) =>
+        $"The sign-in from the phone did not finish within {DurationText.Of(timeout)}. Open a new sign-in link and complete the sign-in on the phone, or raise -Timeout.";
+
     public static string BrowserCouldNotOpen(string url, string reason) =>
         $"The browser could not open {url}: {reason} Check the network and -BaseUrl.";
 
