@@ -58,6 +58,12 @@ internal sealed class RemoteScreen : IRemoteControl, IAsyncDisposable
     private readonly Action<string>? _verbose;
     private readonly CancellationTokenSource _ending = new();
     private readonly SemaphoreSlim _switching = new(1, 1);
+
+    /// <summary>
+    /// The longest a call to the browser about the stream may take: a page that does not paint (a tab behind a pop-up)
+    /// can leave a screenshot unanswered, and the stream must not stop on it.
+    /// </summary>
+    private static readonly TimeSpan CallBound = TimeSpan.FromSeconds(3);
     private readonly object _gate = new();
     private readonly object _statusGate = new();
     private readonly List<IPage> _pages = new();
@@ -118,11 +124,16 @@ internal sealed class RemoteScreen : IRemoteControl, IAsyncDisposable
         {
             if (_dialogs.TryRemove(id, out var pending))
             {
-                await Quietly(pending.Dialog.DismissAsync()).ConfigureAwait(false);
+                await Quietly(pending.Dialog.DismissAsync().WaitAsync(CallBound)).ConfigureAwait(false);
             }
         }
 
-        await _switching.WaitAsync().ConfigureAwait(false);
+        if (!await _switching.WaitAsync(CallBound).ConfigureAwait(false))
+        {
+            // A switch is stuck on the browser: closing the browser ends it and the stream with it.
+            return;
+        }
+
         try
         {
             if (_cast is not null)
@@ -161,18 +172,23 @@ internal sealed class RemoteScreen : IRemoteControl, IAsyncDisposable
                     await RunAsync(() => page.Keyboard.PressAsync(name), moves ? () => ReportFocusAsync(page) : null, cancellationToken).ConfigureAwait(false);
                     break;
                 case ScrollInput scroll:
-                    await page.Mouse.MoveAsync((float)scroll.X, (float)scroll.Y).WaitAsync(cancellationToken).ConfigureAwait(false);
-                    await page.Mouse.WheelAsync((float)scroll.DeltaX, (float)scroll.DeltaY).WaitAsync(cancellationToken).ConfigureAwait(false);
+                    await page.Mouse.MoveAsync((float)scroll.X, (float)scroll.Y).WaitAsync(CallBound, cancellationToken).ConfigureAwait(false);
+                    await page.Mouse.WheelAsync((float)scroll.DeltaX, (float)scroll.DeltaY).WaitAsync(CallBound, cancellationToken).ConfigureAwait(false);
                     break;
                 case DialogAnswer answer:
-                    await AnswerAsync(answer).WaitAsync(cancellationToken).ConfigureAwait(false);
+                    await AnswerAsync(answer).WaitAsync(CallBound, cancellationToken).ConfigureAwait(false);
                     break;
                 case ResizeInput resize:
                     await ResizeAsync(resize).WaitAsync(cancellationToken).ConfigureAwait(false);
                     break;
             }
         }
-        catch (Exception e) when (e is PlaywrightException or ObjectDisposedException or InvalidOperationException or TimeoutException)
+        catch (TimeoutException)
+        {
+            // Never the input itself: it may be typed text.
+            _verbose?.Invoke($"The browser did not take a {input.GetType().Name.Replace("Input", "", StringComparison.Ordinal).ToLowerInvariant()} from the phone within {CallBound.TotalSeconds:0} s; it was dropped.");
+        }
+        catch (Exception e) when (e is PlaywrightException or ObjectDisposedException or InvalidOperationException)
         {
             // The page (or the browser) went away meanwhile: the input has nothing left to act on.
         }
@@ -189,9 +205,9 @@ internal sealed class RemoteScreen : IRemoteControl, IAsyncDisposable
         Task first;
         try
         {
-            first = await Task.WhenAny(acting, dialogOpened).WaitAsync(cancellationToken).ConfigureAwait(false);
+            first = await Task.WhenAny(acting, dialogOpened).WaitAsync(CallBound, cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
         {
             _ = Quietly(acting);
             throw;
@@ -202,7 +218,7 @@ internal sealed class RemoteScreen : IRemoteControl, IAsyncDisposable
             await acting.ConfigureAwait(false);
             if (then is not null)
             {
-                await then().WaitAsync(cancellationToken).ConfigureAwait(false);
+                await then().WaitAsync(CallBound, cancellationToken).ConfigureAwait(false);
             }
 
             return;
@@ -303,6 +319,8 @@ internal sealed class RemoteScreen : IRemoteControl, IAsyncDisposable
 
             try
             {
+                // Only the front page paints in a headless browser: the one the phone sees must be it.
+                await Quietly(target.BringToFrontAsync().WaitAsync(CallBound)).ConfigureAwait(false);
                 _cast = await Screencast.StartAsync(_context, target, this).ConfigureAwait(false);
                 _verbose?.Invoke($"Streaming the newest of {OpenPages} open page(s) to the phone.");
                 ShowStatus("Showing", target.Url);
@@ -371,14 +389,14 @@ internal sealed class RemoteScreen : IRemoteControl, IAsyncDisposable
     {
         try
         {
-            var state = await frame.EvaluateAsync<JsonElement>(FocusScript).ConfigureAwait(false);
+            var state = await frame.EvaluateAsync<JsonElement>(FocusScript).WaitAsync(CallBound).ConfigureAwait(false);
             return new FocusState(
                 state.GetProperty("editable").GetBoolean(),
                 state.GetProperty("type").ValueKind == JsonValueKind.String ? state.GetProperty("type").GetString() : null,
                 state.GetProperty("crossOrigin").GetBoolean(),
                 state.GetProperty("focused").GetBoolean());
         }
-        catch (PlaywrightException)
+        catch (Exception e) when (e is PlaywrightException or TimeoutException)
         {
             // The tap navigated: the new page has no focused field yet.
             return new FocusState(false, null, false, false);
@@ -482,7 +500,7 @@ internal sealed class RemoteScreen : IRemoteControl, IAsyncDisposable
 
         foreach (var page in open)
         {
-            await Quietly(page.SetViewportSizeAsync(width, height)).ConfigureAwait(false);
+            await Quietly(page.SetViewportSizeAsync(width, height).WaitAsync(CallBound)).ConfigureAwait(false);
         }
     }
 
@@ -571,7 +589,7 @@ internal sealed class RemoteScreen : IRemoteControl, IAsyncDisposable
             Volatile.Write(ref screen._cast, cast);
             var requestedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             await session.SendAsync("Page.startScreencast", new Dictionary<string, object> { ["format"] = "jpeg", ["quality"] = JpegQuality, ["everyNthFrame"] = 1 }).ConfigureAwait(false);
-            await cast.SnapshotAsync(screen, requestedAt).ConfigureAwait(false);
+            await Quietly(cast.SnapshotAsync(screen, requestedAt).WaitAsync(CallBound)).ConfigureAwait(false);
             return cast;
         }
 
@@ -607,8 +625,8 @@ internal sealed class RemoteScreen : IRemoteControl, IAsyncDisposable
 
         public async Task StopAsync()
         {
-            await Quietly(_session.SendAsync("Page.stopScreencast")).ConfigureAwait(false);
-            await Quietly(_session.DetachAsync()).ConfigureAwait(false);
+            await Quietly(_session.SendAsync("Page.stopScreencast").WaitAsync(CallBound)).ConfigureAwait(false);
+            await Quietly(_session.DetachAsync().WaitAsync(CallBound)).ConfigureAwait(false);
         }
     }
 }

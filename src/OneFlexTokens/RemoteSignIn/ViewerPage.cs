@@ -29,7 +29,7 @@ internal static class ViewerPage
         (() => {
           const secret = location.hash.slice(1);
           history.replaceState(null, '', location.pathname + location.search);
-          const stats = window.viewerStats = { frames: 0, firstFrameAt: null, lastFrameAgeMs: null, ages: [], bytes: 0 };
+          const stats = window.viewerStats = { frames: 0, firstFrameAt: null, lastFrameAgeMs: null, ages: [], bytes: 0, cw: null, ch: null, statuses: [], statusCount: 0, sent: {}, focus: null, focusReports: 0 };
           const $ = id => document.getElementById(id);
           const canvas = $('picture'), context = canvas.getContext('2d'), keys = $('keys');
           let socket = null, frame = null, over = false, drawing = false, waiting = null, composing = false;
@@ -43,9 +43,9 @@ internal static class ViewerPage
             timeout: 'The sign-in took too long and was stopped. Ask for a new link.',
             closed: 'The sign-in was stopped on the computer. Ask for a new link if it still needs you.'
           };
-          const status = text => { $('status').textContent = text; };
+          const status = text => { $('status').textContent = text; stats.statuses.push(text); stats.statusCount++; if (stats.statuses.length > 200) stats.statuses.shift(); };
           const notice = text => { over = true; keys.blur(); $('notice').textContent = text; $('notice').hidden = false; };
-          const send = message => { if (socket && socket.readyState === 1 && !over) socket.send(JSON.stringify(message)); };
+          const send = message => { if (socket && socket.readyState === 1 && !over) { socket.send(JSON.stringify(message)); stats.sent[message.t] = (stats.sent[message.t] || 0) + 1; } };
           const size = () => ({
             w: Math.round(Math.min(1200, Math.max(200, document.documentElement.clientWidth))),
             h: Math.round(Math.min(2000, Math.max(200, window.innerHeight - $('status').offsetHeight - $('keybar').offsetHeight)))
@@ -70,6 +70,7 @@ internal static class ViewerPage
               context.drawImage(bitmap, 0, 0);
               bitmap.close();
               frame = header;
+              stats.cw = header.cw; stats.ch = header.ch;
               const now = Date.now(), age = now - header.ts;
               stats.frames++; stats.bytes += data.byteLength; stats.lastFrameAgeMs = age;
               if (stats.firstFrameAt === null) stats.firstFrameAt = now;
@@ -83,6 +84,7 @@ internal static class ViewerPage
             switch (message.t) {
               case 'status': status(message.s); break;
               case 'focus':
+                stats.focus = { editable: message.editable, type: message.type }; stats.focusReports++;
                 if (message.editable) {
                   const type = ['password', 'email', 'tel', 'number', 'url'].includes(message.type) ? message.type : 'text';
                   if (keys.type !== type) keys.type = type;

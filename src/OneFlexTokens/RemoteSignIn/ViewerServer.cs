@@ -523,7 +523,8 @@ internal sealed class ViewerServer : IRemoteViewer, IAsyncDisposable
     private async Task RunPhoneAsync(WebSocket socket, ViewerHello hello, byte[] buffer)
     {
         using var connection = CancellationTokenSource.CreateLinkedTokenSource(endSession.Token, stopAll.Token);
-        if (Interlocked.Exchange(ref currentPhone, connection) is { } previous)
+        var previous = Interlocked.Exchange(ref currentPhone, connection);
+        if (previous is not null)
         {
             CancelQuietly(previous);
         }
@@ -531,7 +532,8 @@ internal sealed class ViewerServer : IRemoteViewer, IAsyncDisposable
         bool resized;
         lock (gate)
         {
-            resized = viewport is not null && viewport != (hello.Width, hello.Height);
+            // The first connection always sizes the page: a browser started before the phone came has a viewport of its own.
+            resized = previous is null || (viewport is not null && viewport != (hello.Width, hello.Height));
             viewport = (hello.Width, hello.Height);
         }
 
