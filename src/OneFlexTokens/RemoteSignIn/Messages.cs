@@ -59,6 +59,9 @@ internal static partial class Messages
         ? $"Signed in. The new token is valid until {expiry:u}; the machine takes it from here."
         : "Signed in; the machine takes the new token from here.";
 
+    public static string RemoteSignInCompletionFailed(string errorId) =>
+        $"Signed in, but what follows failed on the machine ({errorId}): its log or console says what to do. This link is used up; the next renewal sends a new one if it is still needed.";
+
     public static string RemoteSignInPipelineTookToken(DateTimeOffset? expiresAt) => expiresAt is { } expiry
         ? $"Signed in. The new token is valid until {expiry:u}, and the command on the machine has taken it (saving it and restarting the bot, if it was asked to)."
         : "Signed in, and the command on the machine has taken the new token.";

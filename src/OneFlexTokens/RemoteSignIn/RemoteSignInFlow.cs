@@ -86,9 +86,20 @@ internal sealed class RemoteSignInFlow
             _callbacks.Verbose?.Invoke("The link was opened: the phone owns the sign-in.");
             browser ??= StartBrowser(request, server, onTokens, SignInLink.SessionCap, stop.Token);
             var tokens = await WaitForTokensAsync(server, browser, progress, cancellationToken).ConfigureAwait(false);
-            var closing = _callbacks.Completed is { } completed
-                ? await completed(tokens, cancellationToken).ConfigureAwait(false)
-                : Messages.RemoteSignInTokensTaken(JwtReader.TryRead(tokens.AccessToken)?.ExpiresAt);
+            string closing;
+            try
+            {
+                closing = _callbacks.Completed is { } completed
+                    ? await completed(tokens, cancellationToken).ConfigureAwait(false)
+                    : Messages.RemoteSignInTokensTaken(JwtReader.TryRead(tokens.AccessToken)?.ExpiresAt);
+            }
+            catch (OneFlexException failure)
+            {
+                // The human did their part: the phone says what failed after it, by id (the message may name paths).
+                server.Finish(Messages.RemoteSignInCompletionFailed(failure.ErrorId));
+                throw;
+            }
+
             server.Finish(closing);
             return tokens;
         }

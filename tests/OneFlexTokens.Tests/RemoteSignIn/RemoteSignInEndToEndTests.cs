@@ -196,6 +196,31 @@ public sealed class RemoteSignInEndToEndTests : IAsyncLifetime
     }
 
     [SkippableFact]
+    public async Task When_the_bot_cannot_be_restarted_after_the_phone_signed_in_the_phone_says_so_and_the_restart_stays_pending()
+    {
+        Requirements.Require(ScriptedPhone.MissingReason is null, ScriptedPhone.MissingReason ?? "");
+        WriteBotFolder("00000000000000000000");
+        var parameters = Parameters("oneflex-bot");
+        parameters["DockerHost"] = "unix:///nonexistent/docker.sock";
+        var waiting = RenewalScriptRun.Start(parameters);
+        Assert.True(await _webhook.WaitForAsync(1, Bound), "no alert came");
+        var link = LinkPattern.Match(_webhook.Received[0].Body).Value;
+
+        await using var phone = await ScriptedPhone.StartAsync(RepoPaths.ModuleDirectory);
+        var viewer = await phone.OpenAsync(link);
+        await ScriptedPhone.WaitForFirstFrameAsync(viewer, Bound);
+        await phone.SignInAsync(viewer, new PhoneSignIn(_simulator.SsoUrl, _simulator.Options.UserEmail, Password, Popup: true, Confirm: true), Bound);
+        var notice = await ScriptedPhone.WaitForNoticeAsync(viewer, Bound);
+        var run = waiting.Wait();
+
+        Assert.Contains("DockerUnreachable", notice, StringComparison.Ordinal);
+        Assert.True(run.ExitCode == 1, run.Result.Describe() + "\n" + run.Log);
+        Assert.Contains("error=DockerUnreachable", run.Log, StringComparison.Ordinal);
+        Assert.True(new RenewalState(Path.Combine(_root, "state")).RestartPending, "the restart is not left for the next run");
+        Assert.Equal(EnvFileReader.ReadValues(ConfigEnv)[EnvKeys.AccessToken], EnvFileReader.ReadValues(RootEnv)[EnvKeys.AccessToken]);
+    }
+
+    [SkippableFact]
     public async Task A_second_device_is_refused_and_Ctrl_C_during_the_session_leaves_no_browser_and_no_listener()
     {
         Requirements.Require(ScriptedPhone.MissingReason is null, ScriptedPhone.MissingReason ?? "");
