@@ -163,6 +163,18 @@ public sealed class ViewerServerTests
     }
 
     [Fact]
+    public async Task The_first_connection_sizes_the_remote_page_to_the_phone_before_anything_it_sends()
+    {
+        // A browser started before the phone came (an interactive sign-in) has a viewport of its own.
+        await using var server = Start();
+        var control = new RecordingControl(keepSizing: true);
+        server.Attach(control);
+        using var phone = await ClaimAsync(server);
+        await SendAsync(phone, new { t = "tap", x = 1, y = 2 });
+        Assert.Equal(new ViewerInput[] { new ResizeInput(390, 700), new TapInput(1, 2) }, await control.WaitForAsync(2));
+    }
+
+    [Fact]
     public async Task Inputs_are_applied_in_order_once_attached_and_frames_status_and_focus_reach_the_phone()
     {
         await using var server = Start();
@@ -220,6 +232,7 @@ public sealed class ViewerServerTests
         Assert.Equal("session", (await ReceiveTextAsync(back)).GetProperty("t").GetString());
         await SendAsync(back, new { t = "tap", x = 5, y = 6 });
         Assert.Equal(new ViewerInput[] { new ResizeInput(400, 700), new TapInput(5, 6) }, await control.WaitForAsync(2));
+        Assert.Equal(new ResizeInput(390, 700), control.FirstSizing);
         server.Status("still here");
         Assert.Equal("still here", (await ReceiveTextAsync(back)).GetProperty("s").GetString());
         Assert.DoesNotContain(said, s => s.Contains(token, StringComparison.Ordinal));

@@ -87,15 +87,29 @@ internal sealed class ManualClock(DateTimeOffset start) : TimeProvider
 }
 
 /// <summary>The thing that receives the phone's inputs, as the engine's browser would: it records them.</summary>
-internal sealed class RecordingControl : IRemoteControl
+/// <summary>
+/// What the listener applies. The first connection's sizing of the remote page (a ResizeInput the listener makes itself,
+/// before anything the phone sends) is kept apart in <see cref="FirstSizing"/> unless <paramref name="keepSizing"/>: the
+/// tests of the phone's own messages look at those alone, and one test looks at the sizing.
+/// </summary>
+internal sealed class RecordingControl(bool keepSizing = false) : IRemoteControl
 {
     private readonly ConcurrentQueue<ViewerInput> inputs = new();
     private readonly SemaphoreSlim arrived = new(0);
+    private int applied;
 
     public IReadOnlyList<ViewerInput> Inputs => inputs.ToArray();
 
+    public ResizeInput? FirstSizing { get; private set; }
+
     public Task ApplyAsync(ViewerInput input, CancellationToken cancellationToken)
     {
+        if (Interlocked.Increment(ref applied) == 1 && !keepSizing && input is ResizeInput sizing)
+        {
+            FirstSizing = sizing;
+            return Task.CompletedTask;
+        }
+
         inputs.Enqueue(input);
         arrived.Release();
         return Task.CompletedTask;
