@@ -29,6 +29,7 @@ public static class Benchmarks
         new("install", PackageBenchmarks.Install),
         new("installed", PackageBenchmarks.FirstSignIn),
         new("installed-other", PackageBenchmarks.FirstSignInAnotherAccount),
+        new("remote", RemoteBenchmarks.Run),
     };
 
     private static string Self => Environment.ProcessPath!;

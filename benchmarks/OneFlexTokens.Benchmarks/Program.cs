@@ -25,9 +25,11 @@ foreach (var benchmark in Benchmarks.All)
     Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {benchmark.Key} …");
     try
     {
-        var result = await benchmark.Run(options);
-        results.Add(result);
-        Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {benchmark.Key}: {result.Ours} vs {result.Baseline} ({result.Comparison})");
+        foreach (var result in await benchmark.Run(options))
+        {
+            results.Add(result);
+            Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {benchmark.Key}: {result.Ours} vs {result.Baseline} ({result.Comparison})");
+        }
     }
     catch (Exception e)
     {

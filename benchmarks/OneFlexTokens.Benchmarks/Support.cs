@@ -8,7 +8,7 @@ public sealed class BenchOptions
     public const string Usage = """
         dotnet run -c Release --project benchmarks/OneFlexTokens.Benchmarks [-- options]
           --only a,b   run only these (import, refresh, headless, latency, restart, throughput, save, cron, cron-pwsh,
-                       package, install, installed, installed-other)
+                       package, install, installed, installed-other, remote)
           --runs N     samples per side (default: each benchmark's own)
           --quick      one sample per side, a smoke run
           --cron-script PATH   the scheduled script to time (default: out/OneFlexTokens/Scripts/Update-OneFlexBot.ps1 when present)
@@ -56,7 +56,14 @@ public sealed class BenchOptions
 /// <param name="Met">null when there is no goal to meet.</param>
 public sealed record BenchResult(string Key, string Ours, string Baseline, string Comparison, string Goal, bool? Met, string Note);
 
-public sealed record Benchmark(string Key, Func<BenchOptions, Task<BenchResult>> Run);
+/// <summary>A benchmark prints one row, or several when it measures several figures of one set-up (remote).</summary>
+public sealed record Benchmark(string Key, Func<BenchOptions, Task<IReadOnlyList<BenchResult>>> Run)
+{
+    public Benchmark(string key, Func<BenchOptions, Task<BenchResult>> run)
+        : this(key, async options => new[] { await run(options) })
+    {
+    }
+}
 
 public static class Stats
 {
@@ -86,6 +93,13 @@ public static class Stats
         }
 
         return (oursSamples, theirsSamples);
+    }
+
+    /// <summary>Nearest-rank percentile (p in 0..100): a value that was measured, never an interpolation.</summary>
+    public static double Percentile(IEnumerable<double> samples, double p)
+    {
+        var sorted = samples.OrderBy(x => x).ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
     }
 
     public static string Ms(double ms) => ms >= 100 ? $"{ms:0} ms" : ms >= 10 ? $"{ms:0.0} ms" : $"{ms:0.00} ms";

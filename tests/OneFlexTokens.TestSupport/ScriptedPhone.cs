@@ -220,7 +220,7 @@ public sealed class ScriptedPhone : IAsyncDisposable
     }
 
     /// <summary>Where <paramref name="selector"/> is on the remote page, in its CSS pixels: the step laid out at the remote viewport's size.</summary>
-    private async Task<(double X, double Y)> CentreOfAsync(IPage viewer, Uri ssoUrl, string step, string selector, CancellationToken cancellationToken)
+    public async Task<(double X, double Y)> CentreOfAsync(IPage viewer, Uri ssoUrl, string step, string selector, CancellationToken cancellationToken)
     {
         var stats = await StatsAsync(viewer);
         var width = (int)Math.Round(stats.GetProperty("cw").GetDouble());
@@ -233,7 +233,7 @@ public sealed class ScriptedPhone : IAsyncDisposable
     }
 
     /// <summary>A finger's tap on the picture at a point of the remote page.</summary>
-    private static async Task TapAsync(IPage viewer, (double X, double Y) remote)
+    public static async Task TapAsync(IPage viewer, (double X, double Y) remote)
     {
         var stats = await StatsAsync(viewer);
         var picture = await viewer.Locator("#picture").BoundingBoxAsync() ?? throw new InvalidOperationException("The viewer shows no picture.");
