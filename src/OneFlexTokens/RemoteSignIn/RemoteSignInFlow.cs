@@ -43,6 +43,9 @@ internal sealed class RemoteSignInFlow
 {
     private static readonly TimeSpan ProgressTick = TimeSpan.FromSeconds(1);
 
+    /// <summary>A scheduled run may wait hours for the link: it wakes rarely, to stay at ~0 % CPU.</summary>
+    private static readonly TimeSpan WaitingTick = TimeSpan.FromSeconds(30);
+
     private readonly HostPlatform _platform;
     private readonly RemoteSignInSettings _settings;
     private readonly bool _browserAtOnce;
@@ -136,7 +139,7 @@ internal sealed class RemoteSignInFlow
                 Messages.RemoteSignInWaitingOperation(announcement.ExpiresAt),
                 (int)Math.Max(0, Math.Ceiling(left.TotalSeconds))));
             var ended = browser is null
-                ? await Task.WhenAny(server.Claimed, Task.Delay(ProgressTick, _clock, cancellationToken)).ConfigureAwait(false)
+                ? await Task.WhenAny(server.Claimed, Task.Delay(WaitingTick, _clock, cancellationToken)).ConfigureAwait(false)
                 : await Task.WhenAny(server.Claimed, browser, Task.Delay(ProgressTick, _clock, cancellationToken)).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             if (ended == browser)
