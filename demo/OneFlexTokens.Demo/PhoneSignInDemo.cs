@@ -28,8 +28,8 @@ internal sealed class PhoneSignInDemo(TextWriter output, string repositoryRoot, 
 
     private static readonly TimeSpan PhoneBound = TimeSpan.FromSeconds(90);
 
-    /// <summary>How often <c>--phone-manual</c> looks whether the sign-in has reached its MFA step.</summary>
-    private static readonly TimeSpan MfaPoll = TimeSpan.FromMilliseconds(500);
+    /// <summary>How often <c>--phone-manual</c> looks whether the sign-in has reached its MFA step (an in-process read: cheap).</summary>
+    private static readonly TimeSpan MfaPoll = TimeSpan.FromMilliseconds(100);
 
     private static readonly Regex LinkPattern = new(@"https?://\S+/#[A-Za-z0-9_-]{40,}", RegexOptions.CultureInvariant);
 

@@ -26,7 +26,7 @@ public static class RenewalDemo
             AutoSignIn = true,
             AutoSignInDelay = TimeSpan.FromSeconds(1),
         }, cancellationToken);
-        output.WriteLine($"OneFlex simulator: app {simulator.AppUrl}, SSO {simulator.SsoUrl} (the sign-in page fills itself in)");
+        output.WriteLine($"OneFlex simulator: app {simulator.AppUrl}, SSO {simulator.SsoUrl} (the sign-in page fills itself in, until the phone part)");
 
         var root = Directory.CreateTempSubdirectory("oneflex-demo-").FullName;
         var botFolder = Path.Combine(root, "oneflex");
