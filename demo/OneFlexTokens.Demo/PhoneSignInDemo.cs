@@ -13,7 +13,7 @@ namespace OneFlexTokens.Demo;
 /// its QR code printed). A <see cref="ScriptedPhone"/> opens the link read from the script's output and signs in, or
 /// (<c>--phone-manual</c>) a person does. Then both files must hold a new token and the bot must have restarted on it.
 /// </summary>
-internal sealed class PhoneSignInDemo(TextWriter output, string repositoryRoot, OneFlexSimulator simulator, LocalDockerEngine engine, string botFolder, string profile)
+internal sealed partial class PhoneSignInDemo(TextWriter output, string repositoryRoot, OneFlexSimulator simulator, LocalDockerEngine engine, string botFolder, string profile)
 {
     /// <summary>Not ASCII on purpose: the phone's own keyboard types any Unicode into the remote field.</summary>
     public const string Password = "Mot-de-passe-été-ü€🔑";
@@ -31,7 +31,6 @@ internal sealed class PhoneSignInDemo(TextWriter output, string repositoryRoot, 
     /// <summary>How often <c>--phone-manual</c> looks whether the sign-in has reached its MFA step (an in-process read: cheap).</summary>
     private static readonly TimeSpan MfaPoll = TimeSpan.FromMilliseconds(100);
 
-    private static readonly Regex LinkPattern = new(@"https?://\S+/#[A-Za-z0-9_-]{40,}", RegexOptions.CultureInvariant);
 
     /// <summary>Whether the part was skipped (no Chromium for the scripted phone); the demo then says so.</summary>
     public bool Skipped { get; private set; }
@@ -48,12 +47,13 @@ internal sealed class PhoneSignInDemo(TextWriter output, string repositoryRoot, 
 
         var before = await SwitchToHumanSignInAsync();
         var link = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var announcement = new Announcement();
         using var stopScript = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var script = RunScriptAsync("127.0.0.1:0", ScriptedLinkLifetime, line =>
         {
-            if (LinkPattern.Match(line) is { Success: true } match)
+            if (announcement.Read(line) is { } complete)
             {
-                link.TrySetResult(match.Value);
+                link.TrySetResult(complete);
             }
         }, stopScript.Token);
 
@@ -195,4 +195,46 @@ internal sealed class PhoneSignInDemo(TextWriter output, string repositoryRoot, 
     }
 
     private static int NonZero(int exitCode) => exitCode == 0 ? 1 : exitCode;
+
+    /// <summary>
+    /// Reads the remote sign-in's announcement from the script's lines: the link, then its QR code. The link counts once
+    /// the QR code has been printed whole, as a person would see it before picking up the phone (the demo's own lines
+    /// would otherwise cut into the code).
+    /// </summary>
+    private sealed partial class Announcement
+    {
+        private string? _link;
+        private bool _qrFollows;
+        private int _qrLinesLeft = -1;
+
+        /// <summary>The link once the announcement is complete, else null.</summary>
+        public string? Read(string line)
+        {
+            if (_link is null)
+            {
+                _link = LinkPattern().Match(line) is { Success: true } match ? match.Value : null;
+                return null;
+            }
+
+            if (!_qrFollows)
+            {
+                _qrFollows = line == "or scan this code with the phone's camera:";
+                return _qrFollows ? null : _link;
+            }
+
+            if (_qrLinesLeft < 0)
+            {
+                // Two module rows a line, and the code (with its quiet zone) is square: as many lines as half its width, rounded up.
+                _qrLinesLeft = (Colours().Replace(line, "").Length + 1) / 2;
+            }
+
+            return --_qrLinesLeft == 0 ? _link : null;
+        }
+
+        [GeneratedRegex(@"https?://\S+/#[A-Za-z0-9_-]{40,}", RegexOptions.CultureInvariant)]
+        private static partial Regex LinkPattern();
+
+        [GeneratedRegex(@"\x1b\[[0-9;]*m", RegexOptions.CultureInvariant)]
+        private static partial Regex Colours();
+    }
 }

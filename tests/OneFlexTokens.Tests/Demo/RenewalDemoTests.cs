@@ -149,8 +149,10 @@ public sealed class RenewalDemoTests : IDisposable
     {
         Assert.Contains("== 4. The SSO session has ended: sign in again from a phone", text);
         Assert.Matches(LinkPattern, text);
-        var qr = text[text.IndexOf("or scan this code with the phone's camera:", StringComparison.Ordinal)..].Split('\n').Skip(1).TakeWhile(line => line.Contains('█')).Count();
-        Assert.True(qr >= 21, "no QR code of the link:\n" + text);
+        // The QR code whole, nothing cutting into it: as many lines as half its width (two module rows a line, square).
+        var qr = text[text.IndexOf("or scan this code with the phone's camera:", StringComparison.Ordinal)..].Split('\n').Skip(1).TakeWhile(line => line.Contains('█')).ToArray();
+        Assert.True(qr.Length > 10, "no QR code of the link:\n" + text);
+        Assert.True(qr.Length == (Regex.Replace(qr[0], @"\x1b\[[0-9;]*m", "").Length + 1) / 2, "the QR code is not whole:\n" + text);
         Assert.Contains("Both .env and config/.env hold the new token from the phone's sign-in", text);
         if (!dockerMissing)
         {
