@@ -1,6 +1,7 @@
 using OneFlexTokens.Demo;
 
 var keep = args.Contains("--keep");
+var phoneManual = args.Contains("--phone-manual");
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -14,4 +15,4 @@ while (!File.Exists(Path.Combine(root, "OneFlexTokens.sln")))
     root = Path.GetDirectoryName(root) ?? throw new InvalidOperationException("Run the demo from the OneFlexTokens repository.");
 }
 
-return await RenewalDemo.RunAsync(Console.Out, root, keep, cancel.Token);
+return await RenewalDemo.RunAsync(Console.Out, root, keep, phoneManual, cancel.Token);

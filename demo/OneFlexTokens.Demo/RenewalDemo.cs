@@ -9,21 +9,24 @@ namespace OneFlexTokens.Demo;
 /// <summary>
 /// The main job: prepares the OneFlex simulator, a bot folder, a display and (where it can) a Docker engine with a
 /// bot container, then runs examples/demo.ps1 — the real renewal pipeline — in the pinned pwsh
-/// (<c>dotnet tool run pwsh</c>, .config/dotnet-tools.json), and checks that the bot restarted on the new token.
+/// (<c>dotnet tool run pwsh</c>, .config/dotnet-tools.json), and checks that the bot restarted on the new token. Then
+/// the SSO session ends and examples/demo-phone.ps1 signs in again from a phone (<see cref="PhoneSignInDemo"/>).
 /// Returns the exit code: 0 when all of it worked.
 /// </summary>
 public static class RenewalDemo
 {
     public const string BotName = "oneflex-bot";
 
-    public static async Task<int> RunAsync(TextWriter output, string repositoryRoot, bool keepBotFolder, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(TextWriter output, string repositoryRoot, bool keepBotFolder, bool phoneManual, CancellationToken cancellationToken)
     {
+        // The phone part writes while the script's lines stream in.
+        output = TextWriter.Synchronized(output);
         await using var simulator = await OneFlexSimulator.StartAsync(new SimulatorOptions
         {
             AutoSignIn = true,
             AutoSignInDelay = TimeSpan.FromSeconds(1),
         }, cancellationToken);
-        output.WriteLine($"OneFlex simulator: app {simulator.AppUrl}, SSO {simulator.SsoUrl} (the sign-in page fills itself in)");
+        output.WriteLine($"OneFlex simulator: app {simulator.AppUrl}, SSO {simulator.SsoUrl} (the sign-in page fills itself in, until the phone part)");
 
         var root = Directory.CreateTempSubdirectory("oneflex-demo-").FullName;
         var botFolder = Path.Combine(root, "oneflex");
@@ -63,26 +66,41 @@ public static class RenewalDemo
 
         if (exitCode == 0 && engine.MissingReason is null)
         {
-            var saved = EnvFileReader.ReadValues(Path.Combine(botFolder, "config", ".env"))[EnvKeys.AccessToken];
-            var log = await engine.WaitForLogAsync(BotName, saved, TimeSpan.FromSeconds(20));
-            var logShowsToken = log.Contains(saved, StringComparison.Ordinal);
-            var restarted = await engine.StartedAtAsync(BotName) > startedBefore;
-            output.WriteLine(restarted ? $"The bot container '{BotName}' restarted." : $"The bot container '{BotName}' did not restart.");
-            output.WriteLine(logShowsToken
-                ? $"The bot's log, after its restart, shows the new token ({SecretMask.Mask(saved)})."
-                : "The bot's log does not show the new token.");
-            exitCode = restarted && logShowsToken ? 0 : 1;
+            exitCode = await BotRestartedOnSavedTokenAsync(output, engine, botFolder, startedBefore) ? 0 : 1;
         }
 
+        var phoneSkipped = false;
+        if (exitCode == 0)
+        {
+            var phone = new PhoneSignInDemo(output, repositoryRoot, simulator, engine, botFolder, profile);
+            exitCode = phoneManual ? await phone.RunManualAsync(cancellationToken) : await phone.RunScriptedAsync(cancellationToken);
+            phoneSkipped = phone.Skipped;
+        }
+
+        var how = phoneSkipped ? "headless (the sign-in from a phone skipped)" : "headless and then signed in again from a phone";
         output.WriteLine(exitCode != 0 ? "Demo failed: see the errors above."
-            : engine.MissingReason is null ? "Demo finished: tokens renewed, saved and the bot restarted."
-            : "Demo finished: tokens renewed and saved (no Docker engine, so no bot to restart).");
+            : engine.MissingReason is null ? $"Demo finished: tokens renewed {how}, saved, and the bot restarted."
+            : $"Demo finished: tokens renewed {how} and saved (no Docker engine, so no bot to restart).");
         if (!keepBotFolder)
         {
             TryDelete(root);
         }
 
         return exitCode;
+    }
+
+    /// <summary>Whether the bot container restarted after <paramref name="startedBefore"/> and its log shows the token config/.env holds; says which.</summary>
+    internal static async Task<bool> BotRestartedOnSavedTokenAsync(TextWriter output, LocalDockerEngine engine, string botFolder, DateTimeOffset startedBefore)
+    {
+        var saved = EnvFileReader.ReadValues(Path.Combine(botFolder, "config", ".env"))[EnvKeys.AccessToken];
+        var log = await engine.WaitForLogAsync(BotName, saved, TimeSpan.FromSeconds(20));
+        var logShowsToken = log.Contains(saved, StringComparison.Ordinal);
+        var restarted = await engine.StartedAtAsync(BotName) > startedBefore;
+        output.WriteLine(restarted ? $"The bot container '{BotName}' restarted." : $"The bot container '{BotName}' did not restart.");
+        output.WriteLine(logShowsToken
+            ? $"The bot's log, after its restart, shows the new token ({SecretMask.Mask(saved)})."
+            : "The bot's log does not show the new token.");
+        return restarted && logShowsToken;
     }
 
     private static bool NeedsDisplay() =>
@@ -127,9 +145,15 @@ public static class RenewalDemo
             return restored;
         }
 
-        output.WriteLine("Running examples/demo.ps1 in the pinned pwsh: dotnet tool run pwsh -NoProfile -NonInteractive -File examples/demo.ps1 ...");
-        var pwsh = new[] { "tool", "run", "pwsh", "-NoProfile", "-NonInteractive", "-File", Path.Combine("examples", "demo.ps1") }.Concat(scriptArguments);
-        return await RunDotnetAsync(output.WriteLine, repositoryRoot, pwsh, environment, cancellationToken);
+        return await RunExampleAsync(output.WriteLine, "demo.ps1", repositoryRoot, scriptArguments, environment, cancellationToken);
+    }
+
+    /// <summary>Runs examples/<paramref name="script"/> in the pinned pwsh (restored already), each line it prints to <paramref name="writeLine"/>; returns its exit code.</summary>
+    internal static Task<int> RunExampleAsync(Action<string> writeLine, string script, string repositoryRoot, IEnumerable<string> scriptArguments, Dictionary<string, string?> environment, CancellationToken cancellationToken)
+    {
+        writeLine($"Running examples/{script} in the pinned pwsh: dotnet tool run pwsh -NoProfile -NonInteractive -File examples/{script} ...");
+        var pwsh = new[] { "tool", "run", "pwsh", "-NoProfile", "-NonInteractive", "-File", Path.Combine("examples", script) }.Concat(scriptArguments);
+        return RunDotnetAsync(writeLine, repositoryRoot, pwsh, environment, cancellationToken);
     }
 
     private static async Task<int> RunDotnetAsync(Action<string> writeLine, string workingDirectory, IEnumerable<string> arguments, Dictionary<string, string?> environment, CancellationToken cancellationToken)
