@@ -73,8 +73,8 @@ internal static partial class Messages
     public static string RemoteSignInLinkText(RemoteSignIn.RemoteSignInAnnouncement announcement, bool colours)
     {
         var text = new System.Text.StringBuilder()
-            .AppendLine($"Sign in from your phone: open this link (it works once, until {announcement.ExpiresAt.ToLocalTime():HH:mm}, {announcement.ExpiresAt:u}):")
-            .AppendLine(announcement.Link);
+            .AppendLine($"Sign in from your phone: open this link (it works once, until {announcement.Link.ExpiresAt.ToLocalTime():HH:mm}, {announcement.Link.ExpiresAt:u}):")
+            .AppendLine(announcement.Link.Link);
         var qr = announcement.QrLines(colours);
         if (qr.Count > 0)
         {

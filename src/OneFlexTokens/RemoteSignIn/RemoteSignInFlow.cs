@@ -8,15 +8,15 @@ using OneFlexTokens.Tokens;
 
 namespace OneFlexTokens.RemoteSignIn;
 
-/// <summary>What a remote sign-in tells the human once it listens: the link (secret included) is for them alone.</summary>
-internal sealed record RemoteSignInAnnouncement(string Link, Uri PublicUrl, string Listening, DateTimeOffset ExpiresAt)
+/// <summary>What a remote sign-in tells the human once it listens: the link (its secret is for them alone) and where it listens.</summary>
+internal sealed record RemoteSignInAnnouncement(SignInLink Link, string Listening)
 {
     /// <summary>The QR code of the link as terminal lines; none when the link is too long for a QR code.</summary>
     public IReadOnlyList<string> QrLines(bool colours) =>
-        QrCode.TryEncode(Link) is { } code ? QrText.Lines(code, colours) : Array.Empty<string>();
+        QrCode.TryEncode(Link.Link) is { } code ? QrText.Lines(code, colours) : Array.Empty<string>();
 
     /// <summary>Never the secret.</summary>
-    public override string ToString() => $"{PublicUrl.AbsoluteUri} (listening on {Listening}, link valid until {ExpiresAt:u})";
+    public override string ToString() => $"{Link.PublicUrl.AbsoluteUri} (listening on {Listening}, link valid until {Link.ExpiresAt:u})";
 }
 
 /// <summary>How a remote sign-in talks back, beyond <see cref="WorkCallbacks"/>.</summary>
@@ -69,7 +69,7 @@ internal sealed class RemoteSignInFlow
     private async Task<SignInTokens> RunAsync(SignInRequest request, Action<SignInProgress>? progress, Action<SignInTokens> onTokens, CancellationToken cancellationToken)
     {
         await using var server = ViewerServer.Start(_settings, _clock, _callbacks.Verbose, _callbacks.Warning);
-        var announcement = new RemoteSignInAnnouncement(server.Link.Link, server.Link.PublicUrl, server.ListenDisplay, server.Link.ExpiresAt);
+        var announcement = new RemoteSignInAnnouncement(server.Link, server.ListenDisplay);
         _callbacks.Verbose?.Invoke($"Remote sign-in listening on {server.ListenDisplay}; the phone opens {UrlPolicy.Display(server.Link.PublicUrl)}.");
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Task<SignInTokens>? browser = null;
@@ -132,11 +132,11 @@ internal sealed class RemoteSignInFlow
     {
         while (!server.Claimed.IsCompleted)
         {
-            var left = announcement.ExpiresAt - _clock.GetUtcNow();
+            var left = announcement.Link.ExpiresAt - _clock.GetUtcNow();
             _callbacks.Progress?.Invoke(new ProgressReport(
                 Activity,
-                Messages.RemoteSignInWaitingStatus(announcement.Link),
-                Messages.RemoteSignInWaitingOperation(announcement.ExpiresAt),
+                Messages.RemoteSignInWaitingStatus(announcement.Link.Link),
+                Messages.RemoteSignInWaitingOperation(announcement.Link.ExpiresAt),
                 (int)Math.Max(0, Math.Ceiling(left.TotalSeconds))));
             var ended = browser is null
                 ? await Task.WhenAny(server.Claimed, Task.Delay(WaitingTick, _clock, cancellationToken)).ConfigureAwait(false)

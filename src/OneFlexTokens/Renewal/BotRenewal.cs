@@ -212,8 +212,8 @@ internal sealed class BotRenewal
                 Progress = run.Progress,
                 Announce = async (announcement, ct) =>
                 {
-                    waiting.Update(new WaitingSignInInfo(DateTimeOffset.Now, announcement.ExpiresAt, announcement.Listening, announcement.PublicUrl.AbsoluteUri, Environment.ProcessId));
-                    await AlertAsync(run, needsSignIn, announcement, ct).ConfigureAwait(false);
+                    waiting.Update(WaitingSignInInfo.Of(announcement.Link, announcement.Listening));
+                    await AlertAsync(run, needsSignIn, announcement.Link, ct).ConfigureAwait(false);
                 },
                 Completed = async (_, ct) =>
                 {
@@ -402,7 +402,7 @@ internal sealed class BotRenewal
     /// fails the run: whatever goes wrong here is logged (when the log can take it) and said as a warning.
     /// </summary>
     /// <param name="link">The link of a waiting sign-in from a phone, for a sign-in alert: the alert carries it whole, the log only its public address.</param>
-    private static async Task AlertAsync(Run run, RenewalResult result, RemoteSignInAnnouncement? link, CancellationToken cancellationToken)
+    private static async Task AlertAsync(Run run, RenewalResult result, SignInLink? link, CancellationToken cancellationToken)
     {
         try
         {
