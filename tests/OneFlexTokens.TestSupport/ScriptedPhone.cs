@@ -54,12 +54,7 @@ public sealed class ScriptedPhone : IAsyncDisposable
         var playwright = await Playwright.CreateAsync();
         try
         {
-            var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-            {
-                ExecutablePath = ChromiumPath,
-                Headless = true,
-                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-            });
+            var browser = await TestChromium.LaunchAsync(playwright, ChromiumPath);
             var phone = await browser.NewContextAsync(playwright.Devices[Device]);
             return new ScriptedPhone(playwright, browser, phone);
         }

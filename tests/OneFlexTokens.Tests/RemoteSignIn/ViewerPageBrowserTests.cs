@@ -2,6 +2,7 @@ using Microsoft.Playwright;
 using OneFlexTokens.RemoteSignIn;
 using OneFlexTokens.SignIn;
 using OneFlexTokens.Tests.Harness;
+using OneFlexTokens.TestSupport;
 using OneFlexTokens.Tests.SignIn;
 using Xunit;
 using static OneFlexTokens.Tests.RemoteSignIn.Viewer;
@@ -26,12 +27,7 @@ public sealed class ViewerPageBrowserTests
         server.Attach(control);
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = browserChoice!.ExecutablePath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        await using var browser = await TestChromium.LaunchAsync(playwright, browserChoice!.ExecutablePath);
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = PhoneWidth, Height = PhoneHeight } });
         var policyViolations = new List<string>();
         page.Console += (_, message) =>
@@ -99,12 +95,7 @@ public sealed class ViewerPageBrowserTests
         await using var server = Start();
         using var first = await ClaimAsync(server);
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = browserChoice!.ExecutablePath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--no-first-run"],
-        });
+        await using var browser = await TestChromium.LaunchAsync(playwright, browserChoice!.ExecutablePath);
         var page = await browser.NewPageAsync();
         await page.GotoAsync(server.Link.Link);
         await page.Locator("#notice").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible, Timeout = 30_000 });
@@ -121,12 +112,7 @@ public sealed class ViewerPageBrowserTests
         var control = new RecordingControl();
         server.Attach(control);
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = browserChoice!.ExecutablePath,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--no-first-run"],
-        });
+        await using var browser = await TestChromium.LaunchAsync(playwright, browserChoice!.ExecutablePath);
         var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = PhoneWidth, Height = PhoneHeight }, DeviceScaleFactor = 3, IsMobile = true, HasTouch = true,

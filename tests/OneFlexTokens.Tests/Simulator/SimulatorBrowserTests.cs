@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Playwright;
 using OneFlex.Simulator;
 using OneFlexTokens.Tests.Harness;
+using OneFlexTokens.TestSupport;
 using Xunit;
 
 namespace OneFlexTokens.Tests.Simulator;
@@ -30,12 +31,7 @@ public sealed class SimulatorChromiumFixture : IAsyncDisposable
                 }
 
                 _playwright = await Playwright.CreateAsync();
-                _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-                {
-                    ExecutablePath = ChromiumPath,
-                    Headless = true,
-                    Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-                });
+                _browser = await TestChromium.LaunchAsync(_playwright, ChromiumPath);
             }
 
             return _browser;
