@@ -84,6 +84,11 @@ internal sealed class RemoteSignInFlow
             {
                 browser = StartBrowser(request, server, onTokens, server.Link.ExpiresAt - _clock.GetUtcNow() + SignInLink.SessionCap, stop.Token);
             }
+            else
+            {
+                // A scheduled run may now wait for hours: give back the memory its earlier work left (the headless attempt's).
+                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            }
 
             await WaitForPhoneAsync(server, browser, announcement, cancellationToken).ConfigureAwait(false);
             _callbacks.Verbose?.Invoke("The link was opened: the phone owns the sign-in.");

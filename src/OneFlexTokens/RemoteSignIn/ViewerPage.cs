@@ -29,7 +29,7 @@ internal static class ViewerPage
         (() => {
           const secret = location.hash.slice(1);
           history.replaceState(null, '', location.pathname + location.search);
-          const stats = window.viewerStats = { frames: 0, firstFrameAt: null, lastFrameAgeMs: null, ages: [], bytes: 0, cw: null, ch: null, statuses: [], statusCount: 0, sent: {}, focus: null, focusReports: 0 };
+          const stats = window.viewerStats = { frames: 0, connectedAt: null, firstDataAt: null, firstFrameAt: null, lastFrameAgeMs: null, ages: [], agesBeforeOpen: [], bytes: 0, cw: null, ch: null, statuses: [], statusCount: 0, sent: {}, focus: null, focusReports: 0 };
           const $ = id => document.getElementById(id);
           const canvas = $('picture'), context = canvas.getContext('2d'), keys = $('keys');
           let socket = null, frame = null, over = false, drawing = false, waiting = null, composing = false;
@@ -55,6 +55,10 @@ internal static class ViewerPage
             const clamp = (v, max) => Math.min(max, Math.max(0, v));
             return { x: clamp((clientX - box.left) / box.width * frame.cw, frame.cw), y: clamp((clientY - box.top) / box.height * frame.ch, frame.ch) };
           };
+          const decode = bytes => createImageBitmap(new Blob([bytes], { type: 'image/jpeg' }));
+          // The first decode of a page is slow (the decoder starts): an 8×8 JPEG warms it while the session connects.
+          const warm = '/9j/2wBDAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQH/wAALCAAIAAgBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAAAP/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AP//Z';
+          decode(Uint8Array.from(atob(warm), c => c.charCodeAt(0))).then(bitmap => bitmap.close()).catch(() => {});
           const sendText = text => { for (let i = 0; i < text.length; i += 1000) send({ t: 'text', s: text.slice(i, i + 1000) }); };
 
           // Newest frame wins here too: while one is decoded, only the latest that arrives meanwhile waits.
@@ -63,9 +67,8 @@ internal static class ViewerPage
             const view = new DataView(data);
             const length = view.getUint32(0);
             const header = JSON.parse(new TextDecoder().decode(new Uint8Array(data, 4, length)));
-            const jpeg = new Blob([new Uint8Array(data, 4 + length)], { type: 'image/jpeg' });
             drawing = true;
-            createImageBitmap(jpeg).then(bitmap => {
+            decode(new Uint8Array(data, 4 + length)).then(bitmap => {
               if (canvas.width !== bitmap.width || canvas.height !== bitmap.height) { canvas.width = bitmap.width; canvas.height = bitmap.height; }
               context.drawImage(bitmap, 0, 0);
               bitmap.close();
@@ -74,7 +77,9 @@ internal static class ViewerPage
               const now = Date.now(), age = now - header.ts;
               stats.frames++; stats.bytes += data.byteLength; stats.lastFrameAgeMs = age;
               if (stats.firstFrameAt === null) stats.firstFrameAt = now;
-              stats.ages.push(age); if (stats.ages.length > 500) stats.ages.shift();
+              // A frame painted before this page was opened shows a page that has not changed since: its age is the wait for the human.
+              const ages = header.ts < performance.timeOrigin ? stats.agesBeforeOpen : stats.ages;
+              ages.push(age); if (ages.length > 500) ages.shift();
             }).catch(() => {}).finally(() => {
               drawing = false;
               if (waiting) { const next = waiting; waiting = null; show(next); }
@@ -193,11 +198,12 @@ internal static class ViewerPage
             const current = socket = new WebSocket(address);
             current.binaryType = 'arraybuffer';
             current.onopen = () => {
+              if (stats.connectedAt === null) stats.connectedAt = Date.now();
               status(resume ? 'Reconnected.' : 'Connected. Waiting for the page…');
               current.send(JSON.stringify(resume ? { t: 'resume', token: resume, ...size() } : { t: 'hello', secret, ...size() }));
             };
             current.onmessage = e => {
-              if (typeof e.data !== 'string') { show(e.data); return; }
+              if (typeof e.data !== 'string') { if (stats.firstDataAt === null) stats.firstDataAt = Date.now(); show(e.data); return; }
               const message = JSON.parse(e.data);
               if (message.t === 'session') { resume = message.resume; retries = 0; } else onText(message);
             };

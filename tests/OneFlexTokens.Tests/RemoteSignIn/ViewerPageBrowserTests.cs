@@ -50,6 +50,13 @@ public sealed class ViewerPageBrowserTests
         await page.WaitForFunctionAsync("() => window.viewerStats.frames >= 1", null, new PageWaitForFunctionOptions { Timeout = 30_000 });
         var age = await page.EvaluateAsync<double>("window.viewerStats.lastFrameAgeMs");
         Assert.InRange(age, 0, 10_000);
+        Assert.True(await page.EvaluateAsync<bool>("(s => s.connectedAt <= s.firstDataAt && s.firstDataAt <= s.firstFrameAt)(window.viewerStats)"));
+
+        // A frame painted before the page was opened shows a page unchanged since: its age (the wait for the human) is kept apart.
+        server.Frame(new ScreenFrame(jpeg, PhoneWidth, PhoneHeight, remote.Width, remote.Height, DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds()));
+        await page.WaitForFunctionAsync("() => window.viewerStats.frames >= 2", null, new PageWaitForFunctionOptions { Timeout = 30_000 });
+        Assert.Equal(new[] { 1, 1 }, await page.EvaluateAsync<int[]>("[window.viewerStats.ages.length, window.viewerStats.agesBeforeOpen.length]"));
+        Assert.InRange(await page.EvaluateAsync<double>("window.viewerStats.agesBeforeOpen[0]"), 3_500_000, 3_700_000);
 
         var canvas = page.Locator("#picture");
         var box = (await canvas.BoundingBoxAsync())!;
