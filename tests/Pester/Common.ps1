@@ -175,8 +175,8 @@ function Assert-RealPart([string[]] $MissingReason) {
 }
 
 # Runs a script in a fresh runspace of this pwsh, with the module imported and every stream on (verbose, debug,
-# information), and returns its Output objects, its Errors, and Text: all that a user could see (the output
-# formatted, errors, warnings, verbose, debug, information and progress records), for the secret checks.
+# information), and returns its Output objects, its Errors, its Information and Progress records, and Text: all that a
+# user could see (the output formatted, errors, warnings, verbose, debug, information and progress records), for the secret checks.
 function Invoke-Captured([scriptblock] $Script, [hashtable] $Parameters = @{}, [string] $Location = $PWD.ProviderPath) {
     $shell = [powershell]::Create()
     try {
@@ -191,7 +191,7 @@ function Invoke-Captured([scriptblock] $Script, [hashtable] $Parameters = @{}, [
             $streams.Information | ForEach-Object { "$($_.MessageData)" }
             $streams.Progress | ForEach-Object { $_.Activity; $_.StatusDescription; $_.CurrentOperation }
         ) -join "`n"
-        [pscustomobject]@{ Output = $output; Errors = @($streams.Error); Text = $text }
+        [pscustomobject]@{ Output = $output; Errors = @($streams.Error); Information = @($streams.Information); Progress = @($streams.Progress); Text = $text }
     }
     finally {
         $shell.Dispose()
