@@ -23,6 +23,8 @@ public static class Program
           --human-sign-in-popup               the MFA code is entered in a pop-up window (implies --human-sign-in)
           --human-sign-in-confirm             verifying asks confirm("Stay signed in on this device?")
                                               (implies --human-sign-in)
+          --password TEXT                     the one password the human sign-in accepts (any Unicode,
+                                              compared exactly; default: any non-empty one)
         Control endpoints on the SSO origin (loopback clients only):
           GET  /__control/mfa-code            {"code":"123456"}, or 404 {} when no MFA step is pending
           POST /__control/end-sso-sessions    ends every SSO session (204)
@@ -52,6 +54,7 @@ public static class Program
                     case "--human-sign-in": options.HumanSignIn = true; break;
                     case "--human-sign-in-popup": options.HumanSignIn = options.HumanSignInPopup = true; break;
                     case "--human-sign-in-confirm": options.HumanSignIn = options.HumanSignInConfirm = true; break;
+                    case "--password": options.Password = Value(args, ref i); break;
                     case "-h" or "--help": Console.WriteLine(Usage); return 0;
                     default: throw new ArgumentException($"Unknown option {args[i]}.");
                 }

@@ -88,7 +88,7 @@ switch (args[0])
         {
             if (args[2] == "run")
             {
-                var result = new BotRenewal(HostPlatform.Current).RunAsync(new RenewalOptions { BotFolder = args[1] }, new WorkCallbacks(), CancellationToken.None).GetAwaiter().GetResult();
+                var result = new BotRenewal(HostPlatform.Current).RunAsync(new RenewalOptions { BotFolder = args[1] }, new RenewalCallbacks(), CancellationToken.None).GetAwaiter().GetResult();
                 Console.Out.WriteLine(result.Failure is { } failed ? $"{failed.ErrorId} {failed.Category} {failed.Message}" : "done");
             }
             else

@@ -31,6 +31,21 @@ function Invoke-FreshPwsh {
         [int] $GroupId = -1,
         [TimeSpan] $Bound = [TimeSpan]::FromMinutes(4)
     )
+    $null = $PSBoundParameters.Remove('Bound')
+    Wait-FreshPwsh (Start-FreshPwsh @PSBoundParameters) -Bound $Bound
+}
+
+# Starts a script file in a fresh pwsh as Invoke-FreshPwsh does, without waiting for it: for what a test does while it
+# runs, as a user would (open the link it prints). Read-FreshPwshLine reads its output as it comes; Wait-FreshPwsh ends it.
+function Start-FreshPwsh {
+    param(
+        [Parameter(Mandatory)] [string] $File,
+        [string[]] $Arguments = @(),
+        [Parameter(Mandatory)] [hashtable] $Environment,
+        [string] $Pwsh = (Get-PwshPath),
+        [int] $UserId = -1,
+        [int] $GroupId = -1
+    )
     $pwshArguments = @('-NoProfile', '-NonInteractive', '-File', $File) + $Arguments
     $start = if ($UserId -ge 0) {
         $info = [Diagnostics.ProcessStartInfo]::new('setpriv')
@@ -49,14 +64,39 @@ function Invoke-FreshPwsh {
     $start.Environment.Clear()
     foreach ($name in $Environment.Keys) { $start.Environment[$name] = [string] $Environment[$name] }
     $process = [Diagnostics.Process]::Start($start)
+    [pscustomobject]@{ File = $File; Process = $process; Lines = [Collections.Generic.List[string]]::new(); Errors = $process.StandardError.ReadToEndAsync() }
+}
+
+# The first line of a started fresh pwsh's output that matches $Pattern, read as it comes (the lines before it are kept
+# for Wait-FreshPwsh). A run that ends or outlives $Bound without one is killed with its children, and this throws.
+function Read-FreshPwshLine($Run, [Parameter(Mandatory)] [regex] $Pattern, [TimeSpan] $Bound = [TimeSpan]::FromMinutes(2)) {
+    $deadline = [DateTime]::UtcNow + $Bound
+    while ($true) {
+        $read = $Run.Process.StandardOutput.ReadLineAsync()
+        $left = $deadline - [DateTime]::UtcNow
+        if ($left -le [TimeSpan]::Zero -or -not $read.Wait($left)) {
+            $Run.Process.Kill($true)
+            throw "$($Run.File) printed no line matching $Pattern within $Bound. Output so far: $($Run.Lines -join "`n") $($Run.Errors.Result)"
+        }
+        if ($null -eq $read.Result) {
+            throw "$($Run.File) ended without printing a line matching $Pattern. Output: $($Run.Lines -join "`n") $($Run.Errors.Result)"
+        }
+        $Run.Lines.Add($read.Result)
+        if ($read.Result -match $Pattern) { return $read.Result }
+    }
+}
+
+# Waits for a started fresh pwsh to end; returns its exit code and all its output. A run that outlives its bound is killed with its children.
+function Wait-FreshPwsh($Run, [TimeSpan] $Bound = [TimeSpan]::FromMinutes(4)) {
+    $process = $Run.Process
+    $read = ($Run.Lines | ForEach-Object { "$_`n" }) -join ''
     $stdout = $process.StandardOutput.ReadToEndAsync()
-    $stderr = $process.StandardError.ReadToEndAsync()
     if (-not $process.WaitForExit([int] $Bound.TotalMilliseconds)) {
         $process.Kill($true)
-        throw "$File did not end within $Bound. Output so far: $($stdout.Result) $($stderr.Result)"
+        throw "$($Run.File) did not end within $Bound. Output so far: $read$($stdout.Result) $($Run.Errors.Result)"
     }
     $process.WaitForExit()
-    [pscustomobject]@{ ExitCode = $process.ExitCode; Output = $stdout.Result + $stderr.Result }
+    [pscustomobject]@{ ExitCode = $process.ExitCode; Output = $read + $stdout.Result + $Run.Errors.Result }
 }
 
 # The environment of a new login or a cron job for Invoke-FreshPwsh: HOME, a minimal PATH, and what -More adds.
@@ -101,11 +141,12 @@ function Start-OneFlexSimulator {
     throw 'The simulator did not print its URLs within 2 minutes.'
 }
 
-# Real parts (an Xvfb display, a private Docker engine) from tests/OneFlexTokens.Fixtures, the C# fixtures the xunit
-# tests and the demo use. Returns its ready line: Display (Linux only: elsewhere there is a desktop), XvfbMissing,
-# DockerHost, DockerMissing (a reason when a part is missing here). Stop it with Stop-TestFixture: it then removes its containers and stops dockerd and Xvfb.
+# Real parts (an Xvfb display, a private Docker engine, a scripted phone) from tests/OneFlexTokens.Fixtures, the C#
+# fixtures the xunit tests and the demo use. Returns its ready line: Display (Linux only: elsewhere there is a desktop),
+# XvfbMissing, DockerHost, DockerMissing, PhoneMissing (a reason when a part is missing here). Stop it with
+# Stop-TestFixture: it then removes its containers and stops dockerd and Xvfb.
 function Start-TestFixture {
-    param([Parameter(Mandatory)] [ValidateSet('xvfb', 'docker')] [string[]] $Part)
+    param([Parameter(Mandatory)] [ValidateSet('xvfb', 'docker', 'phone')] [string[]] $Part)
     $start = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
     $start.ArgumentList.Add((Get-BuiltAssembly 'OneFlexTokens.Fixtures'))
     foreach ($name in $Part) { $start.ArgumentList.Add($name) }
@@ -122,7 +163,7 @@ function Start-TestFixture {
     $ready | Add-Member -NotePropertyName Process -NotePropertyValue $process -PassThru
 }
 
-# One request to the fixture (see tests/OneFlexTokens.Fixtures/Program.cs): CreateBot, StartedAt, Stop, WaitForLog.
+# One request to the fixture (see tests/OneFlexTokens.Fixtures/Program.cs): CreateBot, StartedAt, Stop, WaitForLog, SignIn.
 function Invoke-TestFixture($Fixture, [hashtable] $Request) {
     $Fixture.Process.StandardInput.WriteLine(($Request | ConvertTo-Json -Compress))
     $answer = $Fixture.Process.StandardOutput.ReadLine() | ConvertFrom-Json
@@ -175,8 +216,8 @@ function Assert-RealPart([string[]] $MissingReason) {
 }
 
 # Runs a script in a fresh runspace of this pwsh, with the module imported and every stream on (verbose, debug,
-# information), and returns its Output objects, its Errors, and Text: all that a user could see (the output
-# formatted, errors, warnings, verbose, debug, information and progress records), for the secret checks.
+# information), and returns its Output objects, its Errors, its Information and Progress records, and Text: all that a
+# user could see (the output formatted, errors, warnings, verbose, debug, information and progress records), for the secret checks.
 function Invoke-Captured([scriptblock] $Script, [hashtable] $Parameters = @{}, [string] $Location = $PWD.ProviderPath) {
     $shell = [powershell]::Create()
     try {
@@ -191,7 +232,7 @@ function Invoke-Captured([scriptblock] $Script, [hashtable] $Parameters = @{}, [
             $streams.Information | ForEach-Object { "$($_.MessageData)" }
             $streams.Progress | ForEach-Object { $_.Activity; $_.StatusDescription; $_.CurrentOperation }
         ) -join "`n"
-        [pscustomobject]@{ Output = $output; Errors = @($streams.Error); Text = $text }
+        [pscustomobject]@{ Output = $output; Errors = @($streams.Error); Information = @($streams.Information); Progress = @($streams.Progress); Text = $text }
     }
     finally {
         $shell.Dispose()

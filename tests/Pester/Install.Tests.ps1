@@ -1,9 +1,10 @@
 # The module as users get it: the package that './build.ps1 -Package' writes, published to a folder repository,
 # installed with Install-PSResource under a fresh HOME, and used from fresh pwsh processes that know nothing of this
 # checkout: import by name, a headed sign-in (under Xvfb here), a headless renewal, both files saved, the shipped
-# scheduled script run from its installed place the way cron runs it. Then the same headless renewal as another,
-# non-root account from an install for all users owned by root: that account may not give the driver back its
-# execute bit, so it runs a per-user copy.
+# scheduled script run from its installed place the way cron runs it, a sign-in again from a phone (the link read from
+# the terminal, a scripted phone signs in). Then the same headless renewal as another, non-root account from an
+# install for all users owned by root: that account may not give the driver back its execute bit, so it runs a
+# per-user copy.
 # The package (the driver of five platforms, ~216 MB) is built once per run, in BeforeAll.
 
 BeforeAll {
@@ -67,6 +68,16 @@ $result.ExpiresAt = $renewed.ExpiresAt.ToString('o')
 $result.DriverVariables = "[$env:PLAYWRIGHT_DRIVER_SEARCH_PATH][$env:PLAYWRIGHT_NODEJS_PATH]"
 $result | ConvertTo-Json -Depth 3 | Set-Content -LiteralPath $ResultPath
 '@
+    # The sign-in from a phone as a user types it; its link is read from what the terminal shows.
+    Set-Content -LiteralPath (Join-Path $Steps 'remote.ps1') -Value @'
+param([string] $BaseUrl, [string] $ProfilePath, [string] $Bot)
+$ErrorActionPreference = 'Stop'
+Import-Module OneFlexTokens
+$files = (Join-Path $Bot '.env'), (Join-Path $Bot 'config' '.env')
+Get-OneFlexToken -RemoteSignIn -BaseUrl $BaseUrl -ProfilePath $ProfilePath -ListenAddress 127.0.0.1:0 -LinkLifetime 180 -Verbose |
+    Save-OneFlexEnv -Path $files -PassThru | Format-Table | Out-String -Width 200
+"OnlineValid=$(Test-OneFlexToken -EnvPath $files[1] -Online -BaseUrl $BaseUrl)"
+'@
     Set-Content -LiteralPath (Join-Path $Steps 'damaged.ps1') -Value @'
 param([string] $BaseUrl, [string] $ProfilePath)
 Import-Module OneFlexTokens
@@ -83,7 +94,9 @@ catch { $_.FullyQualifiedErrorId; $_.CategoryInfo.Category; $_.Exception.Message
 
 AfterAll {
     if ($script:Simulator) { $script:Simulator.Process | Stop-Process -Force -ErrorAction SilentlyContinue }
+    if ($script:HumanSimulator) { $script:HumanSimulator.Process | Stop-Process -Force -ErrorAction SilentlyContinue }
     if ($script:Xvfb) { Stop-TestFixture $script:Xvfb }
+    if ($script:Phone) { Stop-TestFixture $script:Phone }
     if ($script:OtherUser) { & userdel $script:OtherUser.Name 2>&1 | Out-Null }
     if ($script:Work) { Remove-Item -LiteralPath $script:Work -Recurse -Force -ErrorAction SilentlyContinue }
 }
@@ -188,6 +201,47 @@ Describe 'OneFlexTokens as users get it' {
         $lines[-1] | Should -Match 'RESULT Failed exit=1 error=DockerUnreachable '
         Get-Content -Raw -LiteralPath $tokenFile | Should -Not -BeExactly $before
         Get-Content -Raw -LiteralPath (Join-Path $Bot '.env') | Should -BeExactly (Get-Content -Raw -LiteralPath $tokenFile)
+    }
+
+    It 'signs in again from a phone: the installed Get-OneFlexToken -RemoteSignIn prints a link, a phone opens it and signs in, and the pipeline saves both files' {
+        Assert-RealPart $BrowserMissing
+        $script:Phone = Start-TestFixture -Part phone
+        Assert-RealPart $Phone.PhoneMissing
+        $username = 'phone.user@example.com'
+        $password = 'Mot-de-passe-été-ü€🔑'
+        # A sign-in no script fills in: username, password, then the MFA code the phone reads from the simulator.
+        $script:HumanSimulator = Start-OneFlexSimulator -Arguments '--human-sign-in', '--email', $username, '--password', $password
+        $phoneProfile = Join-Path $UserHome 'phone-profile'
+        $before = Get-EnvValue (Join-Path $Bot 'config' '.env') 'ONEFLEX_TOKEN'
+
+        $run = Start-FreshPwsh -File (Join-Path $Steps 'remote.ps1') -Arguments '-BaseUrl', $HumanSimulator.AppUrl, '-ProfilePath', $phoneProfile, '-Bot', $Bot -Environment (New-CleanEnvironment $UserHome)
+        try {
+            # The link as the terminal shows it (its QR code follows), handed to the phone as a user would.
+            $link = Read-FreshPwshLine $run '^https?://\S+/#[A-Za-z0-9_-]{22,}$'
+            $phoneSaid = Invoke-TestFixture $Phone @{ Command = 'SignIn'; Link = $link; SsoUrl = $HumanSimulator.SsoUrl; Username = $username; Password = $password; Seconds = 90 }
+            $done = Wait-FreshPwsh $run
+        }
+        finally {
+            if (-not $run.Process.HasExited) { $run.Process.Kill($true) }
+        }
+
+        $done.ExitCode | Should -Be 0 -Because $done.Output
+        $phoneSaid.Notice | Should -BeLike 'Signed in.*'
+        $done.Output | Should -Match '(?m)^OnlineValid=True$' -Because $done.Output
+        $token = Get-EnvValue (Join-Path $Bot 'config' '.env') 'ONEFLEX_TOKEN'
+        $token | Should -BeLike 'ey*'
+        $token | Should -Not -BeExactly $before
+        Get-Content -Raw -LiteralPath (Join-Path $Bot '.env') | Should -BeExactly (Get-Content -Raw -LiteralPath (Join-Path $Bot 'config' '.env'))
+        # The link is shown once, for the user; the run shows nothing else of its secret, nor the password or the tokens.
+        $secret = ($link -split '#')[1]
+        [regex]::Matches($done.Output, [regex]::Escape($secret)).Count | Should -Be 1
+        Assert-NoSecret $done.Output @($password, $token, (Get-EnvValue (Join-Path $Bot 'config' '.env') 'ONEFLEX_REFRESH_TOKEN'))
+        # Nothing left behind: no browser on the profile, no listener on the link's port.
+        # CommandLine is read anew each time, and is null once a process has gone: read once.
+        @(Get-Process | Where-Object { "$($_.CommandLine)".Contains($phoneProfile) }) | Should -HaveCount 0
+        $client = [System.Net.Sockets.TcpClient]::new()
+        try { { $client.Connect('127.0.0.1', ([uri] $link).Port) } | Should -Throw }
+        finally { $client.Dispose() }
     }
 
     It 'says how to repair an install whose driver is missing, with its own error id' {

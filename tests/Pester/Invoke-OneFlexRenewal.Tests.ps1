@@ -164,6 +164,42 @@ $http = [OneFlexTokens.Commands.GetOneFlexTokenCommand].Assembly.GetType('OneFle
         $failures[0].FullyQualifiedErrorId | Should -Be 'RemoteSignInParameterWithoutSwitch,OneFlexTokens.Commands.InvokeOneFlexRenewalCommand'
     }
 
+    It 'with -RemoteSignIn shows the waiting sign-in''s link and its QR code in the information stream, as Get-OneFlexToken -RemoteSignIn does, and the secret nowhere but there and in progress' {
+        $bot = New-TestBot 'a phone is asked' -Left '-01:00:00'
+
+        # No browser until the link is opened: nobody opens it, and it ends after its short lifetime.
+        $run = Invoke-Captured {
+            param($Bot, $BaseUrl)
+            Invoke-OneFlexRenewal -BotFolder $Bot -BaseUrl $BaseUrl -NoBrowser -RemoteSignIn -ListenAddress 127.0.0.1:0 -LinkLifetime 2 -ErrorAction SilentlyContinue
+        } @{ Bot = $bot; BaseUrl = $Simulator.AppUrl }
+
+        $result = $run.Output | Select-Object -Last 1
+        $result.ErrorId | Should -Be 'RemoteSignInExpired'
+        $result.ExitCode | Should -Be 2
+        $shown = @($run.Information | Where-Object { $_.Tags -contains 'OneFlexRemoteSignIn' })
+        $shown | Should -HaveCount 1
+        $shown[0].Tags | Should -Contain 'PSHOST' -Because 'the host shows it without -InformationAction'
+        $lines = "$($shown[0].MessageData)" -split '\r?\n'
+        $lines[0] | Should -BeLike 'Sign in from your phone: open this link (it works once, until *'
+        $lines[1] -match '^http://127\.0\.0\.1:(\d+)/#[A-Za-z0-9_-]{22,}$' | Should -BeTrue -Because 'the link is the second line'
+        $port = [int] $Matches[1]
+        $lines[2] | Should -Be "or scan this code with the phone's camera:"
+        $lines.Count | Should -BeGreaterThan 12 -Because 'the QR code follows, two module rows a line'
+        $secret = ($lines[1] -split '#')[1]
+
+        # Shown once as a record, and in progress (the status of the wait); never in verbose, warnings, errors, the result, the log or the state.
+        $elsewhere = $run.Text.Replace("$($shown[0].MessageData)", '')
+        foreach ($record in $run.Progress) { $elsewhere = $elsewhere.Replace("$($record.StatusDescription)", '') }
+        Assert-NoSecret $elsewhere $secret
+        Assert-NoSecret (Get-Content -Raw -LiteralPath $result.LogPath) $secret
+        Get-ChildItem -LiteralPath (Join-Path $bot '.oneflextokens') -File | ForEach-Object { Assert-NoSecret ([IO.File]::ReadAllText($_.FullName)) $secret }
+
+        # The run has ended: nothing listens on the link's port any more.
+        $client = [System.Net.Sockets.TcpClient]::new()
+        try { { $client.Connect('127.0.0.1', $port) } | Should -Throw }
+        finally { $client.Dispose() }
+    }
+
     It 'takes -LockTimeout in seconds (alias -LockTimeoutSeconds) and ends RenewalLockTimeout while another run holds the lock' {
         $bot = New-TestBot 'locked' -Left '01:00:00'
         $state = Join-Path $bot '.oneflextokens'

@@ -115,17 +115,13 @@ public sealed class GetOneFlexTokenCommand : OneFlexCmdlet
     }
 
     /// <summary>The listener parameters as settings, or null without -RemoteSignIn (then none of them may be given).</summary>
+    /// <exception cref="OneFlexException">RemoteSignInParameterWithoutSwitch.</exception>
     private RemoteSignInSettings? RemoteSettings()
     {
         var bound = MyInvocation.BoundParameters;
+        RemoteSignInSettings.CheckNeedsSwitch(RemoteSignIn, bound.ContainsKey);
         if (!RemoteSignIn)
         {
-            var stray = new[] { nameof(ListenAddress), nameof(PublicUrl), nameof(CertificatePath), nameof(LinkLifetime), nameof(AllowHttp) }.FirstOrDefault(bound.ContainsKey);
-            if (stray is not null)
-            {
-                ThrowTerminatingError(new OneFlexException(ErrorIds.RemoteSignInParameterWithoutSwitch, ErrorCategory.InvalidArgument, Messages.RemoteSignInParameterWithoutSwitch(stray, nameof(RemoteSignIn)), stray));
-            }
-
             return null;
         }
 
@@ -161,7 +157,6 @@ public sealed class GetOneFlexTokenCommand : OneFlexCmdlet
             return null;
         }
 
-        var colours = Host?.UI?.SupportsVirtualTerminal == true;
         var callbacks = new RemoteSignInCallbacks
         {
             Verbose = PostVerbose,
@@ -169,7 +164,7 @@ public sealed class GetOneFlexTokenCommand : OneFlexCmdlet
             Progress = report => PostProgress(report, activityId: 2),
             Announce = (announcement, _) =>
             {
-                Post(() => WriteInformation(new HostInformationMessage { Message = Messages.RemoteSignInLinkText(announcement, colours) }, new[] { "PSHOST", "OneFlexRemoteSignIn" }));
+                Post(() => RemoteSignInLinkRecord.Write(this, announcement));
                 return Task.CompletedTask;
             },
             // Posted after the token itself: once it has run, everything downstream has had the token.

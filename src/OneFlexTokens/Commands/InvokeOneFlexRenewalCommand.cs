@@ -35,11 +35,12 @@ public sealed class InvokeOneFlexRenewalCommand : RenewalParametersCmdlet
             return;
         }
 
-        var callbacks = new WorkCallbacks
+        var callbacks = new RenewalCallbacks
         {
             Verbose = PostVerbose,
             Warning = PostWarning,
             Progress = report => PostProgress(report),
+            ShowLink = announcement => Post(() => RemoteSignInLinkRecord.Write(this, announcement)),
         };
         RenewalResult result;
         try

@@ -1,3 +1,6 @@
+using System.Management.Automation;
+using OneFlexTokens.Errors;
+
 namespace OneFlexTokens.RemoteSignIn;
 
 /// <summary>How a remote sign-in listens and what link it gives (Get-OneFlexToken's and the renewal's listener parameters).</summary>
@@ -24,4 +27,25 @@ internal sealed record RemoteSignInSettings
 
     /// <summary>Plain http on an address other than loopback, with a warning.</summary>
     public bool AllowHttp { get; init; }
+
+    /// <summary>The switch that starts a sign-in from a phone.</summary>
+    public const string SwitchName = "RemoteSignIn";
+
+    /// <summary>The listener's parameters (Get-OneFlexToken's and the renewal's, named as these settings), in the order the rule names them.</summary>
+    public static IReadOnlyList<string> ParameterNames { get; } = [nameof(ListenAddress), nameof(PublicUrl), nameof(CertificatePath), nameof(LinkLifetime), nameof(AllowHttp)];
+
+    /// <summary>
+    /// The one rule of a listener parameter without <see cref="SwitchName"/> (Get-OneFlexToken's bound parameters, a
+    /// renewal's options alike): it would be ignored, and the user would wait for a link that never comes.
+    /// </summary>
+    /// <param name="isGiven">Whether the parameter of this name was given (bound, or set to other than its default).</param>
+    /// <exception cref="OneFlexException">RemoteSignInParameterWithoutSwitch, naming the first listener parameter given.</exception>
+    public static void CheckNeedsSwitch(bool remoteSignIn, Func<string, bool> isGiven)
+    {
+        if (!remoteSignIn && ParameterNames.FirstOrDefault(isGiven) is { } given)
+        {
+            throw new OneFlexException(ErrorIds.RemoteSignInParameterWithoutSwitch, ErrorCategory.InvalidArgument,
+                Messages.RemoteSignInParameterWithoutSwitch(given, SwitchName), given);
+        }
+    }
 }

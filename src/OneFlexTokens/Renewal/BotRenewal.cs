@@ -46,7 +46,7 @@ internal sealed class BotRenewal
     /// <see cref="Run.Finish"/>): what only a renewal or an alert needs is not even JIT-compiled, which keeps the scheduled
     /// script's nothing-due run close to a bare pwsh start.
     /// </remarks>
-    public Task<RenewalResult> RunAsync(RenewalOptions options, WorkCallbacks callbacks, CancellationToken cancellationToken)
+    public Task<RenewalResult> RunAsync(RenewalOptions options, RenewalCallbacks callbacks, CancellationToken cancellationToken)
     {
         var run = new Run(options, callbacks, () => SignInCommand.For(options, _platform));
         if (RenewalOptions.MissingBotFolder(options.BotFolder) is { } missing)
@@ -213,6 +213,7 @@ internal sealed class BotRenewal
                 Announce = async (announcement, ct) =>
                 {
                     waiting.Update(WaitingSignInInfo.Of(announcement.Link, announcement.Listening));
+                    run.Callbacks.ShowLink?.Invoke(announcement);
                     await AlertAsync(run, needsSignIn, announcement.Link, ct).ConfigureAwait(false);
                 },
                 Completed = async (_, ct) =>
@@ -538,7 +539,7 @@ internal sealed class BotRenewal
     }
 
     /// <summary>One run's log, state and what it did so far (a failure still reports the files it saved).</summary>
-    private sealed class Run(RenewalOptions options, WorkCallbacks callbacks, Func<string> signInCommand)
+    private sealed class Run(RenewalOptions options, RenewalCallbacks callbacks, Func<string> signInCommand)
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private readonly DateTimeOffset _started = DateTimeOffset.Now;
@@ -546,7 +547,7 @@ internal sealed class BotRenewal
 
         public RenewalOptions Options { get; } = options;
 
-        public WorkCallbacks Callbacks { get; } = callbacks;
+        public RenewalCallbacks Callbacks { get; } = callbacks;
 
         public RenewalLog Log { get; } = new(options.LogFile);
 

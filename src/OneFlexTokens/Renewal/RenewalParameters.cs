@@ -117,9 +117,6 @@ internal static class RenewalParameters
 
     public static RenewalParameter AllowHttp { get; } = new(nameof(RenewalOptions.AllowHttp), RenewalParameterKind.Switch, o => o.AllowHttp, (o, v) => o with { AllowHttp = (bool)v! });
 
-    /// <summary>The listener's parameters, which mean nothing without <see cref="RemoteSignIn"/>.</summary>
-    public static IReadOnlyList<RenewalParameter> Listener { get; } = new[] { ListenAddress, PublicUrl, CertificatePath, LinkLifetime, AllowHttp };
-
     /// <summary>Every renewal parameter, in the order of a registered line (that of earlier versions first, so their lines stay the same).</summary>
     public static IReadOnlyList<RenewalParameter> All { get; } = new[]
     {
@@ -175,19 +172,9 @@ internal static class RenewalParameters
     /// <exception cref="OneFlexException">RemoteSignInParameterWithoutSwitch, or the public address's InvalidPublicUrl, PublicUrlHasUserInfo, InsecurePublicUrl.</exception>
     public static void CheckRemoteSignIn(RenewalOptions options)
     {
-        if (!options.RemoteSignInEnabled)
-        {
-            var defaults = new RenewalOptions { BotFolder = string.Empty };
-            if (Listener.FirstOrDefault(p => !Equals(p.Get(options), p.Get(defaults))) is { } given)
-            {
-                throw new OneFlexException(ErrorIds.RemoteSignInParameterWithoutSwitch, ErrorCategory.InvalidArgument,
-                    Messages.RemoteSignInParameterWithoutSwitch(given.Name, RemoteSignIn.Name), given.Name);
-            }
-
-            return;
-        }
-
-        if (options.PublicUrl is { } publicUrl)
+        var defaults = new RenewalOptions { BotFolder = string.Empty };
+        RemoteSignInSettings.CheckNeedsSwitch(options.RemoteSignInEnabled, name => Named(name) is { } given && !Equals(given.Get(options), given.Get(defaults)));
+        if (options.RemoteSignInEnabled && options.PublicUrl is { } publicUrl)
         {
             SignInLink.CheckPublicUrl(publicUrl, options.AllowHttp);
         }

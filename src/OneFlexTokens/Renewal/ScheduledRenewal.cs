@@ -73,7 +73,7 @@ public static class ScheduledRenewal
         Console.CancelKeyPress += onCancel;
         try
         {
-            return new BotRenewal(HostPlatform.Current).RunAsync(options, new WorkCallbacks(), stop.Token).GetAwaiter().GetResult();
+            return new BotRenewal(HostPlatform.Current).RunAsync(options, new RenewalCallbacks(), stop.Token).GetAwaiter().GetResult();
         }
         catch (OperationCanceledException canceled)
         {

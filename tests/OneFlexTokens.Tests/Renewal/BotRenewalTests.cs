@@ -503,7 +503,7 @@ public sealed class BotRenewalTests : IAsyncLifetime
     private static async Task<(RenewalResult Result, Seen Seen)> RunAsync(RenewalOptions options)
     {
         var seen = new Seen();
-        var callbacks = new WorkCallbacks { Verbose = seen.Verbose.Enqueue, Warning = seen.Warnings.Enqueue, Progress = seen.Progress.Enqueue };
+        var callbacks = new RenewalCallbacks { Verbose = seen.Verbose.Enqueue, Warning = seen.Warnings.Enqueue, Progress = seen.Progress.Enqueue };
         var result = await Task.Run(() => new BotRenewal(HostPlatform.Current).RunAsync(options, callbacks, CancellationToken.None));
         return (result, seen);
     }

@@ -162,6 +162,31 @@ public class RenewalParametersTests
         Assert.Equal(name, error.TargetObject);
     }
 
+    [Fact]
+    public void The_rule_of_a_listener_parameter_without_RemoteSignIn_names_parameters_that_Get_OneFlexToken_and_the_renewal_both_take()
+    {
+        var names = OneFlexTokens.RemoteSignIn.RemoteSignInSettings.ParameterNames;
+        var getToken = ParametersOf(typeof(GetOneFlexTokenCommand));
+
+        Assert.Equal(5, names.Count);
+        Assert.All(names.Append(OneFlexTokens.RemoteSignIn.RemoteSignInSettings.SwitchName), name =>
+        {
+            Assert.True(getToken.ContainsKey(name), $"Get-OneFlexToken -{name}");
+            Assert.True(RenewalParameters.Named(name) is not null, $"renewal -{name}");
+        });
+    }
+
+    [Fact]
+    public void The_rule_refuses_the_first_listener_parameter_given_without_the_switch_and_nothing_with_it()
+    {
+        var error = Assert.Throws<OneFlexException>(() => OneFlexTokens.RemoteSignIn.RemoteSignInSettings.CheckNeedsSwitch(false, name => name is "LinkLifetime" or "AllowHttp"));
+
+        Assert.Equal((ErrorIds.RemoteSignInParameterWithoutSwitch, ErrorCategory.InvalidArgument, "LinkLifetime"), (error.ErrorId, error.Category, error.TargetObject));
+        Assert.Equal("-LinkLifetime sets up the sign-in from a phone, which only -RemoteSignIn starts. Add -RemoteSignIn, or leave -LinkLifetime out.", error.Message);
+        OneFlexTokens.RemoteSignIn.RemoteSignInSettings.CheckNeedsSwitch(true, _ => true);
+        OneFlexTokens.RemoteSignIn.RemoteSignInSettings.CheckNeedsSwitch(false, _ => false);
+    }
+
     [Theory]
     [InlineData("https://zoe:hunter2@nas.example.ts.net/", ErrorIds.PublicUrlHasUserInfo)]
     [InlineData("https://nas.example.ts.net/?token=hunter2", ErrorIds.InvalidPublicUrl)]

@@ -74,7 +74,7 @@ public sealed class RenewalStateTrustTests : IClassFixture<ThrowawayUser>, IDisp
         _user.Run(ProcessTimeout, "dotnet", _user.EnvWriterDll, "renewal", botFolder, what).Trim();
 
     private static RenewalResult RunAsRoot(string botFolder) =>
-        new BotRenewal(HostPlatform.Current).RunAsync(new RenewalOptions { BotFolder = botFolder }, new WorkCallbacks(), CancellationToken.None).GetAwaiter().GetResult();
+        new BotRenewal(HostPlatform.Current).RunAsync(new RenewalOptions { BotFolder = botFolder }, new RenewalCallbacks(), CancellationToken.None).GetAwaiter().GetResult();
 
     /// <summary>Every entry under <paramref name="folder"/> with its content (or link target), owner and mode.</summary>
     private static SortedDictionary<string, string> Snapshot(string folder)
@@ -144,7 +144,7 @@ public sealed class RenewalStateTrustTests : IClassFixture<ThrowawayUser>, IDisp
 
         for (var run = 1; run <= 2; run++)
         {
-            var result = await new BotRenewal(HostPlatform.Current).RunAsync(options, new WorkCallbacks(), CancellationToken.None);
+            var result = await new BotRenewal(HostPlatform.Current).RunAsync(options, new RenewalCallbacks(), CancellationToken.None);
             Assert.Equal(ErrorIds.StateNotTrusted, result.ErrorId);
             Assert.True(await webhook.WaitForAsync(run, TimeSpan.FromSeconds(30)), $"run {run} sent no alert");
         }

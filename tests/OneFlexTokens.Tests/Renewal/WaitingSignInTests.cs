@@ -164,7 +164,7 @@ public sealed class WaitingSignInTests : IAsyncLifetime
         using (LockFile.Acquire(Path.Combine(StateFolder, RenewalState.LockFileName), TimeSpan.FromSeconds(5), CancellationToken.None))
         {
             var clock = Stopwatch.StartNew();
-            var result = await new BotRenewal(HostPlatform.Current).RunAsync(options, new WorkCallbacks(), CancellationToken.None);
+            var result = await new BotRenewal(HostPlatform.Current).RunAsync(options, new RenewalCallbacks(), CancellationToken.None);
 
             Assert.True(result.Outcome == RenewalOutcome.SignInWaiting, result.ToString());
             Assert.Equal((2, (string?)null), (result.ExitCode, result.ErrorId));
@@ -176,11 +176,11 @@ public sealed class WaitingSignInTests : IAsyncLifetime
 
             // Without -RemoteSignIn a run does not look: it waits for the renewal lock as before.
             Assert.Empty(_webhook.Received);
-            var without = await new BotRenewal(HostPlatform.Current).RunAsync(options with { RemoteSignInEnabled = false, WebhookUrl = null }, new WorkCallbacks(), CancellationToken.None);
+            var without = await new BotRenewal(HostPlatform.Current).RunAsync(options with { RemoteSignInEnabled = false, WebhookUrl = null }, new RenewalCallbacks(), CancellationToken.None);
             Assert.Equal(ErrorIds.RenewalLockTimeout, without.ErrorId);
         }
 
-        var after = await new BotRenewal(HostPlatform.Current).RunAsync(options, new WorkCallbacks(), CancellationToken.None);
+        var after = await new BotRenewal(HostPlatform.Current).RunAsync(options, new RenewalCallbacks(), CancellationToken.None);
         Assert.True(after.Outcome == RenewalOutcome.NothingDue, after.ToString());
         Assert.Empty(_webhook.Received);
     }
@@ -189,7 +189,7 @@ public sealed class WaitingSignInTests : IAsyncLifetime
     public async Task A_run_with_a_listener_parameter_but_no_RemoteSignIn_fails_with_RemoteSignInParameterWithoutSwitch_in_its_log()
     {
         var result = await new BotRenewal(HostPlatform.Current).RunAsync(
-            new RenewalOptions { BotFolder = BotFolder, PublicUrl = "https://nas.example.ts.net/" }, new WorkCallbacks(), CancellationToken.None);
+            new RenewalOptions { BotFolder = BotFolder, PublicUrl = "https://nas.example.ts.net/" }, new RenewalCallbacks(), CancellationToken.None);
 
         Assert.Equal((RenewalOutcome.Failed, 1, ErrorIds.RemoteSignInParameterWithoutSwitch), (result.Outcome, result.ExitCode, result.ErrorId));
         Assert.Equal(ErrorIds.RemoteSignInParameterWithoutSwitch, Assert.Single(RenewalLog.ReadRuns(Path.Combine(StateFolder, "renewal.log"))).ErrorId);
