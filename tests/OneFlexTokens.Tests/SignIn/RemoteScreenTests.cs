@@ -51,8 +51,12 @@ public sealed class RemoteScreenTests
 
         var first = viewer.Latest!;
         Assert.Equal((PhoneWidth, PhoneHeight), ((int)first.CssWidth, (int)first.CssHeight));
-        Assert.Equal((PhoneWidth * 2, PhoneHeight * 2), (first.Width, first.Height));
-        Assert.Equal((PhoneWidth * 2, PhoneHeight * 2), await phone.DecodeAsync(first.Jpeg));
+
+        // No picture of the blank page the browser starts on: the first frame comes once the sign-in's page is loading.
+        Assert.Contains(viewer.StatusesAtFirstFrame!, s => s.StartsWith("Loading http", StringComparison.Ordinal));
+        var device = ((int)(PhoneWidth * RemoteScreen.DeviceScaleFactor), (int)(PhoneHeight * RemoteScreen.DeviceScaleFactor));
+        Assert.Equal(device, (first.Width, first.Height));
+        Assert.Equal(device, await phone.DecodeAsync(first.Jpeg));
         Assert.InRange(first.PaintedAt, DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds(), DateTimeOffset.UtcNow.AddSeconds(5).ToUnixTimeMilliseconds());
 
         await control.ApplyAsync(new TapInput(fields[0].X, fields[0].Y), CancellationToken.None);
@@ -245,6 +249,9 @@ public sealed class RemoteScreenTests
 
         public int FrameCount => Volatile.Read(ref _frames);
 
+        /// <summary>What the phone had been told when the first frame came.</summary>
+        public string[]? StatusesAtFirstFrame { get; private set; }
+
         public long FrameBytes => Interlocked.Read(ref _bytes);
 
         public IReadOnlyList<string> Statuses
@@ -275,6 +282,7 @@ public sealed class RemoteScreenTests
         {
             lock (_gate)
             {
+                StatusesAtFirstFrame ??= _statuses.ToArray();
                 _latest = frame;
                 _frames++;
                 _bytes += frame.Jpeg.Length;
