@@ -88,6 +88,7 @@ public static class RemoteBenchmarks
     private static async Task<IReadOnlyList<BenchResult>> InteractiveSignIns(Context context, int runs)
     {
         var firstFrames = new List<double>();
+        var firstFrameParts = new List<double[]>();
         var flows = new List<double>();
         var signIns = new List<double>();
         var ages = new List<double>();
@@ -116,6 +117,7 @@ public static class RemoteBenchmarks
             await ScriptedPhone.WaitForFirstFrameAsync(viewer, Bound);
             var stats = await ScriptedPhone.StatsAsync(viewer);
             var firstFrame = stats.GetProperty("firstFrameAt").GetDouble() - opened;
+            var parts = await FirstFramePartsAsync(viewer, stats, opened);
             await context.Phone.SignInAsync(viewer, context.SignIn, Bound);
             var notice = await ScriptedPhone.WaitForNoticeAsync(viewer, Bound);
             var signedIn = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -135,6 +137,7 @@ public static class RemoteBenchmarks
             }
 
             firstFrames.Add(firstFrame);
+            firstFrameParts.Add(parts);
             flows.Add(restartedAt - opened);
             signIns.Add(signedIn - opened);
             ages.AddRange(runAges);
@@ -148,7 +151,7 @@ public static class RemoteBenchmarks
         return new[]
         {
             new BenchResult("link → first frame, browser running", Ms(first), "≈ 200 ms (minimal relay, issue 19)", $"×{first / 200:0.00}", "≤ 400 ms median", first <= 400,
-                $"Get-OneFlexToken -RemoteSignIn, link opened once the remote page showed the SSO page; phone navigation start (performance.timeOrigin) → first frame drawn; {Spread(firstFrames)}"),
+                $"Get-OneFlexToken -RemoteSignIn, link opened once the remote page showed the SSO page; phone navigation start (performance.timeOrigin) → first frame drawn; {Spread(firstFrames)}; {FirstFrameParts(firstFrameParts)}"),
             new BenchResult("frame age when shown", Ms(agesP95) + " p95", "-", "-", "≤ 150 ms p95", agesP95 <= 150,
                 $"{ages.Count} frames painted after the link was opened, of {firstFrames.Count} sign-ins: median {Ms(Median(ages))}, p95 {Ms(agesP95)}, max {Ms(ages.DefaultIfEmpty(double.NaN).Max())}; p95 per sign-in {string.Join(", ", agesP95PerRun.Select(Ms))}; " +
                 $"besides, {agesBeforeOpen.Count} frame(s) painted before the link was opened (the page unchanged since; viewerStats.agesBeforeOpen), shown at ages {string.Join(", ", agesBeforeOpen.Select(Ms))}"),
@@ -182,7 +185,7 @@ public static class RemoteBenchmarks
         try
         {
             var viewer = await context.Phone.OpenAsync(await link.WaitAsync(Bound));
-            await viewer.WaitForFunctionAsync($"() => window.viewerStats.statuses.includes({JsonSerializer.Serialize("Showing " + context.SsoOrigin)})", null, new() { PollingInterval = 10, Timeout = (float)Bound.TotalMilliseconds });
+            await viewer.WaitForFunctionAsync($"() => window.viewerStats.statuses.includes({JsonSerializer.Serialize("Showing " + context.SsoOrigin)}) && window.viewerStats.frames > 0", null, new() { PollingInterval = 10, Timeout = (float)Bound.TotalMilliseconds });
             await viewer.EvaluateAsync(Instrument);
             var field = await context.Phone.CentreOfAsync(viewer, context.Simulator.SsoUrl, "username", "#username", CancellationToken.None);
             var stats = await ScriptedPhone.StatsAsync(viewer);
@@ -250,6 +253,7 @@ public static class RemoteBenchmarks
         var script = options.CronScript ?? CronScript.Locate() ?? throw new InvalidOperationException("out/OneFlexTokens/Scripts/Update-OneFlexBot.ps1 is missing: build the module.");
         var pwsh = PinnedPwsh.Path;
         var firstFrames = new List<double>();
+        var firstFrameParts = new List<double[]>();
         var flows = new List<double>();
         var rssAtAlert = new List<double>();
         Usage? settling = null;
@@ -288,7 +292,9 @@ public static class RemoteBenchmarks
                 var viewer = await context.Phone.OpenAsync(link);
                 var opened = await OpenedAtAsync(viewer);
                 await ScriptedPhone.WaitForFirstFrameAsync(viewer, Bound);
-                firstFrames.Add((await ScriptedPhone.StatsAsync(viewer)).GetProperty("firstFrameAt").GetDouble() - opened);
+                var stats = await ScriptedPhone.StatsAsync(viewer);
+                firstFrames.Add(stats.GetProperty("firstFrameAt").GetDouble() - opened);
+                firstFrameParts.Add(await FirstFramePartsAsync(viewer, stats, opened));
                 await context.Phone.SignInAsync(viewer, context.SignIn, Bound);
                 var notice = await ScriptedPhone.WaitForNoticeAsync(viewer, Bound);
                 await process.WaitForExitAsync().WaitAsync(Bound);
@@ -320,7 +326,7 @@ public static class RemoteBenchmarks
         return new[]
         {
             new BenchResult("link → first frame, browser started by the open", Ms(first), "-", "-", "≤ 2000 ms median", first <= 2000,
-                $"Update-OneFlexBot.ps1 -RemoteSignIn in the pinned pwsh, the link from the webhook alert; phone navigation start → first frame drawn (browser start included); {Spread(firstFrames)}; link → run ended (saved, restarted, alerted) median {Ms(Median(flows))}"),
+                $"Update-OneFlexBot.ps1 -RemoteSignIn in the pinned pwsh, the link from the webhook alert; phone navigation start → first frame drawn (browser start included); {Spread(firstFrames)}; {FirstFrameParts(firstFrameParts)}; link → run ended (saved, restarted, alerted) median {Ms(Median(flows))}"),
             new BenchResult("waiting for the link (no browser)", $"{rss:0} MB, {usage.CpuPercent:0.00} % CPU", $"{imported.Rss.RssKb / 1024.0:0} MB (pwsh + Import-Module, idle)", $"+{rss - imported.Rss.RssKb / 1024.0:0} MB", "≤ 120 MB resident, ~0 % CPU", met,
                 $"the waiting pwsh over {usage.Seconds:0} s, from {settling!.Seconds:0} s after its alert: {usage.Rss}, peak RSS in the window {usage.PeakRssKb / 1024.0:0} MB, VmHWM {usage.Rss.HwmKb / 1024.0:0} MB, {usage.Threads} threads, CPU {usage.CpuSeconds:0.00} s; " +
                 $"in the {settling.Seconds:0} s right after the alert: {settling.Rss}, {settling.CpuPercent:0.00} % CPU; " +
@@ -374,6 +380,17 @@ public static class RemoteBenchmarks
             return keys.Select(k => new BenchResult(k, reason, "", "", "", false, "")).ToArray();
         }
     }
+
+    /// <summary>On the phone's clock, from the link's open: the viewer page parsed, its session open, the first frame's bytes in, the frame drawn.</summary>
+    private static async Task<double[]> FirstFramePartsAsync(IPage viewer, JsonElement stats, double opened)
+    {
+        var parsed = await viewer.EvaluateAsync<double>("() => performance.getEntriesByType('navigation')[0].domContentLoadedEventStart");
+        return new[] { parsed, stats.GetProperty("connectedAt").GetDouble() - opened, stats.GetProperty("firstDataAt").GetDouble() - opened, stats.GetProperty("firstFrameAt").GetDouble() - opened };
+    }
+
+    private static string FirstFrameParts(IReadOnlyList<double[]> parts) =>
+        parts.Count == 0 ? "" : $"medians from the open: page parsed {Ms(Median(parts.Select(p => p[0]).ToArray()))}, session open {Ms(Median(parts.Select(p => p[1]).ToArray()))}, " +
+            $"first frame's bytes in {Ms(Median(parts.Select(p => p[2]).ToArray()))}, drawn {Ms(Median(parts.Select(p => p[3]).ToArray()))}";
 
     /// <summary>When the phone started loading the link, on its clock.</summary>
     private static Task<double> OpenedAtAsync(IPage viewer) => viewer.EvaluateAsync<double>("() => performance.timeOrigin");

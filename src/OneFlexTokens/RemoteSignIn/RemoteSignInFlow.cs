@@ -46,19 +46,27 @@ internal sealed class RemoteSignInFlow
     /// <summary>A scheduled run may wait hours for the link: it wakes rarely, to stay at ~0 % CPU.</summary>
     private static readonly TimeSpan WaitingTick = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a browser started when the page was fetched waits for the claim: a person's phone claims the link within
+    /// seconds of loading the page; a chat app's link preview never does, and its browser stops.
+    /// </summary>
+    public static readonly TimeSpan EarlyStartGrace = TimeSpan.FromSeconds(60);
+
     private readonly HostPlatform _platform;
     private readonly RemoteSignInSettings _settings;
     private readonly bool _browserAtOnce;
     private readonly RemoteSignInCallbacks _callbacks;
     private readonly TimeProvider _clock;
+    private readonly TimeSpan _earlyStartGrace;
 
-    public RemoteSignInFlow(HostPlatform platform, RemoteSignInSettings settings, bool browserAtOnce, RemoteSignInCallbacks callbacks, TimeProvider? clock = null)
+    public RemoteSignInFlow(HostPlatform platform, RemoteSignInSettings settings, bool browserAtOnce, RemoteSignInCallbacks callbacks, TimeProvider? clock = null, TimeSpan? earlyStartGrace = null)
     {
         _platform = platform;
         _settings = settings;
         _browserAtOnce = browserAtOnce;
         _callbacks = callbacks;
         _clock = clock ?? TimeProvider.System;
+        _earlyStartGrace = earlyStartGrace ?? EarlyStartGrace;
     }
 
     public const string Activity = "Signing in to OneFlex from a phone";
@@ -72,7 +80,7 @@ internal sealed class RemoteSignInFlow
         var announcement = new RemoteSignInAnnouncement(server.Link, server.ListenDisplay);
         _callbacks.Verbose?.Invoke($"Remote sign-in listening on {server.ListenDisplay}; the phone opens {UrlPolicy.Display(server.Link.PublicUrl)}.");
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Task<SignInTokens>? browser = null;
+        var browser = new BrowserRun((timeout, ct) => StartBrowser(request, server, onTokens, timeout, ct), stop.Token);
         try
         {
             if (_callbacks.Announce is { } announce)
@@ -82,7 +90,7 @@ internal sealed class RemoteSignInFlow
 
             if (_browserAtOnce)
             {
-                browser = StartBrowser(request, server, onTokens, server.Link.ExpiresAt - _clock.GetUtcNow() + SignInLink.SessionCap, stop.Token);
+                browser.Start(server.Link.ExpiresAt - _clock.GetUtcNow() + SignInLink.SessionCap);
             }
             else
             {
@@ -92,8 +100,12 @@ internal sealed class RemoteSignInFlow
 
             await WaitForPhoneAsync(server, browser, announcement, cancellationToken).ConfigureAwait(false);
             _callbacks.Verbose?.Invoke("The link was opened: the phone owns the sign-in.");
-            browser ??= StartBrowser(request, server, onTokens, SignInLink.SessionCap, stop.Token);
-            var tokens = await WaitForTokensAsync(server, browser, progress, cancellationToken).ConfigureAwait(false);
+            if (browser.Task is null)
+            {
+                browser.Start(SignInLink.SessionCap);
+            }
+
+            var tokens = await WaitForTokensAsync(server, browser.Task!, progress, cancellationToken).ConfigureAwait(false);
             string closing;
             try
             {
@@ -115,11 +127,7 @@ internal sealed class RemoteSignInFlow
         {
             // Whatever ended the wait, the browser is closed (its own finally) before the listener goes.
             await stop.CancelAsync().ConfigureAwait(false);
-            if (browser is not null)
-            {
-                await Task.WhenAny(browser).ConfigureAwait(false);
-            }
-
+            await browser.StopAsync().ConfigureAwait(false);
             _callbacks.Progress?.Invoke(new ProgressReport(Activity, "Ended", Completed: true));
         }
     }
@@ -132,9 +140,13 @@ internal sealed class RemoteSignInFlow
             cancellationToken);
     }
 
-    /// <summary>Until the phone claims the link; the link's end, a lock, Ctrl+C or a browser that failed before end it.</summary>
-    private async Task WaitForPhoneAsync(ViewerServer server, Task<SignInTokens>? browser, RemoteSignInAnnouncement announcement, CancellationToken cancellationToken)
+    /// <summary>
+    /// Until the phone claims the link; the link's end, a lock, Ctrl+C or a browser that failed before end it. A browser
+    /// not yet running starts when the page is fetched, while the phone loads it, and stops again if no claim follows.
+    /// </summary>
+    private async Task WaitForPhoneAsync(ViewerServer server, BrowserRun browser, RemoteSignInAnnouncement announcement, CancellationToken cancellationToken)
     {
+        DateTimeOffset? claimBy = null;
         while (!server.Claimed.IsCompleted)
         {
             var left = announcement.Link.ExpiresAt - _clock.GetUtcNow();
@@ -143,14 +155,32 @@ internal sealed class RemoteSignInFlow
                 Messages.RemoteSignInWaitingStatus(announcement.Link.Link),
                 Messages.RemoteSignInWaitingOperation(announcement.Link.ExpiresAt),
                 (int)Math.Max(0, Math.Ceiling(left.TotalSeconds))));
-            var ended = browser is null
-                ? await Task.WhenAny(server.Claimed, Task.Delay(WaitingTick, _clock, cancellationToken)).ConfigureAwait(false)
-                : await Task.WhenAny(server.Claimed, browser, Task.Delay(ProgressTick, _clock, cancellationToken)).ConfigureAwait(false);
+            var ended = browser.Task is not { } running
+                ? await Task.WhenAny(server.Claimed, server.PageServed, Task.Delay(WaitingTick, _clock, cancellationToken)).ConfigureAwait(false)
+                : await Task.WhenAny(server.Claimed, running, Task.Delay(ProgressTick, _clock, cancellationToken)).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
-            if (ended == browser)
+            if (server.Claimed.IsCompleted)
+            {
+                break;
+            }
+
+            if (browser.Task is null && server.PageServed.IsCompleted)
+            {
+                _callbacks.Verbose?.Invoke("The sign-in page was fetched: starting the browser while the phone loads it.");
+                browser.Start(SignInLink.SessionCap);
+                claimBy = _clock.GetUtcNow() + _earlyStartGrace;
+            }
+            else if (ended == browser.Task)
             {
                 // The browser cannot fail silently while the phone has not come: its failure is the outcome.
-                await browser.ConfigureAwait(false);
+                await browser.Task.ConfigureAwait(false);
+            }
+            else if (claimBy is { } deadline && _clock.GetUtcNow() >= deadline)
+            {
+                await browser.StopAsync().ConfigureAwait(false);
+                _callbacks.Verbose?.Invoke($"No phone claimed the link within {_earlyStartGrace.TotalSeconds:0} s of the page's fetch (a link preview?): the browser was stopped until the link is opened.");
+                claimBy = null;
+                server.RearmPageServed();
             }
         }
 
@@ -173,5 +203,34 @@ internal sealed class RemoteSignInFlow
         }
 
         return await browser.ConfigureAwait(false);
+    }
+
+    /// <summary>The flow's browser: started at once, when the page is fetched, or at the claim; stopped early when no phone came.</summary>
+    private sealed class BrowserRun(Func<TimeSpan, CancellationToken, Task<SignInTokens>> start, CancellationToken flowEnds)
+    {
+        private CancellationTokenSource? _run;
+
+        public Task<SignInTokens>? Task { get; private set; }
+
+        public void Start(TimeSpan timeout)
+        {
+            _run = CancellationTokenSource.CreateLinkedTokenSource(flowEnds);
+            Task = start(timeout, _run.Token);
+        }
+
+        /// <summary>Stops it and waits until it has closed; its outcome no longer counts.</summary>
+        public async Task StopAsync()
+        {
+            if (_run is null || Task is null)
+            {
+                return;
+            }
+
+            await _run.CancelAsync().ConfigureAwait(false);
+            await System.Threading.Tasks.Task.WhenAny(Task).ConfigureAwait(false);
+            _run.Dispose();
+            _run = null;
+            Task = null;
+        }
     }
 }

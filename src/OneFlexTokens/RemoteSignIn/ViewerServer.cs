@@ -55,6 +55,7 @@ internal sealed class ViewerServer : IRemoteViewer, IAsyncDisposable
     private readonly CancellationTokenSource stopAll = new();
     private readonly CancellationTokenSource endSession = new();
     private readonly TaskCompletionSource claimed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource pageServed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource sessionOver = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<IRemoteControl> control = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Channel<ViewerInput> inputs = Channel.CreateBounded<ViewerInput>(
@@ -101,6 +102,21 @@ internal sealed class ViewerServer : IRemoteViewer, IAsyncDisposable
 
     /// <summary>Completes when a phone claims the link; faults RemoteSignInExpired or RemoteSignInLocked.</summary>
     public Task Claimed => claimed.Task;
+
+    /// <summary>
+    /// Completes when the viewer page is served while the link is unclaimed: someone is opening it (or a chat app fetches a
+    /// preview, which never claims it). <see cref="RearmPageServed"/> makes it wait for the next time.
+    /// </summary>
+    public Task PageServed => Volatile.Read(ref pageServed).Task;
+
+    public void RearmPageServed()
+    {
+        var served = Volatile.Read(ref pageServed);
+        if (served.Task.IsCompleted)
+        {
+            Interlocked.CompareExchange(ref pageServed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), served);
+        }
+    }
 
     /// <summary>Completes on <see cref="Finish"/>; faults RemoteSessionTimeout at <see cref="SignInLink.SessionCap"/> after the claim
     /// (and as <see cref="Claimed"/> does when the link dies unclaimed).</summary>
@@ -407,6 +423,11 @@ internal sealed class ViewerServer : IRemoteViewer, IAsyncDisposable
 
         if (isPage)
         {
+            if (!claimed.Task.IsCompleted)
+            {
+                Volatile.Read(ref pageServed).TrySetResult();
+            }
+
             await RespondAsync(stream, 200, "OK", ViewerPage.Utf8, headTimeout.Token, ("Content-Type", "text/html; charset=utf-8")).ConfigureAwait(false);
             return;
         }

@@ -67,6 +67,26 @@ public sealed class ViewerServerTests
     }
 
     [Fact]
+    public async Task The_page_served_before_the_claim_is_signalled_once_until_rearmed_and_not_after_the_claim()
+    {
+        await using var server = Start();
+        using var http = new HttpClient();
+        Assert.False(server.PageServed.IsCompleted);
+        await http.GetStringAsync(server.Link.PublicUrl);
+        await server.PageServed.WaitAsync(TimeSpan.FromSeconds(10));
+
+        server.RearmPageServed();
+        Assert.False(server.PageServed.IsCompleted);
+        await http.GetStringAsync(server.Link.PublicUrl);
+        await server.PageServed.WaitAsync(TimeSpan.FromSeconds(10));
+
+        server.RearmPageServed();
+        using var phone = await ClaimAsync(server);
+        await http.GetStringAsync(server.Link.PublicUrl);
+        Assert.False(server.PageServed.IsCompleted);
+    }
+
+    [Fact]
     public async Task A_link_preview_consumes_nothing_then_the_first_client_owns_the_session_and_later_ones_are_refused()
     {
         await using var server = Start();
