@@ -79,8 +79,7 @@ internal sealed class RemoteSignInFlow
         await using var server = ViewerServer.Start(_settings, _clock, _callbacks.Verbose, _callbacks.Warning);
         var announcement = new RemoteSignInAnnouncement(server.Link, server.ListenDisplay);
         _callbacks.Verbose?.Invoke($"Remote sign-in listening on {server.ListenDisplay}; the phone opens {UrlPolicy.Display(server.Link.PublicUrl)}.");
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var browser = new BrowserRun((timeout, ct) => StartBrowser(request, server, onTokens, timeout, ct), stop.Token);
+        var browser = new BrowserRun((timeout, ct) => StartBrowser(request, server, onTokens, timeout, ct), cancellationToken);
         try
         {
             if (_callbacks.Announce is { } announce)
@@ -126,7 +125,6 @@ internal sealed class RemoteSignInFlow
         finally
         {
             // Whatever ended the wait, the browser is closed (its own finally) before the listener goes.
-            await stop.CancelAsync().ConfigureAwait(false);
             await browser.StopAsync().ConfigureAwait(false);
             _callbacks.Progress?.Invoke(new ProgressReport(Activity, "Ended", Completed: true));
         }
