@@ -2,6 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using Microsoft.Playwright;
 using OneFlex.Simulator;
 using OneFlexTokens.EnvFiles;
 using OneFlexTokens.Renewal;
@@ -23,53 +24,16 @@ namespace OneFlexTokens.Tests.RemoteSignIn;
 /// the private Docker engine, and a webhook receiving the alerts.
 /// </summary>
 [Collection(DockerEngineCollection.Name)]
-public sealed class RemoteSignInEndToEndTests : IAsyncLifetime
+public sealed class RemoteSignInEndToEndTests : ScheduledBotTests
 {
     private const string Password = "Pässwörd-ü€🔑 ĳ";
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
     private static readonly Regex LinkPattern = new(@"https?://\S+/#[A-Za-z0-9_-]{40,}", RegexOptions.CultureInvariant);
 
     private readonly DockerEngineFixture _engine;
-    private readonly string _root = Directory.CreateTempSubdirectory("oneflex-remote-").FullName;
-    private OneFlexSimulator _simulator = null!;
-    private WebhookReceiver _webhook = null!;
 
-    public RemoteSignInEndToEndTests(DockerEngineFixture engine) => _engine = engine;
-
-    private string BotFolder => Path.Combine(_root, "oneflex");
-
-    private string ConfigEnv => Path.Combine(BotFolder, "config", ".env");
-
-    private string RootEnv => Path.Combine(BotFolder, ".env");
-
-    private string ProfilePath => Path.Combine(_root, "browser-profile");
-
-    private string LogPath => Path.Combine(_root, "logs", "renewal.log");
-
-    public async Task InitializeAsync()
-    {
-        _simulator = await OneFlexSimulator.StartAsync(new SimulatorOptions
-        {
-            HumanSignIn = true,
-            HumanSignInPopup = true,
-            HumanSignInConfirm = true,
-            Password = Password,
-        });
-        _webhook = await WebhookReceiver.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _webhook.DisposeAsync();
-        await _simulator.DisposeAsync();
-        try
-        {
-            Directory.Delete(_root, true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public RemoteSignInEndToEndTests(DockerEngineFixture engine)
+        : base("oneflex-remote-", new SimulatorOptions { HumanSignIn = true, HumanSignInPopup = true, HumanSignInConfirm = true, Password = Password }) => _engine = engine;
 
     [SkippableFact]
     public async Task The_link_from_the_information_stream_signs_in_on_a_phone_and_the_pipeline_saves_both_files_and_restarts_the_bot()
@@ -85,7 +49,7 @@ public sealed class RemoteSignInEndToEndTests : IAsyncLifetime
         var running = session.Start(
             "Get-OneFlexToken -RemoteSignIn -BaseUrl $args[0] -ProfilePath $args[1] -ListenAddress 127.0.0.1:0 -Verbose | Save-OneFlexEnv -Path $args[2], $args[3] -PassThru | Restart-OneFlexBot -Name $args[4] -DockerHost $args[5]",
             null,
-            _simulator.AppUrl.ToString(), ProfilePath, RootEnv, ConfigEnv, bot, _engine.DockerHost);
+            Simulator.AppUrl.ToString(), ProfilePath, RootEnv, ConfigEnv, bot, _engine.DockerHost);
         var link = await LinkFromInformationAsync(running);
 
         // A chat app's preview fetches the page without the fragment: it consumes nothing.
@@ -95,19 +59,7 @@ public sealed class RemoteSignInEndToEndTests : IAsyncLifetime
         var viewer = await phone.OpenAsync(link);
         Assert.DoesNotContain("#", viewer.Url, StringComparison.Ordinal);
         await ScriptedPhone.WaitForFirstFrameAsync(viewer, Bound);
-
-
-        string notice;
-        try
-        {
-            await phone.SignInAsync(viewer, new PhoneSignIn(_simulator.SsoUrl, _simulator.Options.UserEmail, Password, Popup: true, Confirm: true), Bound);
-            notice = await ScriptedPhone.WaitForNoticeAsync(viewer, Bound);
-        }
-        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
-        {
-            var verbose = string.Join("\n", running.PowerShell.Streams.Verbose.Select(v => v.Message));
-            throw new TimeoutException($"The phone did not finish: {await ScriptedPhone.StatsAsync(viewer)}\n{verbose}", e);
-        }
+        var notice = await SignInOnPhoneAsync(phone, viewer, () => string.Join("\n", running.PowerShell.Streams.Verbose.Select(v => v.Message)));
 
         var result = running.Wait(Bound);
 
@@ -119,7 +71,7 @@ public sealed class RemoteSignInEndToEndTests : IAsyncLifetime
         Assert.Equal(access, EnvFileReader.ReadValues(RootEnv)[EnvKeys.AccessToken]);
         Assert.Contains("DESK_IDS=3-014,3-015", File.ReadAllText(RootEnv), StringComparison.Ordinal);
         Assert.True(await _engine.StartedAtAsync(bot) > startedBefore, "the bot container was not restarted");
-        Assert.Equal(1, _simulator.SignInsCompleted);
+        Assert.Equal(1, Simulator.SignInsCompleted);
 
         // The link goes to the information stream and the progress only; nothing else carries a secret or the password.
         var secret = link.Split('#')[1];
@@ -144,8 +96,8 @@ public sealed class RemoteSignInEndToEndTests : IAsyncLifetime
         var startedBefore = await _engine.StartedAtAsync(bot);
 
         var waiting = RenewalScriptRun.Start(Parameters(bot));
-        Assert.True(await _webhook.WaitForAsync(1, Bound), "no alert came");
-        var alert = _webhook.Received[0];
+        Assert.True(await Webhook.WaitForAsync(1, Bound), "no alert came");
+        var alert = Webhook.Received[0];
         var link = LinkPattern.Match(alert.Body).Value;
         Assert.NotEmpty(link);
         Assert.Equal(4, alert.Json.GetProperty("flags").GetInt32());
@@ -155,21 +107,12 @@ public sealed class RemoteSignInEndToEndTests : IAsyncLifetime
         var later = RenewalScriptRun.Run(Parameters(bot));
         Assert.Equal(2, later.ExitCode);
         Assert.Contains("RESULT SignInWaiting", later.Log, StringComparison.Ordinal);
-        Assert.Single(_webhook.Received);
+        Assert.Single(Webhook.Received);
 
         await using var phone = await ScriptedPhone.StartAsync(RepoPaths.ModuleDirectory);
         var viewer = await phone.OpenAsync(link);
         await ScriptedPhone.WaitForFirstFrameAsync(viewer, Bound);
-        string notice;
-        try
-        {
-            await phone.SignInAsync(viewer, new PhoneSignIn(_simulator.SsoUrl, _simulator.Options.UserEmail, Password, Popup: true, Confirm: true), Bound);
-            notice = await ScriptedPhone.WaitForNoticeAsync(viewer, Bound);
-        }
-        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
-        {
-            throw new TimeoutException($"The phone did not finish: {await ScriptedPhone.StatsAsync(viewer)}\n{(File.Exists(LogPath) ? File.ReadAllText(LogPath) : "no log")}", e);
-        }
+        var notice = await SignInOnPhoneAsync(phone, viewer, LogText);
 
         var run = waiting.Wait();
 
@@ -180,14 +123,14 @@ public sealed class RemoteSignInEndToEndTests : IAsyncLifetime
         Assert.NotEqual(expired, access);
         Assert.Equal(access, EnvFileReader.ReadValues(RootEnv)[EnvKeys.AccessToken]);
         Assert.True(await _engine.StartedAtAsync(bot) > startedBefore, "the bot container was not restarted");
-        Assert.True(await _webhook.WaitForAsync(2, Bound), "no 'renewed again' alert");
-        Assert.Null(WaitingSignIn.Read(new RenewalState(Path.Combine(_root, "state"))));
+        Assert.True(await Webhook.WaitForAsync(2, Bound), "no 'renewed again' alert");
+        Assert.Null(WaitingSignIn.Read(new RenewalState(StatePath)));
 
         // The link is in the first alert only: never in the log, the run's streams, or another alert.
         var secret = link.Split('#')[1];
         SecretAssert.NotIn(File.ReadAllText(LogPath), secret, Password, access);
         SecretAssert.NotLeaked(run.Result, secret, Password, access, saved[EnvKeys.RefreshToken]);
-        SecretAssert.NotIn(_webhook.Received[1].Body, secret, Password, access);
+        SecretAssert.NotIn(Webhook.Received[1].Body, secret, Password, access);
         SecretAssert.NotIn(alert.Body, Password, access);
 
         // The next run renews without a human (the SSO session the phone opened lives in the profile).
@@ -203,20 +146,19 @@ public sealed class RemoteSignInEndToEndTests : IAsyncLifetime
         var parameters = Parameters("oneflex-bot");
         parameters["DockerHost"] = "unix:///nonexistent/docker.sock";
         var waiting = RenewalScriptRun.Start(parameters);
-        Assert.True(await _webhook.WaitForAsync(1, Bound), "no alert came");
-        var link = LinkPattern.Match(_webhook.Received[0].Body).Value;
+        Assert.True(await Webhook.WaitForAsync(1, Bound), "no alert came");
+        var link = LinkPattern.Match(Webhook.Received[0].Body).Value;
 
         await using var phone = await ScriptedPhone.StartAsync(RepoPaths.ModuleDirectory);
         var viewer = await phone.OpenAsync(link);
         await ScriptedPhone.WaitForFirstFrameAsync(viewer, Bound);
-        await phone.SignInAsync(viewer, new PhoneSignIn(_simulator.SsoUrl, _simulator.Options.UserEmail, Password, Popup: true, Confirm: true), Bound);
-        var notice = await ScriptedPhone.WaitForNoticeAsync(viewer, Bound);
+        var notice = await SignInOnPhoneAsync(phone, viewer, LogText);
         var run = waiting.Wait();
 
         Assert.Contains("DockerUnreachable", notice, StringComparison.Ordinal);
         Assert.True(run.ExitCode == 1, run.Result.Describe() + "\n" + run.Log);
         Assert.Contains("error=DockerUnreachable", run.Log, StringComparison.Ordinal);
-        Assert.True(new RenewalState(Path.Combine(_root, "state")).RestartPending, "the restart is not left for the next run");
+        Assert.True(new RenewalState(StatePath).RestartPending, "the restart is not left for the next run");
         Assert.Equal(EnvFileReader.ReadValues(ConfigEnv)[EnvKeys.AccessToken], EnvFileReader.ReadValues(RootEnv)[EnvKeys.AccessToken]);
     }
 
@@ -225,7 +167,7 @@ public sealed class RemoteSignInEndToEndTests : IAsyncLifetime
     {
         Requirements.Require(ScriptedPhone.MissingReason is null, ScriptedPhone.MissingReason ?? "");
         using var session = new PowerShellSession();
-        var running = session.Start("Get-OneFlexToken -RemoteSignIn -BaseUrl $args[0] -ProfilePath $args[1] -ListenAddress 127.0.0.1:0", null, _simulator.AppUrl.ToString(), ProfilePath);
+        var running = session.Start("Get-OneFlexToken -RemoteSignIn -BaseUrl $args[0] -ProfilePath $args[1] -ListenAddress 127.0.0.1:0", null, Simulator.AppUrl.ToString(), ProfilePath);
         var link = await LinkFromInformationAsync(running);
         await using (var phone = await ScriptedPhone.StartAsync(RepoPaths.ModuleDirectory))
         {
@@ -280,37 +222,30 @@ public sealed class RemoteSignInEndToEndTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<SocketException>(() => client.ConnectAsync(uri.Host, uri.Port));
     }
 
+    /// <summary>The whole sign-in typed on the phone (username, password, the MFA pop-up, the confirm): the phone's last notice.</summary>
+    /// <param name="whatRan">What the run said so far, for the failure message when the phone does not finish.</param>
+    private async Task<string> SignInOnPhoneAsync(ScriptedPhone phone, IPage viewer, Func<string> whatRan)
+    {
+        try
+        {
+            await phone.SignInAsync(viewer, new PhoneSignIn(Simulator.SsoUrl, Simulator.Options.UserEmail, Password, Popup: true, Confirm: true), Bound);
+            return await ScriptedPhone.WaitForNoticeAsync(viewer, Bound);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            throw new TimeoutException($"The phone did not finish: {await ScriptedPhone.StatsAsync(viewer)}\n{whatRan()}", e);
+        }
+    }
+
+    private string LogText() => File.Exists(LogPath) ? File.ReadAllText(LogPath) : "no log";
+
     private IReadOnlyList<int> BrowserProcesses() => ProcessTable.WithCommandLineContaining(ProfilePath);
 
-    private Hashtable Parameters(string bot) => new()
+    private Hashtable Parameters(string bot)
     {
-        ["BotFolder"] = BotFolder,
-        ["BaseUrl"] = _simulator.AppUrl.ToString(),
-        ["ProfilePath"] = ProfilePath,
-        ["DockerHost"] = _engine.DockerHost,
-        ["BotName"] = bot,
-        ["StatePath"] = Path.Combine(_root, "state"),
-        ["LogPath"] = LogPath,
-        ["MinimumValidity"] = TimeSpan.FromMinutes(10),
-        ["RemoteSignIn"] = true,
-        ["ListenAddress"] = "127.0.0.1:0",
-    };
-
-    private string WriteBotFolder(string refreshToken)
-    {
-        var issued = DateTimeOffset.UtcNow.AddHours(-2);
-        var accessToken = _simulator.CreateAccessToken(issued, issued.AddMinutes(15));
-        Directory.CreateDirectory(Path.Combine(BotFolder, "config"));
-        var env = $"""
-            # OneFlex bot
-            ONEFLEX_TOKEN={accessToken}
-            ONEFLEX_REFRESH_TOKEN={refreshToken}
-            DESK_IDS=3-014,3-015
-            NOTIFICATION_WEBHOOK_URL={_webhook.Url}
-
-            """;
-        File.WriteAllText(RootEnv, env);
-        File.WriteAllText(ConfigEnv, env);
-        return accessToken;
+        var parameters = ScriptParameters(bot, _engine.DockerHost);
+        parameters["RemoteSignIn"] = true;
+        parameters["ListenAddress"] = "127.0.0.1:0";
+        return parameters;
     }
 }

@@ -16,49 +16,18 @@ namespace OneFlexTokens.Tests.Scheduled;
 /// a bot container on the private Docker engine and a local webhook receiving the alerts.
 /// </summary>
 [Collection(DockerEngineCollection.Name)]
-public sealed class UpdateOneFlexBotScriptTests : IAsyncLifetime
+public sealed class UpdateOneFlexBotScriptTests : ScheduledBotTests
 {
     private readonly DockerEngineFixture _engine;
-    private readonly string _root = Directory.CreateTempSubdirectory("oneflex-scheduled-").FullName;
-    private OneFlexSimulator _simulator = null!;
-    private WebhookReceiver _webhook = null!;
 
-    public UpdateOneFlexBotScriptTests(DockerEngineFixture engine) => _engine = engine;
-
-    private string BotFolder => Path.Combine(_root, "oneflex");
-
-    private string ConfigEnv => Path.Combine(BotFolder, "config", ".env");
-
-    private string RootEnv => Path.Combine(BotFolder, ".env");
-
-    private string ProfilePath => Path.Combine(_root, "browser-profile");
-
-    private string LogPath => Path.Combine(_root, "logs", "renewal.log");
-
-    public async Task InitializeAsync()
-    {
-        _simulator = await OneFlexSimulator.StartAsync(new SimulatorOptions());
-        _webhook = await WebhookReceiver.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _webhook.DisposeAsync();
-        await _simulator.DisposeAsync();
-        try
-        {
-            Directory.Delete(_root, true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public UpdateOneFlexBotScriptTests(DockerEngineFixture engine)
+        : base("oneflex-scheduled-", new SimulatorOptions()) => _engine = engine;
 
     [SkippableFact]
     public async Task Expired_token_is_renewed_into_both_files_and_the_bot_restarted_then_a_fresh_token_is_left_alone()
     {
         _engine.Require();
-        var (_, refresh) = _simulator.IssueTokens();
+        var (_, refresh) = Simulator.IssueTokens();
         var expired = WriteBotFolder(refresh);
         var bot = "oneflex-sched-" + Guid.NewGuid().ToString("N")[..8];
         await _engine.CreateBotAsync(bot, Path.Combine(BotFolder, "config"));
@@ -70,7 +39,7 @@ public sealed class UpdateOneFlexBotScriptTests : IAsyncLifetime
         var runs = new[] { first.Wait(), second.Wait() };
 
         Assert.All(runs, run => Assert.True(run.ExitCode == 0, run.Result.Describe() + "\n" + run.Log));
-        Assert.Equal(1, _simulator.RefreshGrantsServed);
+        Assert.Equal(1, Simulator.RefreshGrantsServed);
         var saved = EnvFileReader.ReadValues(ConfigEnv);
         var access = saved[EnvKeys.AccessToken];
         Assert.NotEqual(expired, access);
@@ -79,7 +48,7 @@ public sealed class UpdateOneFlexBotScriptTests : IAsyncLifetime
         Assert.Contains("DESK_IDS=3-014,3-015", File.ReadAllText(RootEnv));
         Assert.True(await _engine.StartedAtAsync(bot) > startedBefore, "the bot container was not restarted");
         Assert.Contains(access, await _engine.WaitForLogAsync(bot, access, TimeSpan.FromSeconds(20)));
-        Assert.Empty(_webhook.Received);
+        Assert.Empty(Webhook.Received);
         Assert.False(Directory.Exists(ProfilePath), "the refresh grant sufficed, yet a browser profile was created");
         var log = runs[^1].Log;
         Assert.Matches(@"(?m)^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-Z][\d:]* INFO  Saved ", log);
@@ -93,8 +62,8 @@ public sealed class UpdateOneFlexBotScriptTests : IAsyncLifetime
         var fresh = RenewalScriptRun.Run(Parameters(bot));
 
         Assert.Equal(0, fresh.ExitCode);
-        Assert.Equal(1, _simulator.RefreshGrantsServed);
-        Assert.Equal(0, _simulator.SignInFormsShown);
+        Assert.Equal(1, Simulator.RefreshGrantsServed);
+        Assert.Equal(0, Simulator.SignInFormsShown);
         Assert.False(Directory.Exists(ProfilePath));
         Assert.Empty(ProcessTable.WithCommandLineContaining(ProfilePath));
         Assert.Equal(startedAfterRenewal, await _engine.StartedAtAsync(bot));
@@ -113,17 +82,17 @@ public sealed class UpdateOneFlexBotScriptTests : IAsyncLifetime
     {
         Requirements.RequireUnix();
         Requirements.Require(SignInScope.TryFindBrowser() is not null, "No Chromium/Chrome/Edge installed (apt-get install chromium).");
-        var (_, refresh) = _simulator.IssueTokens();
+        var (_, refresh) = Simulator.IssueTokens();
         var expired = WriteBotFolder(refresh);
-        _simulator.EndAllSsoSessions();
+        Simulator.EndAllSsoSessions();
         var rootBefore = File.ReadAllBytes(RootEnv);
         var configBefore = File.ReadAllBytes(ConfigEnv);
 
         var run = RenewalScriptRun.Run(Parameters("oneflex-not-restarted"));
 
         Assert.True(run.ExitCode == 2, run.Result.Describe() + "\n" + run.Log);
-        Assert.Equal(1, _simulator.SignInFormsShown);
-        var alert = Assert.Single(_webhook.Received);
+        Assert.Equal(1, Simulator.SignInFormsShown);
+        var alert = Assert.Single(Webhook.Received);
         var embed = Assert.Single(alert.Json.GetProperty("embeds").EnumerateArray());
         Assert.Equal("OneFlex bot: sign in again", embed.GetProperty("title").GetString());
         Assert.Contains("Get-OneFlexToken", embed.GetProperty("description").GetString());
@@ -137,7 +106,7 @@ public sealed class UpdateOneFlexBotScriptTests : IAsyncLifetime
         var again = RenewalScriptRun.Run(Parameters("oneflex-not-restarted"));
 
         Assert.Equal(2, again.ExitCode);
-        Assert.Single(_webhook.Received);
+        Assert.Single(Webhook.Received);
         Assert.Contains("Already alerted about InteractiveLoginRequired", again.Log);
         Assert.Equal(configBefore, File.ReadAllBytes(ConfigEnv));
         foreach (var result in new[] { run, again })
@@ -146,15 +115,15 @@ public sealed class UpdateOneFlexBotScriptTests : IAsyncLifetime
             SecretAssert.NotIn(alert.Body, expired, refresh);
         }
 
-        SecretAssert.NotIn(again.Log, expired, refresh, _webhook.Url.AbsolutePath);
+        SecretAssert.NotIn(again.Log, expired, refresh, Webhook.Url.AbsolutePath);
     }
 
     [Fact]
     public void Without_a_browser_a_rejected_refresh_token_exits_2_with_the_sign_in_alert()
     {
-        var (_, refresh) = _simulator.IssueTokens();
+        var (_, refresh) = Simulator.IssueTokens();
         var expired = WriteBotFolder(refresh);
-        _simulator.EndAllSsoSessions();
+        Simulator.EndAllSsoSessions();
         var configBefore = File.ReadAllBytes(ConfigEnv);
         var parameters = Parameters("oneflex-not-restarted");
         parameters["NoBrowser"] = true;
@@ -163,9 +132,9 @@ public sealed class UpdateOneFlexBotScriptTests : IAsyncLifetime
 
         Assert.True(run.ExitCode == 2, run.Result.Describe() + "\n" + run.Log);
         Assert.Contains("ERROR RefreshTokenRejected (exit 2)", run.Log);
-        Assert.Equal("OneFlex bot: sign in again", Assert.Single(_webhook.Received).Json.GetProperty("embeds")[0].GetProperty("title").GetString());
+        Assert.Equal("OneFlex bot: sign in again", Assert.Single(Webhook.Received).Json.GetProperty("embeds")[0].GetProperty("title").GetString());
         Assert.Equal(configBefore, File.ReadAllBytes(ConfigEnv));
-        Assert.Equal(0, _simulator.SignInFormsShown);
+        Assert.Equal(0, Simulator.SignInFormsShown);
         Assert.False(Directory.Exists(ProfilePath));
         SecretAssert.NotLeaked(run.Result, expired, refresh);
         SecretAssert.NotIn(run.Log, expired, refresh);
@@ -174,9 +143,9 @@ public sealed class UpdateOneFlexBotScriptTests : IAsyncLifetime
     [Fact]
     public void A_run_waits_for_the_lock_another_run_holds_and_gives_up_after_the_lock_timeout()
     {
-        var fresh = _simulator.IssueTokens();
+        var fresh = Simulator.IssueTokens();
         WriteBotFolder(fresh.RefreshToken, fresh.AccessToken);
-        var state = Path.Combine(_root, "state");
+        var state = StatePath;
         Directory.CreateDirectory(state);
         var parameters = Parameters("oneflex-not-restarted");
         parameters["LockTimeoutSeconds"] = 60;
@@ -197,13 +166,13 @@ public sealed class UpdateOneFlexBotScriptTests : IAsyncLifetime
         using (new FileStream(Path.Combine(state, "renewal.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
         {
             parameters["LockTimeoutSeconds"] = 1;
-            parameters["WebhookUrl"] = _webhook.Url.ToString();
+            parameters["WebhookUrl"] = Webhook.Url.ToString();
             var timedOut = RenewalScriptRun.Run(parameters);
 
             Assert.Equal(1, timedOut.ExitCode);
             Assert.Contains("ERROR RenewalLockTimeout (exit 1)", timedOut.Log);
             Assert.Equal((RenewalOutcome.Failed, 1, ErrorIds.RenewalLockTimeout), RenewalLog.ReadRuns(LogPath).Select(r => (r.Outcome, r.ExitCode, r.ErrorId)).Last());
-            Assert.Single(_webhook.Received);
+            Assert.Single(Webhook.Received);
             SecretAssert.NotLeaked(timedOut.Result, fresh.AccessToken, fresh.RefreshToken);
         }
 
@@ -216,36 +185,36 @@ public sealed class UpdateOneFlexBotScriptTests : IAsyncLifetime
     {
         Directory.CreateDirectory(BotFolder);
         var parameters = Parameters("oneflex-not-restarted");
-        parameters["WebhookUrl"] = _webhook.Url.ToString();
+        parameters["WebhookUrl"] = Webhook.Url.ToString();
 
         var missing = RenewalScriptRun.Run(parameters);
         var again = RenewalScriptRun.Run(parameters);
 
         Assert.Equal(1, missing.ExitCode);
         Assert.Equal(1, again.ExitCode);
-        var alert = Assert.Single(_webhook.Received);
+        var alert = Assert.Single(Webhook.Received);
         Assert.Equal("OneFlex bot: token renewal failed", alert.Json.GetProperty("embeds")[0].GetProperty("title").GetString());
         Assert.Contains("ERROR EnvFileNotFound (exit 1)", again.Log);
 
-        var fresh = _simulator.IssueTokens();
+        var fresh = Simulator.IssueTokens();
         WriteBotFolder(fresh.RefreshToken, fresh.AccessToken);
         var recovered = RenewalScriptRun.Run(parameters);
 
         Assert.Equal(0, recovered.ExitCode);
-        Assert.Equal(2, _webhook.Received.Count);
-        Assert.Equal(0x2ECC71, _webhook.Received[1].Json.GetProperty("embeds")[0].GetProperty("color").GetInt32());
+        Assert.Equal(2, Webhook.Received.Count);
+        Assert.Equal(0x2ECC71, Webhook.Received[1].Json.GetProperty("embeds")[0].GetProperty("color").GetInt32());
         Assert.Contains("Nothing due", recovered.Log);
         SecretAssert.NotLeaked(recovered.Result, fresh.AccessToken, fresh.RefreshToken);
-        SecretAssert.NotIn(recovered.Log, fresh.AccessToken, fresh.RefreshToken, _webhook.Url.AbsolutePath);
+        SecretAssert.NotIn(recovered.Log, fresh.AccessToken, fresh.RefreshToken, Webhook.Url.AbsolutePath);
     }
 
     [Fact]
     public void A_module_that_cannot_be_imported_still_exits_1_with_an_outcome_line_in_the_log()
     {
-        var fresh = _simulator.IssueTokens();
+        var fresh = Simulator.IssueTokens();
         WriteBotFolder(fresh.RefreshToken, fresh.AccessToken);
         var parameters = Parameters("oneflex-not-restarted");
-        parameters["ModulePath"] = Path.Combine(_root, "no-such-module", "OneFlexTokens.psd1");
+        parameters["ModulePath"] = Path.Combine(Root, "no-such-module", "OneFlexTokens.psd1");
 
         var run = RenewalScriptRun.Run(parameters);
 
@@ -254,7 +223,7 @@ public sealed class UpdateOneFlexBotScriptTests : IAsyncLifetime
         Assert.Equal((RenewalOutcome.Failed, 1), (failed.Outcome, failed.ExitCode));
         Assert.False(string.IsNullOrEmpty(failed.ErrorId));
         Assert.StartsWith("Failed (exit 1): " + failed.ErrorId + ": ", run.Result.HostText);
-        Assert.Empty(_webhook.Received);
+        Assert.Empty(Webhook.Received);
     }
 
     private string LogText()
@@ -269,33 +238,5 @@ public sealed class UpdateOneFlexBotScriptTests : IAsyncLifetime
         }
     }
 
-    private Hashtable Parameters(string bot) => new()
-    {
-        ["BotFolder"] = BotFolder,
-        ["BaseUrl"] = _simulator.AppUrl.ToString(),
-        ["ProfilePath"] = ProfilePath,
-        ["DockerHost"] = _engine.MissingReason is null ? _engine.DockerHost : "unix:///nonexistent/docker.sock",
-        ["BotName"] = bot,
-        ["StatePath"] = Path.Combine(_root, "state"),
-        ["LogPath"] = LogPath,
-        ["MinimumValidity"] = TimeSpan.FromMinutes(10),
-    };
-
-    private string WriteBotFolder(string refreshToken, string? accessToken = null)
-    {
-        var issued = DateTimeOffset.UtcNow.AddHours(-2);
-        accessToken ??= _simulator.CreateAccessToken(issued, issued.AddMinutes(15));
-        Directory.CreateDirectory(Path.Combine(BotFolder, "config"));
-        var env = $"""
-            # OneFlex bot
-            ONEFLEX_TOKEN={accessToken}
-            ONEFLEX_REFRESH_TOKEN={refreshToken}
-            DESK_IDS=3-014,3-015
-            NOTIFICATION_WEBHOOK_URL={_webhook.Url}
-
-            """;
-        File.WriteAllText(RootEnv, env);
-        File.WriteAllText(ConfigEnv, env);
-        return accessToken;
-    }
+    private Hashtable Parameters(string bot) => ScriptParameters(bot, _engine.MissingReason is null ? _engine.DockerHost : "unix:///nonexistent/docker.sock");
 }
