@@ -327,7 +327,7 @@ public static class RemoteBenchmarks
         {
             new BenchResult("link → first frame, browser started by the open", Ms(first), "-", "-", "≤ 2000 ms median", first <= 2000,
                 $"Update-OneFlexBot.ps1 -RemoteSignIn in the pinned pwsh, the link from the webhook alert; phone navigation start → first frame drawn (browser start included); {Spread(firstFrames)}; {FirstFrameParts(firstFrameParts)}; link → run ended (saved, restarted, alerted) median {Ms(Median(flows))}"),
-            new BenchResult("waiting for the link (no browser)", $"{rss:0} MB, {usage.CpuPercent:0.00} % CPU", $"{imported.Rss.RssKb / 1024.0:0} MB (pwsh + Import-Module, idle)", $"+{rss - imported.Rss.RssKb / 1024.0:0} MB", "≤ 120 MB resident, ~0 % CPU", met,
+            new BenchResult("waiting for the link (no browser)", $"{rss:0} MB, {usage.CpuPercent:0.00} % CPU", $"{imported.Rss.RssKb / 1024.0:0} MB (pwsh + Import-Module, idle)", $"{rss - imported.Rss.RssKb / 1024.0:+0;-0;0} MB", "≤ 120 MB resident, ~0 % CPU", met,
                 $"the waiting pwsh over {usage.Seconds:0} s, from {settling!.Seconds:0} s after its alert: {usage.Rss}, peak RSS in the window {usage.PeakRssKb / 1024.0:0} MB, VmHWM {usage.Rss.HwmKb / 1024.0:0} MB, {usage.Threads} threads, CPU {usage.CpuSeconds:0.00} s; " +
                 $"in the {settling.Seconds:0} s right after the alert: {settling.Rss}, {settling.CpuPercent:0.00} % CPU; " +
                 $"RSS at the alert of each run {string.Join(", ", rssAtAlert.Select(r => r.ToString("0", CultureInfo.InvariantCulture)))} MB; processes under it: {(usage.Rss.Children.Length == 0 ? "none" : string.Join(", ", usage.Rss.Children))}; " +

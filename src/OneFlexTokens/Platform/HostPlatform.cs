@@ -45,6 +45,14 @@ internal sealed record HostPlatform(OSKind OS, Func<string, string?> GetEnvironm
     /// </summary>
     public bool TlsNeedsStoredKey => IsWindows;
 
+    /// <summary>How the C library is asked to give its free heap pages back before a long wait (<see cref="ProcessMemory"/>).</summary>
+    public NativeHeapRelease NativeHeapRelease => OS switch
+    {
+        OSKind.Linux => NativeHeapRelease.MallocTrim,
+        OSKind.MacOS => NativeHeapRelease.MallocZonePressureRelief,
+        _ => NativeHeapRelease.None,
+    };
+
     public char PathSeparator => IsWindows ? ';' : ':';
 
     public string? Env(string name) => GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;

@@ -91,11 +91,6 @@ internal sealed class RemoteSignInFlow
             {
                 browser.Start(server.Link.ExpiresAt - _clock.GetUtcNow() + SignInLink.SessionCap);
             }
-            else
-            {
-                // A scheduled run may now wait for hours: give back the memory its earlier work left (the headless attempt's).
-                GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-            }
 
             await WaitForPhoneAsync(server, browser, announcement, cancellationToken).ConfigureAwait(false);
             _callbacks.Verbose?.Invoke("The link was opened: the phone owns the sign-in.");
@@ -147,6 +142,13 @@ internal sealed class RemoteSignInFlow
         DateTimeOffset? claimBy = null;
         while (!server.Claimed.IsCompleted)
         {
+            if (browser.Task is null)
+            {
+                // A scheduled run may wait for hours: give back what the work before left, at the start (the headless
+                // attempt's) and on each tick (the runtime's tiering of that work, a browser stopped after a link preview).
+                ProcessMemory.ReleaseBeforeLongWait(HostPlatform.Current);
+            }
+
             var left = announcement.Link.ExpiresAt - _clock.GetUtcNow();
             _callbacks.Progress?.Invoke(new ProgressReport(
                 Activity,
