@@ -56,6 +56,36 @@ internal static class ViewerPage
             return { x: clamp((clientX - box.left) / box.width * frame.cw, frame.cw), y: clamp((clientY - box.top) / box.height * frame.ch, frame.ch) };
           };
           const decode = bytes => createImageBitmap(new Blob([bytes], { type: 'image/jpeg' }));
+
+          if (!secret) { notice('This link is incomplete: open the whole link, with the part after #.'); return; }
+          const path = location.pathname.replace(/index\.html$/, '');
+          const address = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + path + (path.endsWith('/') ? '' : '/') + 'ws';
+          // The phone may lose the connection (it went to the authenticator app): it rejoins with the session's token.
+          let resume = null, retries = 0, sentWidth = null;
+          const connect = () => {
+            const current = socket = new WebSocket(address);
+            current.binaryType = 'arraybuffer';
+            current.onopen = () => {
+              if (stats.connectedAt === null) stats.connectedAt = Date.now();
+              status(resume ? 'Reconnected.' : 'Connected. Waiting for the page…');
+              const now = size();
+              sentWidth = now.w;
+              current.send(JSON.stringify(resume ? { t: 'resume', token: resume, ...now } : { t: 'hello', secret, ...now }));
+            };
+            current.onmessage = e => {
+              if (typeof e.data !== 'string') { if (stats.firstDataAt === null) stats.firstDataAt = Date.now(); show(e.data); return; }
+              const message = JSON.parse(e.data);
+              if (message.t === 'session') { resume = message.resume; retries = 0; } else onText(message);
+            };
+            current.onclose = () => {
+              if (over || current !== socket) return;
+              if (resume && retries < 5) { retries++; status('Connection lost, reconnecting…'); setTimeout(connect, 500 * retries); return; }
+              notice('The connection to the computer was lost. Ask for a new link if the sign-in did not finish.');
+            };
+          };
+          // At once, before the rest of the page is set up (and laid out): the handshake overlaps it.
+          connect();
+
           // The first decode of a page is slow (the decoder starts): an 8×8 JPEG warms it while the session connects.
           const warm = '/9j/2wBDAAEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQH/wAALCAAIAAgBAREA/8QAFAABAAAAAAAAAAAAAAAAAAAAAP/EABQQAQAAAAAAAAAAAAAAAAAAAAD/2gAIAQEAAD8AP//Z';
           decode(Uint8Array.from(atob(warm), c => c.charCodeAt(0))).then(bitmap => bitmap.close()).catch(() => {});
@@ -183,40 +213,14 @@ internal static class ViewerPage
             button.addEventListener('click', () => send({ t: 'key', k: button.dataset.key }));
           }
           // Only a new width (the phone turned) resizes the remote page: the keyboard and the address bar change the height all the time.
-          let resizing = 0, sentWidth = size().w;
+          let resizing = 0;
           window.addEventListener('resize', () => {
             clearTimeout(resizing);
             resizing = setTimeout(() => { const now = size(); if (now.w !== sentWidth) { sentWidth = now.w; send({ t: 'resize', ...now }); } }, 250);
           });
-
-          if (!secret) { notice('This link is incomplete: open the whole link, with the part after #.'); return; }
-          const path = location.pathname.replace(/index\.html$/, '');
-          const address = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + path + (path.endsWith('/') ? '' : '/') + 'ws';
-          // The phone may lose the connection (it went to the authenticator app): it rejoins with the session's token.
-          let resume = null, retries = 0;
-          const connect = () => {
-            const current = socket = new WebSocket(address);
-            current.binaryType = 'arraybuffer';
-            current.onopen = () => {
-              if (stats.connectedAt === null) stats.connectedAt = Date.now();
-              status(resume ? 'Reconnected.' : 'Connected. Waiting for the page…');
-              current.send(JSON.stringify(resume ? { t: 'resume', token: resume, ...size() } : { t: 'hello', secret, ...size() }));
-            };
-            current.onmessage = e => {
-              if (typeof e.data !== 'string') { if (stats.firstDataAt === null) stats.firstDataAt = Date.now(); show(e.data); return; }
-              const message = JSON.parse(e.data);
-              if (message.t === 'session') { resume = message.resume; retries = 0; } else onText(message);
-            };
-            current.onclose = () => {
-              if (over || current !== socket) return;
-              if (resume && retries < 5) { retries++; status('Connection lost, reconnecting…'); setTimeout(connect, 500 * retries); return; }
-              notice('The connection to the computer was lost. Ask for a new link if the sign-in did not finish.');
-            };
-          };
           document.addEventListener('visibilitychange', () => {
             if (document.visibilityState === 'visible' && !over && resume && socket && socket.readyState > 1) { retries = 0; connect(); }
           });
-          connect();
         })();
         """;
 

@@ -87,6 +87,12 @@ public sealed class ViewerPageBrowserTests
         await page.Locator("#dialog-ok").ClickAsync();
         Assert.Equal(new DialogAnswer(7, true, "Zoë"), (await control.WaitForAsync(count + 1))[count]);
 
+        // The phone turned: its new width resizes the remote page, once, from the width its hello gave.
+        count = control.Inputs.Count;
+        await page.SetViewportSizeAsync(PhoneHeight, PhoneWidth);
+        Assert.Equal(PhoneHeight, Assert.IsType<ResizeInput>((await control.WaitForAsync(count + 1))[count]).Width);
+        Assert.Equal(1, await page.EvaluateAsync<int>("window.viewerStats.sent.resize"));
+
         server.Finish("Signed in — the token is valid until 18:00; the bot restarts now.");
         await page.Locator("#notice").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Visible, Timeout = 30_000 });
         Assert.StartsWith("Signed in", await page.Locator("#notice").TextContentAsync());
