@@ -146,7 +146,7 @@ internal sealed class RemoteSignInFlow
             {
                 // A scheduled run may wait for hours: give back what the work before left, at the start (the headless
                 // attempt's) and on each tick (the runtime's tiering of that work, a browser stopped after a link preview).
-                ProcessMemory.ReleaseBeforeLongWait(HostPlatform.Current);
+                ProcessMemory.ReleaseBeforeLongWait(_platform);
             }
 
             var left = announcement.Link.ExpiresAt - _clock.GetUtcNow();
