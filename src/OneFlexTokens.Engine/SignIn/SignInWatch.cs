@@ -49,7 +49,11 @@ internal sealed class SignInWatch
                 OnMainFrameNavigated(page, frame.Url);
             }
         };
-        page.Load += (_, _) => CheckCookies();
+        page.Load += (_, _) =>
+        {
+            CheckCookies();
+            OnLoaded(page.Url);
+        };
         page.Close += (_, _) =>
         {
             if (_context.Pages.Count == 0)
@@ -88,6 +92,14 @@ internal sealed class SignInWatch
         }
 
         CheckCookies();
+    }
+
+    private void OnLoaded(string url)
+    {
+        if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && UrlPolicy.IsWebUrl(uri))
+        {
+            _verbose?.Invoke($"Page loaded: {UrlPolicy.Display(new Uri(uri.GetLeftPart(UriPartial.Path)))}");
+        }
     }
 
     private void OnMainFrameNavigated(IPage page, string url)

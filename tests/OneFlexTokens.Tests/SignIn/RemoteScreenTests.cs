@@ -49,6 +49,9 @@ public sealed class RemoteScreenTests
         var ssoOrigin = scope.Simulator.SsoUrl.GetLeftPart(UriPartial.Authority);
         await viewer.UntilAsync(v => v.Statuses.Contains("Showing " + ssoOrigin) && v.FrameCount > 0, Bound, signIn);
 
+        // The sign-in watch hears the load before the screen does: the verbose stream says the SSO page has loaded (path only).
+        Assert.Contains(verbose, v => v.StartsWith($"Page loaded: {ssoOrigin}/", StringComparison.Ordinal) && !v.Contains('?'));
+
         var first = viewer.Latest!;
         Assert.Equal((PhoneWidth, PhoneHeight), ((int)first.CssWidth, (int)first.CssHeight));
 
