@@ -15,6 +15,9 @@ public sealed class NodeBaseline
 
     private NodeBaseline(string folder) => _folder = folder;
 
+    /// <summary>Where playwright-core is installed (its node_modules), for the other Node baselines.</summary>
+    public string Folder => _folder;
+
     public static NodeBaseline Prepare()
     {
         var version = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.ModuleDirectory, ".playwright", "package", "package.json")))
