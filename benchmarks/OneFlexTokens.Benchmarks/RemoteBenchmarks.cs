@@ -158,7 +158,7 @@ public static class RemoteBenchmarks
         return new[]
         {
             new BenchResult("link → first frame, browser running", Ms(first), Ms(relayFirst) + " (minimal relay)", $"×{first / relayFirst:0.00}", "≤ 400 ms median", first <= 400,
-                $"Get-OneFlexToken -RemoteSignIn, link opened once the remote page showed the SSO page; phone navigation start (performance.timeOrigin) → first frame drawn; {Spread(firstFrames)}; {FirstFrameParts(firstFrameParts)}; minimal relay: {Spread(relay.FirstFrames)}; {FirstFrameParts(relay.FirstFrameParts)}"),
+                $"Get-OneFlexToken -RemoteSignIn, link opened once the remote SSO page had loaded; phone navigation start (performance.timeOrigin) → first frame drawn; {Spread(firstFrames)}; {FirstFrameParts(firstFrameParts)}; minimal relay: {Spread(relay.FirstFrames)}; {FirstFrameParts(relay.FirstFrameParts)}"),
             new BenchResult("frame age when shown", Ms(agesP95) + " p95", Ms(relayAgesP95) + " p95 (minimal relay)", $"×{agesP95 / relayAgesP95:0.00}", "≤ 150 ms p95", agesP95 <= 150,
                 $"{ages.Count} frames painted after the link was opened, of {firstFrames.Count} sign-ins: median {Ms(Median(ages))}, p95 {Ms(agesP95)}, max {Ms(ages.DefaultIfEmpty(double.NaN).Max())}; p95 per sign-in {string.Join(", ", agesP95PerRun.Select(Ms))}; " +
                 $"besides, {agesBeforeOpen.Count} frame(s) painted before the link was opened (the page unchanged since; viewerStats.agesBeforeOpen), shown at ages {string.Join(", ", agesBeforeOpen.Select(Ms))}; " +
@@ -394,7 +394,6 @@ public static class RemoteBenchmarks
         }
     }
 
-    /// <summary>On the phone's clock, from the link's open: the viewer page requested, received and parsed, its session open, the first frame's bytes in, the frame drawn.</summary>
     /// <summary>One sign-in through the minimal relay on the same phone: its first frame (and parts), frame ages and sign-in time.</summary>
     private static async Task<RelaySample> RelaySignInAsync(Context context, bool coldStart)
     {
@@ -441,6 +440,7 @@ public static class RemoteBenchmarks
         }
     }
 
+    /// <summary>On the phone's clock, from the link's open: the viewer page requested, received and parsed, its session open, the first frame's bytes in, the frame drawn.</summary>
     private static async Task<double[]> FirstFramePartsAsync(IPage viewer, JsonElement stats, double opened)
     {
         var page = await viewer.EvaluateAsync<double[]>("() => { const n = performance.getEntriesByType('navigation')[0]; return [n.requestStart, n.responseEnd, n.domContentLoadedEventStart]; }");
