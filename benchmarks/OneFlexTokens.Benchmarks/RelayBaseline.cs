@@ -13,7 +13,8 @@ namespace OneFlexTokens.Benchmarks;
 /// module's own viewer page (so the same scripted phone drives both, and the difference is the relay's), one hand-made
 /// WebSocket, the CDP screencast of the page with the same Chromium, flags, scale and JPEG quality, every frame acked,
 /// the newest frame sent when the socket is free, and taps, text and keys relayed with Playwright's mouse and keyboard.
-/// It checks nothing, keeps no state and saves nothing: once the app's page loads it says "Signed in." and stops.
+/// It checks only that the secret is equal, keeps no state and saves nothing: once the app's page loads after the SSO's
+/// it says "Signed in." and stops.
 /// </summary>
 public sealed class RelayBaseline : IAsyncDisposable
 {
@@ -40,7 +41,7 @@ public sealed class RelayBaseline : IAsyncDisposable
     /// <summary>
     /// Starts the relay. <paramref name="coldStart"/>: the browser starts when the phone fetches the page (the scheduled
     /// case; Node and playwright-core are loaded already); otherwise it starts now and the link is given once the remote
-    /// page shows the SSO page (the interactive case).
+    /// SSO page has loaded (the interactive case).
     /// </summary>
     public static async Task<RelayBaseline> StartAsync(string folder, string profile, string appUrl, string ssoOrigin, bool coldStart, TimeSpan bound)
     {
