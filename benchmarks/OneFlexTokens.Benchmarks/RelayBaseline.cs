@@ -45,26 +45,14 @@ public sealed class RelayBaseline : IAsyncDisposable
     /// </summary>
     public static async Task<RelayBaseline> StartAsync(string folder, string profile, string appUrl, string ssoOrigin, bool coldStart, TimeSpan bound)
     {
-        var start = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in new[]
+        var process = Exec.Start("node", new[]
         {
             Path.Combine(folder, "relay.js"), profile, appUrl, ssoOrigin, ScriptedPhone.ChromiumPath,
             JsonSerializer.Serialize(BrowserSignIn.LaunchArguments(Platform.HostPlatform.Current)), Path.Combine(folder, "viewer.html"),
             coldStart ? "cold" : "running", RemoteScreen.DeviceScaleFactor.ToString(System.Globalization.CultureInfo.InvariantCulture),
             RemoteScreen.JpegQuality.ToString(System.Globalization.CultureInfo.InvariantCulture),
             RemoteScreen.DefaultWidth.ToString(System.Globalization.CultureInfo.InvariantCulture), RemoteScreen.DefaultHeight.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        var process = Process.Start(start) ?? throw new InvalidOperationException("node did not start.");
+        }, folder);
         var errors = new System.Text.StringBuilder();
         process.ErrorDataReceived += (_, e) =>
         {

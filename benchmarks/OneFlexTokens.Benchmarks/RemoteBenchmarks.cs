@@ -113,25 +113,15 @@ public static class RemoteBenchmarks
             var ended = Task.Run(() => ps.EndInvoke(invocation));
 
             await signInShown.WaitAsync(Bound);
-            var viewer = await context.Phone.OpenAsync(await link.WaitAsync(Bound));
-            var opened = await OpenedAtAsync(viewer);
-            await ScriptedPhone.WaitForFirstFrameAsync(viewer, Bound);
-            var stats = await ScriptedPhone.StatsAsync(viewer);
-            var firstFrame = stats.GetProperty("firstFrameAt").GetDouble() - opened;
-            var parts = await FirstFramePartsAsync(viewer, stats, opened);
-            await context.Phone.SignInAsync(viewer, context.SignIn, Bound);
-            var notice = await ScriptedPhone.WaitForNoticeAsync(viewer, Bound);
-            var signedIn = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            var phone = await PhoneSignInAsync(context, await link.WaitAsync(Bound));
             await ended.WaitAsync(Bound);
-            if (ps.HadErrors || !notice.StartsWith("Signed in.", StringComparison.Ordinal) || output.Count != 1 || await context.Engine.StartedAtAsync(BotName) <= startedBefore)
+            if (ps.HadErrors || !phone.Notice.StartsWith("Signed in.", StringComparison.Ordinal) || output.Count != 1 || await context.Engine.StartedAtAsync(BotName) <= startedBefore)
             {
-                throw new InvalidOperationException($"The interactive sign-in did not save and restart: {notice}; {string.Join("; ", ps.Streams.Error)}");
+                throw new InvalidOperationException($"The interactive sign-in did not save and restart: {phone.Notice}; {string.Join("; ", ps.Streams.Error)}");
             }
 
-            var final = await ScriptedPhone.StatsAsync(viewer);
-            var runAges = final.GetProperty("ages").EnumerateArray().Select(a => a.GetDouble()).ToArray();
-            var runAgesBeforeOpen = final.GetProperty("agesBeforeOpen").EnumerateArray().Select(a => a.GetDouble()).ToArray();
-            await viewer.CloseAsync();
+            var (runAges, runAgesBeforeOpen) = await AgesAsync(phone.Viewer);
+            await phone.Viewer.CloseAsync();
             // Side by side: the minimal relay signs in on the same phone right after (its first is a warm-up too).
             var baseline = await RelaySignInAsync(context, coldStart: false);
             if (run == 0)
@@ -140,10 +130,10 @@ public static class RemoteBenchmarks
             }
 
             relay.Add(baseline);
-            firstFrames.Add(firstFrame);
-            firstFrameParts.Add(parts);
-            flows.Add(restartedAt - opened);
-            signIns.Add(signedIn - opened);
+            firstFrames.Add(phone.FirstFrame);
+            firstFrameParts.Add(phone.FirstFrameParts);
+            flows.Add(restartedAt - phone.Opened);
+            signIns.Add(phone.SignedIn - phone.Opened);
             ages.AddRange(runAges);
             agesBeforeOpen.AddRange(runAgesBeforeOpen);
             agesP95PerRun.Add(Percentile(runAges, 95));
@@ -272,12 +262,12 @@ public static class RemoteBenchmarks
             context.Bot.Expire();
             var state = Path.Combine(context.Root, "state-" + run.ToString(CultureInfo.InvariantCulture));
             var log = Path.Combine(state, "renewal.log");
-            using var process = Start(pwsh, new[]
+            using var process = Exec.Start(pwsh, new[]
             {
                 "-NoProfile", "-NonInteractive", "-File", script, "-BotFolder", context.Bot.Folder, "-BaseUrl", context.Simulator.AppUrl.ToString(),
                 "-ProfilePath", context.NewProfile(), "-DockerHost", context.Engine.DockerHost, "-BotName", BotName, "-StatePath", state, "-LogPath", log,
                 "-RemoteSignIn", "-ListenAddress", "127.0.0.1:0",
-            });
+            }, RepoPaths.Root);
             process.OutputDataReceived += (_, _) => { };
             process.ErrorDataReceived += (_, _) => { };
             process.BeginOutputReadLine();
@@ -298,20 +288,15 @@ public static class RemoteBenchmarks
                     waiting = await Usage.MeasureAsync(process.Id, window);
                 }
 
-                var viewer = await context.Phone.OpenAsync(link);
-                var opened = await OpenedAtAsync(viewer);
-                await ScriptedPhone.WaitForFirstFrameAsync(viewer, Bound);
-                var stats = await ScriptedPhone.StatsAsync(viewer);
-                firstFrames.Add(stats.GetProperty("firstFrameAt").GetDouble() - opened);
-                firstFrameParts.Add(await FirstFramePartsAsync(viewer, stats, opened));
-                await context.Phone.SignInAsync(viewer, context.SignIn, Bound);
-                var notice = await ScriptedPhone.WaitForNoticeAsync(viewer, Bound);
+                var phone = await PhoneSignInAsync(context, link);
+                firstFrames.Add(phone.FirstFrame);
+                firstFrameParts.Add(phone.FirstFrameParts);
                 await process.WaitForExitAsync().WaitAsync(Bound);
-                flows.Add(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - opened);
-                await viewer.CloseAsync();
+                flows.Add(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - phone.Opened);
+                await phone.Viewer.CloseAsync();
                 if (process.ExitCode != 0)
                 {
-                    throw new InvalidOperationException($"The scheduled run ended with {process.ExitCode}: {notice}\n{(File.Exists(log) ? File.ReadAllText(log) : "no log")}");
+                    throw new InvalidOperationException($"The scheduled run ended with {process.ExitCode}: {phone.Notice}\n{(File.Exists(log) ? File.ReadAllText(log) : "no log")}");
                 }
 
                 relay.Add(await RelaySignInAsync(context, coldStart: true));
@@ -351,7 +336,7 @@ public static class RemoteBenchmarks
     /// <summary>A pinned pwsh that prints 'ready' and then sleeps: its resident memory and CPU over <paramref name="window"/>.</summary>
     private static async Task<Usage> IdleAsync(string pwsh, string command, TimeSpan window)
     {
-        using var process = Start(pwsh, new[] { "-NoProfile", "-NonInteractive", "-Command", command });
+        using var process = Exec.Start(pwsh, new[] { "-NoProfile", "-NonInteractive", "-Command", command }, RepoPaths.Root);
         try
         {
             var ready = process.StandardOutput.ReadLineAsync();
@@ -367,17 +352,6 @@ public static class RemoteBenchmarks
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
         }
-    }
-
-    private static Process Start(string file, IEnumerable<string> arguments)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = RepoPaths.Root };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        return Process.Start(start)!;
     }
 
     private static async Task<IReadOnlyList<BenchResult>> Guard(string[] keys, Func<Task<IReadOnlyList<BenchResult>>> measure)
@@ -398,22 +372,45 @@ public static class RemoteBenchmarks
     private static async Task<RelaySample> RelaySignInAsync(Context context, bool coldStart)
     {
         await using var relay = await RelayBaseline.StartAsync(context.Relay, context.NewProfile(), context.Simulator.AppUrl.ToString(), context.SsoOrigin, coldStart, Bound);
-        var viewer = await context.Phone.OpenAsync(relay.Link);
+        var phone = await PhoneSignInAsync(context, relay.Link);
+        if (!phone.Notice.StartsWith("Signed in.", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException("The minimal relay's sign-in did not reach the app: " + phone.Notice);
+        }
+
+        var (ages, _) = await AgesAsync(phone.Viewer);
+        await phone.Viewer.CloseAsync();
+        return new RelaySample(phone.FirstFrame, phone.FirstFrameParts, ages, phone.SignedIn - phone.Opened);
+    }
+
+    /// <summary>
+    /// The phone opens <paramref name="link"/>, waits for the first frame and signs in on the picture; the viewer stays
+    /// open, on its final notice. Times are the phone's clock.
+    /// </summary>
+    private static async Task<PhoneRun> PhoneSignInAsync(Context context, string link)
+    {
+        var viewer = await context.Phone.OpenAsync(link);
         var opened = await OpenedAtAsync(viewer);
         await ScriptedPhone.WaitForFirstFrameAsync(viewer, Bound);
         var stats = await ScriptedPhone.StatsAsync(viewer);
         var parts = await FirstFramePartsAsync(viewer, stats, opened);
         await context.Phone.SignInAsync(viewer, context.SignIn, Bound);
         var notice = await ScriptedPhone.WaitForNoticeAsync(viewer, Bound);
-        var signedIn = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        if (!notice.StartsWith("Signed in.", StringComparison.Ordinal))
-        {
-            throw new InvalidOperationException("The minimal relay's sign-in did not reach the app: " + notice);
-        }
+        return new PhoneRun(viewer, opened, parts, notice, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+    }
 
-        var final = await ScriptedPhone.StatsAsync(viewer);
-        await viewer.CloseAsync();
-        return new RelaySample(parts[^1], parts, final.GetProperty("ages").EnumerateArray().Select(a => a.GetDouble()).ToArray(), signedIn - opened);
+    /// <param name="FirstFrameParts">See <see cref="FirstFramePartsAsync"/>; the last is the first frame drawn.</param>
+    private sealed record PhoneRun(IPage Viewer, double Opened, double[] FirstFrameParts, string Notice, double SignedIn)
+    {
+        public double FirstFrame => FirstFrameParts[^1];
+    }
+
+    /// <summary>The ages of the frames shown, those painted after the link was opened and those before.</summary>
+    private static async Task<(double[] Ages, double[] BeforeOpen)> AgesAsync(IPage viewer)
+    {
+        var stats = await ScriptedPhone.StatsAsync(viewer);
+        double[] Of(string name) => stats.GetProperty(name).EnumerateArray().Select(a => a.GetDouble()).ToArray();
+        return (Of("ages"), Of("agesBeforeOpen"));
     }
 
     private sealed record RelaySample(double FirstFrame, double[] FirstFrameParts, double[] Ages, double SignIn);

@@ -186,20 +186,13 @@ public static class RepoPaths
 /// <summary>Runs a program to its end; output is kept, and a failure (exit code not 0) throws with it.</summary>
 public static class Exec
 {
+    /// <summary>Starts <paramref name="file"/> with its output and errors redirected, for the caller to read and to end.</summary>
+    public static Process Start(string file, IEnumerable<string> arguments, string workingDirectory) =>
+        Process.Start(StartInfo(file, arguments, workingDirectory)) ?? throw new InvalidOperationException(file + " did not start.");
+
     public static (string Stdout, double Milliseconds) Run(string file, IEnumerable<string> arguments, IDictionary<string, string?>? environment = null, string? workingDirectory = null, TimeSpan? bound = null)
     {
-        var start = new ProcessStartInfo(file)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
+        var start = StartInfo(file, arguments, workingDirectory ?? Environment.CurrentDirectory);
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {
             if (value is null)
@@ -230,6 +223,23 @@ public static class Exec
         }
 
         return (stdout.Result, elapsed);
+    }
+
+    private static ProcessStartInfo StartInfo(string file, IEnumerable<string> arguments, string workingDirectory)
+    {
+        var start = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return start;
     }
 }
 
