@@ -96,21 +96,21 @@ internal sealed class SignInWatch
 
     private void OnLoaded(string url)
     {
-        if (Uri.TryCreate(url, UriKind.Absolute, out var uri) && UrlPolicy.IsWebUrl(uri))
+        if (WebPage(url) is { } uri)
         {
-            _verbose?.Invoke($"Page loaded: {UrlPolicy.Display(new Uri(uri.GetLeftPart(UriPartial.Path)))}");
+            _verbose?.Invoke($"Page loaded: {PathOnly(uri)}");
         }
     }
 
     private void OnMainFrameNavigated(IPage page, string url)
     {
         CheckCookies();
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !UrlPolicy.IsWebUrl(uri))
+        if (WebPage(url) is not { } uri)
         {
             return;
         }
 
-        _verbose?.Invoke($"Page: {UrlPolicy.Display(new Uri(uri.GetLeftPart(UriPartial.Path)))}");
+        _verbose?.Invoke($"Page: {PathOnly(uri)}");
         if (Origin(uri) == _appOrigin)
         {
             return;
@@ -118,6 +118,11 @@ internal sealed class SignInWatch
 
         Status = $"Signing in at {Origin(uri)}";
     }
+
+    private static Uri? WebPage(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) && UrlPolicy.IsWebUrl(uri) ? uri : null;
+
+    /// <summary>A page's address for the verbose stream: no query or fragment, where a sign-in carries its codes.</summary>
+    private static string PathOnly(Uri uri) => UrlPolicy.Display(new Uri(uri.GetLeftPart(UriPartial.Path)));
 
     /// <summary>
     /// In -Headless nobody is there to sign in: the moment a page outside the app origin shows a credentials input,
